@@ -69,7 +69,8 @@ public final class SharedInfrastructure implements BeforeAllCallback, ParameterR
         : EmbeddedInfrastructure.start();
   }
 
-  private static final class Holder implements ExtensionContext.Store.CloseableResource {
+  private static final class Holder
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private static Holder instance;
     private final Infrastructure infrastructure;
     private boolean closed;

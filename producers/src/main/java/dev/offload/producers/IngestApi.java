@@ -1,0 +1,193 @@
+package dev.offload.producers;
+
+import dev.offload.producers.internal.ApiMetrics;
+import dev.offload.producers.internal.ApiRouter;
+import dev.offload.producers.internal.HealthHandler;
+import dev.offload.producers.internal.OutboxStore;
+import dev.offload.schemas.outbox.OutboxMigrations;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.net.BindException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP ingest API: applications publish events with {@code POST /v1/events/{type}} and the API
+ * writes each one to the PostgreSQL outbox, answering {@code 202} only after the write committed.
+ *
+ * <p>Also serves {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}.
+ * {@link #start} returns once the server listens; {@link #close()} stops it. Call both from a
+ * thread of your own, not from a Vert.x event loop.
+ */
+public final class IngestApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IngestApi.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private final ApiConfig config;
+  private final Vertx vertx;
+  private final OutboxStore store;
+  private final HttpServer server;
+  private final int port;
+  private boolean closed;
+
+  private IngestApi(ApiConfig config, Vertx vertx, OutboxStore store, HttpServer server) {
+    this.config = config;
+    this.vertx = vertx;
+    this.store = store;
+    this.server = server;
+    this.port = server.actualPort();
+  }
+
+  /**
+   * Applies the outbox migrations, then starts the server and waits until it listens.
+   *
+   * @param registry where the API's meters go; {@code /metrics} serves its scrape
+   * @param readinessChecks extra conditions of {@code /health/ready}, by name (not {@code
+   *     database}, which is built in); they may block, they run off the event loop
+   * @throws IllegalStateException when the database cannot be migrated, or the port is taken (the
+   *     message then says {@code port <n> ... already in use})
+   */
+  public static IngestApi start(
+      ApiConfig config,
+      PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> readinessChecks) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(registry, "registry");
+    Map<String, BooleanSupplier> checks = copyChecks(readinessChecks);
+    migrate(config.database());
+    Vertx vertx = Vertx.vertx();
+    OutboxStore store = null;
+    try {
+      ApiMetrics metrics = new ApiMetrics(registry);
+      store = OutboxStore.open(vertx, config, metrics);
+      ApiRouter.Parts parts =
+          new ApiRouter.Parts(
+              store,
+              registry,
+              checks,
+              config.producerName(),
+              config.maxBodyBytes(),
+              Clock.systemUTC());
+      HttpServer server =
+          vertx
+              .createHttpServer(new HttpServerOptions().setHost(config.host()))
+              .requestHandler(ApiRouter.create(vertx, metrics, parts));
+      await(server.listen(config.port(), config.host()), "listen on " + address(config));
+      IngestApi api = new IngestApi(config, vertx, store, server);
+      log.info("Offload ingest API listening on {}:{}", config.host(), api.port());
+      return api;
+    } catch (Exception e) { // Future.await rethrows checked causes such as BindException as is
+      closeQuietly(vertx, store);
+      throw startFailure(config, e);
+    }
+  }
+
+  /** The port the server listens on (the chosen one when {@link ApiConfig#port()} is 0). */
+  public int port() {
+    return port;
+  }
+
+  /** The URL clients use, e.g. {@code http://127.0.0.1:8080} (no trailing slash). */
+  public String baseUrl() {
+    String host = config.host();
+    if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    } else if (host.equals("::") || host.equals("[::]")) {
+      host = "[::1]";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port();
+  }
+
+  /** Stops the server, then the database pool and Vert.x; waits for all three. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      await(server.close(), "stop the HTTP server");
+      await(store.close(), "close the database pool");
+    } finally {
+      await(vertx.close(), "stop Vert.x");
+    }
+    log.info("Offload ingest API on {}:{} stopped", config.host(), port());
+  }
+
+  private static Map<String, BooleanSupplier> copyChecks(Map<String, BooleanSupplier> checks) {
+    Objects.requireNonNull(checks, "readinessChecks (use Map.of() for none)");
+    if (checks.containsKey(HealthHandler.DATABASE)) {
+      throw new IllegalArgumentException(
+          "readinessChecks must not be named '" + HealthHandler.DATABASE + "': it is built in");
+    }
+    checks.forEach((name, check) -> Objects.requireNonNull(check, "readiness check " + name));
+    return new LinkedHashMap<>(checks);
+  }
+
+  private static void migrate(ApiConfig.Database db) {
+    try (Connection connection =
+        DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      OutboxMigrations.migrate(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot apply the outbox migrations to " + db.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T await(Future<T> future, String what) {
+    try {
+      return future.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "could not " + what + " within " + TIMEOUT_SECONDS + " seconds", e);
+    }
+  }
+
+  private static RuntimeException startFailure(ApiConfig config, Exception e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      if (cause instanceof BindException || message.contains("Address already in use")) {
+        return new IllegalStateException(
+            "port "
+                + config.port()
+                + " on "
+                + config.host()
+                + " is already in use; stop what is using it or choose another port",
+            e);
+      }
+    }
+    return e instanceof RuntimeException
+        ? (RuntimeException) e
+        : new IllegalStateException("cannot start on " + address(config) + ": " + e, e);
+  }
+
+  private static void closeQuietly(Vertx vertx, OutboxStore store) {
+    try {
+      if (store != null) {
+        store.close().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+      vertx.close().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) { // Future.await may rethrow a checked cause as is
+      log.warn("Could not release resources after a failed start: {}", e.toString());
+    }
+  }
+
+  private static String address(ApiConfig config) {
+    return config.host() + ":" + config.port();
+  }
+}

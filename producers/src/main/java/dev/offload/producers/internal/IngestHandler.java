@@ -1,0 +1,79 @@
+package dev.offload.producers.internal;
+
+import dev.offload.schemas.OffloadHeaders;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/events/{type}}: validates the request, writes the event to the outbox and answers
+ * {@code 202 {"eventId"}} only once that transaction has committed.
+ */
+public final class IngestHandler {
+  /** Route template, as tagged in metrics. */
+  public static final String ROUTE = "/v1/events/{type}";
+
+  /** The same route in the router's syntax. */
+  public static final String PATH = "/v1/events/:type";
+
+  private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
+
+  private final OutboxStore store;
+  private final Replies replies;
+  private final String producer;
+  private final Clock clock;
+
+  /** A handler that writes through {@code store}, naming {@code producer} on every event. */
+  public IngestHandler(OutboxStore store, Replies replies, String producer, Clock clock) {
+    this.store = store;
+    this.replies = replies;
+    this.producer = producer;
+    this.clock = clock;
+  }
+
+  /**
+   * First step, before the body is read: the trace context, the event type and the content type.
+   */
+  public void checkHeaders(RoutingContext ctx) {
+    List<String> received = ctx.request().headers().getAll(OffloadHeaders.TRACEPARENT);
+    String traceparent = Traceparent.resolve(received.size() == 1 ? received.get(0) : null);
+    ctx.put(OffloadHeaders.TRACEPARENT, traceparent);
+    ctx.response().putHeader(OffloadHeaders.TRACEPARENT, traceparent);
+    try {
+      EventRequestValidator.checkType(ctx.pathParam("type"));
+      EventRequestValidator.checkContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    } catch (RejectedRequest rejected) {
+      replies.error(ctx, rejected.error());
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Second step, once the body is read: parse it and write the event. */
+  public void ingest(RoutingContext ctx) {
+    EventRequest event;
+    try {
+      event = EventRequestValidator.parse(ctx.pathParam("type"), ctx.body().buffer());
+    } catch (RejectedRequest rejected) {
+      replies.error(ctx, rejected.error());
+      return;
+    }
+    UUID id = UUID.randomUUID();
+    String traceparent = ctx.get(OffloadHeaders.TRACEPARENT);
+    store
+        .write(id, event, OffsetDateTime.now(clock), producer, traceparent)
+        .onSuccess(
+            committed -> replies.json(ctx, 202, new JsonObject().put("eventId", id.toString())))
+        .onFailure(
+            failure -> {
+              log.warn("Outbox write failed, answering 503: {}", failure.toString());
+              replies.error(ctx, ApiError.databaseUnavailable());
+            });
+  }
+}

@@ -1,0 +1,44 @@
+package dev.offload.producers.internal;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes the API's answers: JSON bodies, and error answers that are also counted. */
+public final class Replies {
+  private static final String JSON = "application/json; charset=utf-8";
+
+  private final ApiMetrics metrics;
+
+  /** Replies that count error answers in {@code metrics}. */
+  public Replies(ApiMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** Answers {@code status} with {@code body}, unless the client is gone or already answered. */
+  public void json(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.toBuffer());
+  }
+
+  /** Answers with {@code error}, adding {@code Retry-After} to a 503. */
+  public void error(RoutingContext ctx, ApiError error) {
+    metrics.countRejection(error.code());
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (error.status() == 503) {
+      ctx.response()
+          .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(ApiError.RETRY_AFTER_SECONDS));
+    }
+    json(ctx, error.status(), error.toJson());
+  }
+}

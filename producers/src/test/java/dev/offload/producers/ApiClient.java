@@ -1,0 +1,55 @@
+package dev.offload.producers;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+
+/** A plain HTTP/1.1 client of one {@link IngestApi}, for integration tests. */
+final class ApiClient {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private final IngestApi api;
+
+  ApiClient(IngestApi api) {
+    this.api = api;
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return send(request(path).GET());
+  }
+
+  HttpResponse<String> delete(String path) throws Exception {
+    return send(request(path).DELETE());
+  }
+
+  /** POSTs {@code body}; no {@code Content-Type} header when {@code contentType} is null. */
+  HttpResponse<String> post(String path, String contentType, BodyPublisher body, String... headers)
+      throws Exception {
+    HttpRequest.Builder request = request(path).POST(body);
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(headers.length == 0 ? request : request.headers(headers));
+  }
+
+  HttpResponse<String> postJson(String path, String json, String... headers) throws Exception {
+    return post(path, "application/json", BodyPublishers.ofString(json), headers);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(api.baseUrl() + path)).timeout(Duration.ofSeconds(30));
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HTTP.send(request.build(), BodyHandlers.ofString());
+  }
+}

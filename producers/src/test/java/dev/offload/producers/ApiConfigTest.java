@@ -1,0 +1,73 @@
+package dev.offload.producers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ApiConfigTest {
+
+  @Test
+  void defaultsRunOnTheEmbeddedStack() {
+    ApiConfig config = ApiConfig.defaults();
+
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.producerName()).isEqualTo("dev");
+    assertThat(config.dbPoolSize()).isEqualTo(16);
+    assertThat(config.dbConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/offload");
+    assertThat(config.database().user()).isEqualTo("postgres");
+  }
+
+  @Test
+  void withMethodsChangeOneField() {
+    ApiConfig config = ApiConfig.defaults().withPort(0).withProducerName("billing");
+
+    assertThat(config.port()).isZero();
+    assertThat(config.producerName()).isEqualTo("billing");
+    assertThat(config.host()).isEqualTo(ApiConfig.DEFAULT_HOST);
+  }
+
+  @Test
+  void rejectionsNameTheOffendingField() {
+    ApiConfig base = ApiConfig.defaults();
+
+    assertRejected(() -> base.withHost(" "), "host");
+    assertRejected(() -> base.withPort(-1), "port");
+    assertRejected(() -> base.withPort(65536), "port");
+    assertRejected(() -> base.withMaxBodyBytes(0), "maxBodyBytes");
+    assertRejected(() -> base.withProducerName(""), "producerName");
+    assertRejected(() -> base.withProducerName("p".repeat(256)), "producerName");
+    assertRejected(() -> base.withDbPoolSize(0), "dbPoolSize");
+    assertRejected(() -> base.withDbConnectTimeout(Duration.ZERO), "dbConnectTimeout");
+    assertRejected(() -> base.withDatabase(null), "database");
+  }
+
+  @Test
+  void databaseRejectionsNameTheOffendingField() {
+    assertRejected(() -> new ApiConfig.Database("", 5432, "db", "u", ""), "database.host");
+    assertRejected(() -> new ApiConfig.Database("h", 0, "db", "u", ""), "database.port");
+    assertRejected(() -> new ApiConfig.Database("h", 5432, " ", "u", ""), "database.name");
+    assertRejected(() -> new ApiConfig.Database("h", 5432, "db", null, ""), "database.user");
+    assertRejected(() -> new ApiConfig.Database("h", 5432, "db", "u", null), "database.password");
+  }
+
+  @Test
+  void passwordNeverAppearsInToString() {
+    ApiConfig config =
+        ApiConfig.defaults()
+            .withDatabase(new ApiConfig.Database("db", 5432, "offload", "app", "s3cret-pw"));
+
+    assertThat(config.toString()).doesNotContain("s3cret-pw").contains("user=app");
+    assertThat(config.database().toString()).doesNotContain("s3cret-pw");
+  }
+
+  private static void assertRejected(Runnable build, String field) {
+    assertThatThrownBy(build::run)
+        .isInstanceOfAny(IllegalArgumentException.class, NullPointerException.class)
+        .hasMessageStartingWith(field + " ");
+  }
+}
