@@ -1,0 +1,62 @@
+package dev.offload.connectors.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The connector's meters, tagged with the connector name: events delivered per type, capture
+ * latency (delivery time minus the event's {@code occurred_at}) and whether the engine runs.
+ */
+public final class ConnectorMetrics {
+  /** Events acknowledged by Kafka, tagged {@code type}. */
+  public static final String EVENTS = "offload.connector.events";
+
+  /** Acknowledgement time minus {@code occurred_at}. */
+  public static final String CAPTURE_LATENCY = "offload.connector.capture.latency";
+
+  /** 1 while the engine runs, else 0. */
+  public static final String RUNNING = "offload.connector.running";
+
+  private final MeterRegistry registry;
+  private final String connector;
+  private final Clock clock;
+  private final Timer latency;
+
+  /** Registers the meters; {@code running} is read on every scrape. */
+  public ConnectorMetrics(
+      MeterRegistry registry, String connector, Clock clock, BooleanSupplier running) {
+    this.registry = registry;
+    this.connector = connector;
+    this.clock = clock;
+    this.latency =
+        Timer.builder(CAPTURE_LATENCY)
+            .description("Time from an event's occurred_at to Kafka's acknowledgement")
+            .tag("connector", connector)
+            .register(registry);
+    Gauge.builder(RUNNING, running, r -> r.getAsBoolean() ? 1 : 0)
+        .description("1 while the connector's engine is running")
+        .tag("connector", connector)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Counts one delivered event of {@code type} that happened at {@code occurredAt} (if known). */
+  public void delivered(String type, Instant occurredAt) {
+    Counter.builder(EVENTS)
+        .description("Outbox events acknowledged by Kafka")
+        .tag("connector", connector)
+        .tag("type", type)
+        .register(registry)
+        .increment();
+    if (occurredAt != null) {
+      Duration age = Duration.between(occurredAt, clock.instant());
+      latency.record(age.isNegative() ? Duration.ZERO : age);
+    }
+  }
+}

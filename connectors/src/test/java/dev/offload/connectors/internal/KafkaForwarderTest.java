@@ -1,0 +1,161 @@
+package dev.offload.connectors.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+class KafkaForwarderTest {
+  private static final Instant NOW = Instant.parse("2025-01-01T10:00:00.250Z");
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ConnectorMetrics metrics =
+      new ConnectorMetrics(registry, "test", Clock.fixed(NOW, ZoneOffset.UTC), () -> true);
+  private final Committer committer = new Committer();
+
+  @Test
+  void producesEventsWithOffloadHeadersAndMarksAllAfterTheAcks() throws Exception {
+    MockProducer<String, byte[]> producer = producer();
+    List<RecordChangeEvent<SourceRecord>> batch =
+        List.of(event("id-1", "user-1"), heartbeat(), event("id-2", "user-2"));
+
+    new KafkaForwarder(producer, metrics).handleBatch(batch, committer);
+
+    assertThat(producer.history()).hasSize(2);
+    ProducerRecord<String, byte[]> first = producer.history().get(0);
+    assertThat(first.topic()).isEqualTo("offload.events.user-signed-up");
+    assertThat(first.key()).isEqualTo("user-1");
+    assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{\"n\": 1}");
+    assertThat(headers(first))
+        .containsEntry("offload-event-id", "id-1")
+        .containsEntry("offload-event-type", "user-signed-up")
+        .containsEntry("offload-occurred-at", "2025-01-01T10:00:00.000000Z")
+        .containsEntry("offload-producer", "shop")
+        .containsEntry("traceparent", "00-abc-def-01")
+        .doesNotContainKey("id");
+    assertThat(committer.marked).containsExactlyElementsOf(batch);
+    assertThat(committer.batchesFinished).isEqualTo(1);
+    assertThat(
+            registry.get(ConnectorMetrics.EVENTS).tag("type", "user-signed-up").counter().count())
+        .isEqualTo(2);
+    assertThat(
+            registry
+                .get(ConnectorMetrics.CAPTURE_LATENCY)
+                .timer()
+                .max(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(250);
+  }
+
+  @Test
+  void marksNothingWhenKafkaRejectsARecord() {
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized void flush() {
+            completeNext();
+            errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+          }
+        };
+    List<RecordChangeEvent<SourceRecord>> batch =
+        List.of(event("id-1", "user-1"), event("id-2", "user-2"));
+
+    assertThatThrownBy(() -> new KafkaForwarder(producer, metrics).handleBatch(batch, committer))
+        .isInstanceOf(KafkaForwarder.DeliveryFailedException.class)
+        .hasMessageContaining("id-2")
+        .hasRootCauseMessage("broker gone");
+    assertThat(committer.marked).isEmpty();
+    assertThat(committer.batchesFinished).isZero();
+  }
+
+  private static MockProducer<String, byte[]> producer() {
+    return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static Map<String, String> headers(ProducerRecord<String, byte[]> record) {
+    Map<String, String> map = new java.util.HashMap<>();
+    for (Header h : record.headers()) {
+      map.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+    }
+    return map;
+  }
+
+  /** A record as the EventRouter emits it (it also adds the header "id"). */
+  private static RecordChangeEvent<SourceRecord> event(String id, String key) {
+    ConnectHeaders headers = new ConnectHeaders();
+    headers.addString("id", id);
+    headers.addString("offload-event-id", id);
+    headers.addString("offload-event-type", "user-signed-up");
+    headers.addString("offload-occurred-at", "2025-01-01T10:00:00.000000Z");
+    headers.addString("offload-producer", "shop");
+    headers.addString("traceparent", "00-abc-def-01");
+    SourceRecord record =
+        new SourceRecord(
+            Map.of("server", "test"),
+            Map.of("lsn", 1L),
+            "offload.events.user-signed-up",
+            null,
+            Schema.STRING_SCHEMA,
+            key,
+            Schema.STRING_SCHEMA,
+            "{\"n\": 1}",
+            null,
+            headers);
+    return () -> record;
+  }
+
+  private static RecordChangeEvent<SourceRecord> heartbeat() {
+    SourceRecord record =
+        new SourceRecord(
+            Map.of("server", "test"),
+            Map.of("lsn", 2L),
+            "__debezium-heartbeat.test",
+            Schema.STRING_SCHEMA,
+            "hb");
+    return () -> record;
+  }
+
+  private static final class Committer
+      implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+    final List<RecordChangeEvent<SourceRecord>> marked = new ArrayList<>();
+    int batchesFinished;
+
+    @Override
+    public void markProcessed(RecordChangeEvent<SourceRecord> record) {
+      marked.add(record);
+    }
+
+    @Override
+    public void markBatchFinished() {
+      batchesFinished++;
+    }
+
+    @Override
+    public void markProcessed(
+        RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets sourceOffsets) {
+      marked.add(record);
+    }
+
+    @Override
+    public DebeziumEngine.Offsets buildOffsets() {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
