@@ -1,0 +1,68 @@
+package dev.offload.app;
+
+import dev.offload.app.internal.DevStack;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code offload dev}: the whole stack in one JVM on the embedded servers. */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole stack in one process, with no installed services: a Kafka broker (KRaft),",
+      "PostgreSQL with logical decoding, the ingest API, the outbox connector and the worker.",
+      "Data stays under --data-dir, so the next start resumes where this one stopped.",
+      "Listens on loopback only. Stop with Ctrl-C."
+    })
+final class DevCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".offload",
+      description = "Directory for all data (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--api-port",
+      defaultValue = "8080",
+      description = "Port of the HTTP API, health and metrics (default: ${DEFAULT-VALUE}).")
+  int apiPort;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Port of the Kafka broker (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(
+      names = "--postgres-port",
+      defaultValue = "0",
+      description = "Port of PostgreSQL (default: a free port, printed at start).")
+  int postgresPort;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stopped = new CountDownLatch(1);
+    DevStack stack = DevStack.start(dataDir, apiPort, kafkaPort, postgresPort);
+    Thread hook =
+        new Thread(
+            () -> {
+              stack.close();
+              stopped.countDown();
+            },
+            "offload-dev-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stack.describe(out);
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

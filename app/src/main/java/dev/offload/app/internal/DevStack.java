@@ -1,0 +1,185 @@
+package dev.offload.app.internal;
+
+import dev.offload.connectors.ConnectorConfig;
+import dev.offload.connectors.OutboxConnector;
+import dev.offload.consumers.EventLogWorker;
+import dev.offload.consumers.WorkerConfig;
+import dev.offload.embedded.EmbeddedKafka;
+import dev.offload.embedded.EmbeddedPostgres;
+import dev.offload.embedded.Ports;
+import dev.offload.producers.ApiConfig;
+import dev.offload.producers.IngestApi;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@code offload dev} runs, in start order: PostgreSQL, the Kafka broker, the ingest
+ * API, the outbox connector and the event-log worker. Closing stops them in reverse order.
+ */
+public final class DevStack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+
+  /** Database that holds the outbox in the dev stack. */
+  public static final String DATABASE = "offload";
+
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Path dataDir;
+  private final long startedAt = System.nanoTime();
+  private long readyMillis;
+  private EmbeddedPostgres postgres;
+  private EmbeddedKafka kafka;
+  private IngestApi api;
+  private volatile OutboxConnector connector;
+  private volatile EventLogWorker worker;
+  private Admin admin;
+
+  private DevStack(Path dataDir) {
+    this.dataDir = dataDir.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Starts every part, or none: when one part fails, those already started are stopped again.
+   *
+   * @throws Ports.PortInUseException before anything starts, when a requested port is taken
+   */
+  public static DevStack start(Path dataDir, int apiPort, int kafkaPort, int postgresPort) {
+    Ports.requireFree("127.0.0.1", apiPort, "--api-port");
+    Ports.requireFree("127.0.0.1", kafkaPort, "--kafka-port");
+    if (postgresPort != 0) {
+      Ports.requireFree("127.0.0.1", postgresPort, "--postgres-port");
+    }
+    DevStack stack = new DevStack(dataDir);
+    try {
+      stack.startAll(apiPort, kafkaPort, postgresPort);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(int apiPort, int kafkaPort, int postgresPort) {
+    bindJvmMetrics();
+    postgres = started(EmbeddedPostgres.start(dataDir.resolve("postgres"), postgresPort));
+    postgres.createDatabaseIfAbsent(DATABASE);
+    kafka = started(EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, Map.of()));
+    admin =
+        started(
+            Admin.create(
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG,
+                    "offload-dev-health")));
+    api = started(IngestApi.start(apiConfig(apiPort), registry, readinessChecks()));
+    connector = started(OutboxConnector.start(connectorConfig(), registry));
+    worker =
+        started(EventLogWorker.start(WorkerConfig.defaults(kafka.bootstrapServers()), registry));
+    readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
+    log.info("offload dev ready in {} ms", readyMillis);
+  }
+
+  private ApiConfig apiConfig(int apiPort) {
+    return ApiConfig.defaults()
+        .withHost("127.0.0.1")
+        .withPort(apiPort)
+        .withDatabase(
+            new ApiConfig.Database(
+                postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""));
+  }
+
+  private ConnectorConfig connectorConfig() {
+    return ConnectorConfig.of(
+        kafka.bootstrapServers(),
+        postgres.host(),
+        postgres.port(),
+        DATABASE,
+        EmbeddedPostgres.USER,
+        "",
+        dataDir.resolve("connector").resolve("offsets.dat"));
+  }
+
+  private Map<String, BooleanSupplier> readinessChecks() {
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("kafka", this::kafkaAnswers);
+    checks.put("connector", () -> connector != null && connector.isRunning());
+    checks.put("worker", () -> worker != null && worker.isRunning());
+    return checks;
+  }
+
+  private boolean kafkaAnswers() {
+    try {
+      return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+  }
+
+  private void bindJvmMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  private <T extends AutoCloseable> T started(T part) {
+    running.push(part);
+    return part;
+  }
+
+  /** Prints one line per service with its address, the API first. */
+  public void describe(PrintWriter out) {
+    String api = "http://127.0.0.1:" + this.api.port();
+    out.printf("Offload dev is ready in %.1f s; data in %s%n", readyMillis / 1000.0, dataDir);
+    out.printf("  api        %s  (POST /v1/events/{type}; no API key needed in dev)%n", api);
+    out.printf("  health     %s/health/ready%n", api);
+    out.printf("  metrics    %s/metrics%n", api);
+    out.printf("  kafka      %s%n", kafka.bootstrapServers());
+    out.printf("  postgres   %s  (user %s)%n", postgres.jdbcUrl(DATABASE), EmbeddedPostgres.USER);
+    out.printf("  connector  outbox -> offload.events.<type>%n");
+    out.printf("  worker     group %s on offload.events.*%n", WorkerConfig.DEFAULT_GROUP);
+    out.printf("Stop with Ctrl-C; the next start resumes from %s.%n", dataDir);
+  }
+
+  /** Stops every part that started, in reverse order. */
+  @Override
+  public synchronized void close() {
+    while (!running.isEmpty()) {
+      AutoCloseable part = running.pop();
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+
+  /** How long the start took. */
+  public Duration readyAfter() {
+    return Duration.ofMillis(readyMillis);
+  }
+}

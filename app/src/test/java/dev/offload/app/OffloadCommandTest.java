@@ -1,0 +1,84 @@
+package dev.offload.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class OffloadCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Offload.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  @Test
+  void helpListsTheSubCommands() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("Usage: offload").contains("dev").contains("tail");
+  }
+
+  @Test
+  void devHelpExplainsEveryOptionWithItsDefault() {
+    assertThat(run("dev", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("--data-dir")
+        .contains("default: .offload")
+        .contains("--api-port")
+        .contains("default: 8080")
+        .contains("--kafka-port")
+        .contains("default: 9092");
+  }
+
+  @Test
+  void tailHelpNamesTheDefaultBootstrapServer() {
+    assertThat(run("tail", "--help")).isZero();
+    assertThat(out.toString()).contains("--from-beginning").contains("127.0.0.1:9092");
+  }
+
+  @Test
+  void devRefusesATakenPortBeforeStartingAnything(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Path data = dir.resolve("data");
+      int status =
+          run(
+              "dev",
+              "--data-dir",
+              data.toString(),
+              "--api-port",
+              Integer.toString(dev.offload.embedded.Ports.freePort()),
+              "--kafka-port",
+              Integer.toString(port));
+      assertThat(status).isEqualTo(1);
+      assertThat(err.toString())
+          .contains("port " + port)
+          .contains("already in use")
+          .contains("--kafka-port");
+      assertThat(Files.exists(data)).as("nothing started, nothing written").isFalse();
+    }
+  }
+
+  @Test
+  void durationsReadShortAndIsoForms() {
+    DurationConverter c = new DurationConverter();
+    assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.convert("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.convert("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.convert("PT2H")).isEqualTo(Duration.ofHours(2));
+    assertThat(run("tail", "t", "--timeout", "soon")).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration");
+  }
+}

@@ -1,0 +1,13 @@
+package dev.offload.archfixture.leaky;
+
+import dev.offload.embedded.internal.EmbeddedInfrastructure;
+
+/** A deliberate layering violation that the layering test must catch. Never used at run time. */
+public final class LeakyCaller {
+  private LeakyCaller() {}
+
+  /** Reaches into another module's internals. */
+  public static Class<?> leak() {
+    return EmbeddedInfrastructure.class;
+  }
+}
