@@ -1,13 +1,10 @@
 package dev.offload.embedded;
 
+import dev.offload.embedded.internal.Databases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,17 +90,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /** Creates {@code database} unless it exists. */
   public void createDatabaseIfAbsent(String database) {
-    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "");
-        Statement s = c.createStatement()) {
-      var rs =
-          s.executeQuery(
-              "SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'");
-      if (!rs.next()) {
-        s.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create database " + database, e);
-    }
+    Databases.createIfAbsent(jdbcUrl("postgres"), USER, "", database);
   }
 
   /** Stops the server (fast shutdown); the data stays. */

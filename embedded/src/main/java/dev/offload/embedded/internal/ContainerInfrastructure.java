@@ -2,10 +2,6 @@ package dev.offload.embedded.internal;
 
 import dev.offload.embedded.Backend;
 import dev.offload.embedded.Infrastructure;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.kafka.KafkaContainer;
@@ -87,19 +83,8 @@ public final class ContainerInfrastructure implements Infrastructure {
 
   @Override
   public String createDatabase(String database) {
-    try (Connection c =
-            DriverManager.getConnection(
-                jdbcUrl(postgres.getDatabaseName()), postgresUser(), postgresPassword());
-        Statement s = c.createStatement()) {
-      var rs =
-          s.executeQuery(
-              "SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'");
-      if (!rs.next()) {
-        s.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create database " + database, e);
-    }
+    Databases.createIfAbsent(
+        jdbcUrl(postgres.getDatabaseName()), postgresUser(), postgresPassword(), database);
     return jdbcUrl(database);
   }
 
