@@ -1,0 +1,275 @@
+package dev.offload.schemas.registry;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+
+/**
+ * How {@link RegistryClient} reaches the schema registry.
+ *
+ * <p>Credentials given as URL user-info ({@code https://user:secret@registry:8081}) are moved into
+ * {@link #basicAuthUser()}/{@link #basicAuthPassword()} and removed from the URLs, so the URLs can
+ * be logged. {@link #toString()} never shows the password.
+ *
+ * @param urls base URLs of the registry instances, tried in order with failover (at least one;
+ *     {@code http} or {@code https}; may carry a base path, for example Apicurio's {@code
+ *     /apis/ccompat/v7})
+ * @param basicAuthUser user for HTTP basic authentication, {@code null} (the default) for none
+ * @param basicAuthPassword password for HTTP basic authentication, set exactly when the user is
+ * @param sslContext TLS context for {@code https} URLs (trust store, client certificate); {@code
+ *     null} (the default) uses the JVM's default context
+ * @param connectTimeout how long to wait for a TCP/TLS connection; default 5 s
+ * @param requestTimeout how long to wait for an answer; default 10 s
+ * @param maxRetries how often a request is retried after a 5xx answer or connection failure on
+ *     every URL; 0 disables retries; default 3
+ * @param retryBackoff delay before the first retry, doubled for each further one, with jitter;
+ *     default 100 ms
+ * @param retryBackoffMax upper bound of the delay between retries; default 2 s
+ * @param cacheSize how many schemas by id, and ids by subject and schema, are kept; default 1000
+ */
+public record RegistryClientConfig(
+    List<URI> urls,
+    String basicAuthUser,
+    String basicAuthPassword,
+    SSLContext sslContext,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    int maxRetries,
+    Duration retryBackoff,
+    Duration retryBackoffMax,
+    int cacheSize) {
+
+  /** Validates every field; the message of the exception names the offending one. */
+  public RegistryClientConfig {
+    if (urls == null || urls.isEmpty()) {
+      throw new IllegalArgumentException("urls: at least one registry URL is required");
+    }
+    List<URI> plain = new ArrayList<>();
+    String userInfo = null;
+    for (int i = 0; i < urls.size(); i++) {
+      URI url = requireHttpUrl(i, urls.get(i));
+      if (url.getRawUserInfo() != null) {
+        if (userInfo != null && !userInfo.equals(url.getUserInfo())) {
+          throw new IllegalArgumentException(
+              "urls[" + i + "]: the URLs carry different credentials");
+        }
+        userInfo = url.getUserInfo();
+      }
+      plain.add(withoutUserInfo(url));
+    }
+    urls = List.copyOf(plain);
+    if (userInfo != null && basicAuthUser == null && basicAuthPassword == null) {
+      String[] parts = splitUserInfo("urls", userInfo);
+      basicAuthUser = parts[0];
+      basicAuthPassword = parts[1];
+    }
+    if ((basicAuthUser == null) != (basicAuthPassword == null)) {
+      throw new IllegalArgumentException(
+          "basicAuthPassword: user and password must be given together");
+    }
+    if (basicAuthUser != null && (basicAuthUser.isEmpty() || basicAuthUser.contains(":"))) {
+      throw new IllegalArgumentException("basicAuthUser: must be non-empty and contain no ':'");
+    }
+    requirePositive("connectTimeout", connectTimeout);
+    requirePositive("requestTimeout", requestTimeout);
+    requirePositive("retryBackoff", retryBackoff);
+    requirePositive("retryBackoffMax", retryBackoffMax);
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries: must be >= 0, was " + maxRetries);
+    }
+    if (retryBackoffMax.compareTo(retryBackoff) < 0) {
+      throw new IllegalArgumentException("retryBackoffMax: must be >= retryBackoff");
+    }
+    if (cacheSize < 1) {
+      throw new IllegalArgumentException("cacheSize: must be >= 1, was " + cacheSize);
+    }
+  }
+
+  /**
+   * A configuration with the defaults for the given base URLs.
+   *
+   * @throws IllegalArgumentException when a URL does not parse, naming it by index
+   */
+  public static RegistryClientConfig of(String... urls) {
+    List<URI> parsed = new ArrayList<>();
+    for (int i = 0; i < urls.length; i++) {
+      try {
+        parsed.add(new URI(urls[i]));
+      } catch (URISyntaxException | NullPointerException e) {
+        throw new IllegalArgumentException("urls[" + i + "]: not a URL", e);
+      }
+    }
+    return new RegistryClientConfig(
+        parsed,
+        null,
+        null,
+        null,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        3,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(2),
+        1000);
+  }
+
+  /** This configuration with basic authentication. */
+  public RegistryClientConfig withBasicAuth(String user, String password) {
+    return new RegistryClientConfig(
+        urls,
+        user,
+        password,
+        sslContext,
+        connectTimeout,
+        requestTimeout,
+        maxRetries,
+        retryBackoff,
+        retryBackoffMax,
+        cacheSize);
+  }
+
+  /** This configuration with basic authentication given as {@code user:password}. */
+  public RegistryClientConfig withBasicAuthUserInfo(String userInfo) {
+    String[] parts = splitUserInfo("basicAuthUserInfo", userInfo);
+    return withBasicAuth(parts[0], parts[1]);
+  }
+
+  /** This configuration with a TLS context for {@code https} URLs. */
+  public RegistryClientConfig withSslContext(SSLContext context) {
+    return new RegistryClientConfig(
+        urls,
+        basicAuthUser,
+        basicAuthPassword,
+        context,
+        connectTimeout,
+        requestTimeout,
+        maxRetries,
+        retryBackoff,
+        retryBackoffMax,
+        cacheSize);
+  }
+
+  /** This configuration with other timeouts. */
+  public RegistryClientConfig withTimeouts(Duration connect, Duration request) {
+    return new RegistryClientConfig(
+        urls,
+        basicAuthUser,
+        basicAuthPassword,
+        sslContext,
+        connect,
+        request,
+        maxRetries,
+        retryBackoff,
+        retryBackoffMax,
+        cacheSize);
+  }
+
+  /** This configuration with another retry policy. */
+  public RegistryClientConfig withRetries(int retries, Duration backoff, Duration backoffMax) {
+    return new RegistryClientConfig(
+        urls,
+        basicAuthUser,
+        basicAuthPassword,
+        sslContext,
+        connectTimeout,
+        requestTimeout,
+        retries,
+        backoff,
+        backoffMax,
+        cacheSize);
+  }
+
+  /** This configuration with another cache size. */
+  public RegistryClientConfig withCacheSize(int size) {
+    return new RegistryClientConfig(
+        urls,
+        basicAuthUser,
+        basicAuthPassword,
+        sslContext,
+        connectTimeout,
+        requestTimeout,
+        maxRetries,
+        retryBackoff,
+        retryBackoffMax,
+        size);
+  }
+
+  /** Every field but the password, which shows as {@code ***} when set. */
+  @Override
+  public String toString() {
+    return "RegistryClientConfig[urls="
+        + urls
+        + ", basicAuthUser="
+        + basicAuthUser
+        + ", basicAuthPassword="
+        + (basicAuthPassword == null ? null : "***")
+        + ", sslContext="
+        + (sslContext == null ? "default" : "custom")
+        + ", connectTimeout="
+        + connectTimeout
+        + ", requestTimeout="
+        + requestTimeout
+        + ", maxRetries="
+        + maxRetries
+        + ", retryBackoff="
+        + retryBackoff
+        + ", retryBackoffMax="
+        + retryBackoffMax
+        + ", cacheSize="
+        + cacheSize
+        + "]";
+  }
+
+  private static URI requireHttpUrl(int index, URI url) {
+    if (url == null
+        || url.getScheme() == null
+        || !Arrays.asList("http", "https").contains(url.getScheme().toLowerCase())
+        || url.getHost() == null
+        || url.getRawQuery() != null
+        || url.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "urls["
+              + index
+              + "]: must be an http or https URL with a host and no query: "
+              + describe(url));
+    }
+    return url;
+  }
+
+  private static URI withoutUserInfo(URI url) {
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    return URI.create(
+        url.getScheme() + "://" + url.getRawAuthority().replaceFirst("^.*@", "") + path);
+  }
+
+  /** The URL for a message, without credentials. */
+  private static String describe(URI url) {
+    if (url == null) {
+      return "null";
+    }
+    if (url.getRawAuthority() == null) {
+      return url.getScheme() + ":...";
+    }
+    return url.getScheme()
+        + "://"
+        + url.getRawAuthority().replaceFirst("^.*@", "")
+        + (url.getRawPath() == null ? "" : url.getRawPath());
+  }
+
+  private static String[] splitUserInfo(String field, String userInfo) {
+    int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException(field + ": credentials must read user:password");
+    }
+    return new String[] {userInfo.substring(0, colon), userInfo.substring(colon + 1)};
+  }
+
+  private static void requirePositive(String field, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + ": must be a positive duration, was " + value);
+    }
+  }
+}

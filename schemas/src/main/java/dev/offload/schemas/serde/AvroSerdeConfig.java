@@ -1,0 +1,64 @@
+package dev.offload.schemas.serde;
+
+import java.time.Duration;
+
+/**
+ * Options of {@link AvroSerializer}, {@link AvroDeserializer} and {@link AvroSerde}.
+ *
+ * @param subjectNameStrategy how subjects are named; default {@link SubjectNameStrategy#TOPIC_NAME}
+ * @param registration how the serializer finds the schema id; default {@link
+ *     RegistrationMode#AUTO_REGISTER}
+ * @param key whether the serde handles record keys (subject {@code <topic>-key}) rather than
+ *     values; default {@code false}
+ * @param latestCacheTtl how long {@link RegistrationMode#USE_LATEST} keeps a subject's latest
+ *     version before asking again; default 1 minute
+ */
+public record AvroSerdeConfig(
+    SubjectNameStrategy subjectNameStrategy,
+    RegistrationMode registration,
+    boolean key,
+    Duration latestCacheTtl) {
+
+  /** Validates every field; the message names the offending one. */
+  public AvroSerdeConfig {
+    if (subjectNameStrategy == null) {
+      throw new IllegalArgumentException("subjectNameStrategy: must not be null");
+    }
+    if (registration == null) {
+      throw new IllegalArgumentException("registration: must not be null");
+    }
+    if (latestCacheTtl == null || latestCacheTtl.isNegative()) {
+      throw new IllegalArgumentException(
+          "latestCacheTtl: must be zero or positive, was " + latestCacheTtl);
+    }
+  }
+
+  /** The defaults: values, topic-name subjects, auto-registration. */
+  public static AvroSerdeConfig defaults() {
+    return new AvroSerdeConfig(
+        SubjectNameStrategy.TOPIC_NAME,
+        RegistrationMode.AUTO_REGISTER,
+        false,
+        Duration.ofMinutes(1));
+  }
+
+  /** This configuration for record keys. */
+  public AvroSerdeConfig forKeys() {
+    return new AvroSerdeConfig(subjectNameStrategy, registration, true, latestCacheTtl);
+  }
+
+  /** This configuration with another registration mode. */
+  public AvroSerdeConfig withRegistration(RegistrationMode mode) {
+    return new AvroSerdeConfig(subjectNameStrategy, mode, key, latestCacheTtl);
+  }
+
+  /** This configuration with another subject name strategy. */
+  public AvroSerdeConfig withSubjectNameStrategy(SubjectNameStrategy strategy) {
+    return new AvroSerdeConfig(strategy, registration, key, latestCacheTtl);
+  }
+
+  /** This configuration with another time to keep the latest version. */
+  public AvroSerdeConfig withLatestCacheTtl(Duration ttl) {
+    return new AvroSerdeConfig(subjectNameStrategy, registration, key, ttl);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.offload.schemas.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RegistryClientConfigTest {
+  private final RegistryClientConfig defaults = RegistryClientConfig.of("http://registry:8081");
+
+  @Test
+  void hasDocumentedDefaults() {
+    assertThat(defaults.urls()).containsExactly(URI.create("http://registry:8081"));
+    assertThat(defaults.basicAuthUser()).isNull();
+    assertThat(defaults.sslContext()).isNull();
+    assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.maxRetries()).isEqualTo(3);
+    assertThat(defaults.retryBackoff()).isEqualTo(Duration.ofMillis(100));
+    assertThat(defaults.retryBackoffMax()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.cacheSize()).isEqualTo(1000);
+  }
+
+  @Test
+  void credentialsMoveFromTheUrlsIntoBasicAuth() {
+    RegistryClientConfig config =
+        RegistryClientConfig.of("https://bob:pa%3Ass@a:8081/base", "https://bob:pa%3Ass@b:8081");
+
+    assertThat(config.urls())
+        .containsExactly(URI.create("https://a:8081/base"), URI.create("https://b:8081"));
+    assertThat(config.basicAuthUser()).isEqualTo("bob");
+    assertThat(config.basicAuthPassword()).isEqualTo("pa:ss");
+  }
+
+  @Test
+  void toStringNeverShowsThePassword() {
+    String text = defaults.withBasicAuthUserInfo("alice:hunter2").toString();
+
+    assertThat(text).contains("basicAuthUser=alice").contains("basicAuthPassword=***");
+    assertThat(text).doesNotContain("hunter2");
+    assertThat(RegistryClientConfig.of("http://u:hunter2@h:1").toString())
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void validationNamesTheOffendingField() {
+    assertInvalid(
+        "urls",
+        () ->
+            new RegistryClientConfig(
+                List.of(),
+                null,
+                null,
+                null,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                0,
+                Duration.ofMillis(1),
+                Duration.ofMillis(1),
+                1));
+    assertInvalid("urls[1]", () -> RegistryClientConfig.of("http://a", "ftp://b"));
+    assertInvalid("urls[0]", () -> RegistryClientConfig.of("http://a?x=1"));
+    assertInvalid("urls[0]", () -> RegistryClientConfig.of("not a url"));
+    assertInvalid("basicAuthPassword", () -> defaults.withBasicAuth("alice", null));
+    assertInvalid("basicAuthUser", () -> defaults.withBasicAuth("al:ice", "x"));
+    assertInvalid("basicAuthUserInfo", () -> defaults.withBasicAuthUserInfo("no-colon"));
+    assertInvalid(
+        "connectTimeout", () -> defaults.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)));
+    assertInvalid("requestTimeout", () -> defaults.withTimeouts(Duration.ofSeconds(1), null));
+    assertInvalid(
+        "maxRetries", () -> defaults.withRetries(-1, Duration.ofMillis(1), Duration.ofMillis(1)));
+    assertInvalid(
+        "retryBackoffMax",
+        () -> defaults.withRetries(1, Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    assertInvalid("cacheSize", () -> defaults.withCacheSize(0));
+  }
+
+  @Test
+  void invalidUrlMessagesDoNotLeakCredentials() {
+    assertThatThrownBy(() -> RegistryClientConfig.of("ftp://u:hunter2@host"))
+        .hasMessageStartingWith("urls[0]")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  private static void assertInvalid(String field, Runnable build) {
+    assertThatThrownBy(build::run)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(field + ":");
+  }
+}
