@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
       "Apps publish events over HTTP or inside their own JDBC transactions; the events are captured",
       "from PostgreSQL's write-ahead log into Kafka and handled by workers, durably and in order."
     },
-    subcommands = {DevCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DevCommand.class,
+      TailCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Offload implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

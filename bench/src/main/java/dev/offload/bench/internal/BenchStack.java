@@ -1,0 +1,112 @@
+package dev.offload.bench.internal;
+
+import dev.offload.connectors.ConnectorConfig;
+import dev.offload.connectors.OutboxConnector;
+import dev.offload.embedded.EmbeddedKafka;
+import dev.offload.embedded.EmbeddedPostgres;
+import dev.offload.producers.ApiConfig;
+import dev.offload.producers.IngestApi;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The path under test, on fresh embedded servers in a temporary directory deleted on close. */
+public final class BenchStack implements AutoCloseable {
+  private static final String DATABASE = "bench";
+
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final Path root;
+  private EmbeddedPostgres postgres;
+  private EmbeddedKafka kafka;
+  private IngestApi api;
+
+  private BenchStack(Path root) {
+    this.root = root;
+  }
+
+  /** Starts PostgreSQL, Kafka, the ingest API and the outbox connector. */
+  public static BenchStack start() {
+    try {
+      BenchStack stack = new BenchStack(Files.createTempDirectory("offload-bench-"));
+      try {
+        stack.startAll();
+        return stack;
+      } catch (RuntimeException e) {
+        stack.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void startAll() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    postgres = started(EmbeddedPostgres.start(root.resolve("postgres"), 0));
+    postgres.createDatabaseIfAbsent(DATABASE);
+    kafka = started(EmbeddedKafka.start(root.resolve("kafka"), 0, Map.of()));
+    ApiConfig apiConfig =
+        ApiConfig.defaults()
+            .withPort(0)
+            .withDatabase(
+                new ApiConfig.Database(
+                    postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""));
+    api = started(IngestApi.start(apiConfig, registry, Map.of()));
+    started(
+        OutboxConnector.start(
+            ConnectorConfig.of(
+                kafka.bootstrapServers(),
+                postgres.host(),
+                postgres.port(),
+                DATABASE,
+                EmbeddedPostgres.USER,
+                "",
+                root.resolve("connector-offsets.dat")),
+            registry));
+  }
+
+  private <T extends AutoCloseable> T started(T part) {
+    running.push(part);
+    return part;
+  }
+
+  /** Base URL of the ingest API. */
+  public String apiUrl() {
+    return api.baseUrl();
+  }
+
+  /** Kafka bootstrap servers. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** JDBC URL of the benchmark database. */
+  public String jdbcUrl() {
+    return postgres.jdbcUrl(DATABASE);
+  }
+
+  /** Stops everything and deletes the data. */
+  @Override
+  public void close() {
+    while (!running.isEmpty()) {
+      try {
+        running.pop().close();
+      } catch (Exception e) {
+        throw new IllegalStateException("stopping the benchmark stack failed", e);
+      }
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
