@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DevCommand.class,
       TailCommand.class,
+      LagCommand.class,
+      ReplayCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -27,7 +27,11 @@ class OffloadCommandTest {
   @Test
   void helpListsTheSubCommands() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("Usage: offload").contains("dev").contains("tail");
+    assertThat(out.toString()).contains("Usage: offload").contains("dev")
+        .contains("tail")
+        .contains("lag")
+        .contains("replay")
+        .contains("bench");
   }
 
   @Test

@@ -87,6 +87,14 @@ class OffloadDevIT {
         .contains(OffloadHeaders.EVENT_ID + "=" + first)
         .contains("ada@example.com");
 
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(run("lag", "--group", "offload-event-log", "--json", "-b", bootstrap()))
+                    .contains("offload-event-log")
+                    .contains(topic));
+
     stop(dev);
     startDev("second");
     String second = publish(type, "user-1", "{\"email\":\"grace@example.com\"}");
@@ -102,6 +110,20 @@ class OffloadDevIT {
                 assertThat(get("/metrics").body())
                     .containsPattern(
                         "offload_worker_events_total\\{[^}]*type=\"" + type + "\"[^}]*\\} 1\\.0"));
+  }
+
+  /** Runs an offload command to completion and returns what it printed on standard out. */
+  private String run(String... args) throws IOException, InterruptedException {
+    Process p =
+        command(args)
+            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+            .redirectError(log(args[0]).toFile())
+            .start();
+    started.add(p);
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(printed).isZero();
+    return printed;
   }
 
   private Process startDev(String name) throws IOException {

@@ -1,0 +1,108 @@
+package dev.offload.app;
+
+import dev.offload.ops.Terminal;
+import dev.offload.ops.lag.LagMonitor;
+import dev.offload.ops.lag.LagMonitorConfig;
+import dev.offload.ops.lag.LagReport;
+import dev.offload.ops.lag.LagSnapshot;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code offload lag}: consumer lag in records and seconds, with a status per group. */
+@Command(
+    name = "lag",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show consumer lag: per group a table of its partitions, most lagging first, with the",
+      "committed offset, log end, lag in records, lag in seconds (age of the oldest unconsumed",
+      "record; ~ marks an interpolated value) and a status: OK, WARN, STALL, STOP or ERR.",
+      "STALL and WARN need a full window of samples, so they appear only with --watch."
+    })
+final class LagCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-g", "--group"},
+      paramLabel = "GROUP",
+      description = "Only this consumer group; repeat for several (default: every group).")
+  List<String> groups = new ArrayList<>();
+
+  @Option(
+      names = "--watch",
+      description = "Sample again every --interval and redraw until Ctrl-C (default: once).")
+  boolean watch;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "Time between samples with --watch, e.g. 2s (default: ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Option(
+      names = "--window",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Samples per partition the status rules look at (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(
+      names = "--json",
+      description = "Print JSON instead of tables; with --watch, one document per line.")
+  boolean json;
+
+  @Option(
+      names = {"-b", "--bootstrap-server"},
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    LagMonitorConfig config =
+        LagMonitorConfig.defaults(bootstrapServers)
+            .withGroups(Set.copyOf(groups))
+            .withInterval(interval)
+            .withWindowSize(window);
+    PrintWriter out = spec.commandLine().getOut();
+    try (LagMonitor monitor = LagMonitor.create(config)) {
+      if (!watch) {
+        print(out, monitor.sampleOnce(), false);
+        return 0;
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      Thread hook = new Thread(stop::countDown, "offload-lag-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      do {
+        print(out, monitor.sampleOnce(), true);
+      } while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS));
+      return 0;
+    }
+  }
+
+  private void print(PrintWriter out, LagSnapshot snapshot, boolean redraw) {
+    if (json) {
+      out.println(LagReport.json(snapshot, !redraw));
+    } else {
+      if (redraw && Terminal.isInteractive()) {
+        out.print("\u001b[H\u001b[2J"); // cursor home, clear screen
+      } else if (redraw) {
+        out.println();
+      }
+      out.print(LagReport.table(snapshot, Terminal.colourEnabled()));
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,219 @@
+package dev.offload.ops.lag;
+
+import dev.offload.ops.GroupMember;
+import dev.offload.ops.lag.OffsetSampler.GroupReading;
+import dev.offload.ops.lag.OffsetSampler.LogRanges;
+import dev.offload.ops.lag.OldestRecordReader.Position;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Turns the reads of one poll into {@link GroupLag}s: keeps each group-partition's {@link
+ * SampleWindow} and each partition's {@link OffsetHistory}, evaluates statuses and lag in seconds.
+ * Not thread-safe: the monitor calls it under its lock.
+ */
+final class LagEvaluator {
+  private static final int HISTORY_POINTS = 360;
+
+  private record WindowKey(String group, TopicPartition partition) {}
+
+  private record Seconds(double value, LagSecondsSource source) {}
+
+  private final int windowSize;
+  private final Map<WindowKey, SampleWindow> windows = new HashMap<>();
+  private final Map<TopicPartition, OffsetHistory> histories = new HashMap<>();
+
+  LagEvaluator(int windowSize) {
+    this.windowSize = windowSize;
+  }
+
+  /** The lag of every group read in this poll; forgets partitions and groups no longer seen. */
+  List<GroupLag> evaluate(
+      Collection<GroupReading> readings,
+      LogRanges ranges,
+      Map<Position, Instant> exact,
+      Instant now) {
+    Set<WindowKey> seen = new HashSet<>();
+    List<GroupLag> lags = new ArrayList<>();
+    for (GroupReading reading : readings) {
+      lags.add(groupLag(reading, ranges, exact, now, seen));
+    }
+    windows.keySet().retainAll(seen);
+    Set<TopicPartition> partitions = new HashSet<>();
+    seen.forEach(k -> partitions.add(k.partition()));
+    histories.keySet().retainAll(partitions);
+    return lags;
+  }
+
+  /** Records the log ends this poll saw, for interpolation. */
+  void recordHistory(LogRanges ranges, Instant now) {
+    ranges
+        .end()
+        .forEach(
+            (tp, end) ->
+                histories
+                    .computeIfAbsent(tp, k -> new OffsetHistory(HISTORY_POINTS))
+                    .record(end, now));
+  }
+
+  private GroupLag groupLag(
+      GroupReading reading,
+      LogRanges ranges,
+      Map<Position, Instant> exact,
+      Instant now,
+      Set<WindowKey> seen) {
+    if (reading.error() != null) {
+      return failedGroup(reading, now, seen);
+    }
+    Map<TopicPartition, GroupMember> owners = ownersOf(reading.members());
+    boolean assignmentsUnknown = !reading.members().isEmpty() && owners.isEmpty();
+    List<PartitionLag> partitions = new ArrayList<>();
+    for (Map.Entry<TopicPartition, Long> e : sorted(reading.committed())) {
+      TopicPartition tp = e.getKey();
+      GroupMember owner = owners.get(tp);
+      LagSample sample = sample(tp, e.getValue(), ranges, owner != null || assignmentsUnknown, now);
+      WindowKey key = new WindowKey(reading.group(), tp);
+      seen.add(key);
+      LagStatus status = LagRules.evaluate(append(key, sample));
+      partitions.add(partitionLag(tp, e.getValue(), ranges, sample, status, owner, exact, now));
+    }
+    LagStatus status =
+        partitions.stream().map(PartitionLag::status).reduce(LagStatus.OK, LagStatus::worst);
+    return new GroupLag(
+        reading.group(), reading.state(), reading.members(), status, partitions, null);
+  }
+
+  // Keeps the windows of a group whose read failed, with a failed sample, so its gauges show ERR.
+  private GroupLag failedGroup(GroupReading reading, Instant now, Set<WindowKey> seen) {
+    List<PartitionLag> partitions = new ArrayList<>();
+    for (WindowKey key : List.copyOf(windows.keySet())) {
+      if (key.group().equals(reading.group())) {
+        seen.add(key);
+        append(key, LagSample.failed(now, reading.error()));
+        TopicPartition tp = key.partition();
+        partitions.add(
+            new PartitionLag(
+                tp.topic(),
+                tp.partition(),
+                -1,
+                -1,
+                0,
+                Double.NaN,
+                LagSecondsSource.UNKNOWN,
+                LagStatus.ERR,
+                null,
+                reading.error()));
+      }
+    }
+    partitions.sort(
+        Comparator.comparing(PartitionLag::topic).thenComparing(PartitionLag::partition));
+    return new GroupLag(
+        reading.group(),
+        reading.state(),
+        reading.members(),
+        LagStatus.ERR,
+        partitions,
+        reading.error());
+  }
+
+  private static LagSample sample(
+      TopicPartition tp, long committed, LogRanges ranges, boolean present, Instant now) {
+    String error = ranges.errors().get(tp);
+    if (error != null) {
+      return LagSample.failed(now, error);
+    }
+    long start = ranges.start().get(tp);
+    long end = ranges.end().get(tp);
+    if (committed > end) {
+      error = "committed offset " + committed + " is beyond the log end " + end;
+    } else if (committed < start) {
+      error =
+          "committed offset "
+              + committed
+              + " is below the log start "
+              + start
+              + ": records were deleted before the group consumed them";
+    }
+    return new LagSample(now, committed, end, present, error);
+  }
+
+  private PartitionLag partitionLag(
+      TopicPartition tp,
+      long committed,
+      LogRanges ranges,
+      LagSample sample,
+      LagStatus status,
+      GroupMember owner,
+      Map<Position, Instant> exact,
+      Instant now) {
+    Long end = ranges.end().get(tp);
+    long lag = end == null ? 0 : Math.max(0, end - committed);
+    Seconds seconds =
+        end == null
+            ? new Seconds(Double.NaN, LagSecondsSource.UNKNOWN)
+            : seconds(tp, committed, lag, exact, now);
+    return new PartitionLag(
+        tp.topic(),
+        tp.partition(),
+        committed,
+        end == null ? -1 : end,
+        lag,
+        seconds.value(),
+        seconds.source(),
+        status,
+        owner == null ? null : owner.describe(),
+        sample.error());
+  }
+
+  private Seconds seconds(
+      TopicPartition tp, long committed, long lag, Map<Position, Instant> exact, Instant now) {
+    if (lag == 0) {
+      return new Seconds(0, LagSecondsSource.NONE);
+    }
+    Instant oldest = exact.get(new Position(tp, committed));
+    if (oldest != null) {
+      return new Seconds(age(oldest, now), LagSecondsSource.EXACT);
+    }
+    OffsetHistory history = histories.get(tp);
+    return history == null
+        ? new Seconds(Double.NaN, LagSecondsSource.UNKNOWN)
+        : history
+            .appendTime(committed)
+            .map(t -> new Seconds(age(t, now), LagSecondsSource.INTERPOLATED))
+            .orElse(new Seconds(Double.NaN, LagSecondsSource.UNKNOWN));
+  }
+
+  // A record stamped in the future (producer clock ahead of ours) counts as age zero.
+  private static double age(Instant appended, Instant now) {
+    return Math.max(0, Duration.between(appended, now).toNanos() / 1e9);
+  }
+
+  private SampleWindow append(WindowKey key, LagSample sample) {
+    SampleWindow window = windows.getOrDefault(key, SampleWindow.empty(windowSize)).append(sample);
+    windows.put(key, window);
+    return window;
+  }
+
+  private static Map<TopicPartition, GroupMember> ownersOf(List<GroupMember> members) {
+    Map<TopicPartition, GroupMember> owners = new HashMap<>();
+    members.forEach(m -> m.partitions().forEach(tp -> owners.put(tp, m)));
+    return owners;
+  }
+
+  private static List<Map.Entry<TopicPartition, Long>> sorted(Map<TopicPartition, Long> offsets) {
+    return offsets.entrySet().stream()
+        .sorted(
+            Comparator.comparing((Map.Entry<TopicPartition, Long> e) -> e.getKey().topic())
+                .thenComparing(e -> e.getKey().partition()))
+        .toList();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.offload.ops.lag;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Configuration of the {@link LagMonitor}.
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}; default {@code 127.0.0.1:9092}
+ * @param groups the consumer groups to watch; empty (the default) watches every consumer group,
+ *     Kafka Streams applications included
+ * @param interval time between two polls of {@link LagMonitor#start()}; default 5 s
+ * @param windowSize samples per partition the status rules look at; default 10 (50 s at the default
+ *     interval), at least 2
+ * @param exactReads whether to read the record at each lagging committed offset for the exact lag
+ *     in seconds; default {@code true}. Off, the monitor only interpolates from its samples, which
+ *     costs no fetches on clusters with many lagging partitions
+ * @param requestTimeout the longest wait of one admin request or of the exact reads of one poll;
+ *     default 10 s
+ * @param clock the time of samples and of lag in seconds; default the UTC system clock
+ */
+public record LagMonitorConfig(
+    String bootstrapServers,
+    Set<String> groups,
+    Duration interval,
+    int windowSize,
+    boolean exactReads,
+    Duration requestTimeout,
+    Clock clock) {
+
+  /** Validates every field and names the one that is wrong. */
+  public LagMonitorConfig {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrapServers must not be blank");
+    }
+    Objects.requireNonNull(groups, "groups must be set (empty for every group)");
+    if (groups.stream().anyMatch(g -> g == null || g.isBlank())) {
+      throw new IllegalArgumentException("groups must not contain a blank group id: " + groups);
+    }
+    groups = Set.copyOf(groups);
+    requirePositive(interval, "interval");
+    if (windowSize < 2) {
+      throw new IllegalArgumentException("windowSize must be at least 2, was " + windowSize);
+    }
+    requirePositive(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(clock, "clock must be set");
+  }
+
+  /** The defaults, against {@code bootstrapServers}. */
+  public static LagMonitorConfig defaults(String bootstrapServers) {
+    return new LagMonitorConfig(
+        bootstrapServers,
+        Set.of(),
+        Duration.ofSeconds(5),
+        10,
+        true,
+        Duration.ofSeconds(10),
+        Clock.systemUTC());
+  }
+
+  /** A copy that watches only {@code watched} (empty: every group). */
+  public LagMonitorConfig withGroups(Set<String> watched) {
+    return new LagMonitorConfig(
+        bootstrapServers, watched, interval, windowSize, exactReads, requestTimeout, clock);
+  }
+
+  /** A copy with another poll interval. */
+  public LagMonitorConfig withInterval(Duration every) {
+    return new LagMonitorConfig(
+        bootstrapServers, groups, every, windowSize, exactReads, requestTimeout, clock);
+  }
+
+  /** A copy with another window size. */
+  public LagMonitorConfig withWindowSize(int samples) {
+    return new LagMonitorConfig(
+        bootstrapServers, groups, interval, samples, exactReads, requestTimeout, clock);
+  }
+
+  /** A copy with exact reads on or off. */
+  public LagMonitorConfig withExactReads(boolean enabled) {
+    return new LagMonitorConfig(
+        bootstrapServers, groups, interval, windowSize, enabled, requestTimeout, clock);
+  }
+
+  /** A copy with another clock. */
+  public LagMonitorConfig withClock(Clock time) {
+    return new LagMonitorConfig(
+        bootstrapServers, groups, interval, windowSize, exactReads, requestTimeout, time);
+  }
+
+  Properties adminProperties() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "offload-lag-monitor");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
+    return p;
+  }
+
+  Properties readerProperties() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-lag-reader");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    // One batch per partition is enough: only the first record's timestamp is wanted.
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "65536");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  private static void requirePositive(Duration value, String field) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.offload.ops.replay;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Configuration of the {@link Replayer}.
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}; default {@code 127.0.0.1:9092}
+ * @param progressInterval how often progress is reported; default 1 s
+ * @param idleTimeout how long a partition may make no progress before the replay fails; default 30
+ *     s
+ * @param clock the time of the rate limit, progress and ETA; default the UTC system clock
+ * @param sleeper how the rate limit waits; default {@link TokenBucket.Sleeper#SYSTEM}
+ */
+public record ReplayerConfig(
+    String bootstrapServers,
+    Duration progressInterval,
+    Duration idleTimeout,
+    Clock clock,
+    TokenBucket.Sleeper sleeper) {
+
+  /** Validates every field and names the one that is wrong. */
+  public ReplayerConfig {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrapServers must not be blank");
+    }
+    requirePositive(progressInterval, "progressInterval");
+    requirePositive(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(clock, "clock must be set");
+    Objects.requireNonNull(sleeper, "sleeper must be set");
+  }
+
+  /** The defaults, against {@code bootstrapServers}. */
+  public static ReplayerConfig defaults(String bootstrapServers) {
+    return new ReplayerConfig(
+        bootstrapServers,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        Clock.systemUTC(),
+        TokenBucket.Sleeper.SYSTEM);
+  }
+
+  /** A copy reporting progress every {@code every}. */
+  public ReplayerConfig withProgressInterval(Duration every) {
+    return new ReplayerConfig(bootstrapServers, every, idleTimeout, clock, sleeper);
+  }
+
+  /** A copy on another time source (tests: a fake clock and a sleeper that advances it). */
+  public ReplayerConfig withTime(Clock time, TokenBucket.Sleeper waiter) {
+    return new ReplayerConfig(bootstrapServers, progressInterval, idleTimeout, time, waiter);
+  }
+
+  Properties consumerProperties() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-replay-reader");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // Records deleted under a running replay must fail it, not silently restart elsewhere.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  Properties producerProperties() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "offload-replay-writer");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  private static void requirePositive(Duration value, String field) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
+    }
+  }
+}
