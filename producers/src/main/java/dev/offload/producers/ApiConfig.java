@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param dbPoolSize most database connections the API holds open; default {@code 16}
  * @param dbConnectTimeout longest wait to open or borrow a database connection before a request is
  *     answered {@code 503}; default 5 seconds
+ * @param schemaCacheTtl how long the latest schema of an event type is reused before the schema
+ *     registry is asked again, so a new version is in force within this time (used only when the
+ *     API has a schema registry); at least 1 ms; default 5 seconds
  */
 public record ApiConfig(
     String host,
@@ -29,7 +32,8 @@ public record ApiConfig(
     int maxBodyBytes,
     String producerName,
     int dbPoolSize,
-    Duration dbConnectTimeout) {
+    Duration dbConnectTimeout,
+    Duration schemaCacheTtl) {
 
   /** Default {@link #host()}: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -48,6 +52,9 @@ public record ApiConfig(
 
   /** Default {@link #dbConnectTimeout()}. */
   public static final Duration DEFAULT_DB_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Default {@link #schemaCacheTtl()}. */
+  public static final Duration DEFAULT_SCHEMA_CACHE_TTL = Duration.ofSeconds(5);
 
   /** Longest {@link #producerName()}: the width of the outbox {@code producer} column. */
   public static final int MAX_PRODUCER_NAME_LENGTH = 255;
@@ -76,6 +83,11 @@ public record ApiConfig(
       throw new IllegalArgumentException(
           "dbConnectTimeout must be between 1 ms and 24 days, was: " + dbConnectTimeout);
     }
+    Objects.requireNonNull(schemaCacheTtl, "schemaCacheTtl must not be null");
+    if (schemaCacheTtl.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "schemaCacheTtl must be at least 1 ms, was: " + schemaCacheTtl);
+    }
   }
 
   /** The defaults: listens on 127.0.0.1:8080 and writes to {@link Database#defaults()}. */
@@ -87,49 +99,112 @@ public record ApiConfig(
         DEFAULT_MAX_BODY_BYTES,
         DEFAULT_PRODUCER_NAME,
         DEFAULT_DB_POOL_SIZE,
-        DEFAULT_DB_CONNECT_TIMEOUT);
+        DEFAULT_DB_CONNECT_TIMEOUT,
+        DEFAULT_SCHEMA_CACHE_TTL);
   }
 
   /** A copy with {@link #host()} replaced. */
   public ApiConfig withHost(String host) {
     return new ApiConfig(
-        host, port, database, maxBodyBytes, producerName, dbPoolSize, dbConnectTimeout);
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
   }
 
   /** A copy with {@link #port()} replaced. */
   public ApiConfig withPort(int port) {
     return new ApiConfig(
-        host, port, database, maxBodyBytes, producerName, dbPoolSize, dbConnectTimeout);
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
   }
 
   /** A copy with {@link #database()} replaced. */
   public ApiConfig withDatabase(Database database) {
     return new ApiConfig(
-        host, port, database, maxBodyBytes, producerName, dbPoolSize, dbConnectTimeout);
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
   }
 
   /** A copy with {@link #maxBodyBytes()} replaced. */
   public ApiConfig withMaxBodyBytes(int maxBodyBytes) {
     return new ApiConfig(
-        host, port, database, maxBodyBytes, producerName, dbPoolSize, dbConnectTimeout);
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
   }
 
   /** A copy with {@link #producerName()} replaced. */
   public ApiConfig withProducerName(String producerName) {
     return new ApiConfig(
-        host, port, database, maxBodyBytes, producerName, dbPoolSize, dbConnectTimeout);
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
   }
 
   /** A copy with {@link #dbPoolSize()} replaced. */
   public ApiConfig withDbPoolSize(int dbPoolSize) {
     return new ApiConfig(
-        host, port, database, maxBodyBytes, producerName, dbPoolSize, dbConnectTimeout);
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
   }
 
   /** A copy with {@link #dbConnectTimeout()} replaced. */
   public ApiConfig withDbConnectTimeout(Duration dbConnectTimeout) {
     return new ApiConfig(
-        host, port, database, maxBodyBytes, producerName, dbPoolSize, dbConnectTimeout);
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
+  }
+
+  /** A copy with {@link #schemaCacheTtl()} replaced. */
+  public ApiConfig withSchemaCacheTtl(Duration schemaCacheTtl) {
+    return new ApiConfig(
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl);
   }
 
   /**

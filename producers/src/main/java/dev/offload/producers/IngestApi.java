@@ -2,9 +2,12 @@ package dev.offload.producers;
 
 import dev.offload.producers.internal.ApiMetrics;
 import dev.offload.producers.internal.ApiRouter;
+import dev.offload.producers.internal.EventSchemas;
 import dev.offload.producers.internal.HealthHandler;
 import dev.offload.producers.internal.OutboxStore;
 import dev.offload.schemas.outbox.OutboxMigrations;
+import dev.offload.schemas.registry.RegistryException;
+import dev.offload.schemas.registry.SchemaRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * The HTTP ingest API: applications publish events with {@code POST /v1/events/{type}} and the API
  * writes each one to the PostgreSQL outbox, answering {@code 202} only after the write committed.
  *
+ * <p>Started with a {@link SchemaRegistry}, the API validates each event at the door: the type must
+ * have a schema under subject {@code offload.events.<type>-value} ({@code 404 unknown-event-type}
+ * with {@code knownTypes} otherwise), and {@code data} must match its latest version ({@code 400
+ * invalid-data} with every violation, see {@link dev.offload.producers.validation.JsonToAvro});
+ * {@code GET /v1/event-types} lists the types with their latest schema. A failing registry is
+ * answered {@code 503} with {@code Retry-After}. Without a registry, any well-formed data of a
+ * kebab-case type is accepted.
+ *
  * <p>Also serves {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}.
  * {@link #start} returns once the server listens; {@link #close()} stops it. Call both from a
  * thread of your own, not from a Vert.x event loop.
@@ -39,20 +50,24 @@ public final class IngestApi implements AutoCloseable {
   private final ApiConfig config;
   private final Vertx vertx;
   private final OutboxStore store;
+  private final EventSchemas schemas;
   private final HttpServer server;
   private final int port;
   private boolean closed;
 
-  private IngestApi(ApiConfig config, Vertx vertx, OutboxStore store, HttpServer server) {
+  private IngestApi(
+      ApiConfig config, Vertx vertx, OutboxStore store, EventSchemas schemas, HttpServer server) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
+    this.schemas = schemas;
     this.server = server;
     this.port = server.actualPort();
   }
 
   /**
-   * Applies the outbox migrations, then starts the server and waits until it listens.
+   * Applies the outbox migrations, then starts the server without schema validation and waits until
+   * it listens.
    *
    * @param registry where the API's meters go; {@code /metrics} serves its scrape
    * @param readinessChecks extra conditions of {@code /health/ready}, by name (not {@code
@@ -64,15 +79,57 @@ public final class IngestApi implements AutoCloseable {
       ApiConfig config,
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readinessChecks) {
+    return startWith(config, registry, readinessChecks, null);
+  }
+
+  /**
+   * Applies the outbox migrations, registers the built-in event schemas that {@code schemaRegistry}
+   * lacks, then starts the server validating every event against its type's latest schema, and
+   * waits until it listens.
+   *
+   * @param registry where the API's meters go; {@code /metrics} serves its scrape
+   * @param readinessChecks extra conditions of {@code /health/ready}, by name (not {@code
+   *     database}, which is built in); they may block, they run off the event loop
+   * @param schemaRegistry where the event types' schemas live, for example a {@code
+   *     RegistryClient}; its calls may block, they run off the event loop
+   * @throws IllegalStateException when the database cannot be migrated, the built-in schemas cannot
+   *     be registered, or the port is taken (the message then says {@code port <n> ... already in
+   *     use})
+   */
+  public static IngestApi start(
+      ApiConfig config,
+      PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> readinessChecks,
+      SchemaRegistry schemaRegistry) {
+    return startWith(
+        config,
+        registry,
+        readinessChecks,
+        Objects.requireNonNull(schemaRegistry, "schemaRegistry"));
+  }
+
+  private static IngestApi startWith(
+      ApiConfig config,
+      PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> readinessChecks,
+      SchemaRegistry schemaRegistry) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(registry, "registry");
     Map<String, BooleanSupplier> checks = copyChecks(readinessChecks);
     migrate(config.database());
+    if (schemaRegistry != null) {
+      registerBuiltIns(schemaRegistry);
+    }
     Vertx vertx = Vertx.vertx();
     OutboxStore store = null;
     try {
       ApiMetrics metrics = new ApiMetrics(registry);
       store = OutboxStore.open(vertx, config, metrics);
+      Clock clock = Clock.systemUTC();
+      EventSchemas schemas =
+          schemaRegistry == null
+              ? null
+              : EventSchemas.create(vertx, schemaRegistry, clock, config.schemaCacheTtl());
       ApiRouter.Parts parts =
           new ApiRouter.Parts(
               store,
@@ -80,14 +137,19 @@ public final class IngestApi implements AutoCloseable {
               checks,
               config.producerName(),
               config.maxBodyBytes(),
-              Clock.systemUTC());
+              clock,
+              schemas);
       HttpServer server =
           vertx
               .createHttpServer(new HttpServerOptions().setHost(config.host()))
               .requestHandler(ApiRouter.create(vertx, metrics, parts));
       await(server.listen(config.port(), config.host()), "listen on " + address(config));
-      IngestApi api = new IngestApi(config, vertx, store, server);
-      log.info("Offload ingest API listening on {}:{}", config.host(), api.port());
+      IngestApi api = new IngestApi(config, vertx, store, schemas, server);
+      log.info(
+          "Offload ingest API listening on {}:{}{}",
+          config.host(),
+          api.port(),
+          schemas == null ? " (no schema validation)" : "");
       return api;
     } catch (Exception e) { // Future.await rethrows checked causes such as BindException as is
       closeQuietly(vertx, store);
@@ -123,6 +185,9 @@ public final class IngestApi implements AutoCloseable {
     try {
       await(server.close(), "stop the HTTP server");
       await(store.close(), "close the database pool");
+      if (schemas != null) {
+        await(schemas.close(), "stop the schema registry workers");
+      }
     } finally {
       await(vertx.close(), "stop Vert.x");
     }
@@ -146,6 +211,16 @@ public final class IngestApi implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot apply the outbox migrations to " + db.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void registerBuiltIns(SchemaRegistry schemaRegistry) {
+    try {
+      EventSchemas.registerBuiltIns(schemaRegistry);
+    } catch (RegistryException e) {
+      throw new IllegalStateException(
+          "cannot register the built-in event schemas in the schema registry: " + e.getMessage(),
+          e);
     }
   }
 

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /** A plain HTTP/1.1 client of one {@link IngestApi}, for integration tests. */
 final class ApiClient {
@@ -43,6 +44,16 @@ final class ApiClient {
 
   HttpResponse<String> postJson(String path, String json, String... headers) throws Exception {
     return post(path, "application/json", BodyPublishers.ofString(json), headers);
+  }
+
+  /** POSTs {@code json} without waiting for the answer. */
+  CompletableFuture<HttpResponse<String>> postJsonAsync(String path, String json) {
+    HttpRequest request =
+        request(path)
+            .POST(BodyPublishers.ofString(json))
+            .header("Content-Type", "application/json")
+            .build();
+    return HTTP.sendAsync(request, BodyHandlers.ofString());
   }
 
   private HttpRequest.Builder request(String path) {

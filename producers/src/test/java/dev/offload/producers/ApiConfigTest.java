@@ -18,6 +18,7 @@ class ApiConfigTest {
     assertThat(config.producerName()).isEqualTo("dev");
     assertThat(config.dbPoolSize()).isEqualTo(16);
     assertThat(config.dbConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.schemaCacheTtl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/offload");
     assertThat(config.database().user()).isEqualTo("postgres");
   }
@@ -44,6 +45,8 @@ class ApiConfigTest {
     assertRejected(() -> base.withDbPoolSize(0), "dbPoolSize");
     assertRejected(() -> base.withDbConnectTimeout(Duration.ZERO), "dbConnectTimeout");
     assertRejected(() -> base.withDatabase(null), "database");
+    assertRejected(() -> base.withSchemaCacheTtl(Duration.ZERO), "schemaCacheTtl");
+    assertRejected(() -> base.withSchemaCacheTtl(null), "schemaCacheTtl");
   }
 
   @Test

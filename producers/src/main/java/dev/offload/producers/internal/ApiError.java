@@ -1,19 +1,34 @@
 package dev.offload.producers.internal;
 
+import dev.offload.producers.validation.Violation;
 import dev.offload.schemas.EventTypes;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * An error answer of the API: an HTTP status and the JSON body {@code {"error", "message",
  * "field"}}, where {@code error} is a stable machine-readable code and {@code field} names the JSON
- * member or header at fault (absent when no single field is).
+ * member or header at fault (absent when no single field is). Some errors add members ({@code
+ * details}): {@code knownTypes} to {@code unknown-event-type}, {@code violations} to a schema
+ * violation.
  */
-public record ApiError(int status, String code, String message, String field) {
+public record ApiError(int status, String code, String message, String field, JsonObject details) {
 
-  /** Seconds a client should wait before retrying after {@link #databaseUnavailable()}. */
+  /** Seconds a client should wait before retrying after a {@code 503}. */
   public static final int RETRY_AFTER_SECONDS = 5;
 
   private static final int MAX_ECHO = 120;
+
+  /** Keeps {@code details} apart from the caller's copy; {@code null} means none. */
+  public ApiError {
+    details = details == null ? null : details.copy();
+  }
+
+  /** An error without members beyond {@code error}, {@code message} and {@code field}. */
+  public ApiError(int status, String code, String message, String field) {
+    this(status, code, message, field, null);
+  }
 
   /** The path's event type is not kebab-case. */
   public static ApiError invalidEventType(String type) {
@@ -54,6 +69,65 @@ public record ApiError(int status, String code, String message, String field) {
     return new ApiError(400, "invalid-data", message, "data");
   }
 
+  /**
+   * No schema is registered for the event type: {@code 404} listing the types that have one.
+   *
+   * @param subject the registry subject that was looked up
+   */
+  public static ApiError unknownEventType(String type, String subject, List<String> knownTypes) {
+    return new ApiError(
+        404,
+        "unknown-event-type",
+        "no schema is registered for event type '"
+            + echo(type)
+            + "' (subject "
+            + echo(subject)
+            + "); register one to publish this type",
+        "type",
+        new JsonObject().put("knownTypes", new JsonArray(List.copyOf(knownTypes))));
+  }
+
+  /**
+   * The body's {@code data} does not match the type's schema: {@code 400} listing every violation
+   * as {@code {"field", "message"}}.
+   *
+   * @param truncated whether more violations were found than listed
+   */
+  public static ApiError schemaViolations(
+      String type, int version, List<Violation> violations, boolean truncated) {
+    JsonArray listed = new JsonArray();
+    violations.forEach(
+        v -> listed.add(new JsonObject().put("field", v.field()).put("message", v.message())));
+    String count =
+        truncated
+            ? "more than " + violations.size() + " violations (the first are listed)"
+            : violations.size() + (violations.size() == 1 ? " violation" : " violations");
+    return new ApiError(
+        400,
+        "invalid-data",
+        "data does not match the schema of '" + type + "' (version " + version + "): " + count,
+        "data",
+        new JsonObject().put("violations", listed));
+  }
+
+  /** The schema registry failed or could not be reached; nothing was accepted. */
+  public static ApiError schemaRegistryUnavailable() {
+    return new ApiError(
+        503,
+        "schema-registry-unavailable",
+        "the event was not accepted because the schema registry is unavailable; retry later",
+        null);
+  }
+
+  /** The schema registry could not list the event types. */
+  public static ApiError eventTypesUnavailable() {
+    return new ApiError(
+        503,
+        "schema-registry-unavailable",
+        "the event types cannot be listed because the schema registry is unavailable; retry later",
+        null);
+  }
+
   /** The body is longer than the configured limit. */
   public static ApiError payloadTooLarge(long maxBodyBytes) {
     return new ApiError(
@@ -91,7 +165,10 @@ public record ApiError(int status, String code, String message, String field) {
   /** The JSON body of this answer. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("error", code).put("message", message);
-    return field == null ? json : json.put("field", field);
+    if (field != null) {
+      json.put("field", field);
+    }
+    return details == null ? json : json.mergeIn(details.copy());
   }
 
   private static String echo(String value) {

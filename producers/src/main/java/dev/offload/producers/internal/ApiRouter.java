@@ -31,14 +31,20 @@ public final class ApiRouter {
     this.replies = new Replies(metrics);
   }
 
-  /** Everything a router needs. */
+  /**
+   * Everything a router needs.
+   *
+   * @param schemas the event types' schemas; {@code null} for an API without schema registry, which
+   *     accepts any data and has no {@code /v1/event-types}
+   */
   public record Parts(
       OutboxStore store,
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readinessChecks,
       String producerName,
       long maxBodyBytes,
-      Clock clock) {}
+      Clock clock,
+      EventSchemas schemas) {}
 
   /** The router of the ingest API. */
   public static Router create(Vertx vertx, ApiMetrics metrics, Parts parts) {
@@ -46,8 +52,10 @@ public final class ApiRouter {
   }
 
   private Router build(Vertx vertx, Parts parts) {
+    SchemaCheck schemaCheck =
+        parts.schemas() == null ? SchemaCheck.disabled() : SchemaCheck.against(parts.schemas());
     IngestHandler ingest =
-        new IngestHandler(parts.store(), replies, parts.producerName(), parts.clock());
+        new IngestHandler(parts.store(), replies, parts.producerName(), parts.clock(), schemaCheck);
     HealthHandler health =
         new HealthHandler(vertx, parts.store(), parts.readinessChecks(), replies);
     Router router = Router.router(vertx);
@@ -59,6 +67,10 @@ public final class ApiRouter {
         .post(IngestHandler.PATH)
         .handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()))
         .handler(ingest::ingest);
+    if (parts.schemas() != null) {
+      EventTypesHandler eventTypes = new EventTypesHandler(parts.schemas(), replies);
+      router.get(EventTypesHandler.PATH).handler(named(EventTypesHandler.PATH, eventTypes::list));
+    }
     router.get("/health/live").handler(named("/health/live", health::live));
     router.get("/health/ready").handler(named("/health/ready", health::ready));
     router.get("/metrics").handler(named("/metrics", ctx -> scrape(ctx, parts.registry())));

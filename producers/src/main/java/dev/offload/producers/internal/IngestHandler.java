@@ -1,6 +1,8 @@
 package dev.offload.producers.internal;
 
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.registry.SchemaVersion;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -14,6 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/events/{type}}: validates the request, writes the event to the outbox and answers
  * {@code 202 {"eventId"}} only once that transaction has committed.
+ *
+ * <p>With a schema registry, the type must have a schema ({@code 404} otherwise) and {@code data}
+ * must match its latest version ({@code 400} listing every violation); nothing is written on any
+ * rejection.
  */
 public final class IngestHandler {
   /** Route template, as tagged in metrics. */
@@ -28,13 +34,19 @@ public final class IngestHandler {
   private final Replies replies;
   private final String producer;
   private final Clock clock;
+  private final SchemaCheck schemaCheck;
 
-  /** A handler that writes through {@code store}, naming {@code producer} on every event. */
-  public IngestHandler(OutboxStore store, Replies replies, String producer, Clock clock) {
+  /**
+   * A handler that writes through {@code store}, naming {@code producer} on every event, once
+   * {@code schemaCheck} accepts its data.
+   */
+  public IngestHandler(
+      OutboxStore store, Replies replies, String producer, Clock clock, SchemaCheck schemaCheck) {
     this.store = store;
     this.replies = replies;
     this.producer = producer;
     this.clock = clock;
+    this.schemaCheck = schemaCheck;
   }
 
   /**
@@ -55,15 +67,51 @@ public final class IngestHandler {
     ctx.next();
   }
 
-  /** Second step, once the body is read: parse it and write the event. */
+  /**
+   * Second step, once the body is read: find the type's schema (an unknown type is answered first,
+   * whatever the body), parse and check the body, and write the event.
+   */
   public void ingest(RoutingContext ctx) {
+    String type = ctx.pathParam("type");
+    schemaCheck
+        .schemaOf(type)
+        .onComplete(
+            found -> {
+              if (found.failed()) {
+                replies.error(ctx, rejection(found.cause()));
+                return;
+              }
+              try {
+                accept(ctx, type, found.result());
+              } catch (RuntimeException e) {
+                // Thrown inside a future's callback it would be lost; the router answers 500.
+                ctx.fail(e);
+              }
+            });
+  }
+
+  private static ApiError rejection(Throwable failure) {
+    if (failure instanceof RejectedRequest rejected) {
+      return rejected.error();
+    }
+    log.warn("Schema lookup failed, answering 503: {}", failure.toString());
+    return ApiError.schemaRegistryUnavailable();
+  }
+
+  private void accept(RoutingContext ctx, String type, SchemaVersion schema) {
     EventRequest event;
     try {
-      event = EventRequestValidator.parse(ctx.pathParam("type"), ctx.body().buffer());
+      Buffer body = ctx.body().buffer();
+      event = EventRequestValidator.parse(type, body);
+      schemaCheck.check(type, schema, body);
     } catch (RejectedRequest rejected) {
       replies.error(ctx, rejected.error());
       return;
     }
+    write(ctx, event);
+  }
+
+  private void write(RoutingContext ctx, EventRequest event) {
     UUID id = UUID.randomUUID();
     String traceparent = ctx.get(OffloadHeaders.TRACEPARENT);
     store
