@@ -1,0 +1,290 @@
+package dev.offload.consumers.worker;
+
+import dev.offload.consumers.deadletter.DeadLetterTopics;
+import dev.offload.consumers.retry.RetryTopics;
+import dev.offload.consumers.worker.internal.TopicProvisioner;
+import dev.offload.consumers.worker.internal.WorkerEngine;
+import dev.offload.consumers.worker.internal.WorkerMetrics;
+import dev.offload.consumers.worker.internal.WorkerRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: one consumer group running one handler, key-ordered and parallel beyond the partition
+ * count, with backpressure, retries, delay topics and a dead-letter topic.
+ *
+ * <pre>{@code
+ * WorkerOptions options = WorkerOptions.defaults(bootstrap, "email", List.of(topic));
+ * HandlerBinding<Signup> email = HandlerBinding.blocking("email", deserializer, this::send, 16);
+ * try (Worker worker = Worker.builder(options, email).meterRegistry(registry).start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#start()} creates the delay and dead-letter topics when missing, subscribes and
+ * polls on a thread of its own; {@link #close()} drains in-flight records within the shutdown
+ * timeout, commits and leaves the group.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerOptions options;
+  private final WorkerEngine engine;
+  private final List<AutoCloseable> owned;
+  private final Thread thread;
+  private volatile boolean stopRequested;
+  private volatile boolean running;
+  private volatile boolean closed;
+  private final AtomicBoolean released = new AtomicBoolean();
+
+  private Worker(WorkerOptions options, WorkerEngine engine, List<AutoCloseable> owned) {
+    this.options = options;
+    this.engine = engine;
+    this.owned = owned;
+    this.thread = new Thread(this::run, "offload-worker-" + options.group());
+  }
+
+  /** A builder for a worker of {@code binding} configured by {@code options}. */
+  public static <T> Builder<T> builder(WorkerOptions options, HandlerBinding<T> binding) {
+    return new Builder<>(options, binding);
+  }
+
+  /** Whether the polling thread is alive. */
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** The worker's options. */
+  public WorkerOptions options() {
+    return options;
+  }
+
+  /** One turn of the poll loop on the caller's thread, for tests that drive the worker. */
+  void runOnce() {
+    engine.runOnce();
+  }
+
+  /** Records in flight. */
+  int inFlight() {
+    return engine.inFlight();
+  }
+
+  /** Records fetched and waiting. */
+  int buffered() {
+    return engine.buffered();
+  }
+
+  private void startThread() {
+    running = true;
+    thread.start();
+    log.info("Worker started: {}", options);
+  }
+
+  private void run() {
+    try {
+      while (!stopRequested) {
+        engine.runOnce();
+      }
+    } catch (RuntimeException e) {
+      log.error("Worker {} stopped on an error", options.group(), e);
+    } finally {
+      shutdownAndRelease();
+      running = false;
+    }
+  }
+
+  /** Stops polling, drains in-flight records within the shutdown timeout, commits, leaves. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopRequested = true;
+    if (!thread.isAlive()) {
+      shutdownAndRelease();
+      return;
+    }
+    try {
+      thread.join(options.shutdownTimeout().plusSeconds(15).toMillis());
+      if (thread.isAlive()) {
+        log.warn("Worker {} did not stop in time", options.group());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void shutdownAndRelease() {
+    if (!released.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      engine.shutdown();
+    } catch (RuntimeException e) {
+      log.warn("Worker {} did not shut down cleanly: {}", options.group(), e.toString());
+    }
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        log.warn("Worker {} could not close {}: {}", options.group(), resource, e.toString());
+      }
+    }
+    log.info("Worker {} stopped", options.group());
+  }
+
+  /**
+   * Assembles a worker. Everything but the options and the handler has a default: Kafka clients
+   * from the options, the system UTC clock, a pool of {@code max(2, cores)} threads to start
+   * records on, a single-thread scheduler and a {@link SimpleMeterRegistry}.
+   */
+  public static final class Builder<T> {
+    private final WorkerOptions options;
+    private final HandlerBinding<T> binding;
+    private MeterRegistry registry = new SimpleMeterRegistry();
+    private Clock clock = Clock.systemUTC();
+    private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+    private Scheduler scheduler;
+    private Executor executor;
+    private Consumer<byte[], byte[]> consumer;
+    private Producer<byte[], byte[]> producer;
+
+    private Builder(WorkerOptions options, HandlerBinding<T> binding) {
+      this.options = Objects.requireNonNull(options, "options");
+      this.binding = Objects.requireNonNull(binding, "binding");
+    }
+
+    /** Where the worker registers its meters. */
+    public Builder<T> meterRegistry(MeterRegistry value) {
+      this.registry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /** The clock of failure times, retry due times and commits. */
+    public Builder<T> clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Uniform random numbers in [0, 1) that draw the backoff jitter. */
+    public Builder<T> jitter(DoubleSupplier value) {
+      this.jitter = Objects.requireNonNull(value, "jitter");
+      return this;
+    }
+
+    /** What waits for in-place retries; the caller owns it. */
+    public Builder<T> scheduler(Scheduler value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /** Where records start (deserialization and handler call); the caller owns it. */
+    public Builder<T> executor(Executor value) {
+      this.executor = Objects.requireNonNull(value, "executor");
+      return this;
+    }
+
+    /**
+     * Kafka clients to use instead of creating them (tests pass {@code MockConsumer} and {@code
+     * MockProducer}); the worker closes them. No topic is created then.
+     */
+    public Builder<T> clients(Consumer<byte[], byte[]> c, Producer<byte[], byte[]> p) {
+      this.consumer = Objects.requireNonNull(c, "consumer");
+      this.producer = Objects.requireNonNull(p, "producer");
+      return this;
+    }
+
+    /** Builds and subscribes the worker without starting its thread; tests drive it. */
+    Worker build() {
+      List<AutoCloseable> owned = new ArrayList<>();
+      if (consumer == null) {
+        TopicProvisioner.ensure(
+            options.adminProperties(), internalTopics(), options.internalTopicPartitions());
+        consumer = new KafkaConsumer<>(options.consumerProperties());
+        producer = new KafkaProducer<>(options.producerProperties());
+      }
+      owned.add(consumer);
+      owned.add(() -> producer.close(Duration.ofSeconds(10)));
+      WorkerRuntime runtime =
+          new WorkerRuntime(
+              executor == null ? ownedExecutor(owned) : executor,
+              scheduler == null ? ownedScheduler(owned) : scheduler,
+              clock,
+              jitter,
+              new WorkerMetrics(registry, options.group(), binding.name()));
+      if (binding.handler() instanceof AutoCloseable closeable) {
+        owned.add(0, closeable);
+      }
+      WorkerEngine engine = new WorkerEngine(options, binding, consumer, producer, runtime);
+      engine.subscribe();
+      return new Worker(options, engine, owned);
+    }
+
+    /** Builds the worker and starts polling on its own thread. */
+    public Worker start() {
+      Worker worker = build();
+      worker.startThread();
+      return worker;
+    }
+
+    private List<String> internalTopics() {
+      List<String> topics = new ArrayList<>(RetryTopics.names(options.group(), options.retry()));
+      topics.add(DeadLetterTopics.name(options.group()));
+      return topics;
+    }
+
+    private Executor ownedExecutor(List<AutoCloseable> owned) {
+      AtomicInteger n = new AtomicInteger();
+      int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              threads, r -> daemon(r, "offload-" + options.group() + "-" + n.incrementAndGet()));
+      owned.add(0, () -> shutdown(pool));
+      return pool;
+    }
+
+    private Scheduler ownedScheduler(List<AutoCloseable> owned) {
+      ScheduledExecutorService timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> daemon(r, "offload-" + options.group() + "-retry"));
+      owned.add(0, timer::shutdownNow);
+      return Scheduler.of(timer);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    }
+
+    private static void shutdown(ExecutorService pool) throws InterruptedException {
+      pool.shutdown();
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    }
+  }
+}

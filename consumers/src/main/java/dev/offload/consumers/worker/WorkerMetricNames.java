@@ -1,0 +1,33 @@
+package dev.offload.consumers.worker;
+
+/**
+ * Names of the meters a worker registers, each tagged {@code group} and {@code handler}. Prometheus
+ * shows them with underscores ({@code offload_worker_handled_total}).
+ */
+public final class WorkerMetricNames {
+  /** Counter: records whose handler succeeded. */
+  public static final String HANDLED = "offload.worker.handled";
+
+  /** Counter: failed attempts, deserialization failures included. */
+  public static final String FAILED = "offload.worker.failed";
+
+  /** Counter: retries scheduled, in place or through a delay topic. */
+  public static final String RETRIED = "offload.worker.retried";
+
+  /** Counter: records published to the dead-letter topic; also tagged {@code reason}. */
+  public static final String DEAD_LETTERED = "offload.worker.dead.lettered";
+
+  /** Timer with a histogram: duration of each handler attempt. */
+  public static final String HANDLER_LATENCY = "offload.worker.handler.latency";
+
+  /** Gauge: records being handled, or waiting in place for a retry. */
+  public static final String IN_FLIGHT = "offload.worker.in.flight";
+
+  /** Gauge: records fetched and waiting for their turn or their retry's due time. */
+  public static final String BUFFERED = "offload.worker.buffered";
+
+  /** Gauge: assigned partitions that are paused (backpressure or a retry not yet due). */
+  public static final String PAUSED_PARTITIONS = "offload.worker.paused.partitions";
+
+  private WorkerMetricNames() {}
+}

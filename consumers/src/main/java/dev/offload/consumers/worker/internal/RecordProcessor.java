@@ -1,0 +1,281 @@
+package dev.offload.consumers.worker.internal;
+
+import dev.offload.consumers.deadletter.DeadLetterReason;
+import dev.offload.consumers.deadletter.internal.DeadLetterRecords;
+import dev.offload.consumers.internal.HeaderValues;
+import dev.offload.consumers.retry.RetryDecision;
+import dev.offload.consumers.retry.RetryPolicy;
+import dev.offload.consumers.retry.RetryTopics;
+import dev.offload.consumers.retry.internal.RetryKey;
+import dev.offload.consumers.retry.internal.RetryRecords;
+import dev.offload.consumers.worker.Event;
+import dev.offload.consumers.worker.EventHeaders;
+import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.schemas.OffloadHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one record through its attempts: deserializes it (poison goes straight to the dead-letter
+ * topic), calls the handler, and on failure retries in place, sends it to a delay topic or
+ * dead-letters it, as the retry policy decides. Reports the outcome to the {@link Dispatcher}. Logs
+ * name the event id and coordinates, never the payload.
+ */
+public final class RecordProcessor<T> {
+  private static final Logger log = LoggerFactory.getLogger(RecordProcessor.class);
+
+  private final HandlerBinding<T> binding;
+  private final String group;
+  private final RetryPolicy policy;
+  private final Producer<byte[], byte[]> producer;
+  private final Dispatcher dispatcher;
+  private final WorkerRuntime runtime;
+
+  /** A processor that reports to {@code dispatcher} and publishes with {@code producer}. */
+  public RecordProcessor(
+      HandlerBinding<T> binding,
+      String group,
+      RetryPolicy policy,
+      Producer<byte[], byte[]> producer,
+      Dispatcher dispatcher,
+      WorkerRuntime runtime) {
+    this.binding = binding;
+    this.group = group;
+    this.policy = policy;
+    this.producer = producer;
+    this.dispatcher = dispatcher;
+    this.runtime = runtime;
+  }
+
+  /** Runs the current attempt of {@code item}. */
+  public void attempt(WorkItem item) {
+    Event<T> event;
+    try {
+      event = toEvent(item);
+    } catch (RuntimeException e) {
+      failed(item, e, true);
+      return;
+    }
+    long started = System.nanoTime();
+    invoke(event)
+        .whenComplete(
+            (ok, error) -> {
+              runtime.metrics().latency(System.nanoTime() - started);
+              if (error == null) {
+                runtime.metrics().handled();
+                dispatcher.completed(item);
+              } else {
+                failed(item, unwrap(error), false);
+              }
+            });
+  }
+
+  private Event<T> toEvent(WorkItem item) {
+    ConsumerRecord<byte[], byte[]> r = item.record();
+    T value;
+    try {
+      value = binding.deserializer().deserialize(item.origin().topic(), r.headers(), r.value());
+    } catch (SerializationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new SerializationException("Cannot deserialize the value at " + item.origin(), e);
+    }
+    String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+    return new Event<>(
+        key,
+        value,
+        EventHeaders.from(r.headers(), item.attempt()),
+        item.origin().topic(),
+        item.origin().partition(),
+        item.origin().offset());
+  }
+
+  private CompletionStage<Void> invoke(Event<T> event) {
+    try {
+      CompletionStage<Void> stage = binding.handler().handle(event);
+      return stage != null
+          ? stage
+          : CompletableFuture.failedFuture(new IllegalStateException("handler returned no stage"));
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void failed(WorkItem item, Throwable failure, boolean poison) {
+    Instant now = runtime.clock().instant();
+    item.failedAt(now);
+    runtime.metrics().failed();
+    RetryDecision decision =
+        poison
+            ? new RetryDecision.DeadLetter(DeadLetterReason.DESERIALIZATION)
+            : policy.decide(failure, item.attempt(), runtime.jitter().getAsDouble());
+    if (decision instanceof RetryDecision.InPlace inPlace) {
+      logRetry(item, failure, inPlace.delay(), "in place");
+      runtime.metrics().retried();
+      waitInPlace(item, inPlace.delay());
+    } else if (decision instanceof RetryDecision.Delayed delayed) {
+      logRetry(item, failure, delayed.delay(), "through " + RetryTopics.label(delayed.tier()));
+      runtime.metrics().retried();
+      sendToDelayTopic(item, delayed, now);
+    } else {
+      deadLetter(item, ((RetryDecision.DeadLetter) decision).reason(), failure);
+    }
+  }
+
+  private void waitInPlace(WorkItem item, Duration delay) {
+    if (!dispatcher.retryWaiting(item)) {
+      log.debug("Dropped the retry of {}: stopping or revoked", item);
+      return;
+    }
+    try {
+      runtime.scheduler().schedule(delay, () -> retryNow(item));
+    } catch (RejectedExecutionException e) {
+      if (dispatcher.retryDue(item)) {
+        dispatcher.abandoned(item);
+      }
+    }
+  }
+
+  private void retryNow(WorkItem item) {
+    if (!dispatcher.retryDue(item)) {
+      return;
+    }
+    item.nextAttempt();
+    try {
+      runtime.executor().execute(() -> attempt(item));
+    } catch (RejectedExecutionException e) {
+      dispatcher.abandoned(item);
+    }
+  }
+
+  private void sendToDelayTopic(WorkItem item, RetryDecision.Delayed delayed, Instant now) {
+    String topic = RetryTopics.name(group, delayed.tier());
+    int next = item.attempt() + 1;
+    RetryKey ticket = new RetryKey(item.origin(), next);
+    ProducerRecord<byte[], byte[]> retry =
+        RetryRecords.build(
+            item.record(),
+            item.origin(),
+            topic,
+            partitionFor(topic, item),
+            next,
+            now.plus(delayed.delay()),
+            item.firstFailedAt());
+    dispatcher.parking(item, ticket);
+    try {
+      producer.send(
+          retry,
+          (metadata, error) -> {
+            if (error == null) {
+              dispatcher.delayed(
+                  item, ticket, new TopicPartition(metadata.topic(), metadata.partition()));
+            } else {
+              delayFailed(item, delayed.delay(), error);
+            }
+          });
+    } catch (RuntimeException e) {
+      delayFailed(item, delayed.delay(), e);
+    }
+  }
+
+  /** A partition of the delay topic this worker reads, so it sees the retry and can park. */
+  private Integer partitionFor(String topic, WorkItem item) {
+    List<TopicPartition> owned = dispatcher.assignedPartitions(topic);
+    if (owned.isEmpty()) {
+      return null;
+    }
+    return owned.get(Math.floorMod(item.lane().hashCode(), owned.size())).partition();
+  }
+
+  private void delayFailed(WorkItem item, Duration delay, Throwable error) {
+    log.warn(
+        "Could not publish the retry of event {} at {} ({}); retrying in place",
+        eventId(item),
+        item.origin(),
+        error.toString());
+    waitInPlace(item, delay);
+  }
+
+  private void deadLetter(WorkItem item, DeadLetterReason reason, Throwable failure) {
+    log.warn(
+        "Dead-lettering event {} at {} after {} attempt(s): {} ({})",
+        eventId(item),
+        item.origin(),
+        item.attempt(),
+        reason.headerValue(),
+        failure.getClass().getName());
+    ProducerRecord<byte[], byte[]> letter =
+        DeadLetterRecords.build(
+            item.record(),
+            item.origin(),
+            group,
+            reason,
+            failure,
+            item.attempt(),
+            item.firstFailedAt(),
+            item.lastFailedAt());
+    try {
+      producer.send(
+          letter,
+          (metadata, error) -> {
+            if (error == null) {
+              runtime.metrics().deadLettered(reason);
+              dispatcher.completed(item);
+            } else {
+              deadLetterFailed(item, error);
+            }
+          });
+    } catch (RuntimeException e) {
+      deadLetterFailed(item, e);
+    }
+  }
+
+  private void deadLetterFailed(WorkItem item, Throwable error) {
+    log.error(
+        "Could not dead-letter event {} at {}; its key and the partition's commits wait there"
+            + " until the partition moves or the worker restarts",
+        eventId(item),
+        item.origin(),
+        error);
+    dispatcher.abandoned(item);
+  }
+
+  private void logRetry(WorkItem item, Throwable failure, Duration delay, String how) {
+    log.warn(
+        "Event {} at {} failed attempt {} with {}: {}; retrying in {} ms {}",
+        eventId(item),
+        item.origin(),
+        item.attempt(),
+        failure.getClass().getName(),
+        failure.getMessage(),
+        delay.toMillis(),
+        how);
+  }
+
+  private static String eventId(WorkItem item) {
+    return HeaderValues.text(item.record().headers(), OffloadHeaders.EVENT_ID);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.offload.consumers.worker.internal;
+
+import dev.offload.consumers.internal.HeaderValues;
+import dev.offload.consumers.internal.Origin;
+import dev.offload.consumers.ordering.Ordering;
+import dev.offload.consumers.retry.RetryHeaders;
+import dev.offload.consumers.retry.internal.RetryKey;
+import dev.offload.schemas.OffloadHeaders;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One consumed record on its way through the worker: its lane, its attempts and failure times.
+ * Identity matters (lanes track items by reference), so equality is not overridden.
+ */
+public final class WorkItem {
+  private final ConsumerRecord<byte[], byte[]> record;
+  private final TopicPartition partition;
+  private final Origin origin;
+  private final boolean fromDelayTopic;
+  private final Object lane;
+  private PartitionOffsets offsets;
+  private volatile int attempt;
+  private volatile Instant firstFailedAt;
+  private volatile Instant lastFailedAt;
+
+  private WorkItem(ConsumerRecord<byte[], byte[]> record, Ordering ordering, boolean delayed) {
+    this.record = record;
+    this.partition = new TopicPartition(record.topic(), record.partition());
+    this.fromDelayTopic = delayed;
+    this.origin = Origin.of(record, delayed);
+    this.attempt =
+        (int) Math.max(1, HeaderValues.number(record.headers(), OffloadHeaders.ATTEMPT, 1));
+    this.firstFailedAt =
+        delayed ? HeaderValues.instant(record.headers(), RetryHeaders.FIRST_FAILED_AT) : null;
+    this.lane = laneOf(ordering);
+  }
+
+  /** The item of {@code record}; {@code fromDelayTopic} when it was read from a delay topic. */
+  public static WorkItem of(
+      ConsumerRecord<byte[], byte[]> record, Ordering ordering, boolean fromDelayTopic) {
+    return new WorkItem(record, ordering, fromDelayTopic);
+  }
+
+  private Object laneOf(Ordering ordering) {
+    return switch (ordering) {
+      case KEY -> record.key() == null ? origin.topicPartition() : ByteBuffer.wrap(record.key());
+      case PARTITION -> origin.topicPartition();
+      case UNORDERED -> this;
+    };
+  }
+
+  /** The record as consumed. */
+  public ConsumerRecord<byte[], byte[]> record() {
+    return record;
+  }
+
+  /** The partition it was consumed from, whose offset it holds back until done. */
+  public TopicPartition partition() {
+    return partition;
+  }
+
+  /** Where it was first consumed. */
+  public Origin origin() {
+    return origin;
+  }
+
+  /** Whether it was read from a delay topic. */
+  public boolean fromDelayTopic() {
+    return fromDelayTopic;
+  }
+
+  /** Its lane: a key, a partition or itself, by the ordering. */
+  public Object lane() {
+    return lane;
+  }
+
+  /** The retry this record is, when read from a delay topic: the ticket its lane waits for. */
+  public RetryKey retryKey() {
+    return new RetryKey(origin, attempt);
+  }
+
+  /** The current attempt, 1 for the first. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /** Moves on to the next attempt. */
+  public void nextAttempt() {
+    attempt++;
+  }
+
+  /** Records a failure at {@code at}. */
+  public void failedAt(Instant at) {
+    if (firstFailedAt == null) {
+      firstFailedAt = at;
+    }
+    lastFailedAt = at;
+  }
+
+  /** When the first attempt failed, or {@code null}. */
+  public Instant firstFailedAt() {
+    return firstFailedAt;
+  }
+
+  /** When the last attempt failed, or {@code null}. */
+  public Instant lastFailedAt() {
+    return lastFailedAt;
+  }
+
+  PartitionOffsets offsets() {
+    return offsets;
+  }
+
+  void offsets(PartitionOffsets value) {
+    this.offsets = value;
+  }
+
+  @Override
+  public String toString() {
+    return partition + "@" + record.offset() + " (origin " + origin + ", attempt " + attempt + ")";
+  }
+}

@@ -1,0 +1,201 @@
+package dev.offload.consumers.worker.internal;
+
+import dev.offload.consumers.backpressure.internal.PauseController;
+import dev.offload.consumers.retry.RetryTopics;
+import dev.offload.consumers.retry.internal.DelayHolds;
+import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.consumers.worker.WorkerMetricNames;
+import dev.offload.consumers.worker.WorkerOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The polling side of a worker, run by one thread that alone touches the consumer: polls (also
+ * while paused, so the member stays in its group), feeds the {@link Dispatcher}, holds delay-topic
+ * records until due, pauses and resumes by the watermarks, commits done offsets on a timer, on
+ * revocation and on shutdown.
+ */
+public final class WorkerEngine implements ConsumerRebalanceListener {
+  private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
+
+  private final WorkerOptions options;
+  private final Consumer<byte[], byte[]> consumer;
+  private final WorkerRuntime runtime;
+  private final Dispatcher dispatcher;
+  private final DelayHolds holds;
+  private final PauseController pauses;
+  private Instant nextCommit;
+  private boolean closing;
+
+  /** An engine for {@code binding} on the given clients; call {@link #subscribe} first. */
+  public <T> WorkerEngine(
+      WorkerOptions options,
+      HandlerBinding<T> binding,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer,
+      WorkerRuntime runtime) {
+    this.options = options;
+    this.consumer = consumer;
+    this.runtime = runtime;
+    this.dispatcher = new Dispatcher(options.maxInFlight(), runtime.executor());
+    this.holds = new DelayHolds(options.group());
+    this.pauses = new PauseController(options.watermarks());
+    RecordProcessor<T> processor =
+        new RecordProcessor<>(
+            binding, options.group(), options.retry(), producer, dispatcher, runtime);
+    dispatcher.onStart(processor::attempt);
+    this.nextCommit = runtime.clock().instant().plus(options.commitInterval());
+    WorkerMetrics metrics = runtime.metrics();
+    metrics.gauge(WorkerMetricNames.IN_FLIGHT, "Records in flight", dispatcher::inFlight);
+    metrics.gauge(WorkerMetricNames.BUFFERED, "Records waiting", this::buffered);
+    metrics.gauge(WorkerMetricNames.PAUSED_PARTITIONS, "Paused partitions", pauses::pausedCount);
+  }
+
+  /** The topics this worker reads: its own and its delay topics. */
+  public List<String> topics() {
+    List<String> topics = new ArrayList<>(options.topics());
+    topics.addAll(RetryTopics.names(options.group(), options.retry()));
+    return topics;
+  }
+
+  /** Subscribes the consumer to {@link #topics()}, with this engine as rebalance listener. */
+  public void subscribe() {
+    consumer.subscribe(topics(), this);
+  }
+
+  /** One turn of the loop: poll, take records in, pause or resume, commit when due. */
+  public void runOnce() {
+    Instant now = runtime.clock().instant();
+    var records = consumer.poll(pollTimeout(now));
+    now = runtime.clock().instant();
+    List<WorkItem> items = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      holds.offer(record, now).forEach(r -> items.add(item(r)));
+    }
+    holds.releaseDue(now).forEach(r -> items.add(item(r)));
+    dispatcher.accept(items);
+    int load = dispatcher.inFlight() + buffered();
+    pauses.pauseIfSaturated(load);
+    pauses.resumeIfDrained(load);
+    pauses.apply(consumer, holds.partitions(), false);
+    commitIfDue(now);
+  }
+
+  /**
+   * Stops: starts nothing more, pauses everything, waits up to the shutdown timeout for in-flight
+   * records and commits what is done. The caller closes the clients afterwards.
+   */
+  public void shutdown() {
+    closing = true;
+    dispatcher.stop();
+    pauses.apply(consumer, Set.of(), true);
+    if (!dispatcher.awaitIdle(options.shutdownTimeout())) {
+      log.warn(
+          "Worker {} stopped with {} records in flight after {}; they will be redelivered",
+          options.group(),
+          dispatcher.inFlight(),
+          options.shutdownTimeout());
+    }
+    commitSync(dispatcher.takeCommittable());
+    runtime.metrics().close();
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    if (!partitions.isEmpty()) {
+      log.info("Worker {} assigned {}", options.group(), partitions);
+    }
+    dispatcher.assigned(partitions);
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    log.info("Worker {} revoked {}", options.group(), partitions);
+    holds.drop(partitions);
+    // Waiting happens inside poll(): stay well within max.poll.interval.ms.
+    Duration wait = closing ? Duration.ZERO : options.revokeWait();
+    commitSync(dispatcher.revoke(partitions, wait));
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    log.warn("Worker {} lost {}", options.group(), partitions);
+    holds.drop(partitions);
+    dispatcher.revoke(partitions, Duration.ZERO);
+  }
+
+  /** Records in flight, for tests and the gauge. */
+  public int inFlight() {
+    return dispatcher.inFlight();
+  }
+
+  /** Records fetched and waiting, held retries included. */
+  public int buffered() {
+    return dispatcher.buffered() + holds.size();
+  }
+
+  private WorkItem item(ConsumerRecord<byte[], byte[]> record) {
+    boolean delayed = RetryTopics.isDelayTopic(options.group(), record.topic());
+    return WorkItem.of(record, options.ordering(), delayed);
+  }
+
+  private Duration pollTimeout(Instant now) {
+    Duration timeout = options.pollTimeout();
+    var due = holds.nextDue();
+    if (due.isPresent()) {
+      Duration untilDue = Duration.between(now, due.get());
+      if (untilDue.compareTo(timeout) < 0) {
+        timeout = untilDue.isNegative() ? Duration.ZERO : untilDue;
+      }
+    }
+    return timeout;
+  }
+
+  private void commitIfDue(Instant now) {
+    if (now.isBefore(nextCommit)) {
+      return;
+    }
+    nextCommit = now.plus(options.commitInterval());
+    Map<TopicPartition, OffsetAndMetadata> offsets = dispatcher.takeCommittable();
+    if (offsets.isEmpty()) {
+      return;
+    }
+    consumer.commitAsync(
+        offsets,
+        (committed, error) -> {
+          if (error != null) {
+            log.warn("Worker {} could not commit: {}", options.group(), error.toString());
+            dispatcher.commitFailed(offsets);
+          }
+        });
+  }
+
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(offsets);
+    } catch (KafkaException e) {
+      log.warn("Worker {} could not commit {}: {}", options.group(), offsets, e.toString());
+      dispatcher.commitFailed(offsets);
+    }
+  }
+}
