@@ -27,7 +27,9 @@ class OffloadCommandTest {
   @Test
   void helpListsTheSubCommands() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("Usage: offload").contains("dev")
+    assertThat(out.toString())
+        .contains("Usage: offload")
+        .contains("dev")
         .contains("tail")
         .contains("lag")
         .contains("replay")
@@ -44,6 +46,15 @@ class OffloadCommandTest {
         .contains("default: 8080")
         .contains("--kafka-port")
         .contains("default: 9092");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String command : new String[] {"tail", "lag", "replay", "bench"}) {
+      out.getBuffer().setLength(0);
+      assertThat(run(command, "--help")).as(command).isZero();
+      assertThat(out.toString()).as(command).contains("Usage: offload " + command);
+    }
   }
 
   @Test

@@ -94,6 +94,7 @@ class OffloadDevIT {
                 assertThat(run("lag", "--group", "offload-event-log", "--json", "-b", bootstrap()))
                     .contains("offload-event-log")
                     .contains(topic));
+    assertThat(run("lag", "-b", bootstrap())).contains("offload-event-log").contains("STATUS");
 
     stop(dev);
     startDev("second");
