@@ -1,0 +1,172 @@
+package dev.offload.embedded.registry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * How {@link SchemaRegistryServer} listens and where it keeps its schemas.
+ *
+ * <p>Start from {@link #of(String)} and change what differs with the {@code with…} methods. Every
+ * instance that serves the same registry must use the same {@link #topic()}.
+ *
+ * @param host interface the HTTP server binds to; default {@value #DEFAULT_HOST} (loopback only)
+ * @param port HTTP port; default {@value #DEFAULT_PORT}; 0 picks a free one ({@link
+ *     SchemaRegistryServer#port()} tells which)
+ * @param bootstrapServers the Kafka cluster that holds the storage topic, e.g. {@code
+ *     127.0.0.1:9092}; required
+ * @param topic the compacted storage topic, created with one partition if absent; default {@value
+ *     #DEFAULT_TOPIC}, as Confluent Schema Registry names it
+ * @param storeTimeout how long one write may wait for Kafka (fencing, catching up, producing and
+ *     reading its record back) before the request fails with 500; default 5 s
+ * @param startTimeout how long {@link SchemaRegistryServer#start} may take to create the topic and
+ *     read it from the beginning; default 60 s
+ * @param kafkaProperties extra client properties for the admin, producer and consumer, such as
+ *     {@code security.protocol} and {@code sasl.*}; empty by default. The properties the store
+ *     depends on (serializers, isolation level, transactional id, …) cannot be overridden; values
+ *     never appear in {@link #toString()}
+ */
+public record RegistryServerConfig(
+    String host,
+    int port,
+    String bootstrapServers,
+    String topic,
+    Duration storeTimeout,
+    Duration startTimeout,
+    Map<String, String> kafkaProperties) {
+
+  /** The default interface: loopback only. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** The default HTTP port, Confluent Schema Registry's. */
+  public static final int DEFAULT_PORT = 8081;
+
+  /** The default storage topic, Confluent Schema Registry's. */
+  public static final String DEFAULT_TOPIC = "_schemas";
+
+  private static final Set<String> RESERVED =
+      Set.of(
+          "bootstrap.servers",
+          "key.serializer",
+          "value.serializer",
+          "key.deserializer",
+          "value.deserializer",
+          "transactional.id",
+          "enable.idempotence",
+          "isolation.level",
+          "enable.auto.commit",
+          "group.id",
+          "acks");
+
+  /** Validates every field; the message of the exception names the offending one. */
+  public RegistryServerConfig {
+    requireText("host", host);
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port: must be between 0 and 65535, was " + port);
+    }
+    requireText("bootstrapServers", bootstrapServers);
+    requireTopicName(topic);
+    requirePositive("storeTimeout", storeTimeout);
+    requirePositive("startTimeout", startTimeout);
+    kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+    for (String key : kafkaProperties.keySet()) {
+      if (RESERVED.contains(key)) {
+        throw new IllegalArgumentException(
+            "kafkaProperties: '" + key + "' is set by the registry's store and cannot be changed");
+      }
+    }
+  }
+
+  /** The defaults, storing in {@value #DEFAULT_TOPIC} on the given Kafka cluster. */
+  public static RegistryServerConfig of(String bootstrapServers) {
+    return new RegistryServerConfig(
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        bootstrapServers,
+        DEFAULT_TOPIC,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(60),
+        Map.of());
+  }
+
+  /** This configuration bound to another interface. */
+  public RegistryServerConfig withHost(String newHost) {
+    return new RegistryServerConfig(
+        newHost, port, bootstrapServers, topic, storeTimeout, startTimeout, kafkaProperties);
+  }
+
+  /** This configuration on another port (0 for a free one). */
+  public RegistryServerConfig withPort(int newPort) {
+    return new RegistryServerConfig(
+        host, newPort, bootstrapServers, topic, storeTimeout, startTimeout, kafkaProperties);
+  }
+
+  /** This configuration storing in another topic. */
+  public RegistryServerConfig withTopic(String newTopic) {
+    return new RegistryServerConfig(
+        host, port, bootstrapServers, newTopic, storeTimeout, startTimeout, kafkaProperties);
+  }
+
+  /** This configuration with other timeouts. */
+  public RegistryServerConfig withTimeouts(Duration store, Duration start) {
+    return new RegistryServerConfig(
+        host, port, bootstrapServers, topic, store, start, kafkaProperties);
+  }
+
+  /** This configuration with extra Kafka client properties. */
+  public RegistryServerConfig withKafkaProperties(Map<String, String> properties) {
+    return new RegistryServerConfig(
+        host, port, bootstrapServers, topic, storeTimeout, startTimeout, properties);
+  }
+
+  /** Every field, with the Kafka properties' values hidden (they may carry credentials). */
+  @Override
+  public String toString() {
+    Map<String, String> hidden = new TreeMap<>();
+    kafkaProperties.keySet().forEach(key -> hidden.put(key, "***"));
+    return "RegistryServerConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", bootstrapServers="
+        + bootstrapServers
+        + ", topic="
+        + topic
+        + ", storeTimeout="
+        + storeTimeout
+        + ", startTimeout="
+        + startTimeout
+        + ", kafkaProperties="
+        + hidden
+        + "]";
+  }
+
+  private static void requireText(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + ": required, was " + quoted(value));
+    }
+  }
+
+  private static void requireTopicName(String topic) {
+    requireText("topic", topic);
+    if (topic.length() > 249
+        || topic.equals(".")
+        || topic.equals("..")
+        || !topic.matches("[a-zA-Z0-9._-]+")) {
+      throw new IllegalArgumentException(
+          "topic: not a legal Kafka topic name (letters, digits, '.', '_', '-', at most 249): "
+              + quoted(topic));
+    }
+  }
+
+  private static void requirePositive(String field, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + ": must be positive, was " + value);
+    }
+  }
+
+  private static String quoted(String value) {
+    return value == null ? "null" : "'" + value + "'";
+  }
+}

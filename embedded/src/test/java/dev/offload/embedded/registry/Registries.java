@@ -1,0 +1,14 @@
+package dev.offload.embedded.registry;
+
+import dev.offload.embedded.Infrastructure;
+
+/** Starts registry servers on the shared broker. */
+final class Registries {
+  private Registries() {}
+
+  /** A server on a free port storing in {@code topic}. */
+  static SchemaRegistryServer start(Infrastructure infrastructure, String topic) {
+    return SchemaRegistryServer.start(
+        RegistryServerConfig.of(infrastructure.bootstrapServers()).withPort(0).withTopic(topic));
+  }
+}
