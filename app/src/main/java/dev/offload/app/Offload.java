@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DevCommand.class,
       TailCommand.class,
+      RegistryCommand.class,
+      StreamsCommand.class,
       LagCommand.class,
       ReplayCommand.class,
       BenchCommand.class,

@@ -1,0 +1,37 @@
+package dev.offload.streams;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a {@link TopologyDefinition} gets to build its topology.
+ *
+ * @param name the name the topology is deployed by
+ * @param applicationId the Kafka Streams {@code application.id} it runs under
+ * @param settings its section of the configuration file ({@code topologies.<name>}), empty if none
+ */
+public record TopologyContext(String name, String applicationId, Map<String, Object> settings) {
+  /** Checks that name and application id are present; copies the settings. */
+  public TopologyContext {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name: a topology name is required");
+    }
+    StreamTopics.requireLegal("applicationId", applicationId);
+    settings = Map.copyOf(Objects.requireNonNullElse(settings, Map.of()));
+  }
+
+  /** A context with no settings, as for {@code describe}. */
+  public static TopologyContext of(String name, String applicationId) {
+    return new TopologyContext(name, applicationId, Map.of());
+  }
+
+  /** The dead-letter topic of this application: {@code offload.dlq.<application-id>}. */
+  public String deadLetterTopic() {
+    return StreamTopics.deadLetters(applicationId);
+  }
+
+  /** Typed access to {@link #settings()}, with field names in errors. */
+  public Settings typedSettings() {
+    return Settings.of("topologies." + name, settings);
+  }
+}

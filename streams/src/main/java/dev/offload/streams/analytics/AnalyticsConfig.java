@@ -1,0 +1,94 @@
+package dev.offload.streams.analytics;
+
+import dev.offload.schemas.Topics;
+import dev.offload.streams.Settings;
+import dev.offload.streams.StreamTopics;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration of the {@code analytics} topology.
+ *
+ * @param inputPattern topics to read; default every {@code offload.events.*} topic
+ * @param viewPrefix prefix of the output views: counts go to {@code
+ *     offload.analytics.<viewPrefix>-by-<type|producer>-<1m|1h>}; default {@code counts}
+ * @param grace how late an event may arrive and still be counted in its window; default 30 seconds
+ * @param hourAdvance how far the one-hour hopping windows advance; default 5 minutes
+ * @param retention how long closed windows stay queryable; default 24 hours, at least 1 hour plus
+ *     grace
+ * @param dedupRetention how long event ids are remembered so a redelivered event is not counted
+ *     twice; default 1 hour, {@code 0} turns deduplication off
+ * @param partitions partitions of the internal topics that regroup events by type and by producer,
+ *     i.e. how many tasks count in parallel; default 3. Fixed, so the topology starts before any
+ *     events topic exists
+ */
+public record AnalyticsConfig(
+    Pattern inputPattern,
+    String viewPrefix,
+    Duration grace,
+    Duration hourAdvance,
+    Duration retention,
+    Duration dedupRetention,
+    int partitions) {
+
+  /** Validates every field, naming the one at fault. */
+  public AnalyticsConfig {
+    Objects.requireNonNull(inputPattern, "inputPattern: a topic pattern is required");
+    StreamTopics.requireLegal("viewPrefix", viewPrefix);
+    requireNotNegative("grace", grace);
+    requireNotNegative("dedupRetention", dedupRetention);
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions: must be at least 1, got " + partitions);
+    }
+    if (hourAdvance == null
+        || hourAdvance.isZero()
+        || hourAdvance.isNegative()
+        || hourAdvance.compareTo(CountWindow.HOUR.size()) > 0) {
+      throw new IllegalArgumentException("hourAdvance: must be positive and at most 1 hour");
+    }
+    if (retention == null || retention.compareTo(CountWindow.HOUR.size().plus(grace)) < 0) {
+      throw new IllegalArgumentException(
+          "retention: must be at least 1 hour plus grace (" + grace + "), got " + retention);
+    }
+  }
+
+  private static void requireNotNegative(String field, Duration value) {
+    if (value == null || value.isNegative()) {
+      throw new IllegalArgumentException(field + ": must be zero or positive");
+    }
+  }
+
+  /** The defaults described on each field. */
+  public static AnalyticsConfig defaults() {
+    return new AnalyticsConfig(
+        Topics.ALL_EVENTS,
+        "counts",
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(5),
+        Duration.ofHours(24),
+        Duration.ofHours(1),
+        3);
+  }
+
+  /**
+   * Reads {@code input-pattern}, {@code view-prefix}, {@code grace}, {@code hour-advance}, {@code
+   * retention}, {@code dedup-retention} and {@code partitions}; absent keys keep their defaults.
+   */
+  public static AnalyticsConfig from(Settings s) {
+    AnalyticsConfig d = defaults();
+    return new AnalyticsConfig(
+        s.pattern("input-pattern", d.inputPattern()),
+        s.string("view-prefix", d.viewPrefix()),
+        s.duration("grace", d.grace()),
+        s.duration("hour-advance", d.hourAdvance()),
+        s.duration("retention", d.retention()),
+        s.duration("dedup-retention", d.dedupRetention()),
+        s.integer("partitions", d.partitions()));
+  }
+
+  /** The output topic of counts by {@code dimension} in {@code window}. */
+  public String outputTopic(CountDimension dimension, CountWindow window) {
+    return StreamTopics.analytics(viewPrefix + "-by-" + dimension.label() + "-" + window.label());
+  }
+}

@@ -1,0 +1,102 @@
+package dev.offload.streams.router;
+
+import dev.offload.schemas.EventTypes;
+import dev.offload.schemas.Topics;
+import dev.offload.streams.Settings;
+import dev.offload.streams.StreamTopics;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration of the {@code router} topology.
+ *
+ * @param inputPattern topics to read; default every {@code offload.events.*} topic
+ * @param routes routing table, event type to handler names; an event goes to {@code
+ *     offload.work.<handler>} for each handler. Default {@code user-signed-up → [email,
+ *     analytics]}, {@code document-changed → [index]}
+ * @param unknownTypes what happens to types missing from the table; default {@link
+ *     UnknownTypes#DROP}
+ * @param catchAllTopic where {@link UnknownTypes#CATCH_ALL} sends them; default {@code
+ *     offload.work.unrouted}
+ * @param dedupRetention how long an event id is remembered to drop duplicates; default 1 hour,
+ *     {@code 0} turns deduplication off
+ */
+public record RouterConfig(
+    Pattern inputPattern,
+    Map<String, List<String>> routes,
+    UnknownTypes unknownTypes,
+    String catchAllTopic,
+    Duration dedupRetention) {
+
+  /** The default routing table. */
+  public static final Map<String, List<String>> DEFAULT_ROUTES =
+      Map.of("user-signed-up", List.of("email", "analytics"), "document-changed", List.of("index"));
+
+  /** Default catch-all topic. */
+  public static final String DEFAULT_CATCH_ALL = StreamTopics.work("unrouted");
+
+  /** Validates every field, naming the one at fault. */
+  public RouterConfig {
+    Objects.requireNonNull(inputPattern, "inputPattern: a topic pattern is required");
+    Objects.requireNonNull(routes, "routes: a routing table is required");
+    Objects.requireNonNull(unknownTypes, "unknownTypes: required");
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    routes.forEach(
+        (type, handlers) -> {
+          if (!EventTypes.isValid(type)) {
+            throw new IllegalArgumentException(
+                "routes: '" + type + "' is not a kebab-case event type");
+          }
+          for (String handler : Objects.requireNonNullElse(handlers, List.<String>of())) {
+            StreamTopics.requireLegal("routes." + type, handler);
+          }
+          copy.put(type, List.copyOf(Objects.requireNonNullElse(handlers, List.of())));
+        });
+    routes = Map.copyOf(copy);
+    if (unknownTypes == UnknownTypes.CATCH_ALL) {
+      StreamTopics.requireLegal("catchAllTopic", catchAllTopic);
+    }
+    if (dedupRetention == null || dedupRetention.isNegative()) {
+      throw new IllegalArgumentException("dedupRetention: must be zero or positive");
+    }
+  }
+
+  /** The defaults described on each field. */
+  public static RouterConfig defaults() {
+    return new RouterConfig(
+        Topics.ALL_EVENTS,
+        DEFAULT_ROUTES,
+        UnknownTypes.DROP,
+        DEFAULT_CATCH_ALL,
+        Duration.ofHours(1));
+  }
+
+  /**
+   * Reads {@code input-pattern}, {@code routes}, {@code unknown-types}, {@code catch-all-topic} and
+   * {@code dedup-retention}; absent keys keep their defaults.
+   */
+  public static RouterConfig from(Settings s) {
+    RouterConfig d = defaults();
+    return new RouterConfig(
+        s.pattern("input-pattern", d.inputPattern()),
+        s.has("routes") ? s.listMap("routes") : d.routes(),
+        s.enumValue("unknown-types", UnknownTypes.class, d.unknownTypes()),
+        s.string("catch-all-topic", d.catchAllTopic()),
+        s.duration("dedup-retention", d.dedupRetention()));
+  }
+
+  /** The work topics an event of {@code type} goes to; empty when the table does not name it. */
+  public List<String> destinations(String type) {
+    List<String> handlers = routes.get(type);
+    return handlers == null ? List.of() : handlers.stream().map(StreamTopics::work).toList();
+  }
+
+  /** Whether the table names {@code type} (possibly with no handler, meaning drop on purpose). */
+  public boolean isRouted(String type) {
+    return routes.containsKey(type);
+  }
+}

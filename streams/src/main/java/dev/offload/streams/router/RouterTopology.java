@@ -1,0 +1,124 @@
+package dev.offload.streams.router;
+
+import dev.offload.streams.TopologyContext;
+import dev.offload.streams.TopologyDefinition;
+import dev.offload.streams.internal.DropCounter;
+import dev.offload.streams.internal.EventDeduplicator;
+import dev.offload.streams.internal.EventEnvelope;
+import dev.offload.streams.internal.Routed;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * The {@code router} flow: reads {@code offload.events.*}, drops duplicate event ids within the
+ * retention window, and sends each event to the work topics its type is routed to, keeping key,
+ * value bytes and headers. Records without an event id or type are dead-lettered.
+ */
+public final class RouterTopology implements TopologyDefinition {
+  /** Name it is deployed by. */
+  public static final String NAME = "router";
+
+  /** The deduplication store (event id to first-seen time). */
+  public static final String DEDUP_STORE = "router-seen-event-ids";
+
+  /** Scope of the router's own metrics ({@code stream-offload-router-metrics}). */
+  public static final String METRIC_SCOPE = "offload-router";
+
+  /** Metric operation counting dropped events of unrouted types. */
+  public static final String UNKNOWN_TYPE_DROPPED = "unknown-type-dropped";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Deduplicates offload.events.* by event id and routes each type to offload.work.<handler>"
+        + " topics by a routing table.";
+  }
+
+  @Override
+  public Topology build(TopologyContext context) {
+    return build(RouterConfig.from(context.typedSettings()));
+  }
+
+  /** Builds the router for {@code config}. */
+  public static Topology build(RouterConfig config) {
+    StreamsBuilder builder = new StreamsBuilder();
+    KStream<byte[], byte[]> events =
+        builder.stream(
+            config.inputPattern(),
+            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("events"));
+    if (!config.dedupRetention().isZero()) {
+      builder.addStateStore(EventDeduplicator.storeBuilder(DEDUP_STORE, config.dedupRetention()));
+      events =
+          events.processValues(
+              () -> new EventDeduplicator<>(DEDUP_STORE, METRIC_SCOPE, config.dedupRetention()),
+              Named.as("drop-duplicates"),
+              DEDUP_STORE);
+    }
+    events
+        .processValues(() -> new RouteByType(config), Named.as("route-by-type"))
+        .to(
+            (key, routed, recordContext) -> routed.topic(),
+            Produced.with(Serdes.ByteArray(), Routed.SERDE).withName("work-topics"));
+    return builder.build();
+  }
+
+  /** Forwards one copy of the record per destination topic of its type. */
+  private static final class RouteByType implements FixedKeyProcessor<byte[], byte[], Routed> {
+    private final RouterConfig config;
+    private final Map<String, List<String>> destinations = new HashMap<>();
+    private FixedKeyProcessorContext<byte[], Routed> context;
+    private DropCounter unknown;
+
+    RouteByType(RouterConfig config) {
+      this.config = config;
+      config.routes().keySet().forEach(type -> destinations.put(type, config.destinations(type)));
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<byte[], Routed> context) {
+      this.context = context;
+      this.unknown = DropCounter.register(context, METRIC_SCOPE, UNKNOWN_TYPE_DROPPED);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<byte[], byte[]> record) {
+      String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+      String type = EventEnvelope.requireEventType(record.headers(), topic);
+      List<String> targets = destinations.get(type);
+      if (targets == null) {
+        if (config.unknownTypes() == UnknownTypes.CATCH_ALL) {
+          context.forward(record.withValue(new Routed(config.catchAllTopic(), record.value())));
+        } else {
+          unknown.record();
+        }
+        return;
+      }
+      for (String target : targets) {
+        context.forward(record.withValue(new Routed(target, record.value())));
+      }
+    }
+
+    @Override
+    public void close() {
+      if (unknown != null) {
+        unknown.remove();
+      }
+    }
+  }
+}

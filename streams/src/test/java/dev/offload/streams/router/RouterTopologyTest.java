@@ -1,0 +1,226 @@
+package dev.offload.streams.router;
+
+import static dev.offload.streams.TestEvents.bytes;
+import static dev.offload.streams.TestEvents.header;
+import static dev.offload.streams.TestEvents.headers;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
+import dev.offload.streams.Settings;
+import dev.offload.streams.TestEvents;
+import dev.offload.streams.deadletter.DeadLetterHeaders;
+import dev.offload.streams.internal.EventDeduplicator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RouterTopologyTest {
+  private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private TopologyTestDriver driver;
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private TestInputTopic<byte[], byte[]> start(RouterConfig config, String type) {
+    driver =
+        new TopologyTestDriver(
+            RouterTopology.build(config), TestEvents.driverProperties("router-test", registry));
+    return driver.createInputTopic(
+        Topics.events(type),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        T0,
+        Duration.ZERO);
+  }
+
+  private TestOutputTopic<byte[], byte[]> output(String topic) {
+    return driver.createOutputTopic(
+        topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private double metric(String name) {
+    return driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(name))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+        .sum();
+  }
+
+  @Test
+  void routesEachTypeToItsHandlersKeepingKeyValueAndHeaders() {
+    TestInputTopic<byte[], byte[]> signups = start(RouterConfig.defaults(), "user-signed-up");
+    TestInputTopic<byte[], byte[]> docs =
+        driver.createInputTopic(
+            Topics.events("document-changed"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+
+    signups.pipeInput(
+        new TestRecord<>(
+            bytes("user-1"), bytes("{\"a\":1}"), headers("e1", "user-signed-up", "shop"), T0));
+    docs.pipeInput(
+        new TestRecord<>(
+            bytes("doc-9"), bytes("{\"d\":2}"), headers("e2", "document-changed", "cms"), T0));
+
+    List<TestRecord<byte[], byte[]>> email = output("offload.work.email").readRecordsToList();
+    assertThat(email).hasSize(1);
+    assertThat(email.get(0).key()).isEqualTo(bytes("user-1"));
+    assertThat(email.get(0).value()).isEqualTo(bytes("{\"a\":1}"));
+    assertThat(header(email.get(0).headers(), OffloadHeaders.EVENT_ID)).isEqualTo("e1");
+    assertThat(header(email.get(0).headers(), OffloadHeaders.PRODUCER)).isEqualTo("shop");
+    assertThat(output("offload.work.analytics").readKeyValuesToList())
+        .extracting(kv -> new String(kv.key))
+        .containsExactly("user-1");
+    assertThat(output("offload.work.index").readKeyValuesToList())
+        .extracting(kv -> new String(kv.key))
+        .containsExactly("doc-9");
+  }
+
+  @Test
+  void takesTheTypeFromTheTopicWhenTheHeaderIsMissing() {
+    TestInputTopic<byte[], byte[]> docs = start(RouterConfig.defaults(), "document-changed");
+
+    docs.pipeInput(new TestRecord<>(bytes("doc-1"), bytes("{}"), headers("e1", null, null), T0));
+
+    assertThat(output("offload.work.index").getQueueSize()).isEqualTo(1);
+  }
+
+  @Test
+  void dropsDuplicateEventIdsWithinTheRetentionWindow() {
+    TestInputTopic<byte[], byte[]> in = start(RouterConfig.defaults(), "document-changed");
+
+    in.pipeInput(new TestRecord<>(bytes("doc-1"), bytes("v1"), headers("e1", null, null), T0));
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("doc-1"), bytes("v1"), headers("e1", null, null), T0.plusSeconds(5)));
+    in.pipeInput(new TestRecord<>(bytes("doc-1"), bytes("v2"), headers("e2", null, null), T0));
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("doc-1"), bytes("v1"), headers("e1", null, null), T0.plusSeconds(59 * 60)));
+
+    assertThat(output("offload.work.index").readValuesToList())
+        .extracting(String::new)
+        .containsExactly("v1", "v2");
+    assertThat(metric(EventDeduplicator.DUPLICATE_DROPPED + "-total")).isEqualTo(2.0);
+  }
+
+  @Test
+  void forwardsTheSameIdAgainOnceTheRetentionWindowHasPassed() {
+    RouterConfig config = RouterConfig.defaults();
+    TestInputTopic<byte[], byte[]> in = start(config, "document-changed");
+
+    in.pipeInput(new TestRecord<>(bytes("d"), bytes("v"), headers("e1", null, null), T0));
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("d"), bytes("v"), headers("e1", null, null), T0.plus(Duration.ofHours(3))));
+
+    assertThat(output("offload.work.index").getQueueSize()).isEqualTo(2);
+  }
+
+  @Test
+  void dropsUnknownTypesAndCountsThem() {
+    TestInputTopic<byte[], byte[]> in = start(RouterConfig.defaults(), "order-placed");
+
+    in.pipeInput(new TestRecord<>(bytes("o"), bytes("v"), headers("e1", null, null), T0));
+
+    assertThat(metric(RouterTopology.UNKNOWN_TYPE_DROPPED + "-total")).isEqualTo(1.0);
+    assertThat(output(RouterConfig.DEFAULT_CATCH_ALL).isEmpty()).isTrue();
+  }
+
+  @Test
+  void sendsUnknownTypesToTheCatchAllTopicWhenConfigured() {
+    RouterConfig config =
+        RouterConfig.from(
+            Settings.of(
+                "router",
+                Map.of(
+                    "unknown-types", "catch-all",
+                    "catch-all-topic", "offload.work.misc",
+                    "routes", Map.of("order-placed", List.of("billing")))));
+    TestInputTopic<byte[], byte[]> in = start(config, "user-signed-up");
+
+    in.pipeInput(new TestRecord<>(bytes("u"), bytes("v"), headers("e1", null, null), T0));
+
+    assertThat(output("offload.work.misc").readKeyValuesToList())
+        .extracting(kv -> new String(kv.key))
+        .containsExactly("u");
+    assertThat(output("offload.work.email").isEmpty()).isTrue();
+  }
+
+  @Test
+  void deadLettersARecordWithoutEventIdAndProcessesTheNextOne() {
+    TestInputTopic<byte[], byte[]> in = start(RouterConfig.defaults(), "document-changed");
+
+    in.pipeInput(new TestRecord<>(bytes("bad"), bytes("poison"), headers(null, null, "cms"), T0));
+    in.pipeInput(new TestRecord<>(bytes("good"), bytes("fine"), headers("e2", null, null), T0));
+
+    assertThat(output("offload.work.index").readValuesToList())
+        .extracting(String::new)
+        .containsExactly("fine");
+    List<TestRecord<byte[], byte[]>> dead = output("offload.dlq.router-test").readRecordsToList();
+    assertThat(dead).hasSize(1);
+    TestRecord<byte[], byte[]> letter = dead.get(0);
+    assertThat(letter.key()).isEqualTo(bytes("bad"));
+    assertThat(letter.value()).isEqualTo(bytes("poison"));
+    assertThat(header(letter.headers(), OffloadHeaders.PRODUCER)).isEqualTo("cms");
+    assertThat(header(letter.headers(), DeadLetterHeaders.REASON)).isEqualTo("processing");
+    assertThat(header(letter.headers(), DeadLetterHeaders.EXCEPTION_CLASS))
+        .isEqualTo(IllegalArgumentException.class.getName());
+    assertThat(header(letter.headers(), DeadLetterHeaders.EXCEPTION_MESSAGE))
+        .contains("offload-event-id");
+    assertThat(header(letter.headers(), DeadLetterHeaders.ORIGINAL_TOPIC))
+        .isEqualTo("offload.events.document-changed");
+    assertThat(header(letter.headers(), DeadLetterHeaders.ORIGINAL_OFFSET)).isEqualTo("0");
+    assertThat(header(letter.headers(), DeadLetterHeaders.GROUP)).isEqualTo("router-test");
+    assertThat(header(letter.headers(), DeadLetterHeaders.FAILED_AT)).isNotBlank();
+    assertThat(header(letter.headers(), DeadLetterHeaders.STACKTRACE)).contains("EventEnvelope");
+    assertThat(header(letter.headers(), "__streams.errors.exception")).isNotBlank();
+    assertThat(
+            registry
+                .counter(
+                    "offload.streams.records.dead.lettered",
+                    "topology",
+                    "router-test",
+                    "reason",
+                    "processing")
+                .count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void rejectsAnInvalidRoutingTableNamingTheField() {
+    assertThatThrownBy(
+            () ->
+                RouterConfig.from(
+                    Settings.of("topologies.router", Map.of("routes", Map.of("Bad_Type", "x")))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("routes")
+        .hasMessageContaining("Bad_Type");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.from(
+                    Settings.of("topologies.router", Map.of("dedup-retention", "forever"))))
+        .hasMessageContaining("topologies.router.dedup-retention");
+    assertThatThrownBy(
+            () ->
+                new RouterConfig(
+                    Topics.ALL_EVENTS, Map.of(), UnknownTypes.CATCH_ALL, null, Duration.ZERO))
+        .hasMessageContaining("catchAllTopic");
+  }
+}
