@@ -1,5 +1,6 @@
 package dev.offload.app;
 
+import dev.offload.app.internal.DevPorts;
 import dev.offload.app.internal.DevStack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run the whole stack in one process, with no installed services: a Kafka broker (KRaft),",
-      "PostgreSQL with logical decoding, the ingest API, the outbox connector and the worker.",
+      "PostgreSQL with logical decoding, the schema registry, the ingest API (validating events",
+      "against their schemas), the outbox connector, the router and analytics topologies and the",
+      "worker.",
       "Data stays under --data-dir, so the next start resumes where this one stopped.",
       "Listens on loopback only. Stop with Ctrl-C."
     })
@@ -42,6 +45,18 @@ final class DevCommand implements Callable<Integer> {
   int kafkaPort;
 
   @Option(
+      names = "--registry-port",
+      defaultValue = "8081",
+      description = "Port of the schema registry (default: ${DEFAULT-VALUE}).")
+  int registryPort;
+
+  @Option(
+      names = "--analytics-port",
+      defaultValue = "8085",
+      description = "Port of the analytics queries (default: ${DEFAULT-VALUE}).")
+  int analyticsPort;
+
+  @Option(
       names = "--postgres-port",
       defaultValue = "0",
       description = "Port of PostgreSQL (default: a free port, printed at start).")
@@ -51,7 +66,9 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stopped = new CountDownLatch(1);
-    DevStack stack = DevStack.start(dataDir, apiPort, kafkaPort, postgresPort);
+    DevStack stack =
+        DevStack.start(
+            new DevPorts(apiPort, kafkaPort, registryPort, analyticsPort, postgresPort), dataDir);
     Thread hook =
         new Thread(
             () -> {

@@ -50,11 +50,17 @@ class OffloadCommandTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : new String[] {"tail", "lag", "replay", "bench"}) {
+    for (String command : new String[] {"tail", "lag", "replay", "bench", "registry", "streams"}) {
       out.getBuffer().setLength(0);
       assertThat(run(command, "--help")).as(command).isZero();
       assertThat(out.toString()).as(command).contains("Usage: offload " + command);
     }
+  }
+
+  @Test
+  void streamsListNamesTheBuiltInTopologies() {
+    assertThat(run("streams", "list")).isZero();
+    assertThat(out.toString()).contains("router").contains("analytics");
   }
 
   @Test

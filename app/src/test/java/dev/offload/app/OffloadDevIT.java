@@ -44,6 +44,8 @@ class OffloadDevIT {
   private final List<Process> started = new ArrayList<>();
   private final int apiPort = Ports.freePort();
   private final int kafkaPort = Ports.freePort();
+  private final int registryPort = Ports.freePort();
+  private final int analyticsPort = Ports.freePort();
 
   @AfterEach
   void stopChildren() throws InterruptedException {
@@ -57,11 +59,29 @@ class OffloadDevIT {
 
   @Test
   void devPublishTailStopStartPublishAgain() throws Exception {
-    String type = "readme-check-" + Long.toString(System.nanoTime(), 36);
+    String type = "user-signed-up";
     String topic = "offload.events." + type;
 
     Process dev = startDev("first");
-    String first = publish(type, "user-1", "{\"email\":\"ada@example.com\"}");
+    String first =
+        publish(
+            type, "user-1", "{\"userId\":\"1\",\"email\":\"ada@example.com\",\"name\":\"Ada\"}");
+    HttpResponse<String> invalid =
+        post("/v1/events/" + type, "{\"key\":\"user-2\",\"data\":{\"userId\":\"2\",\"email\":5}}");
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(invalid.body()).contains("data.email").contains("data.name");
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        get("http://127.0.0.1:"
+                                + analyticsPort
+                                + "/v1/analytics/counts?type="
+                                + type
+                                + "&window=1m")
+                            .body())
+                    .containsPattern("\"total\"\\s*:\\s*1\\b"));
 
     Process tail =
         command(
@@ -98,7 +118,11 @@ class OffloadDevIT {
 
     stop(dev);
     startDev("second");
-    String second = publish(type, "user-1", "{\"email\":\"grace@example.com\"}");
+    String second =
+        publish(
+            type,
+            "user-1",
+            "{\"userId\":\"1\",\"email\":\"grace@example.com\",\"name\":\"Grace\"}");
 
     List<String> ids = readEventIds(topic, 2);
     System.out.println("event ids on " + topic + " after restart: " + ids);
@@ -138,7 +162,11 @@ class OffloadDevIT {
                 "--api-port",
                 Integer.toString(apiPort),
                 "--kafka-port",
-                Integer.toString(kafkaPort))
+                Integer.toString(kafkaPort),
+                "--registry-port",
+                Integer.toString(registryPort),
+                "--analytics-port",
+                Integer.toString(analyticsPort))
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();
@@ -173,14 +201,7 @@ class OffloadDevIT {
 
   private String publish(String type, String key, String data) throws Exception {
     HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(api("/v1/events/" + type)))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"key\":\"" + key + "\",\"data\":" + data + "}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        post("/v1/events/" + type, "{\"key\":\"" + key + "\",\"data\":" + data + "}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     Matcher m = EVENT_ID.matcher(response.body());
     assertThat(m.find()).as(response.body()).isTrue();
@@ -236,9 +257,20 @@ class OffloadDevIT {
     return pb;
   }
 
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  private HttpResponse<String> post(String path, String body) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(5)).build(),
+        HttpRequest.newBuilder(URI.create(api(path)))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GET of a path on the API, or of a full URL. */
+  private HttpResponse<String> get(String pathOrUrl) throws IOException, InterruptedException {
+    String url = pathOrUrl.startsWith("http") ? pathOrUrl : api(pathOrUrl);
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

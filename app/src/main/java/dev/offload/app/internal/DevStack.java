@@ -7,8 +7,16 @@ import dev.offload.consumers.WorkerConfig;
 import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.EmbeddedPostgres;
 import dev.offload.embedded.Ports;
+import dev.offload.embedded.registry.RegistryServerConfig;
+import dev.offload.embedded.registry.SchemaRegistryServer;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.schemas.registry.RegistryClient;
+import dev.offload.schemas.registry.RegistryClientConfig;
+import dev.offload.streams.StreamsConfiguration;
+import dev.offload.streams.StreamsRunner;
+import dev.offload.streams.StreamsSettings;
+import dev.offload.streams.TopologyCatalog;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -31,8 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything {@code offload dev} runs, in start order: PostgreSQL, the Kafka broker, the ingest
- * API, the outbox connector and the event-log worker. Closing stops them in reverse order.
+ * Everything {@code offload dev} runs, in start order: PostgreSQL, the Kafka broker, the schema
+ * registry, the ingest API (validating against the registry), the outbox connector, the {@code
+ * router} and {@code analytics} topologies and the event-log worker. Closing stops them in reverse
+ * order.
  */
 public final class DevStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
@@ -49,6 +59,9 @@ public final class DevStack implements AutoCloseable {
   private EmbeddedPostgres postgres;
   private EmbeddedKafka kafka;
   private IngestApi api;
+  private SchemaRegistryServer registryServer;
+  private volatile StreamsRunner router;
+  private volatile StreamsRunner analytics;
   private volatile OutboxConnector connector;
   private volatile EventLogWorker worker;
   private Admin admin;
@@ -62,15 +75,18 @@ public final class DevStack implements AutoCloseable {
    *
    * @throws Ports.PortInUseException before anything starts, when a requested port is taken
    */
-  public static DevStack start(Path dataDir, int apiPort, int kafkaPort, int postgresPort) {
-    Ports.requireFree("127.0.0.1", apiPort, "--api-port");
-    Ports.requireFree("127.0.0.1", kafkaPort, "--kafka-port");
+  public static DevStack start(DevPorts ports, Path dataDir) {
+    Ports.requireFree("127.0.0.1", ports.api(), "--api-port");
+    Ports.requireFree("127.0.0.1", ports.kafka(), "--kafka-port");
+    Ports.requireFree("127.0.0.1", ports.registry(), "--registry-port");
+    Ports.requireFree("127.0.0.1", ports.analytics(), "--analytics-port");
+    int postgresPort = ports.postgres();
     if (postgresPort != 0) {
       Ports.requireFree("127.0.0.1", postgresPort, "--postgres-port");
     }
     DevStack stack = new DevStack(dataDir);
     try {
-      stack.startAll(apiPort, kafkaPort, postgresPort);
+      stack.startAll(ports);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -78,11 +94,15 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
-  private void startAll(int apiPort, int kafkaPort, int postgresPort) {
+  private void startAll(DevPorts ports) {
     bindJvmMetrics();
-    postgres = started(EmbeddedPostgres.start(dataDir.resolve("postgres"), postgresPort));
+    postgres = started(EmbeddedPostgres.start(dataDir.resolve("postgres"), ports.postgres()));
     postgres.createDatabaseIfAbsent(DATABASE);
-    kafka = started(EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, Map.of()));
+    kafka = started(EmbeddedKafka.start(dataDir.resolve("kafka"), ports.kafka(), Map.of()));
+    registryServer =
+        started(
+            SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withPort(ports.registry())));
     admin =
         started(
             Admin.create(
@@ -91,8 +111,11 @@ public final class DevStack implements AutoCloseable {
                     kafka.bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG,
                     "offload-dev-health")));
-    api = started(IngestApi.start(apiConfig(apiPort), registry, readinessChecks()));
+    RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryServer.url()));
+    api = started(IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas));
     connector = started(OutboxConnector.start(connectorConfig(), registry));
+    router = started(startTopology("router", -1));
+    analytics = started(startTopology("analytics", ports.analytics()));
     worker =
         started(EventLogWorker.start(WorkerConfig.defaults(kafka.bootstrapServers()), registry));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
@@ -119,10 +142,35 @@ public final class DevStack implements AutoCloseable {
         dataDir.resolve("connector").resolve("offsets.dat"));
   }
 
+  private StreamsRunner startTopology(String name, int httpPort) {
+    StreamsSettings d = StreamsSettings.defaults();
+    StreamsSettings settings =
+        new StreamsSettings(
+            kafka.bootstrapServers(),
+            null,
+            d.processingGuarantee(),
+            dataDir.resolve("streams"),
+            1,
+            1,
+            d.commitInterval(),
+            "127.0.0.1",
+            httpPort,
+            Map.of());
+    StreamsConfiguration configuration = new StreamsConfiguration(settings, Map.of());
+    return StreamsRunner.start(
+        TopologyCatalog.of(configuration).require(name), configuration, registry);
+  }
+
+  private static boolean streamsReady(StreamsRunner runner) {
+    return runner != null && (runner.isReady() || runner.isWaitingForInputTopics());
+  }
+
   private Map<String, BooleanSupplier> readinessChecks() {
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
     checks.put("kafka", this::kafkaAnswers);
     checks.put("connector", () -> connector != null && connector.isRunning());
+    checks.put("router", () -> streamsReady(router));
+    checks.put("analytics", () -> streamsReady(analytics));
     checks.put("worker", () -> worker != null && worker.isRunning());
     return checks;
   }
@@ -158,9 +206,14 @@ public final class DevStack implements AutoCloseable {
     out.printf("  api        %s  (POST /v1/events/{type}; no API key needed in dev)%n", api);
     out.printf("  health     %s/health/ready%n", api);
     out.printf("  metrics    %s/metrics%n", api);
+    out.printf("  registry   %s  (Confluent Schema Registry API)%n", registryServer.url());
+    out.printf(
+        "  analytics  http://127.0.0.1:%d/v1/analytics/counts?type=<type>&window=1m%n",
+        analytics.httpPort());
     out.printf("  kafka      %s%n", kafka.bootstrapServers());
     out.printf("  postgres   %s  (user %s)%n", postgres.jdbcUrl(DATABASE), EmbeddedPostgres.USER);
     out.printf("  connector  outbox -> offload.events.<type>%n");
+    out.printf("  streams    router -> offload.work.<handler>, analytics -> offload.analytics.*%n");
     out.printf("  worker     group %s on offload.events.*%n", WorkerConfig.DEFAULT_GROUP);
     out.printf("Stop with Ctrl-C; the next start resumes from %s.%n", dataDir);
   }
