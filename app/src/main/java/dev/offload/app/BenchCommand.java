@@ -3,6 +3,7 @@ package dev.offload.app;
 import dev.offload.bench.BenchConfig;
 import dev.offload.bench.BenchReport;
 import dev.offload.bench.IngestBenchmark;
+import dev.offload.bench.SerdeBench;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    subcommands = BenchCommand.Serde.class,
     description = {
       "Measure the ingest path on fresh embedded servers: HTTP publish, outbox commit, capture into",
       "Kafka and reading back, each figure printed beside the raw operation it rests on (INSERT +",
@@ -53,5 +55,21 @@ final class BenchCommand implements Callable<Integer> {
     BenchReport report = new IngestBenchmark(config, System.err).run();
     report.print(System.out);
     return report.delivered() == report.accepted() ? 0 : 1;
+  }
+
+  /** {@code offload bench serde}: the JMH serde benchmark. */
+  @Command(
+      name = "serde",
+      mixinStandardHelpOptions = true,
+      description = {
+        "JMH: serialize + deserialize of a page-viewed record with Offload's Confluent wire-format",
+        "serde, beside Avro's raw binary encoder and decoder in the same run (about 1 minute)."
+      })
+  static final class Serde implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      SerdeBench.run(false).print(System.out);
+      return 0;
+    }
   }
 }

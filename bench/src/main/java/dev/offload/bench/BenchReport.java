@@ -27,7 +27,9 @@ public record BenchReport(String title, List<Figure> figures, long delivered, lo
           format(f.baseline()),
           String.format("%.2f", f.ratio()));
     }
-    out.printf("delivered to Kafka: %d of %d accepted events%n", delivered, accepted);
+    if (accepted > 0) {
+      out.printf("delivered to Kafka: %d of %d accepted events%n", delivered, accepted);
+    }
   }
 
   private static String format(double v) {

@@ -14,6 +14,7 @@ import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -51,6 +52,7 @@ public final class AvroDeserializer<T extends GenericContainer> implements Deser
   private final boolean key;
   private final Map<Integer, Schema> writerSchemas = new ConcurrentHashMap<>();
   private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
   private AvroDeserializer(
       SchemaRegistry registry, Class<T> type, Schema readerSchema, AvroSerdeConfig config) {
@@ -98,12 +100,12 @@ public final class AvroDeserializer<T extends GenericContainer> implements Deser
 
   @Override
   public T deserialize(String topic, byte[] data) {
-    return read(where(topic, -1, -1), data);
+    return read(topic, -1, -1, data);
   }
 
   /** Like {@link #deserialize(String, byte[])}, with partition and offset for error messages. */
   public T deserialize(String topic, int partition, long offset, byte[] data) {
-    return read(where(topic, partition, offset), data);
+    return read(topic, partition, offset, data);
   }
 
   /** Reads the key or the value of {@code record}, as {@link AvroSerdeConfig#key()} says. */
@@ -112,14 +114,14 @@ public final class AvroDeserializer<T extends GenericContainer> implements Deser
         record.topic(), record.partition(), record.offset(), key ? record.key() : record.value());
   }
 
-  private T read(String where, byte[] data) {
+  private T read(String topic, int partition, long offset, byte[] data) {
     if (data == null) {
       return null;
     }
     if (data.length < WireFormat.HEADER_SIZE) {
       throw new SerializationException(
           "Record from "
-              + where
+              + where(topic, partition, offset)
               + " is too short for the Confluent wire format: "
               + data.length
               + " bytes, the header alone takes "
@@ -128,25 +130,23 @@ public final class AvroDeserializer<T extends GenericContainer> implements Deser
     if (data[0] != WireFormat.MAGIC_BYTE) {
       throw new SerializationException(
           "Unknown magic byte in record from "
-              + where
+              + where(topic, partition, offset)
               + ": not the Confluent wire format, which starts with magic byte 0");
     }
     int id = ByteBuffer.wrap(data, 1, 4).getInt();
-    DatumReader<Object> reader = readerFor(id, where);
+    DatumReader<Object> reader = readers.get(id);
+    if (reader == null) {
+      reader = readerFor(id, where(topic, partition, offset));
+    }
     Object result;
     try {
-      result =
-          reader.read(
-              null,
-              DecoderFactory.get()
-                  .binaryDecoder(
-                      data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
+      result = reader.read(null, decoder(data));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "Cannot read Avro data of schema id "
               + id
               + " from "
-              + where
+              + where(topic, partition, offset)
               + " into "
               + describeReader()
               + ": "
@@ -155,9 +155,24 @@ public final class AvroDeserializer<T extends GenericContainer> implements Deser
     }
     if (!type.isInstance(result)) {
       throw new SerializationException(
-          "Record from " + where + " (schema id " + id + ") is not a " + type.getName());
+          "Record from "
+              + where(topic, partition, offset)
+              + " (schema id "
+              + id
+              + ") is not a "
+              + type.getName());
     }
     return type.cast(result);
+  }
+
+  /** A decoder over the Avro part of {@code data}, reusing this thread's decoder object. */
+  private BinaryDecoder decoder(byte[] data) {
+    BinaryDecoder decoder =
+        DecoderFactory.get()
+            .binaryDecoder(
+                data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
+    decoders.set(decoder);
+    return decoder;
   }
 
   private DatumReader<Object> readerFor(int id, String where) {

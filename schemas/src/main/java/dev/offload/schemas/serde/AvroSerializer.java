@@ -48,6 +48,8 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
   private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
 
+  private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
+
   /** A value serializer with the {@link AvroSerdeConfig#defaults() defaults}. */
   public AvroSerializer(SchemaRegistry registry) {
     this(registry, AvroSerdeConfig.defaults());
@@ -151,10 +153,25 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   }
 
   private byte[] encode(Target target, Object datum) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    out.write(WireFormat.header(target.id()));
-    write(target.schema(), datum, out);
-    return out.toByteArray();
+    // One reusable buffer and buffered encoder per thread: only the returned array is allocated.
+    Buffer buffer = buffers.get();
+    buffer.out.reset();
+    int id = target.id();
+    buffer.out.write(WireFormat.MAGIC_BYTE);
+    buffer.out.write(id >>> 24);
+    buffer.out.write(id >>> 16);
+    buffer.out.write(id >>> 8);
+    buffer.out.write(id);
+    buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
+    writerFor(target.schema(), datum).write(datum, buffer.encoder);
+    buffer.encoder.flush();
+    return buffer.out.toByteArray();
+  }
+
+  /** A thread's reusable output buffer and encoder. */
+  private static final class Buffer {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private BinaryEncoder encoder;
   }
 
   private byte[] avro(Schema schema, Object datum) throws IOException {
