@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TailCommand.class,
       RegistryCommand.class,
       StreamsCommand.class,
+      WorkerCommand.class,
       LagCommand.class,
       ReplayCommand.class,
       BenchCommand.class,

@@ -50,7 +50,8 @@ class OffloadCommandTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : new String[] {"tail", "lag", "replay", "bench", "registry", "streams"}) {
+    for (String command :
+        new String[] {"tail", "lag", "replay", "bench", "registry", "streams", "worker"}) {
       out.getBuffer().setLength(0);
       assertThat(run(command, "--help")).as(command).isZero();
       assertThat(out.toString()).as(command).contains("Usage: offload " + command);

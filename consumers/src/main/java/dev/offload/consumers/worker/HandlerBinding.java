@@ -1,5 +1,6 @@
 package dev.offload.consumers.worker;
 
+import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.worker.internal.PooledBlockingHandler;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -11,10 +12,13 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param name the handler's name, the {@code handler} tag of the worker's meters
  * @param deserializer turns value bytes into {@code T} (for Avro, the schemas module's serde)
  * @param handler the handler
+ * @param breaker the circuit breaker of the handler's sink, or {@code null} for none (the default):
+ *     with one, the worker pauses consumption while it is open instead of spending attempts, see
+ *     {@link CircuitBreaker}
  * @param <T> the value type
  */
 public record HandlerBinding<T>(
-    String name, Deserializer<T> deserializer, EventHandler<T> handler) {
+    String name, Deserializer<T> deserializer, EventHandler<T> handler, CircuitBreaker breaker) {
 
   /** Validates every field and names the one that is wrong. */
   public HandlerBinding {
@@ -23,6 +27,17 @@ public record HandlerBinding<T>(
     }
     Objects.requireNonNull(deserializer, "deserializer must be set");
     Objects.requireNonNull(handler, "handler must be set");
+  }
+
+  /** A binding without a circuit breaker. */
+  public HandlerBinding(String name, Deserializer<T> deserializer, EventHandler<T> handler) {
+    this(name, deserializer, handler, null);
+  }
+
+  /** A copy whose handler calls go through {@code value}. */
+  public HandlerBinding<T> withCircuitBreaker(CircuitBreaker value) {
+    return new HandlerBinding<>(
+        name, deserializer, handler, Objects.requireNonNull(value, "breaker"));
   }
 
   /** An asynchronous handler. */

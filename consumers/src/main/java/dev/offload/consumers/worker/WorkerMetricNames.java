@@ -29,5 +29,14 @@ public final class WorkerMetricNames {
   /** Gauge: assigned partitions that are paused (backpressure or a retry not yet due). */
   public static final String PAUSED_PARTITIONS = "offload.worker.paused.partitions";
 
+  /**
+   * Gauge: state of the handler's circuit breaker, 0 closed, 1 open, 2 half-open; only for a
+   * binding with a breaker.
+   */
+  public static final String BREAKER_STATE = "offload.worker.breaker.state";
+
+  /** Counter: times a record waited for an open circuit breaker without spending an attempt. */
+  public static final String BREAKER_HELD = "offload.worker.breaker.held";
+
   private WorkerMetricNames() {}
 }

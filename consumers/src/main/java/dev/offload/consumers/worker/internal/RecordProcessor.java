@@ -1,8 +1,10 @@
 package dev.offload.consumers.worker.internal;
 
+import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.deadletter.DeadLetterReason;
 import dev.offload.consumers.deadletter.internal.DeadLetterRecords;
 import dev.offload.consumers.internal.HeaderValues;
+import dev.offload.consumers.retry.FailureClass;
 import dev.offload.consumers.retry.RetryDecision;
 import dev.offload.consumers.retry.RetryPolicy;
 import dev.offload.consumers.retry.RetryTopics;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecordProcessor<T> {
   private static final Logger log = LoggerFactory.getLogger(RecordProcessor.class);
+  private static final Duration BREAKER_RECHECK = Duration.ofMillis(100);
 
   private final HandlerBinding<T> binding;
   private final String group;
@@ -69,18 +72,52 @@ public final class RecordProcessor<T> {
       failed(item, e, true);
       return;
     }
+    CircuitBreaker breaker = binding.breaker();
+    if (breaker != null && !breaker.tryAcquire()) {
+      holdForBreaker(item, breaker);
+      return;
+    }
     long started = System.nanoTime();
     invoke(event)
         .whenComplete(
             (ok, error) -> {
               runtime.metrics().latency(System.nanoTime() - started);
               if (error == null) {
+                if (breaker != null) {
+                  breaker.onSuccess();
+                }
                 runtime.metrics().handled();
                 dispatcher.completed(item);
+              } else if (sinkIsDown(breaker, unwrap(error))) {
+                runtime.metrics().failed();
+                holdForBreaker(item, breaker);
               } else {
                 failed(item, unwrap(error), false);
               }
             });
+  }
+
+  /**
+   * Reports a failure to the breaker: a retryable one counts against the sink, a fatal one shows
+   * the sink answered. True when the breaker is not closed afterwards: the failure is the sink's,
+   * and the record waits for the breaker without spending an attempt.
+   */
+  private boolean sinkIsDown(CircuitBreaker breaker, Throwable failure) {
+    if (breaker == null) {
+      return false;
+    }
+    if (policy.classify(failure) == FailureClass.RETRYABLE) {
+      return breaker.onSinkFailure();
+    }
+    breaker.onSuccess();
+    return false;
+  }
+
+  /** Waits in place, keeping the record's slot and lane, until the breaker may let it through. */
+  private void holdForBreaker(WorkItem item, CircuitBreaker breaker) {
+    runtime.metrics().heldByBreaker();
+    Duration wait = breaker.untilProbe();
+    waitThenRetry(item, wait.compareTo(BREAKER_RECHECK) < 0 ? BREAKER_RECHECK : wait, false);
   }
 
   private Event<T> toEvent(WorkItem item) {
@@ -138,12 +175,16 @@ public final class RecordProcessor<T> {
   }
 
   private void waitInPlace(WorkItem item, Duration delay) {
+    waitThenRetry(item, delay, true);
+  }
+
+  private void waitThenRetry(WorkItem item, Duration delay, boolean nextAttempt) {
     if (!dispatcher.retryWaiting(item)) {
       log.debug("Dropped the retry of {}: stopping or revoked", item);
       return;
     }
     try {
-      runtime.scheduler().schedule(delay, () -> retryNow(item));
+      runtime.scheduler().schedule(delay, () -> retryNow(item, nextAttempt));
     } catch (RejectedExecutionException e) {
       if (dispatcher.retryDue(item)) {
         dispatcher.abandoned(item);
@@ -151,11 +192,13 @@ public final class RecordProcessor<T> {
     }
   }
 
-  private void retryNow(WorkItem item) {
+  private void retryNow(WorkItem item, boolean nextAttempt) {
     if (!dispatcher.retryDue(item)) {
       return;
     }
-    item.nextAttempt();
+    if (nextAttempt) {
+      item.nextAttempt();
+    }
     try {
       runtime.executor().execute(() -> attempt(item));
     } catch (RejectedExecutionException e) {

@@ -1,6 +1,7 @@
 package dev.offload.consumers.worker.internal;
 
 import dev.offload.consumers.backpressure.internal.PauseController;
+import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.retry.internal.DelayHolds;
 import dev.offload.consumers.worker.HandlerBinding;
@@ -38,6 +39,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   private final Dispatcher dispatcher;
   private final DelayHolds holds;
   private final PauseController pauses;
+  private final CircuitBreaker breaker;
   private Instant nextCommit;
   private boolean closing;
 
@@ -63,6 +65,13 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     metrics.gauge(WorkerMetricNames.IN_FLIGHT, "Records in flight", dispatcher::inFlight);
     metrics.gauge(WorkerMetricNames.BUFFERED, "Records waiting", this::buffered);
     metrics.gauge(WorkerMetricNames.PAUSED_PARTITIONS, "Paused partitions", pauses::pausedCount);
+    this.breaker = binding.breaker();
+    if (breaker != null) {
+      metrics.gauge(
+          WorkerMetricNames.BREAKER_STATE,
+          "Circuit breaker state: 0 closed, 1 open, 2 half-open",
+          () -> breaker.state().gaugeValue());
+    }
   }
 
   /** The topics this worker reads: its own and its delay topics. */
@@ -91,7 +100,8 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     int load = dispatcher.inFlight() + buffered();
     pauses.pauseIfSaturated(load);
     pauses.resumeIfDrained(load);
-    pauses.apply(consumer, holds.partitions(), false);
+    // An open breaker pauses every partition; polling goes on so the member stays in its group.
+    pauses.apply(consumer, holds.partitions(), breaker != null && breaker.isOpen());
     commitIfDue(now);
   }
 

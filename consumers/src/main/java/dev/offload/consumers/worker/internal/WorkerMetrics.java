@@ -24,6 +24,7 @@ public final class WorkerMetrics {
   private final Counter handled;
   private final Counter failed;
   private final Counter retried;
+  private final Counter heldByBreaker;
   private final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
   private final Timer latency;
   private final List<Meter> gauges = new ArrayList<>();
@@ -35,6 +36,8 @@ public final class WorkerMetrics {
     this.handled = counter(WorkerMetricNames.HANDLED, "Records whose handler succeeded");
     this.failed = counter(WorkerMetricNames.FAILED, "Failed attempts");
     this.retried = counter(WorkerMetricNames.RETRIED, "Retries scheduled");
+    this.heldByBreaker =
+        counter(WorkerMetricNames.BREAKER_HELD, "Records held while the circuit breaker was open");
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       deadLettered.put(
           reason,
@@ -72,6 +75,10 @@ public final class WorkerMetrics {
 
   void retried() {
     retried.increment();
+  }
+
+  void heldByBreaker() {
+    heldByBreaker.increment();
   }
 
   void deadLettered(DeadLetterReason reason) {

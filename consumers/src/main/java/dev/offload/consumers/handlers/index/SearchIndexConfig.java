@@ -1,0 +1,45 @@
+package dev.offload.consumers.handlers.index;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where the search index lives and how often it commits.
+ *
+ * @param directory the index directory on disk, created when missing; required
+ * @param commitInterval how often pending changes are committed (and the searcher refreshed); a
+ *     change is acknowledged to the worker only once a commit covers it. Default 250 ms
+ * @param fragments most highlighted fragments per hit; default 3
+ * @param fragmentSize approximate characters per fragment; default 120
+ */
+public record SearchIndexConfig(
+    Path directory, Duration commitInterval, int fragments, int fragmentSize) {
+
+  /** Validates every field and names the one that is wrong. */
+  public SearchIndexConfig {
+    if (directory == null) {
+      throw new IllegalArgumentException("index.directory must be set");
+    }
+    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "index.commitInterval must be a positive duration, was " + commitInterval);
+    }
+    if (fragments < 1) {
+      throw new IllegalArgumentException("index.fragments must be at least 1, was " + fragments);
+    }
+    if (fragmentSize < 10) {
+      throw new IllegalArgumentException(
+          "index.fragmentSize must be at least 10, was " + fragmentSize);
+    }
+  }
+
+  /** The defaults listed on the record, for an index in {@code directory}. */
+  public static SearchIndexConfig defaults(Path directory) {
+    return new SearchIndexConfig(directory, Duration.ofMillis(250), 3, 120);
+  }
+
+  /** A copy with another commit interval. */
+  public SearchIndexConfig withCommitInterval(Duration value) {
+    return new SearchIndexConfig(directory, value, fragments, fragmentSize);
+  }
+}
