@@ -2,6 +2,7 @@ package dev.offload.app;
 
 import dev.offload.app.internal.RecordPrinter;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Print the records of a topic as they arrive: key, headers and decoded value.",
+      "Avro values (Confluent wire format) are decoded with the schema registry and shown as",
+      "JSON; while the registry cannot be reached they are shown as <avro, schema id N, M bytes>.",
       "Reads without a consumer group, so it never moves anybody's offsets."
     })
 final class TailCommand implements Callable<Integer> {
@@ -46,6 +50,8 @@ final class TailCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1:9092",
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrapServers;
+
+  @Mixin RegistryOption registry;
 
   @Option(
       names = {"-n", "--max-messages"},
@@ -78,7 +84,15 @@ final class TailCommand implements Callable<Integer> {
         } else {
           consumer.seekToEnd(partitions);
         }
-        return printUntilDone(consumer, out);
+        RecordPrinter printer =
+            RecordPrinter.withRegistry(
+                registry.client(),
+                warning -> {
+                  err.println("offload: " + warning);
+                  err.flush();
+                },
+                Clock.systemUTC());
+        return printUntilDone(consumer, printer, out);
       } catch (WakeupException e) {
         return 0;
       } finally {
@@ -89,13 +103,14 @@ final class TailCommand implements Callable<Integer> {
     }
   }
 
-  private int printUntilDone(KafkaConsumer<byte[], byte[]> consumer, PrintWriter out) {
+  private int printUntilDone(
+      KafkaConsumer<byte[], byte[]> consumer, RecordPrinter printer, PrintWriter out) {
     int printed = 0;
     long lastRecord = System.nanoTime();
     while (maxMessages == null || printed < maxMessages) {
       var records = consumer.poll(Duration.ofMillis(200));
       for (ConsumerRecord<byte[], byte[]> record : records) {
-        out.println(RecordPrinter.format(record));
+        out.println(printer.format(record));
         out.flush();
         lastRecord = System.nanoTime();
         if (maxMessages != null && ++printed >= maxMessages) {

@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,7 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One thousand events over HTTP, 50 keys: the same thousand ids arrive on Kafka, in key order. */
+/**
+ * One thousand events over HTTP, 50 keys: the same thousand ids arrive on Kafka, in key order. The
+ * API runs without a schema registry (schemaless), so each value is the UTF-8 JSON of its data.
+ */
 @ExtendWith(SharedInfrastructure.class)
 class EndToEndIT {
   private static final Pattern EVENT_ID =
@@ -65,10 +69,17 @@ class EndToEndIT {
         OutboxConnector connector =
             OutboxConnector.start(connectorConfig(infra, database), registry)) {
       acceptedByKey = publishConcurrently(api.port(), type);
-      Map<String, List<String>> arrivedByKey = readByKey(infra.bootstrapServers(), topic);
+      Map<String, List<String>> valuesByKey = new HashMap<>();
+      Map<String, List<String>> arrivedByKey =
+          readByKey(infra.bootstrapServers(), topic, valuesByKey);
       long arrived = arrivedByKey.values().stream().mapToLong(List::size).sum();
       System.out.printf("%d events accepted, %d arrived on %s%n", EVENTS, arrived, topic);
       assertThat(arrivedByKey).isEqualTo(acceptedByKey);
+      List<String> sent =
+          IntStream.range(0, EVENTS / KEYS).mapToObj(seq -> "{\"seq\":" + seq + "}").toList();
+      assertThat(valuesByKey)
+          .hasSize(KEYS)
+          .allSatisfy((key, values) -> assertThat(values).isEqualTo(sent));
     } finally {
       dropSlot(infra, database);
     }
@@ -118,7 +129,9 @@ class EndToEndIT {
     return m.group(1);
   }
 
-  private static Map<String, List<String>> readByKey(String bootstrap, String topic) {
+  /** Event ids by key in arrival order; the values (as UTF-8 text) go to {@code valuesByKey}. */
+  private static Map<String, List<String>> readByKey(
+      String bootstrap, String topic, Map<String, List<String>> valuesByKey) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -139,6 +152,7 @@ class EndToEndIT {
               () -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                   byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(eventId(r));
+                  valuesByKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
                   count.incrementAndGet();
                 }
                 return count.get() >= EVENTS;
@@ -148,6 +162,7 @@ class EndToEndIT {
       while (System.nanoTime() < until) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(eventId(r));
+          valuesByKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
         }
       }
     }

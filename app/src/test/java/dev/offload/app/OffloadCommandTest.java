@@ -33,6 +33,7 @@ class OffloadCommandTest {
         .contains("tail")
         .contains("lag")
         .contains("replay")
+        .contains("schemas")
         .contains("bench");
   }
 
@@ -51,9 +52,21 @@ class OffloadCommandTest {
   @Test
   void everyCommandHasHelp() {
     for (String command :
-        new String[] {"tail", "lag", "replay", "bench", "registry", "streams", "worker"}) {
+        new String[] {
+          "tail",
+          "lag",
+          "replay",
+          "bench",
+          "registry",
+          "streams",
+          "worker",
+          "schemas",
+          "schemas register",
+          "schemas list",
+          "schemas check"
+        }) {
       out.getBuffer().setLength(0);
-      assertThat(run(command, "--help")).as(command).isZero();
+      assertThat(run((command + " --help").split(" "))).as(command).isZero();
       assertThat(out.toString()).as(command).contains("Usage: offload " + command);
     }
   }
@@ -65,9 +78,26 @@ class OffloadCommandTest {
   }
 
   @Test
-  void tailHelpNamesTheDefaultBootstrapServer() {
+  void tailHelpNamesTheDefaultBootstrapServerAndRegistry() {
     assertThat(run("tail", "--help")).isZero();
-    assertThat(out.toString()).contains("--from-beginning").contains("127.0.0.1:9092");
+    assertThat(out.toString())
+        .contains("--from-beginning")
+        .contains("127.0.0.1:9092")
+        .contains("--registry-url")
+        .contains("http://127.0.0.1:8081");
+  }
+
+  @Test
+  void schemasHelpListsItsSubCommandsAndTheRegistryDefault() {
+    assertThat(run("schemas", "--help")).isZero();
+    assertThat(out.toString()).contains("register").contains("list").contains("check");
+    out.getBuffer().setLength(0);
+    assertThat(run("schemas", "check", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("TYPE")
+        .contains("FILE")
+        .contains("without registering")
+        .contains("http://127.0.0.1:8081");
   }
 
   @Test

@@ -5,11 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.offload.embedded.Ports;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.registry.RegistryClient;
+import dev.offload.schemas.registry.RegistryClientConfig;
+import dev.offload.schemas.serde.AvroDeserializer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +25,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's path, as a user runs it: {@code ./offload dev} as a child process, an event
- * published with HTTP, seen with {@code ./offload tail}; then a stop and a start on the same data
- * directory, and another event.
+ * published with HTTP, seen decoded with {@code ./offload tail}, the schemas listed with {@code
+ * ./offload schemas list}; then a stop and a start on the same data directory, and another event.
+ * The values on Kafka are Avro in the Confluent wire format.
  */
 class OffloadDevIT {
   private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
@@ -93,7 +101,9 @@ class OffloadDevIT {
                 "--max-messages",
                 "1",
                 "--timeout",
-                "60s")
+                "60s",
+                "--registry-url",
+                registryUrl())
             .redirectOutput(ProcessBuilder.Redirect.PIPE)
             .redirectError(log("tail").toFile())
             .start();
@@ -105,7 +115,12 @@ class OffloadDevIT {
         .contains(topic)
         .contains("key      user-1")
         .contains(OffloadHeaders.EVENT_ID + "=" + first)
-        .contains("ada@example.com");
+        // the Avro value, decoded with the registry
+        .contains("value    {\"userId\": \"1\", \"email\": \"ada@example.com\", \"name\": \"Ada\"")
+        .doesNotContain("<avro");
+    assertThat(run("schemas", "list", "--registry-url", registryUrl()))
+        .containsPattern("offload\\.events\\.user-signed-up-value\\s+user-signed-up\\s+1\\s+\\d+")
+        .contains("offload.events.page-viewed-value");
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -124,10 +139,12 @@ class OffloadDevIT {
             "user-1",
             "{\"userId\":\"1\",\"email\":\"grace@example.com\",\"name\":\"Grace\"}");
 
-    List<String> ids = readEventIds(topic, 2);
+    List<ConsumerRecord<String, byte[]>> events = readEvents(topic, 2);
+    List<String> ids = events.stream().map(OffloadDevIT::eventId).toList();
     System.out.println("event ids on " + topic + " after restart: " + ids);
     // A clean stop flushes the connector's offsets: nothing is captured twice.
     assertThat(ids).containsExactly(first, second);
+    assertValuesAreRegisteredAvro(topic, events);
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
@@ -208,13 +225,36 @@ class OffloadDevIT {
     return m.group(1);
   }
 
-  private List<String> readEventIds(String topic, int expected) {
+  /**
+   * The values on Kafka are what DESIGN.md promises: magic byte 0, the id the registry gave the
+   * type's schema, then Avro that decodes to the published data.
+   */
+  private void assertValuesAreRegisteredAvro(
+      String topic, List<ConsumerRecord<String, byte[]>> events) {
+    RegistryClient registry = new RegistryClient(RegistryClientConfig.of(registryUrl()));
+    int id = registry.latest(topic + "-value").id();
+    AvroDeserializer<GenericRecord> avro = AvroDeserializer.generic(registry);
+    List<String> emails = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> event : events) {
+      byte[] value = event.value();
+      assertThat(value[0]).as("magic byte").isZero();
+      assertThat(ByteBuffer.wrap(value, 1, 4).getInt()).as("schema id").isEqualTo(id);
+      GenericRecord data =
+          avro.deserialize(event.topic(), event.partition(), event.offset(), value);
+      assertThat(data.get("userId")).hasToString("1");
+      assertThat(data.get("locale")).isNull();
+      emails.add(data.get("email") + " " + data.get("name"));
+    }
+    assertThat(emails).containsExactly("ada@example.com Ada", "grace@example.com Grace");
+  }
+
+  private List<ConsumerRecord<String, byte[]>> readEvents(String topic, int expected) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<String> ids = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> events = new ArrayList<>();
     try (var consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       var partitions =
           consumer.partitionsFor(topic).stream()
               .map(i -> new TopicPartition(topic, i.partition()))
@@ -225,27 +265,21 @@ class OffloadDevIT {
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
-                pollIds(consumer, ids);
-                return ids.size() >= expected;
+                consumer.poll(Duration.ofMillis(200)).forEach(events::add);
+                return events.size() >= expected;
               });
       // Anything captured twice would arrive with the rest: keep reading a little longer.
       long quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
       while (System.nanoTime() < quietUntil) {
-        pollIds(consumer, ids);
+        consumer.poll(Duration.ofMillis(200)).forEach(events::add);
       }
     }
-    return ids;
+    return events;
   }
 
-  private static void pollIds(KafkaConsumer<String, String> consumer, List<String> ids) {
-    consumer
-        .poll(Duration.ofMillis(200))
-        .forEach(
-            r ->
-                ids.add(
-                    new String(
-                        r.headers().lastHeader(OffloadHeaders.EVENT_ID).value(),
-                        StandardCharsets.UTF_8)));
+  private static String eventId(ConsumerRecord<String, byte[]> event) {
+    return new String(
+        event.headers().lastHeader(OffloadHeaders.EVENT_ID).value(), StandardCharsets.UTF_8);
   }
 
   private ProcessBuilder command(String... args) {
@@ -276,6 +310,10 @@ class OffloadDevIT {
 
   private String api(String path) {
     return "http://127.0.0.1:" + apiPort + path;
+  }
+
+  private String registryUrl() {
+    return "http://127.0.0.1:" + registryPort;
   }
 
   private String bootstrap() {

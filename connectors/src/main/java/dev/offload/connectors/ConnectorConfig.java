@@ -243,6 +243,8 @@ public record ConnectorConfig(
     // to snapshot, events arrive only through the WAL.
     p.setProperty("snapshot.mode", "no_data");
     p.setProperty("tombstones.on.delete", "false");
+    // The bytea payload arrives as a ByteBuffer and goes to Kafka as is (not base64 or hex text).
+    p.setProperty("binary.handling.mode", "bytes");
     p.setProperty("poll.interval.ms", Long.toString(pollInterval.toMillis()));
     p.setProperty("heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis()));
 

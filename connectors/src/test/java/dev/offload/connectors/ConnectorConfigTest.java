@@ -36,6 +36,7 @@ class ConnectorConfigTest {
         .containsEntry("slot.drop.on.stop", "false")
         .containsEntry("snapshot.mode", "no_data")
         .containsEntry("tombstones.on.delete", "false")
+        .containsEntry("binary.handling.mode", "bytes")
         .containsEntry("poll.interval.ms", "10")
         .containsEntry("offset.flush.interval.ms", "1000")
         .containsEntry("heartbeat.interval.ms", "10000")

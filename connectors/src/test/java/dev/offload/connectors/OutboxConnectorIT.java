@@ -146,6 +146,7 @@ class OutboxConnectorIT {
     for (Received r : received) {
       Event sent = written.get(r.eventId());
       assertThat(r.key()).isEqualTo(sent.key());
+      assertThat(r.value()).as("the payload, byte for byte").isEqualTo(sent.payload());
       assertThat(r.seq()).isEqualTo(sent.seq());
       assertThat(r.headers())
           .containsEntry(OffloadHeaders.EVENT_TYPE, sent.type())

@@ -4,8 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.offload.embedded.Infrastructure;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.outbox.OutboxTable;
+import dev.offload.schemas.registry.InMemorySchemaRegistry;
+import dev.offload.schemas.registry.SchemaRegistry;
+import dev.offload.schemas.serde.AvroDeserializer;
+import dev.offload.schemas.serde.AvroSerializer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,8 +30,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,13 +45,29 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** What the connector integration tests share: writing outbox events, reading them back. */
+/**
+ * What the connector integration tests share: writing outbox events as the ingest API does (payload
+ * = Confluent-framed Avro), reading them back.
+ */
 final class OutboxTestSupport {
-  private static final Pattern SEQ = Pattern.compile("\"seq\": ?(\\d+)");
+  private static final Schema PROBE =
+      SchemaBuilder.record("OutboxProbe")
+          .namespace("dev.offload.connectors.test")
+          .fields()
+          .requiredString("key")
+          .requiredLong("seq")
+          .endRecord();
+  private static final SchemaRegistry REGISTRY = new InMemorySchemaRegistry();
+  private static final AvroSerializer<GenericRecord> SERIALIZER = new AvroSerializer<>(REGISTRY);
+  private static final AvroDeserializer<GenericRecord> DESERIALIZER =
+      AvroDeserializer.generic(REGISTRY);
 
   private OutboxTestSupport() {}
 
-  /** One event as a publisher writes it; its payload carries the key and a per-key sequence. */
+  /**
+   * One event as a publisher writes it; its payload, {@code {key, seq}} in the Confluent wire
+   * format, carries the key and a per-key sequence.
+   */
   record Event(UUID id, String type, String key, long seq, Instant occurredAt, String traceparent) {
     static Event next(String type, String key, long seq) {
       UUID traceId = UUID.randomUUID();
@@ -63,14 +86,19 @@ final class OutboxTestSupport {
           traceparent);
     }
 
-    String payload() {
-      return "{\"key\": \"" + key + "\", \"seq\": " + seq + "}";
+    /** The outbox payload: the same bytes for the same event, every time. */
+    byte[] payload() {
+      GenericRecord record = new GenericData.Record(PROBE);
+      record.put("key", key);
+      record.put("seq", seq);
+      return SERIALIZER.serialize(Topics.events(type), record);
     }
   }
 
-  /** A received record, reduced to what the tests check. */
+  /** A received record, reduced to what the tests check; {@code seq} is -1 for a tombstone. */
   record Received(
       String key,
+      byte[] value,
       long seq,
       String eventId,
       Map<String, String> headers,
@@ -116,7 +144,7 @@ final class OutboxTestSupport {
         insert.setString(2, e.type());
         insert.setString(3, e.key());
         insert.setString(4, e.type());
-        insert.setString(5, e.payload());
+        insert.setBytes(5, e.payload());
         insert.setObject(6, e.occurredAt().atOffset(ZoneOffset.UTC));
         insert.setString(7, "connector-it");
         insert.setString(8, e.traceparent());
@@ -186,10 +214,10 @@ final class OutboxTestSupport {
       headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
     }
     boolean tombstone = r.value() == null;
-    Matcher m = SEQ.matcher(tombstone ? "" : new String(r.value(), StandardCharsets.UTF_8));
-    long seq = m.find() ? Long.parseLong(m.group(1)) : -1;
+    long seq = tombstone ? -1 : (Long) DESERIALIZER.deserialize(r.topic(), r.value()).get("seq");
     return new Received(
         r.key(),
+        r.value(),
         seq,
         headers.get(OffloadHeaders.EVENT_ID),
         headers,

@@ -35,9 +35,16 @@ import org.slf4j.LoggerFactory;
  * have a schema under subject {@code offload.events.<type>-value} ({@code 404 unknown-event-type}
  * with {@code knownTypes} otherwise), and {@code data} must match its latest version ({@code 400
  * invalid-data} with every violation, see {@link dev.offload.producers.validation.JsonToAvro});
- * {@code GET /v1/event-types} lists the types with their latest schema. A failing registry is
- * answered {@code 503} with {@code Retry-After}. Without a registry, any well-formed data of a
- * kebab-case type is accepted.
+ * {@code GET /v1/event-types} lists the types with their latest schema. The outbox payload, and so
+ * the Kafka record value, is then the data as Avro in the Confluent wire format (magic byte 0, the
+ * 4-byte id of the schema it was validated against, Avro binary); the API looks ids up but never
+ * registers a schema (the built-in ones aside, at start). A failing registry is answered {@code
+ * 503} with {@code Retry-After}.
+ *
+ * <p>Started without a registry (schemaless mode), any well-formed data of a kebab-case type is
+ * accepted and the payload is the UTF-8 JSON of {@code data}, as compact JSON text. Consumers then
+ * read JSON, not the Confluent wire format that {@code DESIGN.md} promises; it suits tests and apps
+ * that bring their own contract.
  *
  * <p>Also serves {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}.
  * {@link #start} returns once the server listens; {@link #close()} stops it. Call both from a
@@ -66,8 +73,8 @@ public final class IngestApi implements AutoCloseable {
   }
 
   /**
-   * Applies the outbox migrations, then starts the server without schema validation and waits until
-   * it listens.
+   * Applies the outbox migrations, then starts the server without schema validation (schemaless:
+   * payloads are the UTF-8 JSON of each event's {@code data}) and waits until it listens.
    *
    * @param registry where the API's meters go; {@code /metrics} serves its scrape
    * @param readinessChecks extra conditions of {@code /health/ready}, by name (not {@code

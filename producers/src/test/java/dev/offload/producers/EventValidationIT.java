@@ -12,17 +12,20 @@ import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.serde.AvroDeserializer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,13 +118,18 @@ class EventValidationIT {
 
     assertThat(response.statusCode()).isEqualTo(202);
     String eventId = new JsonObject(response.body()).getString("eventId");
-    assertThat(slot.inserts())
-        .singleElement()
-        .asString()
-        .contains(eventId)
-        .contains(
-            "payload[jsonb]:'{\"name\": \"Ada\", \"email\": \"ada@example.com\","
-                + " \"userId\": \"user-42\"}'");
+    List<String> inserts = slot.inserts();
+    assertThat(inserts).singleElement().asString().contains(eventId);
+    byte[] payload = OutboxSlot.payload(inserts.get(0));
+    int id = registry.latest(subject("user-signed-up")).id();
+    assertThat(payload[0]).as("magic byte").isZero();
+    assertThat(ByteBuffer.wrap(payload, 1, 4).getInt()).as("schema id").isEqualTo(id);
+    GenericRecord written = read(payload);
+    assertThat(written.getSchema()).isEqualTo(BuiltInEventTypes.USER_SIGNED_UP.schema());
+    assertThat(written.get("userId")).hasToString("user-42");
+    assertThat(written.get("email")).hasToString("ada@example.com");
+    assertThat(written.get("name")).hasToString("Ada");
+    assertThat(written.get("locale")).isNull();
   }
 
   @Test
@@ -129,7 +137,10 @@ class EventValidationIT {
     HttpResponse<String> response = post(SINK_TYPE, new JsonObject(VALID_SINK));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    assertThat(slot.inserts()).hasSize(1);
+    GenericRecord written = read(OutboxSlot.payload(slot.inserts().get(0)));
+    assertThat(written.get("name")).hasToString("Ada");
+    assertThat(written.get("plan")).hasToString("PRO");
+    assertThat(written.get("at")).isEqualTo(1714564800000L);
   }
 
   @Test
@@ -186,7 +197,23 @@ class EventValidationIT {
             "{\"name\":\"coupon\",\"type\":[\"null\",\"string\"],\"default\":null}"));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> post(type, withCoupon).statusCode() == 202);
-    assertThat(slot.inserts()).singleElement().asString().contains("SPRING");
+    byte[] payload = OutboxSlot.payload(slot.inserts().get(0));
+    assertThat(ByteBuffer.wrap(payload, 1, 4).getInt())
+        .isEqualTo(registry.latest(subject(type)).id());
+    assertThat(read(payload).get("coupon")).hasToString("SPRING");
+  }
+
+  @Test
+  void typeWhoseSchemaIsNotARecordIsAnswered500AndWritesNothing() throws Exception {
+    String type = uniqueType("counters");
+    registry.register(
+        subject(type), new Schema.Parser().parse("{\"type\":\"map\",\"values\":\"long\"}"));
+
+    HttpResponse<String> response = post(type, new JsonObject().put("a", 1));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
+    assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("internal-error");
+    assertNothingWrittenButTheNextValidEvent();
   }
 
   static Stream<Arguments> invalidData() {
@@ -325,6 +352,11 @@ class EventValidationIT {
     assertThat(accepted.statusCode()).isEqualTo(202);
     String eventId = new JsonObject(accepted.body()).getString("eventId");
     assertThat(slot.inserts()).singleElement().asString().contains(eventId);
+  }
+
+  /** The outbox payload read back with the registry, as a consumer reads the Kafka value. */
+  private static GenericRecord read(byte[] payload) {
+    return AvroDeserializer.generic(registry).deserialize("outbox", payload);
   }
 
   private static HttpResponse<String> post(String type, JsonObject data) throws Exception {

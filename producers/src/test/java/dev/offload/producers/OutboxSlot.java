@@ -8,7 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A logical replication slot ({@code test_decoding}) on one database: reads back every outbox row
@@ -16,6 +19,8 @@ import java.util.List;
  */
 final class OutboxSlot implements AutoCloseable {
   private static final String OUTBOX_INSERT = "table public.offload_outbox: INSERT:";
+  // test_decoding prints a bytea column as hex: payload[bytea]:'\\x00000001...'
+  private static final Pattern PAYLOAD = Pattern.compile("payload\\[bytea\\]:'\\\\x([0-9a-f]*)'");
 
   private final Connection connection;
   private final String slot;
@@ -59,6 +64,15 @@ final class OutboxSlot implements AutoCloseable {
       }
     }
     return inserts;
+  }
+
+  /** The payload bytes of one outbox insert as {@link #inserts()} returns it. */
+  static byte[] payload(String insert) {
+    Matcher m = PAYLOAD.matcher(insert);
+    if (!m.find()) {
+      throw new AssertionError("no bytea payload in: " + insert);
+    }
+    return HexFormat.of().parseHex(m.group(1));
   }
 
   @Override

@@ -103,6 +103,25 @@ class SchemaRegistryOutageIT {
   }
 
   @Test
+  void registryFailingWhenTheSchemaIdIsLookedUpIsAnswered503AndWritesNothing() throws Exception {
+    String type = registeredType("id-lookup");
+    String event = "{\"key\":\"k\",\"data\":{\"n\":1}}";
+    // Listing the types caches every latest schema, but not yet the id the payload is framed with.
+    assertThat(client.get("/v1/event-types").statusCode()).isEqualTo(200);
+    registry.setDown(true);
+
+    HttpResponse<String> refused = client.postJson("/v1/events/" + type, event);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+    assertThat(new JsonObject(refused.body()).getString("error"))
+        .isEqualTo("schema-registry-unavailable");
+    assertThat(slot.inserts()).isEmpty();
+    registry.setDown(false);
+    assertThat(client.postJson("/v1/events/" + type, event).statusCode()).isEqualTo(202);
+    assertThat(slot.inserts()).hasSize(1);
+  }
+
+  @Test
   void slowRegistryDoesNotBlockTheEventLoop() throws Exception {
     String type = registeredType("slow-type");
     assertThat(client.postJson("/v1/events/user-signed-up", VALID_USER).statusCode())

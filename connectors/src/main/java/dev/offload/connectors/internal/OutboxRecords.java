@@ -2,6 +2,7 @@ package dev.offload.connectors.internal;
 
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +18,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Turns the records that the outbox EventRouter emits into Kafka producer records.
  *
  * <p>The router has already chosen the topic ({@code offload.events.<type>}), the key (the
- * aggregate id), the value (the payload, JSON text) and copied the envelope columns into headers
+ * aggregate id), the value (the payload column, bytes) and copied the envelope columns into headers
  * named after {@link OffloadHeaders}. Records on other topics (Debezium heartbeats) are not events.
  */
 public final class OutboxRecords {
@@ -38,9 +39,11 @@ public final class OutboxRecords {
   }
 
   /**
-   * The Kafka record for a routed outbox event: key as routed, value the payload as UTF-8 bytes,
-   * the Offload headers as UTF-8 strings (absent when the column is null). The timestamp is left to
-   * the producer (send time): the event's own time travels in {@code offload-occurred-at}.
+   * The Kafka record for a routed outbox event: key as routed, value the payload's bytes exactly as
+   * the publisher wrote them (Confluent-framed Avro, or JSON from a schemaless publisher; never
+   * decoded or re-encoded), the Offload headers as UTF-8 strings (absent when the column is null).
+   * The timestamp is left to the producer (send time): the event's own time travels in {@code
+   * offload-occurred-at}.
    */
   public static ProducerRecord<String, byte[]> toProducerRecord(SourceRecord record) {
     RecordHeaders headers = new RecordHeaders();
@@ -55,8 +58,34 @@ public final class OutboxRecords {
         null,
         null,
         key == null ? null : key.toString(),
-        value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8),
+        bytes(record.topic(), value),
         headers);
+  }
+
+  /**
+   * The payload's bytes. With {@code binary.handling.mode=bytes} Debezium hands a {@code bytea}
+   * column over as a {@link ByteBuffer}; a {@code byte[]} is accepted too.
+   */
+  static byte[] bytes(String topic, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof byte[] array) {
+      return array;
+    }
+    if (value instanceof ByteBuffer buffer) {
+      // Read through a duplicate, so the record's buffer keeps its position.
+      ByteBuffer view = buffer.duplicate();
+      byte[] copy = new byte[view.remaining()];
+      view.get(copy);
+      return copy;
+    }
+    throw new IllegalStateException(
+        "outbox payload for "
+            + topic
+            + " is a "
+            + value.getClass().getName()
+            + ", expected bytes: is the payload column bytea (outbox migration V2)?");
   }
 
   /** The value of header {@code name} as text, if present and not null. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,6 +25,9 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 class KafkaForwarderTest {
+  /** Confluent-framed Avro (schema id 7): magic byte 0, bytes that are not UTF-8 text. */
+  private static final byte[] PAYLOAD = {0, 0, 0, 0, 7, 2, (byte) 0xff, (byte) 0xfe, 0, 42};
+
   private static final Instant NOW = Instant.parse("2025-01-01T10:00:00.250Z");
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -43,7 +47,7 @@ class KafkaForwarderTest {
     ProducerRecord<String, byte[]> first = producer.history().get(0);
     assertThat(first.topic()).isEqualTo("offload.events.user-signed-up");
     assertThat(first.key()).isEqualTo("user-1");
-    assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{\"n\": 1}");
+    assertThat(first.value()).as("the payload, byte for byte").isEqualTo(PAYLOAD);
     assertThat(headers(first))
         .containsEntry("offload-event-id", "id-1")
         .containsEntry("offload-event-type", "user-signed-up")
@@ -85,6 +89,29 @@ class KafkaForwarderTest {
     assertThat(committer.batchesFinished).isZero();
   }
 
+  @Test
+  void payloadBytesPassThroughWhateverTheBuffersPositionAndLeaveItUntouched() {
+    ByteBuffer buffer = payloadBuffer();
+    int position = buffer.position();
+
+    assertThat(OutboxRecords.bytes("t", buffer)).isEqualTo(PAYLOAD);
+    assertThat(buffer.position()).isEqualTo(position);
+    assertThat(OutboxRecords.bytes("t", PAYLOAD.clone())).isEqualTo(PAYLOAD);
+    assertThat(OutboxRecords.bytes("t", null)).isNull();
+    assertThatThrownBy(() -> OutboxRecords.bytes("offload.events.x", "{\"n\": 1}"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("offload.events.x")
+        .hasMessageContaining("java.lang.String")
+        .hasMessageContaining("bytea");
+  }
+
+  /** {@link #PAYLOAD} in a buffer that does not start at 0, as a slice of a larger one may. */
+  private static ByteBuffer payloadBuffer() {
+    ByteBuffer larger = ByteBuffer.allocate(PAYLOAD.length + 3);
+    larger.put(new byte[] {9, 9, 9}).put(PAYLOAD).position(3);
+    return larger;
+  }
+
   private static MockProducer<String, byte[]> producer() {
     return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   }
@@ -114,8 +141,8 @@ class KafkaForwarderTest {
             null,
             Schema.STRING_SCHEMA,
             key,
-            Schema.STRING_SCHEMA,
-            "{\"n\": 1}",
+            Schema.BYTES_SCHEMA,
+            payloadBuffer(),
             null,
             headers);
     return () -> record;

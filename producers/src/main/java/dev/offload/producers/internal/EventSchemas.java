@@ -6,6 +6,9 @@ import dev.offload.schemas.Topics;
 import dev.offload.schemas.registry.RegistryException;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.schemas.registry.SchemaVersion;
+import dev.offload.schemas.serde.AvroSerdeConfig;
+import dev.offload.schemas.serde.AvroSerializer;
+import dev.offload.schemas.serde.RegistrationMode;
 import dev.offload.schemas.serde.SubjectNameStrategy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.generic.GenericContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * the futures complete on the caller's context. The latest schema of a type is cached for {@code
  * ttl} (a new version is used within that time); a type without schema is not cached, so a type
  * registered at run time is publishable at once. The list of known types is cached for {@code ttl}
- * too.
+ * too. Events are framed with the id of the exact schema they were validated against, looked up
+ * (never registered) once per schema.
  */
 public final class EventSchemas {
   /** Worker threads for registry calls; beyond them, calls queue. */
@@ -44,6 +49,7 @@ public final class EventSchemas {
   private final WorkerExecutor workers;
   private final Clock clock;
   private final Duration ttl;
+  private final AvroSerializer<GenericContainer> serializer;
   private final Map<String, Cached<SchemaVersion>> latest = new ConcurrentHashMap<>();
   private volatile Cached<List<String>> knownTypes;
 
@@ -57,6 +63,10 @@ public final class EventSchemas {
     this.workers = workers;
     this.clock = clock;
     this.ttl = ttl;
+    // LOOKUP: a publisher must never create or change the contract; the id is cached for good.
+    this.serializer =
+        new AvroSerializer<>(
+            registry, AvroSerdeConfig.defaults().withRegistration(RegistrationMode.LOOKUP));
   }
 
   /** Event types of {@code registry}, with answers cached for {@code ttl}. */
@@ -109,6 +119,16 @@ public final class EventSchemas {
       return Future.succeededFuture(new Lookup(cached.value(), List.of()));
     }
     return workers.executeBlocking(() -> fetch(type), false);
+  }
+
+  /**
+   * The Kafka record value of an event of {@code type}: {@code record} in the Confluent wire format
+   * (magic byte 0, the registry's id of {@code record}'s schema, Avro binary). The id is looked up
+   * in the type's subject, never registered; the future fails with a {@code SerializationException}
+   * when the registry cannot tell it.
+   */
+  public Future<byte[]> frame(String type, GenericContainer record) {
+    return workers.executeBlocking(() -> serializer.serialize(Topics.events(type), record), false);
   }
 
   /** The latest schema of every event type, sorted by type; refreshes the cache. */

@@ -2,6 +2,7 @@ package dev.offload.producers.internal;
 
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.registry.SchemaVersion;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a schema registry, the type must have a schema ({@code 404} otherwise) and {@code data}
  * must match its latest version ({@code 400} listing every violation); nothing is written on any
- * rejection.
+ * rejection. The outbox payload is then the data in the Confluent wire format (Avro, with the
+ * schema's registry id); without a registry it is the UTF-8 JSON of the data (schemaless).
  */
 public final class IngestHandler {
   /** Route template, as tagged in metrics. */
@@ -100,22 +102,32 @@ public final class IngestHandler {
 
   private void accept(RoutingContext ctx, String type, SchemaVersion schema) {
     EventRequest event;
+    Future<byte[]> payload;
     try {
       Buffer body = ctx.body().buffer();
       event = EventRequestValidator.parse(type, body);
-      schemaCheck.check(type, schema, body);
+      payload = schemaCheck.payload(schema, event, body);
     } catch (RejectedRequest rejected) {
       replies.error(ctx, rejected.error());
       return;
     }
-    write(ctx, event);
+    payload.onComplete(
+        encoded -> {
+          if (encoded.succeeded()) {
+            write(ctx, event, encoded.result());
+          } else if (encoded.cause() instanceof RejectedRequest rejected) {
+            replies.error(ctx, rejected.error());
+          } else {
+            ctx.fail(encoded.cause());
+          }
+        });
   }
 
-  private void write(RoutingContext ctx, EventRequest event) {
+  private void write(RoutingContext ctx, EventRequest event, byte[] payload) {
     UUID id = UUID.randomUUID();
     String traceparent = ctx.get(OffloadHeaders.TRACEPARENT);
     store
-        .write(id, event, OffsetDateTime.now(clock), producer, traceparent)
+        .write(id, event, payload, OffsetDateTime.now(clock), producer, traceparent)
         .onSuccess(
             committed -> replies.json(ctx, 202, new JsonObject().put("eventId", id.toString())))
         .onFailure(

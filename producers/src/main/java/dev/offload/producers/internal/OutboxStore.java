@@ -4,6 +4,7 @@ import dev.offload.producers.ApiConfig;
 import dev.offload.schemas.outbox.OutboxTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -58,16 +59,23 @@ public final class OutboxStore {
 
   /**
    * Inserts and deletes the event in one transaction; the future completes once it has committed.
+   *
+   * @param payload the bytes that become the Kafka record value as they are
    */
   public Future<Void> write(
-      UUID id, EventRequest event, OffsetDateTime occurredAt, String producer, String traceparent) {
+      UUID id,
+      EventRequest event,
+      byte[] payload,
+      OffsetDateTime occurredAt,
+      String producer,
+      String traceparent) {
     Tuple insert =
         Tuple.tuple()
             .addUUID(id)
             .addString(event.type())
             .addString(event.key())
             .addString(event.type())
-            .addValue(event.data())
+            .addBuffer(Buffer.buffer(payload))
             .addOffsetDateTime(occurredAt)
             .addString(producer)
             .addString(traceparent);

@@ -8,16 +8,19 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.offload.producers.validation.JsonToAvro;
 import dev.offload.producers.validation.ValidationException;
+import dev.offload.schemas.registry.RegistryException;
 import dev.offload.schemas.registry.SchemaVersion;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import org.apache.avro.generic.GenericContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a publish request's {@code data} against the latest schema of its event type, when the API
- * has a schema registry; does nothing when it has none.
+ * Checks a publish request's {@code data} against the latest schema of its event type and turns it
+ * into the outbox payload: with a schema registry the Confluent-framed Avro of the data; without
+ * one (schemaless) any data passes and the payload is its UTF-8 JSON.
  */
 public final class SchemaCheck {
   private static final Logger log = LoggerFactory.getLogger(SchemaCheck.class);
@@ -77,20 +80,44 @@ public final class SchemaCheck {
 
   /**
    * Checks the {@code data} member of {@code body}, a request that {@link EventRequestValidator}
-   * accepted, against {@code schema}; does nothing when {@code schema} is {@code null}.
+   * accepted as {@code event}, against {@code schema}, and encodes it as the outbox payload: the
+   * record in the Confluent wire format with {@code schema}'s id, or, when {@code schema} is {@code
+   * null}, the UTF-8 JSON of {@code data}.
    *
-   * @throws RejectedRequest {@code 400 invalid-data} listing every violation
+   * @throws RejectedRequest {@code 400 invalid-data} listing every violation; the future fails with
+   *     {@code 503 schema-registry-unavailable} when the registry cannot tell the schema id
    */
-  public void check(String type, SchemaVersion schema, Buffer body) {
+  public Future<byte[]> payload(SchemaVersion schema, EventRequest event, Buffer body) {
     if (schema == null) {
-      return;
+      return Future.succeededFuture(event.data().toBuffer().getBytes());
     }
+    Object value;
     try {
-      JsonToAvro.toAvro(data(body), schema.schema());
+      value = JsonToAvro.toAvro(data(body), schema.schema());
     } catch (ValidationException e) {
       throw new RejectedRequest(
-          ApiError.schemaViolations(type, schema.version(), e.violations(), e.truncated()));
+          ApiError.schemaViolations(event.type(), schema.version(), e.violations(), e.truncated()));
     }
+    if (!(value instanceof GenericContainer record)) {
+      // A map or primitive at the top cannot be framed: a registry mistake, not the client's.
+      return Future.failedFuture(
+          new IllegalStateException(
+              "the schema of event type '"
+                  + event.type()
+                  + "' is a "
+                  + schema.schema().getType()
+                  + ", not a record: Offload events are Avro records"));
+    }
+    return schemas
+        .frame(event.type(), record)
+        .recover(
+            failure -> {
+              if (!(failure.getCause() instanceof RegistryException)) {
+                return Future.failedFuture(failure);
+              }
+              log.warn("Schema registry failed, answering 503: {}", failure.toString());
+              return Future.failedFuture(new RejectedRequest(ApiError.schemaRegistryUnavailable()));
+            });
   }
 
   private static JsonNode data(Buffer body) {

@@ -26,7 +26,11 @@ public final class OutboxTable {
   /** Event type, becomes the {@code offload-event-type} header. */
   public static final String TYPE = "type";
 
-  /** Event data (jsonb), becomes the record value. */
+  /**
+   * Event data (bytea), becomes the record value byte for byte: the Confluent-framed Avro of the
+   * event (magic byte 0, 4-byte schema id, Avro binary), or the UTF-8 JSON of its data when the
+   * publisher runs without a schema registry (schemaless).
+   */
   public static final String PAYLOAD = "payload";
 
   /** When the event happened, becomes the {@code offload-occurred-at} header. */
@@ -40,13 +44,13 @@ public final class OutboxTable {
 
   /**
    * The statement a publisher runs, with parameters in this order: id, aggregatetype, aggregateid,
-   * type, payload (JSON text), occurred_at, producer, traceparent.
+   * type, payload (bytes), occurred_at, producer, traceparent.
    */
   public static final String INSERT =
       "INSERT INTO "
           + NAME
           + " (id, aggregatetype, aggregateid, type, payload, occurred_at, producer, traceparent)"
-          + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)";
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** The statement that removes the row again in the same transaction; parameter: id. */
   public static final String DELETE = "DELETE FROM " + NAME + " WHERE id = ?";
