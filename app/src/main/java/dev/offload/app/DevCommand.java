@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
       "Run the whole stack in one process, with no installed services: a Kafka broker (KRaft),",
       "PostgreSQL with logical decoding, the schema registry, the ingest API (validating events",
       "against their schemas), the outbox connector, the router and analytics topologies and the",
-      "worker.",
+      "worker, and the operations dashboard.",
       "Data stays under --data-dir, so the next start resumes where this one stopped.",
       "Listens on loopback only. Stop with Ctrl-C."
     })
@@ -57,6 +57,12 @@ final class DevCommand implements Callable<Integer> {
   int analyticsPort;
 
   @Option(
+      names = "--ops-port",
+      defaultValue = "8090",
+      description = "Port of the operations dashboard (default: ${DEFAULT-VALUE}).")
+  int opsPort;
+
+  @Option(
       names = "--postgres-port",
       defaultValue = "0",
       description = "Port of PostgreSQL (default: a free port, printed at start).")
@@ -68,7 +74,8 @@ final class DevCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     DevStack stack =
         DevStack.start(
-            new DevPorts(apiPort, kafkaPort, registryPort, analyticsPort, postgresPort), dataDir);
+            new DevPorts(apiPort, kafkaPort, registryPort, analyticsPort, opsPort, postgresPort),
+            dataDir);
     Thread hook =
         new Thread(
             () -> {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SchemasCommand.class,
       StreamsCommand.class,
       WorkerCommand.class,
+      OpsCommand.class,
       LagCommand.class,
       ReplayCommand.class,
       BenchCommand.class,

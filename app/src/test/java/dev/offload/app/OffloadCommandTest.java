@@ -60,6 +60,7 @@ class OffloadCommandTest {
           "registry",
           "streams",
           "worker",
+          "ops",
           "schemas",
           "schemas register",
           "schemas list",

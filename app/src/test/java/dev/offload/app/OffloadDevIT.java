@@ -54,6 +54,7 @@ class OffloadDevIT {
   private final int kafkaPort = Ports.freePort();
   private final int registryPort = Ports.freePort();
   private final int analyticsPort = Ports.freePort();
+  private final int opsPort = Ports.freePort();
 
   @AfterEach
   void stopChildren() throws InterruptedException {
@@ -130,6 +131,13 @@ class OffloadDevIT {
                     .contains("offload-event-log")
                     .contains(topic));
     assertThat(run("lag", "-b", bootstrap())).contains("offload-event-log").contains("STATUS");
+    assertThat(get("http://127.0.0.1:" + opsPort + "/dashboard").statusCode()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(get("http://127.0.0.1:" + opsPort + "/api/lag").body())
+                    .contains("offload-event-log"));
 
     stop(dev);
     startDev("second");
@@ -183,7 +191,9 @@ class OffloadDevIT {
                 "--registry-port",
                 Integer.toString(registryPort),
                 "--analytics-port",
-                Integer.toString(analyticsPort))
+                Integer.toString(analyticsPort),
+                "--ops-port",
+                Integer.toString(opsPort))
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();

@@ -7,9 +7,10 @@ package dev.offload.app.internal;
  * @param kafka Kafka broker; default 9092
  * @param registry schema registry; default 8081
  * @param analytics analytics queries of the streams topology; default 8085
+ * @param ops operations dashboard; default 8090
  * @param postgres PostgreSQL; default 0, a free port
  */
-public record DevPorts(int api, int kafka, int registry, int analytics, int postgres) {
+public record DevPorts(int api, int kafka, int registry, int analytics, int ops, int postgres) {
 
   /** Validates every port and names the one out of range. */
   public DevPorts {
@@ -17,6 +18,7 @@ public record DevPorts(int api, int kafka, int registry, int analytics, int post
     check(kafka, "kafka");
     check(registry, "registry");
     check(analytics, "analytics");
+    check(ops, "ops");
     check(postgres, "postgres");
   }
 

@@ -9,6 +9,8 @@ import dev.offload.embedded.EmbeddedPostgres;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
+import dev.offload.ops.dashboard.OpsServer;
+import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
 import dev.offload.schemas.registry.RegistryClient;
@@ -60,6 +62,7 @@ public final class DevStack implements AutoCloseable {
   private EmbeddedKafka kafka;
   private IngestApi api;
   private SchemaRegistryServer registryServer;
+  private OpsServer ops;
   private volatile StreamsRunner router;
   private volatile StreamsRunner analytics;
   private volatile OutboxConnector connector;
@@ -80,6 +83,7 @@ public final class DevStack implements AutoCloseable {
     Ports.requireFree("127.0.0.1", ports.kafka(), "--kafka-port");
     Ports.requireFree("127.0.0.1", ports.registry(), "--registry-port");
     Ports.requireFree("127.0.0.1", ports.analytics(), "--analytics-port");
+    Ports.requireFree("127.0.0.1", ports.ops(), "--ops-port");
     int postgresPort = ports.postgres();
     if (postgresPort != 0) {
       Ports.requireFree("127.0.0.1", postgresPort, "--postgres-port");
@@ -118,6 +122,12 @@ public final class DevStack implements AutoCloseable {
     analytics = started(startTopology("analytics", ports.analytics()));
     worker =
         started(EventLogWorker.start(WorkerConfig.defaults(kafka.bootstrapServers()), registry));
+    ops =
+        started(
+            OpsServer.start(
+                OpsServerConfig.defaults(kafka.bootstrapServers()).withPort(ports.ops()),
+                registry,
+                readinessChecks()));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
   }
@@ -206,6 +216,7 @@ public final class DevStack implements AutoCloseable {
     out.printf("  api        %s  (POST /v1/events/{type}; no API key needed in dev)%n", api);
     out.printf("  health     %s/health/ready%n", api);
     out.printf("  metrics    %s/metrics%n", api);
+    out.printf("  dashboard  %s  (lag, throughput, dead letters, roles)%n", ops.dashboardUrl());
     out.printf("  registry   %s  (Confluent Schema Registry API)%n", registryServer.url());
     out.printf(
         "  analytics  http://127.0.0.1:%d/v1/analytics/counts?type=<type>&window=1m%n",

@@ -1,0 +1,123 @@
+package dev.offload.ops.dashboard;
+
+import dev.offload.ops.lag.LagMonitorConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Configuration of the {@link OpsServer}.
+ *
+ * @param host the address the HTTP server binds; default {@code 127.0.0.1} ({@code 0.0.0.0} in a
+ *     container, so Prometheus and browsers elsewhere reach it)
+ * @param port the HTTP port; default 8090; 0 picks a free port ({@link OpsServer#port()} tells it)
+ * @param bootstrapServers Kafka {@code bootstrap.servers} the lag monitor and the dead-letter
+ *     reader connect to; default {@code 127.0.0.1:9092}
+ * @param lagInterval time between two lag polls, and between two reads of the dead-letter topics;
+ *     default 5 s
+ * @param history how far back the dashboard's charts reach; default 15 minutes, at least one {@code
+ *     lagInterval}
+ * @param newestDeadLetters how many of the newest dead letters the dashboard lists (headers only,
+ *     never the payload); default 10, between 1 and 1000
+ * @param groups the consumer groups to watch, and whose dead-letter topics ({@code
+ *     offload.dlq.<group>}) to read; empty (the default) watches every consumer group and every
+ *     dead-letter topic
+ */
+public record OpsServerConfig(
+    String host,
+    int port,
+    String bootstrapServers,
+    Duration lagInterval,
+    Duration history,
+    int newestDeadLetters,
+    Set<String> groups) {
+
+  /** Default HTTP port of the ops role. */
+  public static final int DEFAULT_PORT = 8090;
+
+  /** Validates every field and names the one that is wrong. */
+  public OpsServerConfig {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must not be blank");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+    }
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrapServers must not be blank");
+    }
+    requirePositive(lagInterval, "lagInterval");
+    requirePositive(history, "history");
+    if (history.compareTo(lagInterval) < 0) {
+      throw new IllegalArgumentException(
+          "history must be at least lagInterval (" + lagInterval + "), was " + history);
+    }
+    if (newestDeadLetters < 1 || newestDeadLetters > 1000) {
+      throw new IllegalArgumentException(
+          "newestDeadLetters must be between 1 and 1000, was " + newestDeadLetters);
+    }
+    Objects.requireNonNull(groups, "groups must be set (empty for every group)");
+    if (groups.stream().anyMatch(g -> g == null || g.isBlank())) {
+      throw new IllegalArgumentException("groups must not contain a blank group id: " + groups);
+    }
+    groups = Set.copyOf(groups);
+  }
+
+  /** The defaults, against {@code bootstrapServers}. */
+  public static OpsServerConfig defaults(String bootstrapServers) {
+    return new OpsServerConfig(
+        "127.0.0.1",
+        DEFAULT_PORT,
+        bootstrapServers,
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(15),
+        10,
+        Set.of());
+  }
+
+  /** A copy bound to another address. */
+  public OpsServerConfig withHost(String address) {
+    return new OpsServerConfig(
+        address, port, bootstrapServers, lagInterval, history, newestDeadLetters, groups);
+  }
+
+  /** A copy on another port (0: any free port). */
+  public OpsServerConfig withPort(int number) {
+    return new OpsServerConfig(
+        host, number, bootstrapServers, lagInterval, history, newestDeadLetters, groups);
+  }
+
+  /** A copy that polls lag and dead letters at another interval. */
+  public OpsServerConfig withLagInterval(Duration every) {
+    return new OpsServerConfig(
+        host, port, bootstrapServers, every, history, newestDeadLetters, groups);
+  }
+
+  /** A copy whose charts reach another length back. */
+  public OpsServerConfig withHistory(Duration length) {
+    return new OpsServerConfig(
+        host, port, bootstrapServers, lagInterval, length, newestDeadLetters, groups);
+  }
+
+  /** A copy that lists another number of newest dead letters. */
+  public OpsServerConfig withNewestDeadLetters(int count) {
+    return new OpsServerConfig(host, port, bootstrapServers, lagInterval, history, count, groups);
+  }
+
+  /** A copy that watches only {@code watched} (empty: every group). */
+  public OpsServerConfig withGroups(Set<String> watched) {
+    return new OpsServerConfig(
+        host, port, bootstrapServers, lagInterval, history, newestDeadLetters, watched);
+  }
+
+  /** The lag monitor's configuration: its defaults, polled every lagInterval, these groups. */
+  public LagMonitorConfig lagMonitorConfig() {
+    return LagMonitorConfig.defaults(bootstrapServers).withInterval(lagInterval).withGroups(groups);
+  }
+
+  private static void requirePositive(Duration value, String field) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
+    }
+  }
+}

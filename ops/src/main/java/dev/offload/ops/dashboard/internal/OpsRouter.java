@@ -1,0 +1,148 @@
+package dev.offload.ops.dashboard.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ops server's routes: the dashboard and its files, the JSON API the page polls, {@code
+ * /metrics} and the health endpoints. Handlers only read what the {@link Collector} gathered, so
+ * none blocks the event loop but {@code /metrics}, which formats the registry.
+ */
+public final class OpsRouter {
+  /** Content type of {@code /metrics}: the Prometheus text format. */
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final Logger log = LoggerFactory.getLogger(OpsRouter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * What the routes read.
+   *
+   * @param collector the dashboard's data
+   * @param registry what {@code /metrics} scrapes
+   * @param lagInterval time between two lag polls, told to the page
+   * @param staleAfter how old the newest lag snapshot may be for {@code /health/ready}
+   * @param clock the time the snapshots are compared with
+   */
+  public record Parts(
+      Collector collector,
+      PrometheusMeterRegistry registry,
+      Duration lagInterval,
+      Duration staleAfter,
+      Clock clock) {}
+
+  private final Parts parts;
+
+  private OpsRouter(Parts parts) {
+    this.parts = parts;
+  }
+
+  /** The router of the ops server. */
+  public static Router create(Vertx vertx, Parts parts, Assets assets) {
+    OpsRouter ops = new OpsRouter(parts);
+    Router router = Router.router(vertx);
+    router.get("/").handler(ctx -> ctx.redirect("/dashboard"));
+    assets.route(router);
+    router.get("/api/dashboard").handler(ctx -> ops.json(ctx, ops::dashboard));
+    router.get("/api/lag").handler(ctx -> ops.json(ctx, ops::lag));
+    router.get("/api/throughput").handler(ctx -> ops.json(ctx, ops::throughput));
+    router.get("/api/dead-letters").handler(ctx -> ops.json(ctx, ops::deadLetters));
+    router.get("/api/roles").handler(ctx -> ops.json(ctx, ops::roles));
+    router.get("/api/connectors").handler(ctx -> ops.json(ctx, ops::connectors));
+    router.get("/metrics").handler(ops::scrape);
+    router.get("/health/live").handler(ctx -> ops.json(ctx, () -> Map.of("status", "UP")));
+    router.get("/health/ready").handler(ops::ready);
+    router.errorHandler(
+        500,
+        ctx -> {
+          log.error("Unexpected failure answering {}", ctx.request().path(), ctx.failure());
+          ctx.response().setStatusCode(500).end();
+        });
+    return router;
+  }
+
+  private Object dashboard() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("now", parts.clock().instant().toString());
+    out.put("lagIntervalSeconds", parts.lagInterval().toMillis() / 1000.0);
+    out.put("historySeconds", parts.collector().history().length().toSeconds());
+    out.put("lag", lag());
+    out.put("throughput", throughput());
+    out.put("deadLetters", deadLetters());
+    out.put("roles", roles());
+    out.put("connectors", connectors());
+    return out;
+  }
+
+  private Object lag() {
+    Collector c = parts.collector();
+    return DashboardJson.lag(c.snapshot(), c.history().frames());
+  }
+
+  private Object throughput() {
+    Collector c = parts.collector();
+    return DashboardJson.throughput(c.rates(), c.history().frames());
+  }
+
+  private Object deadLetters() {
+    return DashboardJson.deadLetters(parts.collector().deadLetters());
+  }
+
+  private Object roles() {
+    return DashboardJson.roles(parts.collector().roles());
+  }
+
+  private Object connectors() {
+    return ConnectorMeters.read(parts.registry());
+  }
+
+  private void ready(RoutingContext ctx) {
+    Instant taken = parts.collector().snapshot().takenAt();
+    Instant now = parts.clock().instant();
+    boolean fresh = !taken.equals(Instant.EPOCH) && taken.plus(parts.staleAfter()).isAfter(now);
+    DeadLetters dlq = parts.collector().deadLetters();
+    Map<String, Object> checks = new LinkedHashMap<>();
+    checks.put("lag-monitor", fresh ? "UP" : "DOWN");
+    boolean dlqRead = !dlq.readAt().equals(Instant.EPOCH) && dlq.error() == null;
+    checks.put("dead-letters", dlqRead ? "UP" : "DOWN");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", fresh ? "UP" : "DOWN");
+    body.put("checks", checks);
+    body.put("lagTakenAt", taken.equals(Instant.EPOCH) ? null : taken.toString());
+    ctx.response().setStatusCode(fresh ? 200 : 503);
+    json(ctx, () -> body);
+  }
+
+  private void scrape(RoutingContext ctx) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
+        .end(parts.registry().scrape());
+  }
+
+  private void json(RoutingContext ctx, Supplier<Object> body) {
+    String text;
+    try {
+      text = JSON.writeValueAsString(body.get());
+    } catch (JsonProcessingException e) {
+      ctx.fail(e);
+      return;
+    }
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(text);
+  }
+}

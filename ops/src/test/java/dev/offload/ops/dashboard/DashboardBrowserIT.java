@@ -1,0 +1,266 @@
+package dev.offload.ops.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.offload.embedded.Infrastructure;
+import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.TestNames;
+import dev.offload.ops.KafkaFixtures;
+import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard in a real browser: Debian's headless Chromium driven by Selenium through the
+ * system's chromedriver (both installed by {@code .ci/run}). Skipped only when {@code
+ * /usr/bin/chromium} is absent; a missing chromedriver beside it fails the test.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class DashboardBrowserIT {
+  private static final Logger log = LoggerFactory.getLogger(DashboardBrowserIT.class);
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+  private static final Path BACKLOG_SCREENSHOT = Path.of("target", "dashboard-backlog.png");
+  private static final int PARTITIONS = 3;
+  private static final int PER_PARTITION = 100;
+  private static final int BACKLOG = PARTITIONS * PER_PARTITION;
+  private static final Duration AGE = Duration.ofMinutes(10);
+
+  @TempDir Path profile;
+
+  @Test
+  void lagOfAGroupWithABacklogAppearsAndFallsAsAConsumerDrainsIt(Infrastructure infra)
+      throws Exception {
+    assumeTrue(
+        Files.exists(CHROMIUM),
+        "skipped: /usr/bin/chromium is absent; install it with"
+            + " `apt-get install chromium chromium-driver` (.ci/run does) to run the browser test");
+    KafkaFixtures kafka = new KafkaFixtures(infra.bootstrapServers());
+    String topic = TestNames.topic("orders");
+    String backlogGroup = TestNames.group("email-worker");
+    String caughtUpGroup = TestNames.group("index-worker");
+    DashboardFixtures.backlog(kafka, topic, backlogGroup, PARTITIONS, PER_PARTITION, AGE);
+    try (var consumer = kafka.joinedConsumer(caughtUpGroup, topic, PARTITIONS)) {
+      KafkaFixtures.commit(consumer, topic, PER_PARTITION, PER_PARTITION, PER_PARTITION);
+    }
+    publishDeadLetters(infra, backlogGroup, topic);
+
+    AtomicBoolean draining = new AtomicBoolean();
+    Map<String, BooleanSupplier> roles = new LinkedHashMap<>();
+    roles.put("kafka", () -> true);
+    roles.put("email-worker", draining::get);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registerConnectorMeters(registry);
+    // One-second polls and a two-minute history, so the charts show the fall within the test.
+    OpsServerConfig config =
+        OpsServerConfig.defaults(infra.bootstrapServers())
+            .withPort(0)
+            .withLagInterval(Duration.ofSeconds(1))
+            .withHistory(Duration.ofMinutes(2))
+            .withGroups(Set.of(backlogGroup, caughtUpGroup));
+
+    try (OpsServer ops = OpsServer.start(config, registry, roles);
+        Browser browser = Browser.open(profile)) {
+      WebDriver driver = browser.driver();
+      driver.get(ops.dashboardUrl());
+      assertThat(driver.getTitle()).isEqualTo("Offload operations");
+      long shown = onPage("the backlog", () -> lagOnPage(driver, backlogGroup), (long) BACKLOG);
+      List<Long> seen = new ArrayList<>(List.of(shown));
+      assertThat(statusOnPage(driver, backlogGroup)).isEqualTo("STOP");
+      assertThat(lagSecondsOnPage(driver, backlogGroup))
+          .isBetween((double) AGE.toSeconds(), AGE.toSeconds() + 300.0);
+      assertThat(lagOnPage(driver, caughtUpGroup)).isZero();
+      assertThat(statusOnPage(driver, caughtUpGroup)).isEqualTo("OK");
+      assertThat(((JavascriptExecutor) driver).executeScript("return typeof uPlot"))
+          .isEqualTo("function");
+      Files.createDirectories(SCREENSHOT.getParent());
+      Files.write(BACKLOG_SCREENSHOT, browser.screenshot());
+
+      draining.set(true);
+      try (KafkaConsumer<String, String> worker = drainer(infra, backlogGroup, topic)) {
+        long consumed = 0;
+        while (consumed < BACKLOG) {
+          consumed += consumeOneBatch(worker);
+          long remaining = BACKLOG - consumed;
+          seen.add(onPage("lag " + remaining, () -> lagOnPage(driver, backlogGroup), remaining));
+        }
+        onPage("status OK once drained", () -> statusOnPage(driver, backlogGroup), "OK");
+        // Let the charts draw a few more points at zero before the screenshot.
+        onPage("history of the drain", () -> chartPoints(driver) >= seen.size() + 3L, true);
+        Files.write(SCREENSHOT, browser.screenshot());
+      }
+      log.info("Lag of {} seen on the page while it drained: {}", backlogGroup, seen);
+      assertThat(seen.get(0)).isEqualTo(BACKLOG);
+      assertThat(seen).isSortedAccordingTo((a, b) -> Long.compare(b, a)).endsWith(0L);
+      assertThat(seen.size()).isGreaterThan(2);
+      assertThat(driver.findElement(By.id("dlq-newest")).getText())
+          .contains("dev.example.SmtpDown");
+      assertThat(driver.getPageSource()).doesNotContain("payload-never-shown");
+      assertThat(driver.findElement(By.cssSelector("[data-role='email-worker']")).getText())
+          .isEqualTo("email-worker UP");
+    }
+    assertThat(SCREENSHOT).isNotEmptyFile();
+  }
+
+  /** A consumer of the backlog group that takes at most 75 records per poll. */
+  private static KafkaConsumer<String, String> drainer(
+      Infrastructure infra, String group, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-drainer");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "75");
+    var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    consumer.subscribe(List.of(topic));
+    return consumer;
+  }
+
+  /** Polls until some records come, commits past them, and returns how many. */
+  private static int consumeOneBatch(KafkaConsumer<String, String> consumer) {
+    int[] count = new int[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInSameThread()
+        .until(
+            () -> {
+              count[0] = consumer.poll(Duration.ofMillis(200)).count();
+              return count[0] > 0;
+            });
+    consumer.commitSync();
+    return count[0];
+  }
+
+  /** Waits until the page shows {@code expected}, and returns it. */
+  private static <T> T onPage(String what, Callable<T> read, T expected) {
+    return await(what + " on the page")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(read, v -> v != null && v.equals(expected));
+  }
+
+  private static WebElement row(WebDriver driver, String group) {
+    return driver.findElement(By.cssSelector("tr[data-group='" + group + "']"));
+  }
+
+  private static long lagOnPage(WebDriver driver, String group) {
+    return Long.parseLong(
+        row(driver, group)
+            .findElement(By.cssSelector("td.lag-records"))
+            .getDomAttribute("data-value"));
+  }
+
+  private static double lagSecondsOnPage(WebDriver driver, String group) {
+    return Double.parseDouble(
+        row(driver, group)
+            .findElement(By.cssSelector("td.lag-seconds"))
+            .getDomAttribute("data-value"));
+  }
+
+  private static String statusOnPage(WebDriver driver, String group) {
+    return row(driver, group).getDomAttribute("data-status");
+  }
+
+  private static long chartPoints(WebDriver driver) {
+    String points = driver.findElement(By.id("chart-records")).getDomAttribute("data-points");
+    return points == null ? 0 : Long.parseLong(points);
+  }
+
+  private static void publishDeadLetters(Infrastructure infra, String group, String topic)
+      throws Exception {
+    String dlq = "offload.dlq." + group;
+    new KafkaFixtures(infra.bootstrapServers()).createTopic(dlq, 1);
+    Instant now = Instant.now();
+    DashboardFixtures.publishDeadLetters(
+        infra.bootstrapServers(),
+        dlq,
+        List.of(
+            new DeadLetter(
+                "payload-never-shown-1",
+                "org.apache.avro.AvroTypeException",
+                topic,
+                now.minusSeconds(90)),
+            new DeadLetter("payload-never-shown-2", "dev.example.SmtpDown", topic, now)));
+  }
+
+  /** The meters the outbox connector registers in the shared registry of {@code offload dev}. */
+  private static void registerConnectorMeters(PrometheusMeterRegistry registry) {
+    Gauge.builder("offload.connector.running", () -> 1)
+        .tag("connector", "offload-outbox")
+        .register(registry);
+    Timer latency =
+        Timer.builder("offload.connector.capture.latency")
+            .tag("connector", "offload-outbox")
+            .register(registry);
+    latency.record(Duration.ofMillis(180));
+    latency.record(Duration.ofMillis(420));
+  }
+
+  /** Headless Chromium with a fresh profile, closed with the test. */
+  private record Browser(ChromeDriver driver) implements AutoCloseable {
+    static Browser open(Path profile) {
+      ChromeOptions options = new ChromeOptions();
+      options.setBinary(CHROMIUM.toFile());
+      options.addArguments(
+          "--headless=new",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+          "--user-data-dir=" + profile.toAbsolutePath(),
+          "--window-size=1400,1600");
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(CHROMEDRIVER.toFile())
+              .usingAnyFreePort()
+              .build();
+      return new Browser(new ChromeDriver(service, options));
+    }
+
+    byte[] screenshot() {
+      return driver.getScreenshotAs(OutputType.BYTES);
+    }
+
+    @Override
+    public void close() {
+      driver.quit();
+    }
+  }
+}

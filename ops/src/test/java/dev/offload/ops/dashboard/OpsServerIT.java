@@ -1,0 +1,164 @@
+package dev.offload.ops.dashboard;
+
+import static dev.offload.ops.dashboard.DashboardFixtures.awaitOk;
+import static dev.offload.ops.dashboard.DashboardFixtures.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.offload.embedded.Infrastructure;
+import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.TestNames;
+import dev.offload.ops.KafkaFixtures;
+import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedInfrastructure.class)
+class OpsServerIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static OpsServerConfig config(Infrastructure infra, String group) {
+    return OpsServerConfig.defaults(infra.bootstrapServers())
+        .withPort(0)
+        .withLagInterval(Duration.ofMillis(500))
+        .withGroups(Set.of(group));
+  }
+
+  @Test
+  void servesLagDeadLetterHeadersWithoutPayloadsRolesMetricsAndHealth(Infrastructure infra)
+      throws Exception {
+    KafkaFixtures kafka = new KafkaFixtures(infra.bootstrapServers());
+    String topic = TestNames.topic("ops-server");
+    String group = TestNames.group("ops-server");
+    DashboardFixtures.backlog(kafka, topic, group, 2, 30, Duration.ofMinutes(5));
+    String dlq = "offload.dlq." + group;
+    kafka.createTopic(dlq, 1);
+    Instant failed = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    DashboardFixtures.publishDeadLetters(
+        infra.bootstrapServers(),
+        dlq,
+        List.of(
+            new DeadLetter("secret-payload-1", "java.lang.IllegalArgumentException", topic, failed),
+            new DeadLetter(
+                "secret-payload-2", "dev.example.MailDown", topic, failed.plusSeconds(1))));
+    // Another group's dead letters: not this server's business.
+    String otherDlq = "offload.dlq." + TestNames.group("ops-server-other");
+    kafka.createTopic(otherDlq, 1);
+    DashboardFixtures.publishDeadLetters(
+        infra.bootstrapServers(),
+        otherDlq,
+        List.of(new DeadLetter("other", "dev.example.Other", topic, failed.plusSeconds(5))));
+    Map<String, BooleanSupplier> roles = new LinkedHashMap<>();
+    roles.put("api", () -> true);
+    roles.put(
+        "worker",
+        () -> {
+          throw new IllegalStateException("worker unreachable");
+        });
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    try (OpsServer ops = OpsServer.start(config(infra, group), registry, roles)) {
+      String base = ops.baseUrl();
+      assertThat(get(base, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(awaitOk(base, "/health/ready")).contains("\"lag-monitor\":\"UP\"");
+
+      JsonNode lag = awaitJson(base, "/api/lag", j -> j.at("/groups/0/lagRecords").asLong() == 60);
+      assertThat(lag.at("/groups/0/group").asText()).isEqualTo(group);
+      assertThat(lag.at("/groups/0/status").asText()).isEqualTo("STOP");
+      assertThat(lag.at("/groups/0/lagSeconds").asDouble()).isBetween(290.0, 400.0);
+      assertThat(lag.at("/history/groups/" + group + "/records/0").asLong()).isEqualTo(60);
+
+      JsonNode dead = awaitJson(base, "/api/dead-letters", j -> j.at("/newest").size() == 2);
+      assertThat(dead.at("/topics")).as("only the watched group's topic").hasSize(1);
+      assertThat(dead.at("/topics/0/topic").asText()).isEqualTo(dlq);
+      assertThat(dead.at("/topics/0/retained").asLong()).isEqualTo(2);
+      JsonNode newest = dead.at("/newest/0");
+      assertThat(newest.at("/exceptionClass").asText()).isEqualTo("dev.example.MailDown");
+      assertThat(newest.at("/originalTopic").asText()).isEqualTo(topic);
+      assertThat(newest.at("/failedAt").asText()).isEqualTo(failed.plusSeconds(1).toString());
+      assertThat(dead.at("/newest/1/exceptionClass").asText())
+          .isEqualTo("java.lang.IllegalArgumentException");
+      String everything = get(base, "/api/dashboard").body();
+      assertThat(everything).doesNotContain("secret-payload");
+
+      JsonNode roleAnswers = awaitJson(base, "/api/roles", j -> j.size() == 2);
+      assertThat(roleAnswers.at("/0/name").asText()).isEqualTo("api");
+      assertThat(roleAnswers.at("/0/status").asText()).isEqualTo("UP");
+      assertThat(roleAnswers.at("/1/status").asText()).isEqualTo("DOWN");
+      assertThat(roleAnswers.at("/1/detail").asText()).contains("worker unreachable");
+
+      HttpResponse<String> metrics = get(base, "/metrics");
+      assertThat(metrics.headers().firstValue("content-type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      assertThat(metrics.body())
+          .contains("offload_consumer_lag_records{group=\"" + group + "\"")
+          .contains("offload_dlq_records_total{topic=\"" + dlq + "\"} 2.0")
+          .contains("offload_topic_records_produced_total{topic=\"" + topic + "\"} 60.0");
+    }
+  }
+
+  @Test
+  void pageAndItsScriptsComeFromThisServerOnly(Infrastructure infra) throws Exception {
+    try (OpsServer ops =
+        OpsServer.start(
+            config(infra, TestNames.group("ops-page")),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Map.of())) {
+      HttpResponse<String> page = get(ops.baseUrl(), "/dashboard");
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("content-type")).contains("text/html; charset=utf-8");
+      assertThat(page.body())
+          .contains("<script src=\"/webjars/uplot/uPlot.iife.min.js\">")
+          .doesNotContain("http://", "https://", "//cdn");
+      HttpResponse<String> uplot = get(ops.baseUrl(), "/webjars/uplot/uPlot.iife.min.js");
+      assertThat(uplot.statusCode()).isEqualTo(200);
+      assertThat(uplot.body()).contains("uPlot");
+      assertThat(get(ops.baseUrl(), "/dashboard/dashboard.js").statusCode()).isEqualTo(200);
+      assertThat(get(ops.baseUrl(), "/dashboard/../pom.xml").statusCode()).isEqualTo(404);
+      assertThat(get(ops.baseUrl(), "/").headers().firstValue("location")).contains("/dashboard");
+    }
+  }
+
+  @Test
+  void aTakenPortIsNamedInTheError(Infrastructure infra) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    String group = TestNames.group("ops-port");
+    try (OpsServer first = OpsServer.start(config(infra, group), registry, Map.of())) {
+      OpsServerConfig same = config(infra, group).withPort(first.port());
+      assertThatThrownBy(() -> OpsServer.start(same, registry, Map.of()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "port "
+                  + first.port()
+                  + " on 127.0.0.1 is already in use; stop what is using it or choose another"
+                  + " port");
+    }
+  }
+
+  private static JsonNode awaitJson(
+      String base, String path, java.util.function.Predicate<JsonNode> until) {
+    JsonNode[] last = new JsonNode[1];
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              last[0] = JSON.readTree(get(base, path).body());
+              return until.test(last[0]);
+            });
+    return last[0];
+  }
+}
