@@ -206,7 +206,11 @@ class OffloadDevIT {
     System.out.printf(
         "offload dev (%s start) ready after %d ms%n",
         name, (System.nanoTime() - start) / 1_000_000);
-    assertThat(Files.readString(output)).contains("http://127.0.0.1:" + apiPort);
+    // The summary is printed right after start returns, a moment after readiness may answer.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(Files.readString(output)).contains("http://127.0.0.1:" + apiPort));
     return dev;
   }
 

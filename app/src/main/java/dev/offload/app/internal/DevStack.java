@@ -57,7 +57,7 @@ public final class DevStack implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Path dataDir;
   private final long startedAt = System.nanoTime();
-  private long readyMillis;
+  private volatile long readyMillis;
   private EmbeddedPostgres postgres;
   private EmbeddedKafka kafka;
   private IngestApi api;
@@ -177,6 +177,7 @@ public final class DevStack implements AutoCloseable {
 
   private Map<String, BooleanSupplier> readinessChecks() {
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("started", () -> readyMillis > 0);
     checks.put("kafka", this::kafkaAnswers);
     checks.put("connector", () -> connector != null && connector.isRunning());
     checks.put("router", () -> streamsReady(router));
