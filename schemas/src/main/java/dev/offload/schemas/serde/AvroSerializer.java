@@ -49,6 +49,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
 
   private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
+  private final Map<String, Resolved> resolved = new ConcurrentHashMap<>();
 
   /** A value serializer with the {@link AvroSerdeConfig#defaults() defaults}. */
   public AvroSerializer(SchemaRegistry registry) {
@@ -73,8 +74,20 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
       return null;
     }
     Schema schema = data.getSchema();
+    Resolved fast = resolved.get(topic);
+    if (fast != null && fast.schema() == schema) {
+      // Hot path: the id of this exact schema instance on this topic is already known.
+      try {
+        return encode(fast.target(), data, fast.writer());
+      } catch (IOException | RuntimeException e) {
+        // Let the full path below report the failure with its subject.
+      }
+    }
     String subject = config.subjectNameStrategy().subject(topic, config.key(), schema);
     Target target = target(topic, subject, schema);
+    if (config.registration() != RegistrationMode.USE_LATEST && target.schema() == schema) {
+      resolved.put(topic, new Resolved(schema, target, writerFor(schema, data)));
+    }
     try {
       Object datum = target.schema().equals(schema) ? data : convert(data, target.schema());
       return encode(target, datum);
@@ -153,17 +166,24 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   }
 
   private byte[] encode(Target target, Object datum) throws IOException {
+    return encode(target, datum, writerFor(target.schema(), datum));
+  }
+
+  private byte[] encode(Target target, Object datum, DatumWriter<Object> writer)
+      throws IOException {
     // One reusable buffer and buffered encoder per thread: only the returned array is allocated.
     Buffer buffer = buffers.get();
     buffer.out.reset();
     int id = target.id();
-    buffer.out.write(WireFormat.MAGIC_BYTE);
-    buffer.out.write(id >>> 24);
-    buffer.out.write(id >>> 16);
-    buffer.out.write(id >>> 8);
-    buffer.out.write(id);
+    byte[] header = buffer.header;
+    header[0] = WireFormat.MAGIC_BYTE;
+    header[1] = (byte) (id >>> 24);
+    header[2] = (byte) (id >>> 16);
+    header[3] = (byte) (id >>> 8);
+    header[4] = (byte) id;
+    buffer.out.write(header, 0, header.length);
     buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
-    writerFor(target.schema(), datum).write(datum, buffer.encoder);
+    writer.write(datum, buffer.encoder);
     buffer.encoder.flush();
     return buffer.out.toByteArray();
   }
@@ -171,6 +191,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   /** A thread's reusable output buffer and encoder. */
   private static final class Buffer {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private final byte[] header = new byte[WireFormat.HEADER_SIZE];
     private BinaryEncoder encoder;
   }
 
@@ -208,6 +229,9 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   private record SubjectSchema(String subject, Schema schema) {}
 
   private record Target(int id, Schema schema) {}
+
+  /** A topic's last schema instance and where it goes; only for modes whose id never expires. */
+  private record Resolved(Schema schema, Target target, DatumWriter<Object> writer) {}
 
   private record Latest(SchemaVersion version, Instant expires) {}
 }
