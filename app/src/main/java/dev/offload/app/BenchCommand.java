@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "JMH: serialize + deserialize of a page-viewed record with Offload's Confluent wire-format",
-        "serde, beside Avro's raw binary encoder and decoder in the same run (about 1 minute)."
+        "serde, beside Avro's raw binary encoder and decoder in the same run (about 2 minutes)."
       })
   static final class Serde implements Callable<Integer> {
     @Override

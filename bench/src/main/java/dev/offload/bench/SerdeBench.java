@@ -39,10 +39,11 @@ public final class SerdeBench {
           .measurementIterations(1)
           .measurementTime(TimeValue.milliseconds(200));
     } else {
+      // Three forks: a single fork's score swung by more than half between JVMs on 2 cores.
       options
-          .forks(1)
-          .warmupIterations(3)
-          .warmupTime(TimeValue.seconds(2))
+          .forks(3)
+          .warmupIterations(5)
+          .warmupTime(TimeValue.seconds(1))
           .measurementIterations(5)
           .measurementTime(TimeValue.seconds(2))
           .timeUnit(TimeUnit.SECONDS);
