@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       StreamsCommand.class,
       WorkerCommand.class,
       OpsCommand.class,
+      DlqCommand.class,
       LagCommand.class,
       ReplayCommand.class,
       BenchCommand.class,

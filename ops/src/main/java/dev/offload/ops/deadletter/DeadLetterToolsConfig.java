@@ -1,0 +1,96 @@
+package dev.offload.ops.deadletter;
+
+import dev.offload.ops.replay.TokenBucket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Configuration of the dead-letter tools ({@link DeadLetterStore}, {@link Redriver}).
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}; default {@code 127.0.0.1:9092}
+ * @param progressInterval how often redrive progress is reported; default 1 s
+ * @param readTimeout how long reading a topic to its end may make no progress before failing;
+ *     default 30 s
+ * @param clock the time of the rate limit and progress; default the UTC system clock
+ * @param sleeper how the rate limit waits; default {@link TokenBucket.Sleeper#SYSTEM}
+ */
+public record DeadLetterToolsConfig(
+    String bootstrapServers,
+    Duration progressInterval,
+    Duration readTimeout,
+    Clock clock,
+    TokenBucket.Sleeper sleeper) {
+
+  /** Validates every field and names the one that is wrong. */
+  public DeadLetterToolsConfig {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrapServers must not be blank");
+    }
+    requirePositive(progressInterval, "progressInterval");
+    requirePositive(readTimeout, "readTimeout");
+    Objects.requireNonNull(clock, "clock must be set");
+    Objects.requireNonNull(sleeper, "sleeper must be set");
+  }
+
+  /** The defaults, against {@code bootstrapServers}. */
+  public static DeadLetterToolsConfig defaults(String bootstrapServers) {
+    return new DeadLetterToolsConfig(
+        bootstrapServers,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        Clock.systemUTC(),
+        TokenBucket.Sleeper.SYSTEM);
+  }
+
+  /** A copy reporting progress every {@code every}. */
+  public DeadLetterToolsConfig withProgressInterval(Duration every) {
+    return new DeadLetterToolsConfig(bootstrapServers, every, readTimeout, clock, sleeper);
+  }
+
+  Properties adminProperties() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "offload-dlq-admin");
+    return p;
+  }
+
+  Properties consumerProperties() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-dlq-reader");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Audit records of an aborted redrive must not count as redriven.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  Properties producerProperties(String group) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "offload-dlq-redriver");
+    // One id per group: a second redrive of the same group fences the first.
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "offload-dlq-redrive-" + group);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  private static void requirePositive(Duration value, String field) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
+    }
+  }
+}
