@@ -5,6 +5,7 @@ import dev.offload.ops.lag.LagMonitor;
 import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagReport;
 import dev.offload.ops.lag.LagSnapshot;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,8 @@ final class LagCommand implements Callable<Integer> {
         LagMonitorConfig.defaults(bootstrapServers)
             .withGroups(Set.copyOf(groups))
             .withInterval(interval)
-            .withWindowSize(window);
+            .withWindowSize(window)
+            .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
     PrintWriter out = spec.commandLine().getOut();
     try (LagMonitor monitor = LagMonitor.create(config)) {
       if (!watch) {

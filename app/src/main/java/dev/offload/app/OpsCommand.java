@@ -3,6 +3,7 @@ package dev.offload.app;
 import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -135,7 +136,8 @@ final class OpsCommand implements Callable<Integer> {
           .withPort(port)
           .withLagInterval(interval)
           .withHistory(history)
-          .withGroups(Set.copyOf(groups));
+          .withGroups(Set.copyOf(groups))
+          .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

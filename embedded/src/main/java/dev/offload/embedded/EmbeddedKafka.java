@@ -7,11 +7,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -25,18 +35,29 @@ import org.slf4j.LoggerFactory;
  * the same ports (the controller's port is part of the stored quorum). The replication settings of
  * the internal topics are set for one node, so transactions and Kafka Streams' exactly-once
  * processing work on it.
+ *
+ * <p>Optionally ({@link #startWithScram}) the broker opens a second client listener, {@code
+ * SASL_PLAINTEXT} with the {@value #SCRAM_MECHANISM} users given, beside the default {@code
+ * PLAINTEXT} one, so tests can check authenticated clients against a real broker.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final String PORTS_FILE = "offload-ports.properties";
 
+  /** The SASL mechanism of the optional authenticated listener. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+
   private final Path dataDir;
   private final int port;
+  private final int saslPort;
   private final KafkaRaftServer server;
 
-  private EmbeddedKafka(Path dataDir, int port, KafkaRaftServer server) {
+  private EmbeddedKafka(Path dataDir, int port, int saslPort, KafkaRaftServer server) {
     this.dataDir = dataDir;
     this.port = port;
+    this.saslPort = saslPort;
     this.server = server;
   }
 
@@ -49,6 +70,26 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws Ports.PortInUseException when the requested port is taken
    */
   public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
+    return start(dataDir, port, overrides, Map.of());
+  }
+
+  /**
+   * Starts a broker that also listens for {@code SASL_PLAINTEXT} clients authenticating with
+   * {@value #SCRAM_MECHANISM} as one of {@code scramUsers} (user name to password), on a free port
+   * ({@link #saslBootstrapServers()}). The {@code PLAINTEXT} listener stays, unauthenticated, and
+   * there is no authorizer: the listener tests authentication, not ACLs. Returns once the users'
+   * credentials are in force.
+   */
+  public static EmbeddedKafka startWithScram(
+      Path dataDir, Map<String, String> overrides, Map<String, String> scramUsers) {
+    if (scramUsers.isEmpty()) {
+      throw new IllegalArgumentException("scramUsers: at least one user is needed");
+    }
+    return start(dataDir, 0, overrides, scramUsers);
+  }
+
+  private static EmbeddedKafka start(
+      Path dataDir, int port, Map<String, String> overrides, Map<String, String> scramUsers) {
     try {
       Files.createDirectories(dataDir);
       Properties ports = loadPorts(dataDir);
@@ -58,9 +99,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       Ports.requireFree("127.0.0.1", controllerPort, "Kafka controller port");
       ports.setProperty("client", Integer.toString(clientPort));
       ports.setProperty("controller", Integer.toString(controllerPort));
+      int saslPort = -1;
+      if (!scramUsers.isEmpty()) {
+        saslPort = intOr(ports, "sasl", Ports.freePort());
+        Ports.requireFree("127.0.0.1", saslPort, "Kafka SASL port");
+        ports.setProperty("sasl", Integer.toString(saslPort));
+      }
       storePorts(dataDir, ports);
 
       Properties props = brokerProperties(dataDir.resolve("log"), clientPort, controllerPort);
+      if (saslPort > 0) {
+        addScramListener(props, saslPort);
+      }
       overrides.forEach(props::setProperty);
       formatIfNeeded(dataDir, props);
       long started = System.nanoTime();
@@ -72,7 +122,11 @@ public final class EmbeddedKafka implements AutoCloseable {
           clientPort,
           (System.nanoTime() - started) / 1_000_000,
           dataDir);
-      return new EmbeddedKafka(dataDir, clientPort, server);
+      EmbeddedKafka kafka = new EmbeddedKafka(dataDir, clientPort, saslPort, server);
+      if (!scramUsers.isEmpty()) {
+        kafka.upsertScramUsers(scramUsers);
+      }
+      return kafka;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka data directory " + dataDir, e);
     }
@@ -86,6 +140,18 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The {@code bootstrap.servers} value clients use. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * The {@code bootstrap.servers} of the {@code SASL_PLAINTEXT} listener.
+   *
+   * @throws IllegalStateException when the broker was started without it
+   */
+  public String saslBootstrapServers() {
+    if (saslPort < 0) {
+      throw new IllegalStateException("this broker has no SASL listener; use startWithScram");
+    }
+    return "127.0.0.1:" + saslPort;
   }
 
   /** The client port. */
@@ -133,6 +199,59 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("group.initial.rebalance.delay.ms", "0");
     p.setProperty("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
     return p;
+  }
+
+  private static void addScramListener(Properties p, int saslPort) {
+    String listener = SASL_LISTENER + "://127.0.0.1:" + saslPort;
+    p.setProperty("listeners", p.getProperty("listeners") + "," + listener);
+    p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + "," + listener);
+    p.setProperty(
+        "listener.security.protocol.map",
+        p.getProperty("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+    p.setProperty("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+    p.setProperty(
+        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+  }
+
+  /**
+   * Stores the users' SCRAM credentials through the unauthenticated listener, then waits until the
+   * broker answers with them: credentials travel as metadata records from the controller.
+   */
+  private void upsertScramUsers(Map<String, String> users) {
+    Map<String, Object> config =
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    try (Admin admin = Admin.create(config)) {
+      List<UserScramCredentialAlteration> upserts =
+          users.entrySet().stream()
+              .<UserScramCredentialAlteration>map(
+                  u ->
+                      new UserScramCredentialUpsertion(
+                          u.getKey(),
+                          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                          u.getValue()))
+              .toList();
+      admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      // Described without names: naming a user not there yet fails the whole request.
+      while (!admin
+          .describeUserScramCredentials()
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .keySet()
+          .containsAll(users.keySet())) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("SCRAM users did not appear within 30 s");
+        }
+        Thread.sleep(50);
+      }
+      log.info("SCRAM users {} ready on {}", users.keySet(), saslBootstrapServers());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating SCRAM users", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create SCRAM users " + users.keySet() + ": " + e, e);
+    }
   }
 
   private static void formatIfNeeded(Path dataDir, Properties props) throws IOException {

@@ -9,17 +9,26 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 
 /**
  * The streams configuration file: runtime settings plus one section per topology. Every key is
  * optional; environment variables {@code OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code
  * OFFLOAD_STREAMS_STATE_DIR}, {@code OFFLOAD_STREAMS_PROCESSING_GUARANTEE}, {@code
- * OFFLOAD_STREAMS_INSTANCES} and {@code OFFLOAD_STREAMS_HTTP_PORT} override the file.
+ * OFFLOAD_STREAMS_INSTANCES} and {@code OFFLOAD_STREAMS_HTTP_PORT} override the file, and the
+ * {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…} and {@code
+ * OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code kafka.security}.
  *
  * <pre>{@code
  * kafka:
  *   bootstrap-servers: 127.0.0.1:9092
  *   properties: {replication.factor: 3}   # any Kafka Streams / client property
+ *   security:                              # see KafkaClientSecurity; default PLAINTEXT
+ *     protocol: SASL_SSL
+ *     sasl-mechanism: SCRAM-SHA-512
+ *     sasl-jaas-config-file: /run/secrets/kafka-jaas.conf
+ *     ssl-truststore-location: /run/secrets/kafka-truststore.p12
+ *     ssl-truststore-password-file: /run/secrets/kafka-truststore.password
  * application-id: offload-router           # default offload-<topology>
  * processing-guarantee: exactly-once-v2    # or at-least-once
  * state-dir: offload-data/streams
@@ -108,7 +117,8 @@ public record StreamsConfiguration(
             s.duration("commit-interval", d.commitInterval()),
             http.string("host", d.httpHost()),
             envs.integer("port", http.integer("port", d.httpPort())),
-            properties);
+            properties,
+            KafkaClientSecurity.from(kafka.section("security"), env));
     Map<String, Map<String, Object>> topologies = new LinkedHashMap<>();
     Settings sections = Settings.of("topologies", s.section("topologies"));
     for (String name : s.section("topologies").keySet()) {

@@ -132,7 +132,7 @@ public final class StreamsRunner implements AutoCloseable {
     }
     inputWait =
         InputTopicWait.thenStart(
-            settings.bootstrapServers(), first, () -> created.forEach(KafkaStreams::start));
+            settings.adminProperties(), first, () -> created.forEach(KafkaStreams::start));
     if (http != null) {
       http.serve(first);
     }

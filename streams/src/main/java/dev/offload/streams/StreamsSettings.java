@@ -2,9 +2,11 @@ package dev.offload.streams;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -25,6 +27,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     other instances; default {@code 127.0.0.1}
  * @param httpPort its port; default 8085, {@code 0} picks a free port, {@code -1} runs no server
  * @param kafka further Kafka Streams, consumer and producer properties, applied last; default none
+ * @param security how the clients authenticate and encrypt (the {@code OFFLOAD_KAFKA_SECURITY_…}
+ *     variables of {@link KafkaClientSecurity}); default {@link KafkaClientSecurity#none()}
  */
 public record StreamsSettings(
     String bootstrapServers,
@@ -36,7 +40,8 @@ public record StreamsSettings(
     Duration commitInterval,
     String httpHost,
     int httpPort,
-    Map<String, String> kafka) {
+    Map<String, String> kafka,
+    KafkaClientSecurity security) {
 
   /** Default HTTP port. */
   public static final int DEFAULT_HTTP_PORT = 8085;
@@ -67,6 +72,33 @@ public record StreamsSettings(
       throw new IllegalArgumentException("httpPort: must be -1 (off), 0 (any) or a port");
     }
     kafka = Map.copyOf(Objects.requireNonNullElse(kafka, Map.of()));
+    security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
+  }
+
+  /** The settings without client security ({@code PLAINTEXT}). */
+  public StreamsSettings(
+      String bootstrapServers,
+      String applicationId,
+      ProcessingGuarantee processingGuarantee,
+      Path stateDir,
+      int instances,
+      int threads,
+      Duration commitInterval,
+      String httpHost,
+      int httpPort,
+      Map<String, String> kafka) {
+    this(
+        bootstrapServers,
+        applicationId,
+        processingGuarantee,
+        stateDir,
+        instances,
+        threads,
+        commitInterval,
+        httpHost,
+        httpPort,
+        kafka,
+        KafkaClientSecurity.none());
   }
 
   /** The defaults described on each field. */
@@ -101,7 +133,8 @@ public record StreamsSettings(
         commitInterval,
         httpHost,
         httpPort,
-        kafka);
+        kafka,
+        security);
   }
 
   /** A copy with {@code bootstrapServers} replaced. */
@@ -116,7 +149,8 @@ public record StreamsSettings(
         commitInterval,
         httpHost,
         httpPort,
-        kafka);
+        kafka,
+        security);
   }
 
   /**
@@ -139,7 +173,15 @@ public record StreamsSettings(
     if (applicationServer != null) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
+    security.applyTo(p);
     p.putAll(kafka);
+    return p;
+  }
+
+  /** The properties of an admin client beside the topology: the servers and the security. */
+  public Map<String, Object> adminProperties() {
+    Map<String, Object> p = new HashMap<>(security.clientProperties());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return p;
   }
 }

@@ -109,7 +109,8 @@ public final class OpsServer implements AutoCloseable {
               config.groups(),
               config.newestDeadLetters(),
               lagConfig.requestTimeout(),
-              lagConfig.clock());
+              lagConfig.clock(),
+              config.security());
       collector =
           new Collector(
               monitor,

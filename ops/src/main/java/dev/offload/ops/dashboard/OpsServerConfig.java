@@ -1,6 +1,7 @@
 package dev.offload.ops.dashboard;
 
 import dev.offload.ops.lag.LagMonitorConfig;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -22,6 +23,9 @@ import java.util.Set;
  * @param groups the consumer groups to watch, and whose dead-letter topics ({@code
  *     offload.dlq.<group>}) to read; empty (the default) watches every consumer group and every
  *     dead-letter topic
+ * @param security how the lag monitor's and the dead-letter reader's Kafka clients authenticate and
+ *     encrypt (the {@code OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity});
+ *     default {@link KafkaClientSecurity#none()}
  */
 public record OpsServerConfig(
     String host,
@@ -30,7 +34,8 @@ public record OpsServerConfig(
     Duration lagInterval,
     Duration history,
     int newestDeadLetters,
-    Set<String> groups) {
+    Set<String> groups,
+    KafkaClientSecurity security) {
 
   /** Default HTTP port of the ops role. */
   public static final int DEFAULT_PORT = 8090;
@@ -61,6 +66,33 @@ public record OpsServerConfig(
       throw new IllegalArgumentException("groups must not contain a blank group id: " + groups);
     }
     groups = Set.copyOf(groups);
+    security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
+  }
+
+  /** A configuration without client security ({@code PLAINTEXT}). */
+  public OpsServerConfig(
+      String host,
+      int port,
+      String bootstrapServers,
+      Duration lagInterval,
+      Duration history,
+      int newestDeadLetters,
+      Set<String> groups) {
+    this(
+        host,
+        port,
+        bootstrapServers,
+        lagInterval,
+        history,
+        newestDeadLetters,
+        groups,
+        KafkaClientSecurity.none());
+  }
+
+  /** A copy whose Kafka clients use {@code settings} (SASL, TLS). */
+  public OpsServerConfig withSecurity(KafkaClientSecurity settings) {
+    return new OpsServerConfig(
+        host, port, bootstrapServers, lagInterval, history, newestDeadLetters, groups, settings);
   }
 
   /** The defaults, against {@code bootstrapServers}. */
@@ -72,47 +104,52 @@ public record OpsServerConfig(
         Duration.ofSeconds(5),
         Duration.ofMinutes(15),
         10,
-        Set.of());
+        Set.of(),
+        KafkaClientSecurity.none());
   }
 
   /** A copy bound to another address. */
   public OpsServerConfig withHost(String address) {
     return new OpsServerConfig(
-        address, port, bootstrapServers, lagInterval, history, newestDeadLetters, groups);
+        address, port, bootstrapServers, lagInterval, history, newestDeadLetters, groups, security);
   }
 
   /** A copy on another port (0: any free port). */
   public OpsServerConfig withPort(int number) {
     return new OpsServerConfig(
-        host, number, bootstrapServers, lagInterval, history, newestDeadLetters, groups);
+        host, number, bootstrapServers, lagInterval, history, newestDeadLetters, groups, security);
   }
 
   /** A copy that polls lag and dead letters at another interval. */
   public OpsServerConfig withLagInterval(Duration every) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, every, history, newestDeadLetters, groups);
+        host, port, bootstrapServers, every, history, newestDeadLetters, groups, security);
   }
 
   /** A copy whose charts reach another length back. */
   public OpsServerConfig withHistory(Duration length) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, lagInterval, length, newestDeadLetters, groups);
+        host, port, bootstrapServers, lagInterval, length, newestDeadLetters, groups, security);
   }
 
   /** A copy that lists another number of newest dead letters. */
   public OpsServerConfig withNewestDeadLetters(int count) {
-    return new OpsServerConfig(host, port, bootstrapServers, lagInterval, history, count, groups);
+    return new OpsServerConfig(
+        host, port, bootstrapServers, lagInterval, history, count, groups, security);
   }
 
   /** A copy that watches only {@code watched} (empty: every group). */
   public OpsServerConfig withGroups(Set<String> watched) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, lagInterval, history, newestDeadLetters, watched);
+        host, port, bootstrapServers, lagInterval, history, newestDeadLetters, watched, security);
   }
 
   /** The lag monitor's configuration: its defaults, polled every lagInterval, these groups. */
   public LagMonitorConfig lagMonitorConfig() {
-    return LagMonitorConfig.defaults(bootstrapServers).withInterval(lagInterval).withGroups(groups);
+    return LagMonitorConfig.defaults(bootstrapServers)
+        .withInterval(lagInterval)
+        .withGroups(groups)
+        .withSecurity(security);
   }
 
   private static void requirePositive(Duration value, String field) {

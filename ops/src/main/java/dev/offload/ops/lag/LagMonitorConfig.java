@@ -1,5 +1,6 @@
 package dev.offload.ops.lag;
 
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,6 +25,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param requestTimeout the longest wait of one admin request or of the exact reads of one poll;
  *     default 10 s
  * @param clock the time of samples and of lag in seconds; default the UTC system clock
+ * @param security how the admin client and the reader authenticate and encrypt; default {@link
+ *     KafkaClientSecurity#none()}
  */
 public record LagMonitorConfig(
     String bootstrapServers,
@@ -32,7 +35,8 @@ public record LagMonitorConfig(
     int windowSize,
     boolean exactReads,
     Duration requestTimeout,
-    Clock clock) {
+    Clock clock,
+    KafkaClientSecurity security) {
 
   /** Validates every field and names the one that is wrong. */
   public LagMonitorConfig {
@@ -50,6 +54,40 @@ public record LagMonitorConfig(
     }
     requirePositive(requestTimeout, "requestTimeout");
     Objects.requireNonNull(clock, "clock must be set");
+    security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
+  }
+
+  /** A configuration without client security ({@code PLAINTEXT}). */
+  public LagMonitorConfig(
+      String bootstrapServers,
+      Set<String> groups,
+      Duration interval,
+      int windowSize,
+      boolean exactReads,
+      Duration requestTimeout,
+      Clock clock) {
+    this(
+        bootstrapServers,
+        groups,
+        interval,
+        windowSize,
+        exactReads,
+        requestTimeout,
+        clock,
+        KafkaClientSecurity.none());
+  }
+
+  /** A copy whose clients use {@code settings} (SASL, TLS). */
+  public LagMonitorConfig withSecurity(KafkaClientSecurity settings) {
+    return new LagMonitorConfig(
+        bootstrapServers,
+        groups,
+        interval,
+        windowSize,
+        exactReads,
+        requestTimeout,
+        clock,
+        settings);
   }
 
   /** The defaults, against {@code bootstrapServers}. */
@@ -61,37 +99,45 @@ public record LagMonitorConfig(
         10,
         true,
         Duration.ofSeconds(10),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        KafkaClientSecurity.none());
   }
 
   /** A copy that watches only {@code watched} (empty: every group). */
   public LagMonitorConfig withGroups(Set<String> watched) {
     return new LagMonitorConfig(
-        bootstrapServers, watched, interval, windowSize, exactReads, requestTimeout, clock);
+        bootstrapServers,
+        watched,
+        interval,
+        windowSize,
+        exactReads,
+        requestTimeout,
+        clock,
+        security);
   }
 
   /** A copy with another poll interval. */
   public LagMonitorConfig withInterval(Duration every) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, every, windowSize, exactReads, requestTimeout, clock);
+        bootstrapServers, groups, every, windowSize, exactReads, requestTimeout, clock, security);
   }
 
   /** A copy with another window size. */
   public LagMonitorConfig withWindowSize(int samples) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, interval, samples, exactReads, requestTimeout, clock);
+        bootstrapServers, groups, interval, samples, exactReads, requestTimeout, clock, security);
   }
 
   /** A copy with exact reads on or off. */
   public LagMonitorConfig withExactReads(boolean enabled) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, interval, windowSize, enabled, requestTimeout, clock);
+        bootstrapServers, groups, interval, windowSize, enabled, requestTimeout, clock, security);
   }
 
   /** A copy with another clock. */
   public LagMonitorConfig withClock(Clock time) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, interval, windowSize, exactReads, requestTimeout, time);
+        bootstrapServers, groups, interval, windowSize, exactReads, requestTimeout, time, security);
   }
 
   Properties adminProperties() {
@@ -100,7 +146,7 @@ public record LagMonitorConfig(
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "offload-lag-monitor");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
-    return p;
+    return security.applyTo(p);
   }
 
   Properties readerProperties() {
@@ -114,7 +160,7 @@ public record LagMonitorConfig(
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
+    return security.applyTo(p);
   }
 
   private static void requirePositive(Duration value, String field) {

@@ -56,10 +56,9 @@ public final class InputTopicWait implements AutoCloseable {
    * do, else from a background check every second.
    */
   public static InputTopicWait thenStart(
-      String bootstrapServers, Topology topology, Runnable start) {
+      Map<String, Object> adminProperties, Topology topology, Runnable start) {
     List<Pattern> patterns = patternsOf(topology);
-    Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    Admin admin = Admin.create(adminProperties);
     InputTopicWait wait = new InputTopicWait(admin, patterns);
     if (wait.allMatch(true)) {
       wait.done(start);

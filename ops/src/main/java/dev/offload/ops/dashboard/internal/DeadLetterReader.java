@@ -2,6 +2,7 @@ package dev.offload.ops.dashboard.internal;
 
 import dev.offload.ops.dashboard.internal.DeadLetters.DeadLetter;
 import dev.offload.ops.dashboard.internal.DeadLetters.TopicCount;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,12 +65,23 @@ public final class DeadLetterReader implements AutoCloseable {
    */
   public DeadLetterReader(
       String bootstrapServers, Set<String> groups, int newest, Duration timeout, Clock clock) {
+    this(bootstrapServers, groups, newest, timeout, clock, KafkaClientSecurity.none());
+  }
+
+  /** As above, with clients that authenticate and encrypt as {@code security} says. */
+  public DeadLetterReader(
+      String bootstrapServers,
+      Set<String> groups,
+      int newest,
+      Duration timeout,
+      Clock clock,
+      KafkaClientSecurity security) {
     Properties a = new Properties();
     a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     a.put(AdminClientConfig.CLIENT_ID_CONFIG, "offload-ops-dead-letters");
     a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    this.admin = Admin.create(a);
+    this.admin = Admin.create(security.applyTo(a));
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-ops-dead-letters");
@@ -77,7 +89,8 @@ public final class DeadLetterReader implements AutoCloseable {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     this.consumer =
-        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(
+            security.applyTo(c), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.watched = groups.stream().map(g -> TOPIC_PREFIX + g).collect(Collectors.toSet());
     this.newest = newest;
     this.timeout = timeout;
