@@ -2,6 +2,7 @@ package dev.offload.app;
 
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,7 +50,12 @@ final class RegistryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RegistryServerConfig config =
-        RegistryServerConfig.of(bootstrapServers).withHost(host).withPort(port).withTopic(topic);
+        RegistryServerConfig.of(bootstrapServers)
+            .withHost(host)
+            .withPort(port)
+            .withTopic(topic)
+            .withKafkaProperties(
+                KafkaClientSecurity.fromEnvironment(System.getenv()).clientPropertiesAsText());
     SchemaRegistryServer server = SchemaRegistryServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

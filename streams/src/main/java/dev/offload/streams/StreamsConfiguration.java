@@ -2,6 +2,7 @@ package dev.offload.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,13 +10,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 
 /**
  * The streams configuration file: runtime settings plus one section per topology. Every key is
  * optional; environment variables {@code OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code
  * OFFLOAD_STREAMS_STATE_DIR}, {@code OFFLOAD_STREAMS_PROCESSING_GUARANTEE}, {@code
- * OFFLOAD_STREAMS_INSTANCES} and {@code OFFLOAD_STREAMS_HTTP_PORT} override the file, and the
+ * OFFLOAD_STREAMS_INSTANCES}, {@code OFFLOAD_STREAMS_HTTP_HOST} (the address served and advertised
+ * for interactive queries: the pod's or container's own) and {@code OFFLOAD_STREAMS_HTTP_PORT}
+ * override the file, and the
  * {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…} and {@code
  * OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code kafka.security}.
  *
@@ -96,6 +98,7 @@ public record StreamsConfiguration(
     putIfSet(overridden, "processing-guarantee", env.get("OFFLOAD_STREAMS_PROCESSING_GUARANTEE"));
     putIfSet(overridden, "instances", env.get("OFFLOAD_STREAMS_INSTANCES"));
     putIfSet(overridden, "port", env.get("OFFLOAD_STREAMS_HTTP_PORT"));
+    putIfSet(overridden, "host", env.get("OFFLOAD_STREAMS_HTTP_HOST"));
     Settings envs = Settings.of("environment", overridden);
     StreamsSettings settings =
         new StreamsSettings(
@@ -115,7 +118,7 @@ public record StreamsConfiguration(
             envs.integer("instances", s.integer("instances", d.instances())),
             s.integer("threads", d.threads()),
             s.duration("commit-interval", d.commitInterval()),
-            http.string("host", d.httpHost()),
+            envs.string("host", http.string("host", d.httpHost())),
             envs.integer("port", http.integer("port", d.httpPort())),
             properties,
             KafkaClientSecurity.from(kafka.section("security"), env));

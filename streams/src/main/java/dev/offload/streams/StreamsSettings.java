@@ -1,12 +1,12 @@
 package dev.offload.streams;
 
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 

@@ -189,6 +189,21 @@ public record KafkaClientSecurity(
     return p;
   }
 
+  /**
+   * {@link #clientProperties()} with the secrets as plain text, for a configuration that takes a
+   * {@code Map<String, String>} of client properties and hides their values when printed (such as
+   * the schema registry's {@code RegistryServerConfig}). Never log the result.
+   */
+  public Map<String, String> clientPropertiesAsText() {
+    Map<String, String> text = new LinkedHashMap<>();
+    clientProperties()
+        .forEach(
+            (key, value) ->
+                text.put(
+                    key, value instanceof Password p ? p.value() : String.valueOf(value)));
+    return text;
+  }
+
   /** Puts {@link #clientProperties()} into {@code properties}, replacing what was there. */
   public Properties applyTo(Properties properties) {
     properties.putAll(clientProperties());

@@ -78,6 +78,17 @@ class KafkaClientSecurityTest {
   }
 
   @Test
+  void asTextTheSecretsArePlainForConfigurationsThatHideValues() throws Exception {
+    Path jaas = Files.writeString(dir.resolve("jaas.conf"), JAAS);
+
+    assertThat(KafkaClientSecurity.sasl("SASL_SSL", null, jaas).clientPropertiesAsText())
+        .containsExactly(
+            Map.entry("security.protocol", "SASL_SSL"),
+            Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+            Map.entry("sasl.jaas.config", JAAS));
+  }
+
+  @Test
   void theEnvironmentOverridesTheFileSection() throws Exception {
     Path jaas = Files.writeString(dir.resolve("jaas.conf"), JAAS);
     KafkaClientSecurity security =
