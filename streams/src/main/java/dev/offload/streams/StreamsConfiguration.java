@@ -17,9 +17,9 @@ import java.util.Objects;
  * OFFLOAD_STREAMS_STATE_DIR}, {@code OFFLOAD_STREAMS_PROCESSING_GUARANTEE}, {@code
  * OFFLOAD_STREAMS_INSTANCES}, {@code OFFLOAD_STREAMS_HTTP_HOST} (the address served and advertised
  * for interactive queries: the pod's or container's own) and {@code OFFLOAD_STREAMS_HTTP_PORT}
- * override the file, and the
- * {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…} and {@code
- * OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code kafka.security}.
+ * override the file, and the {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…}
+ * and {@code OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code
+ * kafka.security}.
  *
  * <pre>{@code
  * kafka:

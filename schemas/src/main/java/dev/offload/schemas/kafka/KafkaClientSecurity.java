@@ -199,8 +199,7 @@ public record KafkaClientSecurity(
     clientProperties()
         .forEach(
             (key, value) ->
-                text.put(
-                    key, value instanceof Password p ? p.value() : String.valueOf(value)));
+                text.put(key, value instanceof Password p ? p.value() : String.valueOf(value)));
     return text;
   }
 

@@ -1,0 +1,131 @@
+package dev.offload.app;
+
+import dev.offload.embedded.registry.RegistryServerConfig;
+import dev.offload.ops.dashboard.OpsServerConfig;
+import dev.offload.producers.ApiConfig;
+import dev.offload.streams.StreamsSettings;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * One {@code offload …} command line of a deployment file, checked against the picocli model of
+ * {@link Offload}: the sub-command and every option must exist. For a command still listed as
+ * pending (see {@link DeploymentFilesTest#PENDING_COMMANDS}) a failed parse is remembered instead.
+ *
+ * @param location where the command line is, for messages
+ * @param args the arguments after {@code offload}, variables already replaced
+ * @param environment the environment the deployment gives the process
+ * @param parsed the parse of the innermost sub-command, empty when it did not parse
+ * @param failure why it did not parse, or {@code null}
+ */
+record RoleInvocation(
+    String location,
+    List<String> args,
+    Map<String, String> environment,
+    Optional<ParseResult> parsed,
+    String failure) {
+
+  /**
+   * The HTTP port of each role's configuration, as its code states it, for roles whose command line
+   * has no {@code --port} option with a default. A role that gains one needs no entry here.
+   */
+  static final Map<String, Integer> CONFIG_DEFAULT_PORTS =
+      Map.of(
+          "api", ApiConfig.DEFAULT_PORT,
+          "registry", RegistryServerConfig.DEFAULT_PORT,
+          "streams", StreamsSettings.DEFAULT_HTTP_PORT,
+          "ops", OpsServerConfig.DEFAULT_PORT);
+
+  /**
+   * Where each role's HTTP routes are written (relative to the checkout), for the check that a
+   * healthcheck path is one the role serves.
+   */
+  static final Map<String, String> ROUTE_SOURCES =
+      Map.of(
+          "api", "producers",
+          "registry", "embedded/src/main/java/dev/offload/embedded/registry",
+          "streams", "streams",
+          "ops", "ops",
+          "connector", "connectors",
+          "worker", "consumers");
+
+  /** Parses {@code args} as {@code offload args}. */
+  static RoleInvocation parse(String location, List<String> args, Map<String, String> env) {
+    CommandLine cli = new CommandLine(new Offload());
+    try {
+      ParseResult result = cli.parseArgs(args.toArray(String[]::new));
+      while (result.hasSubcommand()) {
+        result = result.subcommand();
+      }
+      return new RoleInvocation(location, args, env, Optional.of(result), null);
+    } catch (CommandLine.ParameterException e) {
+      return new RoleInvocation(location, args, env, Optional.empty(), e.getMessage());
+    }
+  }
+
+  /** Whether {@code offload} has a sub-command named {@code name}. */
+  static boolean commandExists(String name) {
+    return new CommandLine(new Offload()).getSubcommands().containsKey(name);
+  }
+
+  /** The role: the first word after {@code offload}. */
+  String role() {
+    return args.isEmpty() ? "" : args.get(0);
+  }
+
+  /** The port the role serves HTTP on in this deployment, when the files say. */
+  OptionalInt configuredPort(Map<String, Object> configFile) {
+    String fromEnv = environment.get("OFFLOAD_STREAMS_HTTP_PORT");
+    if (fromEnv != null) {
+      return OptionalInt.of(Integer.parseInt(fromEnv));
+    }
+    if (parsed.isPresent()) {
+      ParseResult r = parsed.get();
+      if (r.hasMatchedOption("--port")) {
+        return OptionalInt.of(Integer.parseInt(r.matchedOption("--port").stringValues().get(0)));
+      }
+    } else {
+      int i = args.indexOf("--port");
+      if (i >= 0 && i + 1 < args.size()) {
+        return OptionalInt.of(Integer.parseInt(args.get(i + 1)));
+      }
+    }
+    Object port = configFile.get("port");
+    if (port == null && configFile.get("http") instanceof Map<?, ?> http) {
+      port = http.get("port");
+    }
+    return port == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(port.toString()));
+  }
+
+  /**
+   * The role's default port: its command's {@code --port} default, else its configuration's default
+   * ({@link #CONFIG_DEFAULT_PORTS}).
+   */
+  OptionalInt defaultPort() {
+    if (parsed.isPresent()) {
+      OptionSpec option = parsed.get().commandSpec().findOption("--port");
+      if (option != null && option.defaultValue() != null) {
+        return OptionalInt.of(Integer.parseInt(option.defaultValue()));
+      }
+    }
+    Integer port = CONFIG_DEFAULT_PORTS.get(role());
+    return port == null ? OptionalInt.empty() : OptionalInt.of(port);
+  }
+
+  /** The value of {@code --config}, if the command names a configuration file. */
+  Optional<String> configFile() {
+    if (parsed.isPresent()) {
+      ParseResult r = parsed.get();
+      return r.hasMatchedOption("--config")
+          ? Optional.of(r.matchedOption("--config").stringValues().get(0))
+          : Optional.empty();
+    }
+    int i = args.indexOf("--config");
+    return i >= 0 && i + 1 < args.size() ? Optional.of(args.get(i + 1)) : Optional.empty();
+  }
+}
