@@ -446,6 +446,46 @@ class DeploymentFilesTest {
         .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/offload/offload.jar\"]");
   }
 
+  // ---- documentation -------------------------------------------------------------------------
+
+  @Test
+  void theReadmesProductionSectionCoversTheGuideAndItsFiguresAreMeasuredOnes() {
+    String section = section(files.read("README.md"), "## Production");
+    assertThat(section)
+        .contains("docs/PRODUCTION.md", "docker compose", "cluster.env", "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS")
+        .contains("**Scale**", "synchronous_commit", "min.insync.replicas", "replication factor")
+        .contains("offload bench", "docs/BENCHMARKS.md");
+    String benchmarks = files.read("docs/BENCHMARKS.md");
+    List<String> figures = new ArrayList<>(tableFigures(section));
+    figures.addAll(tableFigures(section(files.read("docs/PRODUCTION.md"), "## Sizing")));
+    assertThat(figures).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(figures)
+        .as("sizing figures that docs/BENCHMARKS.md does not report")
+        .allMatch(benchmarks::contains);
+  }
+
+  private static String section(String markdown, String heading) {
+    int start = markdown.indexOf(heading + "\n");
+    assertThat(start).as(heading).isNotNegative();
+    int end = markdown.indexOf("\n## ", start + heading.length());
+    return markdown.substring(start, end < 0 ? markdown.length() : end);
+  }
+
+  /** The numbers of a section's table rows that are figures (three digits or more, or decimals). */
+  private static List<String> tableFigures(String section) {
+    List<String> figures = new ArrayList<>();
+    Pattern number = Pattern.compile("(?<![\\w.])\\d{1,3}(?:,\\d{3})+(?![\\d])|(?<![\\w.,])\\d+\\.\\d+|(?<![\\w.,])\\d{3,}(?![\\d,])");
+    for (String line : section.split("\n")) {
+      if (line.strip().startsWith("|")) {
+        Matcher m = number.matcher(line);
+        while (m.find()) {
+          figures.add(m.group());
+        }
+      }
+    }
+    return figures;
+  }
+
   // ---- reading the files ---------------------------------------------------------------------
 
   @SuppressWarnings("unchecked")
