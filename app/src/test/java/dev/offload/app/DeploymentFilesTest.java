@@ -107,7 +107,8 @@ class DeploymentFilesTest {
     for (String pending : PENDING_COMMANDS.keySet()) {
       if (RoleInvocation.commandExists(pending)) {
         System.err.printf(
-            "pending: offload %s exists now; once the files parse against it, empty its entry%n", pending);
+            "pending: offload %s exists now; once the files parse against it, empty its entry%n",
+            pending);
       }
     }
   }
@@ -452,7 +453,11 @@ class DeploymentFilesTest {
   void theReadmesProductionSectionCoversTheGuideAndItsFiguresAreMeasuredOnes() {
     String section = section(files.read("README.md"), "## Production");
     assertThat(section)
-        .contains("docs/PRODUCTION.md", "docker compose", "cluster.env", "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS")
+        .contains(
+            "docs/PRODUCTION.md",
+            "docker compose",
+            "cluster.env",
+            "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS")
         .contains("**Scale**", "synchronous_commit", "min.insync.replicas", "replication factor")
         .contains("offload bench", "docs/BENCHMARKS.md");
     String benchmarks = files.read("docs/BENCHMARKS.md");
@@ -474,7 +479,9 @@ class DeploymentFilesTest {
   /** The numbers of a section's table rows that are figures (three digits or more, or decimals). */
   private static List<String> tableFigures(String section) {
     List<String> figures = new ArrayList<>();
-    Pattern number = Pattern.compile("(?<![\\w.])\\d{1,3}(?:,\\d{3})+(?![\\d])|(?<![\\w.,])\\d+\\.\\d+|(?<![\\w.,])\\d{3,}(?![\\d,])");
+    Pattern number =
+        Pattern.compile(
+            "(?<![\\w.])\\d{1,3}(?:,\\d{3})+(?![\\d])|(?<![\\w.,])\\d+\\.\\d+|(?<![\\w.,])\\d{3,}(?![\\d,])");
     for (String line : section.split("\n")) {
       if (line.strip().startsWith("|")) {
         Matcher m = number.matcher(line);
