@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes a CA, the brokers' keystore and the clients' truststore into /certs (the kafka-certs
 # volume), once. The keystore password is the compose secret kafka-ssl-password; it is copied
-# beside the stores because the Kafka image reads store passwords from files in that directory.
+# beside the stores (as a plain file and as kafka-ssl.properties for Kafka's file config provider)
+# because the brokers read store passwords from files in that directory.
 set -eu
 out=/certs
 if [ -f "$out/kafka.keystore.p12" ] && [ -f "$out/truststore.p12" ]; then
@@ -36,9 +37,10 @@ command -v keytool >/dev/null 2>&1 || keytool=/opt/java/openjdk/bin/keytool
   -keystore "$out/truststore.p12" -storepass "$password"
 
 cp /run/secrets/kafka-ssl-password "$out/kafka-ssl-password"
+printf 'password=%s\n' "$password" > "$out/kafka-ssl.properties"
 # The Kafka image runs as uid 1000 (appuser); Offload runs as uid 10001: both read, none write.
 chmod 0444 "$out/kafka.keystore.p12" "$out/truststore.p12"
-chmod 0440 "$out/kafka-ssl-password"
-chown 1000:1000 "$out/kafka-ssl-password"
+chmod 0440 "$out/kafka-ssl-password" "$out/kafka-ssl.properties"
+chown 1000:1000 "$out/kafka-ssl-password" "$out/kafka-ssl.properties"
 rm -rf "$work"
 echo "kafka-certs: CA, broker keystore and client truststore written"

@@ -361,7 +361,7 @@ class DeploymentFilesTest {
         .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "${KAFKA_MIN_INSYNC_REPLICAS}")
         .containsEntry(
             "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-            "BROKER:PLAINTEXT,CLIENT:SASL_SSL,CONTROLLER:PLAINTEXT")
+            "BROKER:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT")
         .containsEntry("KAFKA_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512");
     String acls = files.read("compose/kafka/setup-users-and-acls.sh");
     assertThat(acls)
