@@ -124,7 +124,10 @@ public final class OutboxConnector implements AutoCloseable {
     try (Connection c =
         DriverManager.getConnection(
             config.jdbcUrl(), config.databaseUser(), config.databasePassword())) {
-      SnapshotSignal.requireCapturable(c, capture.tables());
+      CapturedTables.requireCapturable(c, capture.tables());
+      if (capture.fullBeforeImage()) {
+        CapturedTables.setFullReplicaIdentity(c, capture.tables());
+      }
       SnapshotSignal.ensureTable(c, capture.signalTable());
     } catch (SQLException e) {
       throw new IllegalStateException(

@@ -5,8 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -69,43 +67,11 @@ public final class SnapshotSignal {
     return id;
   }
 
-  /**
-   * Checks that each of {@code tables} exists and has a primary key (the key of its change events
-   * and the order of incremental snapshot chunks).
-   *
-   * @throws IllegalStateException naming every table that does not
-   */
-  public static void requireCapturable(Connection c, List<String> tables) throws SQLException {
-    List<String> problems = new ArrayList<>();
-    for (String table : tables) {
-      if (!exists(c, table)) {
-        problems.add(table + " does not exist");
-      } else if (!hasPrimaryKey(c, table)) {
-        problems.add(table + " has no primary key");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException(
-          "cannot capture " + String.join("; ", problems) + " (capture.tables)");
-    }
-  }
-
-  private static boolean exists(Connection c, String table) throws SQLException {
+  static boolean exists(Connection c, String table) throws SQLException {
     try (PreparedStatement q = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
       q.setString(1, table);
       try (ResultSet rs = q.executeQuery()) {
         return rs.next() && rs.getBoolean(1);
-      }
-    }
-  }
-
-  private static boolean hasPrimaryKey(Connection c, String table) throws SQLException {
-    try (PreparedStatement q =
-        c.prepareStatement(
-            "SELECT count(*) FROM pg_index WHERE indrelid = to_regclass(?) AND indisprimary")) {
-      q.setString(1, table);
-      try (ResultSet rs = q.executeQuery()) {
-        return rs.next() && rs.getLong(1) > 0;
       }
     }
   }

@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
  *     incremental snapshots are requested; created by the connector when missing; default {@value
  *     #DEFAULT_SIGNAL_TABLE}
  * @param fullBeforeImage whether the connector sets {@code REPLICA IDENTITY FULL} on the captured
- *     tables so that updates and deletes carry every column's old value in {@code before} (more WAL
- *     per change; needs table ownership); when false, PostgreSQL's default applies: {@code before}
- *     is null for updates and holds only the key for deletes. Default true
+ *     tables (on start, when they do not have it) so that updates and deletes carry every column's
+ *     old value in {@code before} (more WAL per change; needs table ownership); when false,
+ *     PostgreSQL's default applies: {@code before} is null for updates and holds only the key for
+ *     deletes. Default true
  */
 public record TableCapture(
     List<String> tables, SnapshotMode snapshot, String signalTable, boolean fullBeforeImage) {
@@ -103,14 +104,6 @@ public record TableCapture(
     p.setProperty("snapshot.include.collection.list", regexList(tables));
     p.setProperty("signal.enabled.channels", "source");
     p.setProperty("signal.data.collection", signalTable);
-    // Column and record names become legal Avro names ("-" and other characters replaced by "_").
-    p.setProperty("schema.name.adjustment.mode", "avro");
-    p.setProperty("field.name.adjustment.mode", "avro");
-    if (fullBeforeImage) {
-      p.setProperty(
-          "replica.identity.autoset.values",
-          tables.stream().map(t -> t + ":FULL").collect(Collectors.joining(",")));
-    }
   }
 
   /** Debezium reads include lists as regular expressions: quote the dots. */
