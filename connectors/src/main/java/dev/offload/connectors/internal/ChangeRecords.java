@@ -38,7 +38,6 @@ public final class ChangeRecords {
   public static final String EVENT_TYPE = "change";
 
   private final Set<String> tables;
-  private final String signalTable;
   private final AvroSerializer<GenericContainer> keys;
   private final AvroSerializer<GenericContainer> values;
   private final Map<String, Converted> keySchemas = new ConcurrentHashMap<>();
@@ -47,7 +46,6 @@ public final class ChangeRecords {
   /** Converts changes of {@code capture}'s tables, registering schemas in {@code registry}. */
   public ChangeRecords(TableCapture capture, SchemaRegistry registry) {
     this.tables = Set.copyOf(capture.tables());
-    this.signalTable = capture.signalTable();
     this.keys = new AvroSerializer<>(registry, AvroSerdeConfig.defaults().forKeys());
     this.values = new AvroSerializer<>(registry, AvroSerdeConfig.defaults());
   }
@@ -56,11 +54,6 @@ public final class ChangeRecords {
   public String capturedTable(SourceRecord record) {
     String table = tableOf(record);
     return table != null && tables.contains(table) ? table : null;
-  }
-
-  /** Whether {@code record} is a change of the signalling table (not forwarded). */
-  public boolean isSignal(SourceRecord record) {
-    return signalTable.equals(tableOf(record));
   }
 
   /**
