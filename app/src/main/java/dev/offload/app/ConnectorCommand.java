@@ -60,6 +60,8 @@ final class ConnectorCommand implements Callable<Integer> {
               + "; 0 = any free port, -1 = none).")
   Integer port;
 
+  private volatile OutboxConnector running;
+
   @Override
   public Integer call() throws InterruptedException {
     ConnectorConfiguration loaded =
@@ -76,6 +78,7 @@ final class ConnectorCommand implements Callable<Integer> {
             : null;
     OutboxConnector connector =
         OutboxConnector.start(configuration.connector(), capture, registry, schemas);
+    running = connector;
     HealthMetricsServer http =
         configuration.httpPort() < 0
             ? null
@@ -93,6 +96,9 @@ final class ConnectorCommand implements Callable<Integer> {
                 "offload-connector-stop"));
     printSummary(configuration, http);
     connector.awaitTermination();
+    if (http != null) {
+      http.close();
+    }
     if (connector.failure().isPresent()) {
       spec.commandLine()
           .getErr()
@@ -100,6 +106,14 @@ final class ConnectorCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** Stops a running connector gracefully, as Ctrl-C does; {@link #call()} then returns. */
+  void stop() {
+    OutboxConnector connector = running;
+    if (connector != null) {
+      connector.close();
+    }
   }
 
   private void printSummary(ConnectorConfiguration configuration, HealthMetricsServer http) {
