@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       TailCommand.class,
       RegistryCommand.class,
+      ConnectorCommand.class,
       SchemasCommand.class,
       StreamsCommand.class,
       WorkerCommand.class,

@@ -68,7 +68,9 @@ class OffloadCommandTest {
           "schemas",
           "schemas register",
           "schemas list",
-          "schemas check"
+          "schemas check",
+          "connector",
+          "connector snapshot"
         }) {
       out.getBuffer().setLength(0);
       assertThat(run((command + " --help").split(" "))).as(command).isZero();

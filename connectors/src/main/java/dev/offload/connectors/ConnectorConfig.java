@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Configuration of the connector role: where the outbox lives, where its events go, and how often
@@ -217,6 +216,20 @@ public record ConnectorConfig(
 
   /** The Debezium embedded engine properties: PostgreSQL capture of the outbox, routed by type. */
   public Properties debeziumProperties() {
+    return debeziumProperties(TableCapture.none());
+  }
+
+  /**
+   * The Debezium embedded engine properties for the outbox plus the tables of {@code capture}, in
+   * one engine and one replication slot; the outbox router applies to the outbox table only.
+   */
+  public Properties debeziumProperties(TableCapture capture) {
+    Properties p = outboxProperties();
+    capture.applyTo(p);
+    return p;
+  }
+
+  private Properties outboxProperties() {
     Properties p = new Properties();
     p.setProperty("name", name);
     p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -253,10 +266,18 @@ public record ConnectorConfig(
   }
 
   /** The outbox EventRouter: one topic per event type, key = aggregate id, value = payload. */
-  private static void outboxRouter(Properties p) {
+  private void outboxRouter(Properties p) {
     String t = "transforms.outbox.";
     p.setProperty("transforms", "outbox");
     p.setProperty(t + "type", "io.debezium.transforms.outbox.EventRouter");
+    // Only records of the outbox table are events; captured tables and heartbeats pass untouched.
+    p.setProperty(t + "predicate", "outboxTable");
+    p.setProperty("predicates", "outboxTable");
+    p.setProperty(
+        "predicates.outboxTable.type",
+        "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+    p.setProperty(
+        "predicates.outboxTable.pattern", Pattern.quote(name + "." + OutboxTable.QUALIFIED_NAME));
     p.setProperty(t + "table.field.event.id", OutboxTable.ID);
     p.setProperty(t + "table.field.event.key", OutboxTable.AGGREGATE_ID);
     p.setProperty(t + "table.field.event.payload", OutboxTable.PAYLOAD);
@@ -276,7 +297,15 @@ public record ConnectorConfig(
     p.setProperty(t + "route.tombstone.on.empty.payload", "false");
   }
 
-  /** The Kafka producer properties: acknowledged by all in-sync replicas, idempotent. */
+  /** The JDBC URL of the captured database. */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + databaseHost + ":" + databasePort + "/" + databaseName;
+  }
+
+  /**
+   * The Kafka producer properties: acknowledged by all in-sync replicas, idempotent; keys and
+   * values are bytes (outbox keys as UTF-8 text, change keys as Avro).
+   */
   public Map<String, Object> producerProperties() {
     return Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -288,7 +317,7 @@ public record ConnectorConfig(
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
         true,
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-        StringSerializer.class.getName(),
+        ByteArraySerializer.class.getName(),
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
         ByteArraySerializer.class.getName());
   }

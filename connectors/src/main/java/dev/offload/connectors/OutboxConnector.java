@@ -1,13 +1,18 @@
 package dev.offload.connectors;
 
+import dev.offload.connectors.internal.ChangeRecords;
 import dev.offload.connectors.internal.ConnectorMetrics;
 import dev.offload.connectors.internal.KafkaForwarder;
+import dev.offload.schemas.registry.SchemaRegistry;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The connector role: captures {@code public.offload_outbox} from PostgreSQL's write-ahead log with
  * the Debezium embedded engine and produces every event to {@code offload.events.<type>}, keyed by
- * aggregate id, at least once and in order per key.
+ * aggregate id, at least once and in order per key. With a {@link TableCapture}, the same engine
+ * also captures existing tables of the app to {@code offload.changes.<schema>.<table>}.
  *
  * <p>The engine runs on its own thread. An event's position is recorded only after Kafka
  * acknowledged it; see {@link ConnectorConfig} for what a crash re-delivers.
@@ -46,14 +52,17 @@ public final class OutboxConnector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxConnector.class);
 
   private final ConnectorConfig config;
-  private final Producer<String, byte[]> producer;
+  private final TableCapture capture;
+  private final Producer<byte[], byte[]> producer;
   private final CompletableFuture<Void> streaming = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
-  private OutboxConnector(ConnectorConfig config, Producer<String, byte[]> producer) {
+  private OutboxConnector(
+      ConnectorConfig config, TableCapture capture, Producer<byte[], byte[]> producer) {
     this.config = config;
+    this.capture = capture;
     this.producer = producer;
   }
 
@@ -68,18 +77,73 @@ public final class OutboxConnector implements AutoCloseable {
   }
 
   static OutboxConnector start(ConnectorConfig config, MeterRegistry registry, Clock clock) {
+    return start(config, TableCapture.none(), registry, null, clock);
+  }
+
+  /**
+   * Starts capturing the outbox and the tables of {@code capture} in one engine and one slot, and
+   * returns once the engine streams (after the initial snapshot, when one is due). Before the
+   * engine starts, the signalling table is created if missing and every captured table is checked
+   * to exist with a primary key.
+   *
+   * @param schemas the schema registry the change events' key and value schemas are registered in;
+   *     may be null when {@code capture} captures no table
+   * @throws IllegalStateException when a table cannot be captured or the engine fails to start
+   */
+  public static OutboxConnector start(
+      ConnectorConfig config,
+      TableCapture capture,
+      MeterRegistry registry,
+      SchemaRegistry schemas) {
+    return start(config, capture, registry, schemas, Clock.systemUTC());
+  }
+
+  static OutboxConnector start(
+      ConnectorConfig config,
+      TableCapture capture,
+      MeterRegistry registry,
+      SchemaRegistry schemas,
+      Clock clock) {
+    ChangeRecords changes = null;
+    if (capture.enabled()) {
+      if (schemas == null) {
+        throw new IllegalArgumentException("table capture needs a schema registry");
+      }
+      prepareDatabase(config, capture);
+      changes = new ChangeRecords(capture, schemas);
+    }
     OutboxConnector connector =
-        new OutboxConnector(config, new KafkaProducer<>(config.producerProperties()));
+        new OutboxConnector(config, capture, new KafkaProducer<>(config.producerProperties()));
     ConnectorMetrics metrics =
         new ConnectorMetrics(registry, config.name(), clock, connector::isRunning);
-    connector.run(new KafkaForwarder(connector.producer, metrics));
+    connector.run(new KafkaForwarder(connector.producer, metrics, changes));
     return connector;
+  }
+
+  private static void prepareDatabase(ConnectorConfig config, TableCapture capture) {
+    try (Connection c =
+        DriverManager.getConnection(
+            config.jdbcUrl(), config.databaseUser(), config.databasePassword())) {
+      CapturedTables.requireCapturable(c, capture.tables());
+      if (capture.fullBeforeImage()) {
+        CapturedTables.setFullReplicaIdentity(c, capture.tables());
+      }
+      SnapshotSignal.ensureTable(c, capture.signalTable());
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot prepare table capture in " + config.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The tables captured besides the outbox. */
+  public TableCapture capture() {
+    return capture;
   }
 
   private void run(KafkaForwarder forwarder) {
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-            .using(config.debeziumProperties())
+            .using(config.debeziumProperties(capture))
             .using(
                 new DebeziumEngine.ConnectorCallback() {
                   @Override

@@ -11,7 +11,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The connector's meters, tagged with the connector name: events delivered per type, capture
- * latency (delivery time minus the event's {@code occurred_at}) and whether the engine runs.
+ * latency (delivery time minus the event's {@code occurred_at}), changes of captured tables per
+ * table and op with their latency, and whether the engine runs.
  */
 public final class ConnectorMetrics {
   /** Events acknowledged by Kafka, tagged {@code type}. */
@@ -19,6 +20,15 @@ public final class ConnectorMetrics {
 
   /** Acknowledgement time minus {@code occurred_at}. */
   public static final String CAPTURE_LATENCY = "offload.connector.capture.latency";
+
+  /** Changes of captured tables acknowledged by Kafka, tagged {@code table} and {@code op}. */
+  public static final String CHANGES = "offload.connector.changes";
+
+  /**
+   * Acknowledgement time minus the commit time in the source, for streamed table changes (not
+   * snapshot reads), tagged {@code table}; with a percentile histogram.
+   */
+  public static final String CHANGE_LATENCY = "offload.connector.change.latency";
 
   /** 1 while the engine runs, else 0. */
   public static final String RUNNING = "offload.connector.running";
@@ -44,6 +54,30 @@ public final class ConnectorMetrics {
         .tag("connector", connector)
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * Counts one delivered change of {@code table} with {@code op}; a streamed change ({@code c},
+   * {@code u}, {@code d}) committed at {@code committedAt} (if known) also records its latency.
+   */
+  public void changeDelivered(String table, String op, Instant committedAt) {
+    Counter.builder(CHANGES)
+        .description("Changes of captured tables acknowledged by Kafka (op r: snapshot reads)")
+        .tag("connector", connector)
+        .tag("table", table)
+        .tag("op", op)
+        .register(registry)
+        .increment();
+    if (committedAt != null && !"r".equals(op)) {
+      Duration age = Duration.between(committedAt, clock.instant());
+      Timer.builder(CHANGE_LATENCY)
+          .description("Time from a table change's commit to Kafka's acknowledgement")
+          .tag("connector", connector)
+          .tag("table", table)
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(age.isNegative() ? Duration.ZERO : age);
+    }
   }
 
   /** Counts one delivered event of {@code type} that happened at {@code occurredAt} (if known). */

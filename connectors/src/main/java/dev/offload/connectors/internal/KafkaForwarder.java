@@ -8,26 +8,35 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
- * The engine's change consumer: produces each routed outbox event to Kafka and marks a batch
- * processed only once Kafka has acknowledged all of it.
+ * The engine's change consumer: produces each routed outbox event and each change of a captured
+ * table to Kafka and marks a batch processed only once Kafka has acknowledged all of it.
  *
- * <p>Records that are not events (heartbeats) are not produced but are marked, so the recorded
- * position moves on while the outbox is quiet. When a send fails nothing of the batch is marked and
- * the exception stops the engine: the batch is captured again after a restart.
+ * <p>Records that are neither (heartbeats, signals) are not produced but are marked, so the
+ * recorded position moves on while the outbox is quiet. When a send fails nothing of the batch is
+ * marked and the exception stops the engine: the batch is captured again after a restart.
  */
 public final class KafkaForwarder
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
-  private final Producer<String, byte[]> producer;
+  private final Producer<byte[], byte[]> producer;
   private final ConnectorMetrics metrics;
+  private final ChangeRecords changes;
 
   /** Forwards to {@code producer}, which must be idempotent with {@code acks=all}. */
-  public KafkaForwarder(Producer<String, byte[]> producer, ConnectorMetrics metrics) {
+  public KafkaForwarder(Producer<byte[], byte[]> producer, ConnectorMetrics metrics) {
+    this(producer, metrics, null);
+  }
+
+  /** Forwards outbox events and, through {@code changes} (may be null), table changes. */
+  public KafkaForwarder(
+      Producer<byte[], byte[]> producer, ConnectorMetrics metrics, ChangeRecords changes) {
     this.producer = producer;
     this.metrics = metrics;
+    this.changes = changes;
   }
 
   @Override
@@ -37,11 +46,8 @@ public final class KafkaForwarder
       throws InterruptedException {
     List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
     for (RecordChangeEvent<SourceRecord> change : batch) {
-      SourceRecord record = change.record();
-      acks.add(
-          OutboxRecords.isEvent(record)
-              ? producer.send(OutboxRecords.toProducerRecord(record))
-              : null);
+      ProducerRecord<byte[], byte[]> out = toProducerRecord(change.record());
+      acks.add(out == null ? null : producer.send(out));
     }
     // flush() sends what linger.ms would still hold back; then every ack is in (or failed).
     producer.flush();
@@ -55,11 +61,31 @@ public final class KafkaForwarder
     committer.markBatchFinished();
     for (int i = 0; i < batch.size(); i++) {
       if (acks.get(i) != null) {
-        SourceRecord record = batch.get(i).record();
-        metrics.delivered(
-            OutboxRecords.header(record, OffloadHeaders.EVENT_TYPE).orElse("unknown"),
-            OutboxRecords.occurredAt(record).orElse(null));
+        countDelivered(batch.get(i).record());
       }
+    }
+  }
+
+  private ProducerRecord<byte[], byte[]> toProducerRecord(SourceRecord record) {
+    if (OutboxRecords.isEvent(record)) {
+      return OutboxRecords.toProducerRecord(record);
+    }
+    if (changes != null && changes.capturedTable(record) != null) {
+      return changes.toProducerRecord(record);
+    }
+    return null;
+  }
+
+  private void countDelivered(SourceRecord record) {
+    if (OutboxRecords.isEvent(record)) {
+      metrics.delivered(
+          OutboxRecords.header(record, OffloadHeaders.EVENT_TYPE).orElse("unknown"),
+          OutboxRecords.occurredAt(record).orElse(null));
+    } else {
+      metrics.changeDelivered(
+          changes.capturedTable(record),
+          ChangeRecords.op(record),
+          ChangeRecords.sourceTime(record));
     }
   }
 

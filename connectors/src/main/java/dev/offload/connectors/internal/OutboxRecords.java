@@ -39,13 +39,13 @@ public final class OutboxRecords {
   }
 
   /**
-   * The Kafka record for a routed outbox event: key as routed, value the payload's bytes exactly as
-   * the publisher wrote them (Confluent-framed Avro, or JSON from a schemaless publisher; never
-   * decoded or re-encoded), the Offload headers as UTF-8 strings (absent when the column is null).
-   * The timestamp is left to the producer (send time): the event's own time travels in {@code
-   * offload-occurred-at}.
+   * The Kafka record for a routed outbox event: key as routed (UTF-8 text), value the payload's
+   * bytes exactly as the publisher wrote them (Confluent-framed Avro, or JSON from a schemaless
+   * publisher; never decoded or re-encoded), the Offload headers as UTF-8 strings (absent when the
+   * column is null). The timestamp is left to the producer (send time): the event's own time
+   * travels in {@code offload-occurred-at}.
    */
-  public static ProducerRecord<String, byte[]> toProducerRecord(SourceRecord record) {
+  public static ProducerRecord<byte[], byte[]> toProducerRecord(SourceRecord record) {
     RecordHeaders headers = new RecordHeaders();
     for (String name : HEADERS) {
       header(record, name)
@@ -57,7 +57,7 @@ public final class OutboxRecords {
         record.topic(),
         null,
         null,
-        key == null ? null : key.toString(),
+        key == null ? null : key.toString().getBytes(StandardCharsets.UTF_8),
         bytes(record.topic(), value),
         headers);
   }

@@ -1,0 +1,221 @@
+package dev.offload.app;
+
+import dev.offload.app.internal.HealthMetricsServer;
+import dev.offload.connectors.ConnectorConfig;
+import dev.offload.connectors.ConnectorConfiguration;
+import dev.offload.connectors.OutboxConnector;
+import dev.offload.connectors.SnapshotSignal;
+import dev.offload.connectors.TableCapture;
+import dev.offload.schemas.outbox.OutboxTable;
+import dev.offload.schemas.registry.RegistryClient;
+import dev.offload.schemas.registry.RegistryClientConfig;
+import dev.offload.schemas.registry.SchemaRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code offload connector}: runs the connector role alone (the outbox and the configured tables,
+ * from one replication slot), and {@code offload connector snapshot <table>} requests an
+ * incremental snapshot of a captured table from the running connector.
+ */
+@Command(
+    name = "connector",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the connector role: capture the outbox and the tables listed under capture.tables from",
+      "PostgreSQL's write-ahead log into Kafka (offload.events.<type>, offload.changes.<schema>.<table>).",
+      "Configuration: a YAML file (--config) overridden by OFFLOAD_* environment variables, e.g.",
+      "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS, OFFLOAD_DATABASE_HOST, OFFLOAD_DATABASE_PASSWORD,",
+      "OFFLOAD_CAPTURE_TABLES=public.orders,public.customers. Serves /health/ready and /metrics.",
+      "Stops cleanly on Ctrl-C."
+    },
+    subcommands = {ConnectorCommand.Snapshot.class})
+final class ConnectorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "Connector configuration (YAML); default: built-in defaults.")
+  Path config;
+
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "P",
+      description =
+          "HTTP port for /health/ready and /metrics (default: from the file, else "
+              + ConnectorConfiguration.DEFAULT_HTTP_PORT
+              + "; 0 = any free port, -1 = none).")
+  Integer port;
+
+  private volatile OutboxConnector running;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ConnectorConfiguration loaded =
+        config == null
+            ? ConnectorConfiguration.defaults(System.getenv())
+            : ConnectorConfiguration.load(config, System.getenv());
+    ConnectorConfiguration configuration = port == null ? loaded : loaded.withHttpPort(port);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    TableCapture capture = configuration.capture();
+    SchemaRegistry schemas =
+        capture.enabled()
+            ? new RegistryClient(RegistryClientConfig.of(configuration.registryUrl()))
+            : null;
+    OutboxConnector connector =
+        OutboxConnector.start(configuration.connector(), capture, registry, schemas);
+    running = connector;
+    HealthMetricsServer http =
+        configuration.httpPort() < 0
+            ? null
+            : HealthMetricsServer.start(
+                configuration.httpHost(), configuration.httpPort(), connector::isRunning, registry);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  connector.close();
+                  if (http != null) {
+                    http.close();
+                  }
+                },
+                "offload-connector-stop"));
+    printSummary(configuration, http);
+    connector.awaitTermination();
+    if (http != null) {
+      http.close();
+    }
+    if (connector.failure().isPresent()) {
+      spec.commandLine()
+          .getErr()
+          .println("offload: connector failed: " + connector.failure().get().getMessage());
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Stops a running connector gracefully, as Ctrl-C does; {@link #call()} then returns. */
+  void stop() {
+    OutboxConnector connector = running;
+    if (connector != null) {
+      connector.close();
+    }
+  }
+
+  private void printSummary(ConnectorConfiguration configuration, HealthMetricsServer http) {
+    ConnectorConfig c = configuration.connector();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "connector %s capturing from postgresql://%s@%s:%d/%s (slot %s, publication %s)%n",
+        c.name(),
+        c.databaseUser(),
+        c.databaseHost(),
+        c.databasePort(),
+        c.databaseName(),
+        c.slotName(),
+        c.publicationName());
+    out.printf("  %-28s -> offload.events.<type>%n", OutboxTable.QUALIFIED_NAME);
+    for (String table : configuration.capture().tables()) {
+      out.printf("  %-28s -> %s%n", table, TableCapture.topicOf(table));
+    }
+    out.printf("  kafka %s", c.bootstrapServers());
+    if (configuration.capture().enabled()) {
+      out.printf(
+          ", schema registry %s, snapshot %s, signals in %s",
+          configuration.registryUrl(),
+          configuration.capture().snapshot().name().toLowerCase(java.util.Locale.ROOT),
+          configuration.capture().signalTable());
+    }
+    out.println();
+    if (http != null) {
+      out.printf(
+          "  http://%s:%d/health/ready and /metrics%n", configuration.httpHost(), http.port());
+    }
+    out.println("connector running; Ctrl-C stops it");
+    out.flush();
+  }
+
+  /** {@code offload connector snapshot <table>}. */
+  @Command(
+      name = "snapshot",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Request an incremental snapshot of one captured table, for a backfill: inserts an",
+        "execute-snapshot signal into the signalling table; the running connector then re-emits",
+        "every row of the table (op r) to offload.changes.<schema>.<table> in chunks, while live",
+        "changes keep flowing. The table must be listed under capture.tables."
+      })
+  static final class Snapshot implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "TABLE",
+        description = "The table, schema.table (a bare name means public.<name>).")
+    String table;
+
+    @Option(
+        names = "--jdbc-url",
+        defaultValue = "jdbc:postgresql://127.0.0.1:5432/offload",
+        description = "The captured database (default: ${DEFAULT-VALUE}).")
+    String jdbcUrl;
+
+    @Option(
+        names = "--jdbc-user",
+        defaultValue = "${env:OFFLOAD_JDBC_USER:-postgres}",
+        description = "PostgreSQL user (default: $OFFLOAD_JDBC_USER or postgres).")
+    String jdbcUser;
+
+    @Option(
+        names = "--jdbc-password-env",
+        defaultValue = "OFFLOAD_JDBC_PASSWORD",
+        description =
+            "Environment variable holding the PostgreSQL password (default: ${DEFAULT-VALUE}).")
+    String jdbcPasswordEnv;
+
+    @Option(
+        names = "--signal-table",
+        defaultValue = TableCapture.DEFAULT_SIGNAL_TABLE,
+        description = "The connector's signalling table (default: ${DEFAULT-VALUE}).")
+    String signalTable;
+
+    @Override
+    public Integer call() {
+      String qualified = table.contains(".") ? table : "public." + table;
+      String password = System.getenv(jdbcPasswordEnv);
+      try (Connection c =
+          DriverManager.getConnection(jdbcUrl, jdbcUser, password == null ? "" : password)) {
+        c.setAutoCommit(true);
+        String id = SnapshotSignal.requestIncrementalSnapshot(c, signalTable, qualified);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+            "requested an incremental snapshot of %s: signal %s inserted into %s at %s%n",
+            qualified, id, signalTable, jdbcUrl);
+        out.printf(
+            "the running connector re-emits its rows (op r) to %s%n",
+            TableCapture.topicOf(qualified));
+        out.flush();
+        return 0;
+      } catch (SQLException e) {
+        spec.commandLine()
+            .getErr()
+            .println("offload: cannot request a snapshot at " + jdbcUrl + ": " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+}
