@@ -211,8 +211,10 @@ public final class OutboxWriter {
     if (data instanceof JsonNode node) {
       return node;
     }
-    if (data instanceof GenericContainer) {
-      throw new InvalidEventException("data must be an Avro record, not a " + data, List.of());
+    if (data instanceof GenericContainer container) {
+      // Named by its schema type, never shown: the data may be personal.
+      throw new InvalidEventException(
+          "data must be an Avro record, not an Avro " + container.getSchema().getType(), List.of());
     }
     throw new InvalidEventException(
         "data must be an Avro record or a Map<String,Object>, was a " + data.getClass().getName(),
