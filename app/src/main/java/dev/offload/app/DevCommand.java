@@ -2,10 +2,12 @@ package dev.offload.app;
 
 import dev.offload.app.internal.DevPorts;
 import dev.offload.app.internal.DevStack;
+import dev.offload.schemas.outbox.OutboxMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,6 +70,15 @@ final class DevCommand implements Callable<Integer> {
       description = "Port of PostgreSQL (default: a free port, printed at start).")
   int postgresPort;
 
+  @Option(
+      names = "--outbox-mode",
+      defaultValue = "table",
+      converter = OutboxModeConverter.class,
+      description =
+          "How the API writes events: table (outbox rows) or message (table-less logical"
+              + " decoding messages) (default: ${DEFAULT-VALUE}).")
+  OutboxMode outboxMode;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -75,7 +86,8 @@ final class DevCommand implements Callable<Integer> {
     DevStack stack =
         DevStack.start(
             new DevPorts(apiPort, kafkaPort, registryPort, analyticsPort, opsPort, postgresPort),
-            dataDir);
+            dataDir,
+            outboxMode);
     Thread hook =
         new Thread(
             () -> {
@@ -88,5 +100,13 @@ final class DevCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Reads {@code table} or {@code message}, naming both when the value is neither. */
+  static final class OutboxModeConverter implements CommandLine.ITypeConverter<OutboxMode> {
+    @Override
+    public OutboxMode convert(String value) {
+      return OutboxMode.parse(value);
+    }
   }
 }

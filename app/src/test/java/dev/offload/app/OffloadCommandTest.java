@@ -50,6 +50,27 @@ class OffloadCommandTest {
   }
 
   @Test
+  void devNamesTheOutboxModesAndRefusesAnotherBeforeStarting() {
+    assertThat(run("dev", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("--outbox-mode")
+        .contains("(default: table)");
+
+    assertThat(run("dev", "--outbox-mode", "rows")).isEqualTo(2);
+    assertThat(err.toString()).contains("outbox mode must be 'table' or 'message', was: 'rows'");
+  }
+
+  @Test
+  void benchWriterHelpNamesTheThreePaths() {
+    assertThat(run("bench", "writer", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("Usage: offload bench writer")
+        .contains("table mode")
+        .contains("message mode")
+        .contains("raw JDBC INSERT");
+  }
+
+  @Test
   void everyCommandHasHelp() {
     for (String command :
         new String[] {

@@ -1,6 +1,7 @@
 package dev.offload.connectors;
 
 import dev.offload.connectors.internal.AtomicFileOffsetStore;
+import dev.offload.connectors.internal.OutboxMessageRouter;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.outbox.OutboxTable;
@@ -262,6 +263,8 @@ public record ConnectorConfig(
     p.setProperty("heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis()));
 
     outboxRouter(p);
+    // The table-less outbox: logical decoding messages become the same records as outbox rows.
+    OutboxMessageRouter.addTo(p);
     return p;
   }
 

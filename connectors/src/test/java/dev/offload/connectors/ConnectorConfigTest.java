@@ -55,7 +55,8 @@ class ConnectorConfigTest {
     Properties p = CONFIG.debeziumProperties();
 
     assertThat(p)
-        .containsEntry("transforms", "outbox")
+        .containsEntry("transforms", "outbox,outboxmessage")
+        .containsEntry("message.prefix.include.list", "offload")
         .containsEntry("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter")
         .containsEntry("transforms.outbox.route.by.field", "type")
         .containsEntry(

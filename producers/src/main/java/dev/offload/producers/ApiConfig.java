@@ -1,5 +1,6 @@
 package dev.offload.producers;
 
+import dev.offload.schemas.outbox.OutboxMode;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param schemaCacheTtl how long the latest schema of an event type is reused before the schema
  *     registry is asked again, so a new version is in force within this time (used only when the
  *     API has a schema registry); at least 1 ms; default 5 seconds
+ * @param outboxMode how events are written ({@code outbox.mode: table|message}): rows of the outbox
+ *     table, or table-less logical decoding messages; default {@link OutboxMode#TABLE}
  */
 public record ApiConfig(
     String host,
@@ -33,7 +36,8 @@ public record ApiConfig(
     String producerName,
     int dbPoolSize,
     Duration dbConnectTimeout,
-    Duration schemaCacheTtl) {
+    Duration schemaCacheTtl,
+    OutboxMode outboxMode) {
 
   /** Default {@link #host()}: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -88,6 +92,7 @@ public record ApiConfig(
       throw new IllegalArgumentException(
           "schemaCacheTtl must be at least 1 ms, was: " + schemaCacheTtl);
     }
+    Objects.requireNonNull(outboxMode, "outboxMode must not be null");
   }
 
   /** The defaults: listens on 127.0.0.1:8080 and writes to {@link Database#defaults()}. */
@@ -100,7 +105,8 @@ public record ApiConfig(
         DEFAULT_PRODUCER_NAME,
         DEFAULT_DB_POOL_SIZE,
         DEFAULT_DB_CONNECT_TIMEOUT,
-        DEFAULT_SCHEMA_CACHE_TTL);
+        DEFAULT_SCHEMA_CACHE_TTL,
+        OutboxMode.TABLE);
   }
 
   /** A copy with {@link #host()} replaced. */
@@ -113,7 +119,8 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /** A copy with {@link #port()} replaced. */
@@ -126,7 +133,8 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /** A copy with {@link #database()} replaced. */
@@ -139,7 +147,8 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /** A copy with {@link #maxBodyBytes()} replaced. */
@@ -152,7 +161,8 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /** A copy with {@link #producerName()} replaced. */
@@ -165,7 +175,8 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /** A copy with {@link #dbPoolSize()} replaced. */
@@ -178,7 +189,8 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /** A copy with {@link #dbConnectTimeout()} replaced. */
@@ -191,7 +203,8 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /** A copy with {@link #schemaCacheTtl()} replaced. */
@@ -204,7 +217,22 @@ public record ApiConfig(
         producerName,
         dbPoolSize,
         dbConnectTimeout,
-        schemaCacheTtl);
+        schemaCacheTtl,
+        outboxMode);
+  }
+
+  /** A copy with {@link #outboxMode()} replaced. */
+  public ApiConfig withOutboxMode(OutboxMode outboxMode) {
+    return new ApiConfig(
+        host,
+        port,
+        database,
+        maxBodyBytes,
+        producerName,
+        dbPoolSize,
+        dbConnectTimeout,
+        schemaCacheTtl,
+        outboxMode);
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.schemas.outbox.OutboxMode;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
 import dev.offload.streams.StreamsConfiguration;
@@ -33,6 +34,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,9 +70,11 @@ public final class DevStack implements AutoCloseable {
   private volatile OutboxConnector connector;
   private volatile EventLogWorker worker;
   private Admin admin;
+  private final OutboxMode outboxMode;
 
-  private DevStack(Path dataDir) {
+  private DevStack(Path dataDir, OutboxMode outboxMode) {
     this.dataDir = dataDir.toAbsolutePath().normalize();
+    this.outboxMode = outboxMode;
   }
 
   /**
@@ -79,6 +83,12 @@ public final class DevStack implements AutoCloseable {
    * @throws Ports.PortInUseException before anything starts, when a requested port is taken
    */
   public static DevStack start(DevPorts ports, Path dataDir) {
+    return start(ports, dataDir, OutboxMode.TABLE);
+  }
+
+  /** Starts every part, with the API writing events in {@code outboxMode}; see the other start. */
+  public static DevStack start(DevPorts ports, Path dataDir, OutboxMode outboxMode) {
+    Objects.requireNonNull(outboxMode, "outboxMode");
     Ports.requireFree("127.0.0.1", ports.api(), "--api-port");
     Ports.requireFree("127.0.0.1", ports.kafka(), "--kafka-port");
     Ports.requireFree("127.0.0.1", ports.registry(), "--registry-port");
@@ -88,7 +98,7 @@ public final class DevStack implements AutoCloseable {
     if (postgresPort != 0) {
       Ports.requireFree("127.0.0.1", postgresPort, "--postgres-port");
     }
-    DevStack stack = new DevStack(dataDir);
+    DevStack stack = new DevStack(dataDir, outboxMode);
     try {
       stack.startAll(ports);
       return stack;
@@ -136,6 +146,7 @@ public final class DevStack implements AutoCloseable {
     return ApiConfig.defaults()
         .withHost("127.0.0.1")
         .withPort(apiPort)
+        .withOutboxMode(outboxMode)
         .withDatabase(
             new ApiConfig.Database(
                 postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""));

@@ -1,6 +1,8 @@
 package dev.offload.producers.internal;
 
 import dev.offload.producers.ApiConfig;
+import dev.offload.schemas.outbox.OutboxMessage;
+import dev.offload.schemas.outbox.OutboxMode;
 import dev.offload.schemas.outbox.OutboxTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,13 +26,16 @@ import java.util.concurrent.TimeUnit;
 public final class OutboxStore {
   private static final String INSERT = positional(OutboxTable.INSERT);
   private static final String DELETE = positional(OutboxTable.DELETE);
+  private static final String EMIT = positional(OutboxMessage.EMIT);
 
   private final Pool pool;
   private final ApiMetrics metrics;
+  private final OutboxMode mode;
 
-  private OutboxStore(Pool pool, ApiMetrics metrics) {
+  private OutboxStore(Pool pool, ApiMetrics metrics, OutboxMode mode) {
     this.pool = pool;
     this.metrics = metrics;
+    this.mode = mode;
   }
 
   /** A store with its own pool of connections to {@code config}'s database. */
@@ -54,11 +59,12 @@ public final class OutboxStore {
     NetClientOptions tcp = new NetClientOptions().setConnectTimeout(timeoutMillis);
     Pool pool =
         PgBuilder.pool().with(poolOptions).with(tcp).connectingTo(connect).using(vertx).build();
-    return new OutboxStore(pool, metrics);
+    return new OutboxStore(pool, metrics, config.outboxMode());
   }
 
   /**
-   * Inserts and deletes the event in one transaction; the future completes once it has committed.
+   * Inserts and deletes the event in one transaction (or, in {@link OutboxMode#MESSAGE}, emits it
+   * as one transactional logical decoding message); the future completes once it has committed.
    *
    * @param payload the bytes that become the Kafka record value as they are
    */
@@ -69,6 +75,9 @@ public final class OutboxStore {
       OffsetDateTime occurredAt,
       String producer,
       String traceparent) {
+    if (mode == OutboxMode.MESSAGE) {
+      return emit(id, event, payload, occurredAt, producer, traceparent);
+    }
     Tuple insert =
         Tuple.tuple()
             .addUUID(id)
@@ -86,6 +95,29 @@ public final class OutboxStore {
                     .execute(insert)
                     .compose(inserted -> conn.preparedQuery(DELETE).execute(Tuple.of(id)))
                     .mapEmpty())
+        .andThen(done -> metrics.recordOutboxWrite(done.succeeded(), System.nanoTime() - start));
+  }
+
+  private Future<Void> emit(
+      UUID id,
+      EventRequest event,
+      byte[] payload,
+      OffsetDateTime occurredAt,
+      String producer,
+      String traceparent) {
+    byte[] body =
+        new OutboxMessage(
+                id,
+                event.type(),
+                event.key(),
+                occurredAt.toInstant(),
+                producer,
+                traceparent,
+                payload)
+            .encode();
+    long start = System.nanoTime();
+    return pool.<Void>withTransaction(
+            conn -> conn.preparedQuery(EMIT).execute(Tuple.of(Buffer.buffer(body))).mapEmpty())
         .andThen(done -> metrics.recordOutboxWrite(done.succeeded(), System.nanoTime() - start));
   }
 
