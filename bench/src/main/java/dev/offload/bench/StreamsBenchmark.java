@@ -12,6 +12,9 @@ import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
 import dev.offload.streams.StreamsSettings;
 import dev.offload.streams.TopologyCatalog;
+import dev.offload.streams.analytics.AnalyticsConfig;
+import dev.offload.streams.analytics.CountDimension;
+import dev.offload.streams.analytics.CountWindow;
 import dev.offload.streams.router.RouterConfig;
 import dev.offload.streams.router.UnknownTypes;
 import java.io.PrintStream;
@@ -125,6 +128,8 @@ public final class StreamsBenchmark {
       String tag)
       throws InterruptedException {
     String id = "bench-" + p.id() + "-" + tag;
+    // Output topics exist before the clock starts, as they do in production after the first run.
+    EventLoad.createTopics(kafka.bootstrapServers(), outputTopics(p, input, id), PARTITIONS);
     long start;
     long done;
     if (p.guarantee() == null) {
@@ -171,9 +176,39 @@ public final class StreamsBenchmark {
     if (p.name().equals(ROUTER)) {
       section.put("routes", Map.copyOf(routerConfig(input, id).routes()));
     } else {
-      section.put("view-prefix", "counts-" + id);
+      section.put("view-prefix", analyticsConfig(id).viewPrefix());
     }
     return new StreamsConfiguration(settings, Map.of(p.name(), section));
+  }
+
+  private static List<String> outputTopics(Processor p, Pattern input, String id) {
+    if (p.name().equals(ANALYTICS)) {
+      AnalyticsConfig c = analyticsConfig(id);
+      List<String> topics = new ArrayList<>();
+      for (CountDimension dimension : CountDimension.values()) {
+        for (CountWindow window : CountWindow.values()) {
+          topics.add(c.outputTopic(dimension, window));
+        }
+      }
+      return topics;
+    }
+    RouterConfig routes = routerConfig(input, id);
+    return routes.routes().keySet().stream()
+        .flatMap(type -> routes.destinations(type).stream())
+        .distinct()
+        .toList();
+  }
+
+  private static AnalyticsConfig analyticsConfig(String id) {
+    AnalyticsConfig d = AnalyticsConfig.defaults();
+    return new AnalyticsConfig(
+        d.inputPattern(),
+        "counts-" + id,
+        d.grace(),
+        d.hourAdvance(),
+        d.retention(),
+        d.dedupRetention(),
+        d.partitions());
   }
 
   /** The default routing table, its handlers suffixed by the run id so every run has own topics. */

@@ -10,6 +10,7 @@ import dev.offload.schemas.events.UserSignedUp;
 import dev.offload.schemas.registry.InMemorySchemaRegistry;
 import dev.offload.schemas.serde.AvroSerializer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -17,8 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -63,6 +66,11 @@ public final class EventLoad {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    // Not idempotent: on a loaded machine a fresh idempotent producer writing to just-created
+    // partitions was seen retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever. One request in flight
+    // keeps the order without it.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     AvroSerializer<SpecificRecord> avro = new AvroSerializer<>(new InMemorySchemaRegistry());
     AtomicReference<Exception> failed = new AtomicReference<>();
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
@@ -125,12 +133,34 @@ public final class EventLoad {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void createTopics(String bootstrap, List<String> topics, int partitions) {
+  /**
+   * Creates {@code topics} with {@code partitions} partitions each and one replica, and waits until
+   * every partition has a leader that answers, so no client's first write meets a missing leader.
+   */
+  public static void createTopics(String bootstrap, List<String> topics, int partitions) {
     try (Admin admin = admin(bootstrap)) {
       admin
           .createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList())
           .all()
           .get();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (String topic : topics) {
+        for (int i = 0; i < partitions; i++) {
+          latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        }
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        try {
+          admin.listOffsets(latest).all().get();
+          return;
+        } catch (ExecutionException notYet) {
+          if (System.nanoTime() > deadline) {
+            throw notYet;
+          }
+          LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating " + topics, e);

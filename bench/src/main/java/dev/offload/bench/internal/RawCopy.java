@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The raw baseline of a replay: a plain consumer (assigned, no group, {@code read_committed})
  * reading each partition from its start to a given end, and a plain producer (acks=all, idempotent)
- * copying key, value, headers and timestamp into another topic, flushed once at the end.
+ * copying key, value, headers and timestamp into another topic, flushed once at the end, or, as a
+ * diagnostic variant, after every poll as the {@code Replayer} does.
  */
 public final class RawCopy {
   private RawCopy() {}
@@ -27,9 +28,11 @@ public final class RawCopy {
   /**
    * Copies every record below {@code ends} into {@code into}.
    *
+   * @param flushEveryPoll wait for every poll's records to be acknowledged before the next poll
    * @return records copied
    */
-  public static long copy(String bootstrap, Map<TopicPartition, Long> ends, String into) {
+  public static long copy(
+      String bootstrap, Map<TopicPartition, Long> ends, String into, boolean flushEveryPoll) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -66,6 +69,9 @@ public final class RawCopy {
           if (r.offset() + 1 >= end) {
             remaining.remove(tp);
           }
+        }
+        if (flushEveryPoll) {
+          producer.flush();
         }
       }
       producer.flush();
