@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ThroughputTest {
+class ThroughputReportTest {
 
   @Test
   void theMedianOfAnOddCountIsTheMiddleSampleAndOfAnEvenCountTheMeanOfTheMiddleTwo() {
