@@ -3,7 +3,12 @@ package dev.offload.app;
 import dev.offload.bench.BenchConfig;
 import dev.offload.bench.BenchReport;
 import dev.offload.bench.IngestBenchmark;
+import dev.offload.bench.ReplayBenchConfig;
+import dev.offload.bench.ReplayBenchmark;
 import dev.offload.bench.SerdeBench;
+import dev.offload.bench.StreamsBenchConfig;
+import dev.offload.bench.StreamsBenchmark;
+import java.time.Duration;
 import dev.offload.bench.WriterBenchmark;
 import dev.offload.bench.WriterReport;
 import java.util.concurrent.Callable;
@@ -14,7 +19,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Serde.class, BenchCommand.Writer.class},
+    subcommands = {
+      BenchCommand.Serde.class,
+      BenchCommand.Writer.class,
+      BenchCommand.Streams.class,
+      BenchCommand.Replay.class
+    },
     description = {
       "Measure the ingest path on fresh embedded servers: HTTP publish, outbox commit, capture into",
       "Kafka and reading back, each figure printed beside the raw operation it rests on (INSERT +",
@@ -71,6 +81,107 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       SerdeBench.run(false).print(System.out);
+      return 0;
+    }
+  }
+
+  /** {@code offload bench streams}: the stream processors beside a raw consume-produce loop. */
+  @Command(
+      name = "streams",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Records/s per stream thread of the router and analytics topologies, each under",
+        "exactly_once_v2 and at_least_once, beside a raw consume-transform-produce loop (plain",
+        "consumer + producer doing the router's routing), all draining the same preloaded Avro",
+        "events on a fresh embedded Kafka broker, in rotating order over several rounds.",
+        "Prints the median and range of each, the ratios EOS/ALOS and router/raw, and the goals."
+      })
+  static final class Streams implements Callable<Integer> {
+    @Option(
+        names = "--events",
+        defaultValue = "100000",
+        description = "Events preloaded and drained by each processor (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description =
+            "Rounds; each processor drains the events once per round (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--warmup",
+        defaultValue = "20000",
+        description =
+            "Events each processor drains once, unmeasured, first; 0 for none (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(
+        names = "--commit-interval",
+        defaultValue = "100ms",
+        converter = DurationConverter.class,
+        description =
+            "commit.interval.ms of the topologies and the raw loop (default: ${DEFAULT-VALUE}).")
+    Duration commitInterval;
+
+    @Option(
+        names = "--keys",
+        defaultValue = "1000",
+        description = "Distinct keys (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(
+        names = "--quick",
+        description =
+            "A check that it runs: 2,000 events, one round, no warm-up; other sizes ignored.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+      StreamsBenchConfig config =
+          quick
+              ? StreamsBenchConfig.quick()
+              : new StreamsBenchConfig(events, rounds, warmup, commitInterval, keys);
+      new StreamsBenchmark(config, System.err).run().print(System.out);
+      return 0;
+    }
+  }
+
+  /** {@code offload bench replay}: the replayer beside a raw consumer-to-producer copy. */
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Records/s of offload replay (the Replayer copying a range of an events topic into a new",
+        "topic, unthrottled) beside a raw consumer-to-producer copy of the same range, taking",
+        "turns on a fresh embedded Kafka broker over several rounds."
+      })
+  static final class Replay implements Callable<Integer> {
+    @Option(
+        names = "--events",
+        defaultValue = "200000",
+        description =
+            "Records preloaded and copied by each side per round (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "Measured rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--quick",
+        description =
+            "A check that it runs: 2,000 events, one round, no warm-up; other sizes ignored.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+      ReplayBenchConfig config =
+          quick ? ReplayBenchConfig.quick() : new ReplayBenchConfig(events, rounds, true, 1_000);
+      new ReplayBenchmark(config, System.err).run().print(System.out);
       return 0;
     }
   }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code offload bench} runs as the README shows it, on a small load, and prints its table. */
 class BenchCommandIT {
@@ -34,4 +37,60 @@ class BenchCommandIT {
         .contains("raw consumer rec/s")
         .contains("delivered to Kafka: 200 of 200 accepted events");
   }
+
+  @Test
+  void streamsQuickPrintsEachProcessorBesideTheRawLoopWithTheGoals() {
+    Run run = run("bench", "streams", "--quick");
+    assertThat(run.status()).isZero();
+    assertThat(run.out())
+        .contains("offload bench streams: 2,000 Avro events")
+        .contains("raw loop (at_least_once)")
+        .contains("router (exactly_once_v2)")
+        .contains("router (at_least_once)")
+        .contains("analytics (exactly_once_v2)")
+        .contains("analytics (at_least_once)")
+        .contains("router EOS / ALOS")
+        .contains("router ALOS / raw loop")
+        .contains("goal router: EOS >= 80% of at-least-once")
+        .contains("goal router (at-least-once) >= 50% of the raw loop");
+  }
+
+  @Test
+  void replayQuickPrintsTheReplayerBesideARawCopy() {
+    Run run = run("bench", "replay", "--quick");
+    assertThat(run.status()).isZero();
+    assertThat(run.out())
+        .contains("offload bench replay: 2,000 Avro page-viewed events")
+        .contains("offload replay (unthrottled)")
+        .contains("raw copy (unthrottled)")
+        .contains("raw copy, flush per poll (unthrottled)")
+        .contains("copy 2,000 records (rec/s)");
+  }
+
+  @Test
+  void aBadSizeIsRefusedWithTheFieldNamed() {
+    Run run = run("bench", "streams", "--events", "0");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("events must be at least 1, was 0");
+  }
+
+  private static Run run(String... args) {
+    PrintStream originalOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    int status;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      CommandLine cli = Offload.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+      status = cli.execute(args);
+    } finally {
+      System.setOut(originalOut);
+    }
+    String table = out.toString(StandardCharsets.UTF_8);
+    System.out.println(table);
+    return new Run(status, table, err.toString());
+  }
+
+  private record Run(int status, String out, String err) {}
 }

@@ -1,0 +1,29 @@
+package dev.offload.bench;
+
+/**
+ * Settings of the replay benchmark.
+ *
+ * @param events events preloaded and copied by each side in each round; default 200,000
+ * @param rounds measured rounds, the two sides taking turns first; default 3
+ * @param warmup whether both sides copy the range once, unmeasured, before the rounds; default yes
+ * @param keys distinct keys the events are spread over; default 1,000
+ */
+public record ReplayBenchConfig(int events, int rounds, boolean warmup, int keys) {
+
+  /** Validates every field and names the one that is wrong. */
+  public ReplayBenchConfig {
+    StreamsBenchConfig.requireAtLeast(events, 1, "events");
+    StreamsBenchConfig.requireAtLeast(rounds, 1, "rounds");
+    StreamsBenchConfig.requireAtLeast(keys, 1, "keys");
+  }
+
+  /** The defaults. */
+  public static ReplayBenchConfig defaults() {
+    return new ReplayBenchConfig(200_000, 3, true, 1_000);
+  }
+
+  /** A run small enough to check that everything works: 2,000 events, one round, no warm-up. */
+  public static ReplayBenchConfig quick() {
+    return new ReplayBenchConfig(2_000, 1, false, 100);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.offload.bench;
+
+import java.time.Duration;
+
+/**
+ * Settings of the stream-processing benchmark.
+ *
+ * @param events events preloaded and drained by every processor; default 100,000
+ * @param rounds times each processor drains them, in rotating order; default 3
+ * @param warmupEvents events each processor drains once, unmeasured, before the rounds; default
+ *     20,000, 0 for none
+ * @param commitInterval Kafka Streams {@code commit.interval.ms} of every topology and the raw
+ *     loop's commit interval; default 100 ms, Offload's default for both guarantees
+ * @param keys distinct keys (aggregate ids) the events are spread over; default 1,000
+ */
+public record StreamsBenchConfig(
+    int events, int rounds, int warmupEvents, Duration commitInterval, int keys) {
+
+  /** Validates every field and names the one that is wrong. */
+  public StreamsBenchConfig {
+    requireAtLeast(events, 1, "events");
+    requireAtLeast(rounds, 1, "rounds");
+    requireAtLeast(warmupEvents, 0, "warmupEvents");
+    requireAtLeast(keys, 1, "keys");
+    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException("commitInterval must be positive, was " + commitInterval);
+    }
+  }
+
+  /** The defaults. */
+  public static StreamsBenchConfig defaults() {
+    return new StreamsBenchConfig(100_000, 3, 20_000, Duration.ofMillis(100), 1_000);
+  }
+
+  /** A run small enough to check that everything works: 2,000 events, one round, no warm-up. */
+  public static StreamsBenchConfig quick() {
+    return new StreamsBenchConfig(2_000, 1, 0, Duration.ofMillis(100), 100);
+  }
+
+  static void requireAtLeast(int value, int min, String field) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);
+    }
+  }
+}
