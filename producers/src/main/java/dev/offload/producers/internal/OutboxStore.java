@@ -10,8 +10,14 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +30,18 @@ import java.util.concurrent.TimeUnit;
 public final class OutboxStore {
   private static final String INSERT = positional(OutboxTable.INSERT);
   private static final String DELETE = positional(OutboxTable.DELETE);
+  private static final String DELETE_ALL =
+      "DELETE FROM " + OutboxTable.NAME + " WHERE " + OutboxTable.ID + " = ANY($1)";
+  private static final String EXPIRE_KEY =
+      "DELETE FROM offload_idempotency_keys WHERE app = $1 AND key = $2"
+          + " AND created_at < now() - make_interval(secs => $3)";
+  private static final String CLAIM_KEY =
+      "INSERT INTO offload_idempotency_keys (app, key, request_hash, event_ids)"
+          + " VALUES ($1, $2, $3, $4) ON CONFLICT (app, key) DO NOTHING";
+  private static final String EARLIER_CLAIM =
+      "SELECT request_hash, event_ids FROM offload_idempotency_keys WHERE app = $1 AND key = $2";
+  private static final String PURGE_KEYS =
+      "DELETE FROM offload_idempotency_keys WHERE created_at < now() - make_interval(secs => $1)";
 
   private final Pool pool;
   private final ApiMetrics metrics;
@@ -87,6 +105,138 @@ public final class OutboxStore {
                     .compose(inserted -> conn.preparedQuery(DELETE).execute(Tuple.of(id)))
                     .mapEmpty())
         .andThen(done -> metrics.recordOutboxWrite(done.succeeded(), System.nanoTime() - start));
+  }
+
+  /**
+   * An {@code Idempotency-Key} to claim in the same transaction as the events it accepts.
+   *
+   * @param app the app that sent it (keys are per app)
+   * @param key the header's value
+   * @param requestHash SHA-256 of what was asked (route and body), to tell a retry from a reuse
+   * @param retention an older claim of the same key is expired and replaced
+   */
+  public record IdempotencyClaim(String app, String key, byte[] requestHash, Duration retention) {}
+
+  /** What {@link #writeAll} did. */
+  public enum Outcome {
+    /** The events were written and committed. */
+    WRITTEN,
+    /** An earlier request claimed the key with the same request: nothing written, its ids. */
+    REPLAYED,
+    /** An earlier request claimed the key with a different request: nothing written. */
+    KEY_REUSED
+  }
+
+  /**
+   * The result of {@link #writeAll}.
+   *
+   * @param eventIds the ids written, or the earlier request's ids on a replay (empty on reuse)
+   */
+  public record WriteResult(Outcome outcome, List<UUID> eventIds) {}
+
+  /** An event to write with its id and payload. */
+  public record PendingEvent(UUID id, EventRequest event, byte[] payload) {}
+
+  /**
+   * Writes {@code events} in one transaction, all or none, each inserted and deleted like {@link
+   * #write}; with a {@code claim}, first claims its idempotency key in the same transaction. A
+   * concurrent request with the same key waits on the claim's row lock and then sees the first
+   * one's ids (or, if that one rolled back, claims the key itself).
+   *
+   * @param claim {@code null} for a request without {@code Idempotency-Key}
+   */
+  public Future<WriteResult> writeAll(
+      List<PendingEvent> events,
+      OffsetDateTime occurredAt,
+      String producer,
+      String traceparent,
+      IdempotencyClaim claim) {
+    List<Tuple> inserts = new ArrayList<>(events.size());
+    UUID[] ids = new UUID[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      PendingEvent pending = events.get(i);
+      ids[i] = pending.id();
+      inserts.add(
+          Tuple.tuple()
+              .addUUID(pending.id())
+              .addString(pending.event().type())
+              .addString(pending.event().key())
+              .addString(pending.event().type())
+              .addBuffer(Buffer.buffer(pending.payload()))
+              .addOffsetDateTime(occurredAt)
+              .addString(producer)
+              .addString(traceparent));
+    }
+    List<UUID> written = List.of(ids);
+    long start = System.nanoTime();
+    return pool.<WriteResult>withTransaction(
+            conn -> {
+              Future<WriteResult> claimed =
+                  claim == null ? Future.succeededFuture(null) : claim(conn, claim, ids);
+              return claimed.compose(
+                  earlier -> {
+                    if (earlier != null) {
+                      return Future.succeededFuture(earlier);
+                    }
+                    return conn.preparedQuery(INSERT)
+                        .executeBatch(inserts)
+                        .compose(
+                            inserted ->
+                                conn.preparedQuery(DELETE_ALL)
+                                    .execute(Tuple.tuple().addArrayOfUUID(ids)))
+                        .map(deleted -> new WriteResult(Outcome.WRITTEN, written));
+                  });
+            })
+        .andThen(done -> metrics.recordOutboxWrite(done.succeeded(), System.nanoTime() - start));
+  }
+
+  /**
+   * The earlier request's result when the key is claimed already; {@code null} once claimed now.
+   */
+  private static Future<WriteResult> claim(SqlConnection conn, IdempotencyClaim claim, UUID[] ids) {
+    Buffer hash = Buffer.buffer(claim.requestHash());
+    return conn.preparedQuery(EXPIRE_KEY)
+        .execute(Tuple.of(claim.app(), claim.key(), claim.retention().toMillis() / 1000.0))
+        .compose(
+            expired ->
+                conn.preparedQuery(CLAIM_KEY)
+                    .execute(Tuple.of(claim.app(), claim.key(), hash).addArrayOfUUID(ids)))
+        .compose(
+            inserted -> {
+              if (inserted.rowCount() == 1) {
+                return Future.succeededFuture(null);
+              }
+              return conn.preparedQuery(EARLIER_CLAIM)
+                  .execute(Tuple.of(claim.app(), claim.key()))
+                  .map(
+                      rows -> {
+                        if (rows.size() == 0) {
+                          throw new IllegalStateException(
+                              "idempotency key was claimed and is gone; retry");
+                        }
+                        Row row = rows.iterator().next();
+                        if (!row.getBuffer(0).equals(hash)) {
+                          return new WriteResult(Outcome.KEY_REUSED, List.of());
+                        }
+                        return new WriteResult(Outcome.REPLAYED, List.of(row.getArrayOfUUIDs(1)));
+                      });
+            });
+  }
+
+  /**
+   * Deletes the idempotency keys older than {@code retention}.
+   *
+   * @return how many were deleted
+   */
+  public Future<Integer> purgeIdempotencyKeys(Duration retention) {
+    return pool.preparedQuery(PURGE_KEYS)
+        .execute(Tuple.of(retention.toMillis() / 1000.0))
+        .map(SqlResult::rowCount);
+  }
+
+  /** The pool, for the API's other queries (API keys). */
+  public Pool pool() {
+    return pool;
   }
 
   /** Completes when the database answers {@code SELECT 1}. */
