@@ -54,6 +54,7 @@ class IngestRejectionsIT {
   private static ApiClient client;
   private static Connection connection;
   private static ProducerApps registered;
+  private static ControllableRegistry registry;
 
   private OutboxSlot slot;
 
@@ -62,7 +63,7 @@ class IngestRejectionsIT {
     infra = infrastructure;
     database = TestNames.database("rejections");
     infra.createDatabase(database);
-    ControllableRegistry registry = new ControllableRegistry();
+    registry = new ControllableRegistry();
     ApiConfig config =
         configFor(infra, database)
             .withMaxBodyBytes(MAX_BODY_BYTES)
@@ -393,6 +394,26 @@ class IngestRejectionsIT {
     assertThat(metrics.body())
         .contains("offload_api_rejections_total{reason=\"rate-limited\"}")
         .contains("offload_api_rate_limited_total{app=\"app-");
+  }
+
+  @Test
+  void noAnswerWithinTheRequestTimeoutIs503() throws Exception {
+    String key = newKey("*");
+    String type = TestSchemas.uniqueType("slow-type");
+    registry.hold(); // the schema lookup of a type never seen blocks
+    HttpResponse<String> response;
+    long started = System.nanoTime();
+    try {
+      response = client.postJson("/v1/events/" + type, VALID_USER, bearer(key));
+    } finally {
+      registry.open();
+    }
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(REQUEST_TIMEOUT.multipliedBy(3));
+    JsonObject error = assertRefused(response, 503, "timeout", null);
+    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    assertThat(error.getString("message")).contains("Idempotency-Key");
   }
 
   @Test
