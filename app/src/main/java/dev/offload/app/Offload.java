@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       DevCommand.class,
+      ApiCommand.class,
+      AppsCommand.class,
       TailCommand.class,
       RegistryCommand.class,
       ConnectorCommand.class,

@@ -34,7 +34,52 @@ class OffloadCommandTest {
         .contains("lag")
         .contains("replay")
         .contains("schemas")
-        .contains("bench");
+        .contains("bench")
+        .contains("api")
+        .contains("apps");
+  }
+
+  @Test
+  void appsHelpNamesTheDatabaseOptionsAndTheKeyCache() {
+    assertThat(run("apps", "create", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("--types")
+        .contains("--jdbc-url")
+        .contains("--db-user")
+        .contains("--db-password-file")
+        .contains("--data-dir");
+    out.getBuffer().setLength(0);
+    assertThat(run("apps", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " ")).contains("default 5 s");
+  }
+
+  @Test
+  void apiRefusesKeylessModeOnANonLoopbackAddress(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("api.yaml");
+    Files.writeString(config, "http: {host: 0.0.0.0, port: 0}\nauth: {required: false}\n");
+
+    assertThat(run("api", "-c", config.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("auth.required must be true")
+        .contains("0.0.0.0")
+        .contains("not a loopback address");
+  }
+
+  @Test
+  void devPostgresIsFoundFromItsPidFile(@TempDir Path dir) throws Exception {
+    Path pgdata = dir.resolve("postgres").resolve("pgdata");
+    Files.createDirectories(pgdata);
+    assertThat(AppsCommand.DatabaseOptions.devPostgresPort(dir)).isNull();
+    Files.writeString(
+        pgdata.resolve("postmaster.pid"), "4242\n" + pgdata + "\n1700000000\n54321\n/tmp\n");
+
+    assertThat(AppsCommand.DatabaseOptions.devPostgresPort(dir)).isEqualTo(54321);
+    AppsCommand.DatabaseOptions options = new AppsCommand.DatabaseOptions();
+    options.dataDir = dir;
+    options.env = java.util.Map.of();
+    assertThat(options.url()).isEqualTo("jdbc:postgresql://127.0.0.1:54321/offload");
+    options.env = java.util.Map.of("OFFLOAD_JDBC_URL", "jdbc:postgresql://db:5432/x");
+    assertThat(options.url()).isEqualTo("jdbc:postgresql://db:5432/x");
   }
 
   @Test
@@ -74,6 +119,12 @@ class OffloadCommandTest {
   void everyCommandHasHelp() {
     for (String command :
         new String[] {
+          "api",
+          "apps",
+          "apps create",
+          "apps list",
+          "apps revoke",
+          "apps rotate",
           "tail",
           "lag",
           "replay",

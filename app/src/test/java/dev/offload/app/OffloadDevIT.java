@@ -79,6 +79,7 @@ class OffloadDevIT {
         post("/v1/events/" + type, "{\"key\":\"user-2\",\"data\":{\"userId\":\"2\",\"email\":5}}");
     assertThat(invalid.statusCode()).isEqualTo(400);
     assertThat(invalid.body()).contains("data.email").contains("data.name");
+    appsKeysBatchesAndDocs();
     await()
         .atMost(Duration.ofSeconds(120))
         .untilAsserted(
@@ -160,6 +161,61 @@ class OffloadDevIT {
                 assertThat(get("/metrics").body())
                     .containsPattern(
                         "offload_worker_events_total\\{[^}]*type=\"" + type + "\"[^}]*\\} 1\\.0"));
+  }
+
+  /**
+   * The README's apps section on the running dev stack: {@code offload apps create} finds dev's
+   * PostgreSQL through --data-dir, its key publishes as the app and only its types; a batch with an
+   * Idempotency-Key answers the same ids when retried; the docs are served.
+   */
+  private void appsKeysBatchesAndDocs() throws Exception {
+    String key =
+        run(
+                "apps",
+                "create",
+                "shop",
+                "--types",
+                "page-viewed",
+                "--quiet",
+                "--data-dir",
+                dataDir.toString())
+            .trim();
+    assertThat(key).matches("ofk_[A-Za-z0-9_-]{43}");
+    String pageViewed = "{\"userId\":\"42\",\"path\":\"/welcome\",\"durationMs\":1200}";
+    assertThat(
+            post(
+                    "/v1/events/page-viewed",
+                    "{\"key\":\"u\",\"data\":" + pageViewed + "}",
+                    "Authorization",
+                    "Bearer " + key)
+                .statusCode())
+        .isEqualTo(202);
+    assertThat(
+            post(
+                    "/v1/events/user-signed-up",
+                    "{\"key\":\"u\",\"data\":{}}",
+                    "Authorization",
+                    "Bearer " + key)
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(run("apps", "list", "--data-dir", dataDir.toString()))
+        .contains("shop")
+        .contains("active");
+    String batch =
+        "{\"events\":[{\"type\":\"page-viewed\",\"key\":\"u\",\"data\":"
+            + pageViewed
+            + "},"
+            + "{\"type\":\"page-viewed\",\"key\":\"u\",\"data\":"
+            + pageViewed
+            + "}]}";
+    HttpResponse<String> first = post("/v1/events:batch", batch, "Idempotency-Key", "readme-1");
+    HttpResponse<String> retry = post("/v1/events:batch", batch, "Idempotency-Key", "readme-1");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    assertThat(first.body()).contains("\"eventIds\"");
+    assertThat(retry.statusCode()).isEqualTo(202);
+    assertThat(retry.body()).isEqualTo(first.body());
+    assertThat(get("/docs").statusCode()).isEqualTo(200);
+    assertThat(get("/openapi.yaml").body()).contains("/v1/events:batch");
   }
 
   /** Runs an offload command to completion and returns what it printed on standard out. */
@@ -305,9 +361,13 @@ class OffloadDevIT {
     return pb;
   }
 
-  private HttpResponse<String> post(String path, String body) throws Exception {
+  private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api(path)));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(api(path)))
+        request
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),

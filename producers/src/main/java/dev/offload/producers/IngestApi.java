@@ -2,6 +2,7 @@ package dev.offload.producers;
 
 import dev.offload.producers.internal.ApiMetrics;
 import dev.offload.producers.internal.ApiRouter;
+import dev.offload.producers.internal.CircuitBreaker;
 import dev.offload.producers.internal.EventSchemas;
 import dev.offload.producers.internal.HealthHandler;
 import dev.offload.producers.internal.OutboxStore;
@@ -46,9 +47,16 @@ import org.slf4j.LoggerFactory;
  * read JSON, not the Confluent wire format that {@code DESIGN.md} promises; it suits tests and apps
  * that bring their own contract.
  *
- * <p>Also serves {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}.
- * {@link #start} returns once the server listens; {@link #close()} stops it. Call both from a
- * thread of your own, not from a Vert.x event loop.
+ * <p>{@code POST /v1/events:batch} publishes up to {@link ApiConfig.Limits#maxBatchEvents()} events
+ * in one transaction, all or none. Requests carry an app's key ({@code Authorization: Bearer
+ * <key>}, see {@link ProducerApps}) unless {@link ApiConfig#auth()} makes keys optional; the app
+ * names the events' producer and limits their types. An {@code Idempotency-Key} header makes a
+ * retry answer the first request's ids without writing again. See {@code /openapi.yaml}.
+ *
+ * <p>Also serves {@code GET /health/live}, {@code GET /health/ready}, {@code GET /metrics}, {@code
+ * GET /openapi.yaml} and {@code GET /docs} (Swagger UI). {@link #start} returns once the server
+ * listens; {@link #close()} stops it. Call both from a thread of your own, not from a Vert.x event
+ * loop.
  */
 public final class IngestApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestApi.class);
@@ -137,26 +145,29 @@ public final class IngestApi implements AutoCloseable {
           schemaRegistry == null
               ? null
               : EventSchemas.create(vertx, schemaRegistry, clock, config.schemaCacheTtl());
+      CircuitBreaker breaker =
+          new CircuitBreaker(
+              "database",
+              config.breaker().failureThreshold(),
+              config.breaker().openFor().toNanos());
+      metrics.bindBreaker(breaker);
       ApiRouter.Parts parts =
-          new ApiRouter.Parts(
-              store,
-              registry,
-              checks,
-              config.producerName(),
-              config.maxBodyBytes(),
-              clock,
-              schemas);
+          new ApiRouter.Parts(store, registry, checks, config, clock, schemas, breaker);
       HttpServer server =
           vertx
               .createHttpServer(new HttpServerOptions().setHost(config.host()))
               .requestHandler(ApiRouter.create(vertx, metrics, parts));
       await(server.listen(config.port(), config.host()), "listen on " + address(config));
       IngestApi api = new IngestApi(config, vertx, store, schemas, server);
+      purgePeriodically(vertx, store, config.idempotency());
       log.info(
-          "Offload ingest API listening on {}:{}{}",
+          "Offload ingest API listening on {}:{}{}; {}",
           config.host(),
           api.port(),
-          schemas == null ? " (no schema validation)" : "");
+          schemas == null ? " (no schema validation)" : "",
+          config.auth().required()
+              ? "API keys required"
+              : "requests without an API key publish as app '" + config.producerName() + "'");
       return api;
     } catch (Exception e) { // Future.await rethrows checked causes such as BindException as is
       closeQuietly(vertx, store);
@@ -199,6 +210,28 @@ public final class IngestApi implements AutoCloseable {
       await(vertx.close(), "stop Vert.x");
     }
     log.info("Offload ingest API on {}:{} stopped", config.host(), port());
+  }
+
+  /** Deletes expired idempotency keys every purge interval (first after one interval). */
+  private static void purgePeriodically(
+      Vertx vertx, OutboxStore store, ApiConfig.Idempotency idempotency) {
+    vertx.setPeriodic(
+        idempotency.purgeInterval().toMillis(),
+        tick ->
+            store
+                .purgeIdempotencyKeys(idempotency.retention())
+                .onSuccess(
+                    purged -> {
+                      if (purged > 0) {
+                        log.info("Purged {} expired idempotency keys", purged);
+                      }
+                    })
+                .onFailure(
+                    failure ->
+                        log.warn(
+                            "Could not purge expired idempotency keys (next try in {}): {}",
+                            idempotency.purgeInterval(),
+                            failure.toString())));
   }
 
   private static Map<String, BooleanSupplier> copyChecks(Map<String, BooleanSupplier> checks) {

@@ -50,6 +50,43 @@ class ApiConfigTest {
   }
 
   @Test
+  void newSettingsHaveDefaultsAndNameTheOffendingField() {
+    ApiConfig config = ApiConfig.defaults();
+    assertThat(config.auth().required()).as("the dev stack's default").isFalse();
+    assertThat(config.limits().maxBatchEvents()).isEqualTo(500);
+    assertThat(config.rateLimit().burst()).isGreaterThanOrEqualTo(500);
+    assertThat(config.idempotency().retention()).isEqualTo(Duration.ofHours(24));
+
+    assertRejected(
+        () -> new ApiConfig.Limits(0, 1, 1, 1, Duration.ofSeconds(1)), "limits.maxBatchEvents");
+    assertRejected(() -> new ApiConfig.Limits(1, 1, 1, 1, Duration.ZERO), "limits.requestTimeout");
+    assertRejected(() -> new ApiConfig.RateLimit(-1, 10), "rateLimit.eventsPerSecond");
+    assertRejected(() -> new ApiConfig.RateLimit(1, 0), "rateLimit.burst");
+    assertRejected(
+        () -> new ApiConfig.Breaker(0, Duration.ofSeconds(1)), "breaker.failureThreshold");
+    assertRejected(
+        () -> new ApiConfig.Idempotency(Duration.ZERO, Duration.ofSeconds(1)),
+        "idempotency.retention");
+    assertRejected(() -> config.withRateLimit(new ApiConfig.RateLimit(1, 10)), "rateLimit.burst");
+    assertRejected(() -> config.withHost("0.0.0.0"), "auth.required");
+    assertThat(config.withAuth(ApiConfig.Auth.keysRequired()).withHost("0.0.0.0").host())
+        .isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void jdbcUrlsAreRead() {
+    assertThat(ApiConfig.Database.fromJdbcUrl("jdbc:postgresql://db:6543/events", "u", "p"))
+        .isEqualTo(new ApiConfig.Database("db", 6543, "events", "u", "p"));
+    assertThat(ApiConfig.Database.fromJdbcUrl("jdbc:postgresql://db/events", "u", "").port())
+        .isEqualTo(5432);
+    assertThat(ApiConfig.Database.fromJdbcUrl("jdbc:postgresql://[::1]:5/e", "u", "").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://[::1]:5/e");
+    assertRejected(
+        () -> ApiConfig.Database.fromJdbcUrl("jdbc:mysql://db/events", "u", ""),
+        "database.jdbcUrl");
+  }
+
+  @Test
   void databaseRejectionsNameTheOffendingField() {
     assertRejected(() -> new ApiConfig.Database("", 5432, "db", "u", ""), "database.host");
     assertRejected(() -> new ApiConfig.Database("h", 0, "db", "u", ""), "database.port");

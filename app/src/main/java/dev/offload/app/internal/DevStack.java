@@ -225,7 +225,12 @@ public final class DevStack implements AutoCloseable {
   public void describe(PrintWriter out) {
     String api = "http://127.0.0.1:" + this.api.port();
     out.printf("Offload dev is ready in %.1f s; data in %s%n", readyMillis / 1000.0, dataDir);
-    out.printf("  api        %s  (POST /v1/events/{type}; no API key needed in dev)%n", api);
+    out.printf("  api        %s  (POST /v1/events/{type} and /v1/events:batch)%n", api);
+    out.printf(
+        "  auth       requests without an API key publish as the built-in app '%s' (dev only);%n"
+            + "             a request with a key (offload apps create) publishes as its app%n",
+        ApiConfig.DEFAULT_PRODUCER_NAME);
+    out.printf("  docs       %s/docs  (OpenAPI: %s/openapi.yaml)%n", api, api);
     out.printf("  health     %s/health/ready%n", api);
     out.printf("  metrics    %s/metrics%n", api);
     out.printf("  dashboard  %s  (lag, throughput, dead letters, roles)%n", ops.dashboardUrl());

@@ -58,7 +58,9 @@ public final class BenchStack implements AutoCloseable {
             .withPort(0)
             .withDatabase(
                 new ApiConfig.Database(
-                    postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""));
+                    postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""))
+            // The benchmark measures the API's ceiling, not the per-app rate limit.
+            .withRateLimit(ApiConfig.RateLimit.off());
     api = started(IngestApi.start(apiConfig, registry, Map.of()));
     started(
         OutboxConnector.start(

@@ -18,6 +18,10 @@ public record ApiError(int status, String code, String message, String field, Js
   /** Seconds a client should wait before retrying after a {@code 503}. */
   public static final int RETRY_AFTER_SECONDS = 5;
 
+  /** Header of idempotent requests. */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private static final String RETRY_AFTER = "retryAfterSeconds";
   private static final int MAX_ECHO = 120;
 
   /** Keeps {@code details} apart from the caller's copy; {@code null} means none. */
@@ -155,6 +159,161 @@ public record ApiError(int status, String code, String message, String field, Js
         "database-unavailable",
         "the event was not accepted because the database is unavailable; retry later",
         null);
+  }
+
+  /**
+   * The database failed, could not be reached, or its circuit breaker is open: {@code 503} with
+   * {@code retryAfterSeconds} (also sent as {@code Retry-After}).
+   */
+  public static ApiError databaseUnavailable(long retryAfterSeconds) {
+    return new ApiError(
+        503,
+        "database-unavailable",
+        "the event was not accepted because the database is unavailable; retry later",
+        null,
+        new JsonObject().put(RETRY_AFTER, retryAfterSeconds));
+  }
+
+  /** The request carries no API key, and the API requires one. */
+  public static ApiError missingApiKey() {
+    return new ApiError(
+        401,
+        "missing-api-key",
+        "an API key is required: send 'Authorization: Bearer <key>' (offload apps create issues"
+            + " one)",
+        "Authorization");
+  }
+
+  /** The request's API key is malformed or belongs to no app. */
+  public static ApiError invalidApiKey(String message) {
+    return new ApiError(401, "invalid-api-key", message, "Authorization");
+  }
+
+  /** The request's API key belongs to a revoked app. */
+  public static ApiError revokedApiKey() {
+    return new ApiError(401, "revoked-api-key", "the API key has been revoked", "Authorization");
+  }
+
+  /** The app may not publish events of {@code type}. */
+  public static ApiError forbiddenEventType(String app, String type) {
+    return new ApiError(
+        403,
+        "forbidden-event-type",
+        "app '" + app + "' may not publish events of type '" + echo(type) + "'",
+        "type");
+  }
+
+  /** The app published faster than its rate limit. */
+  public static ApiError rateLimited(String app, long retryAfterSeconds) {
+    return new ApiError(
+        429,
+        "rate-limited",
+        "app '"
+            + app
+            + "' is publishing faster than its rate limit; retry after "
+            + retryAfterSeconds
+            + " s",
+        null,
+        new JsonObject().put(RETRY_AFTER, retryAfterSeconds));
+  }
+
+  /** A batch holds more events than allowed. */
+  public static ApiError tooManyEvents(int max, int count) {
+    return new ApiError(
+        413,
+        "too-many-events",
+        "a batch holds at most " + max + " events, this one has " + count,
+        "events",
+        new JsonObject().put("limit", "maxBatchEvents").put("max", max));
+  }
+
+  /** The batch body is not {@code {"events": [...]}} with at least one event. */
+  public static ApiError invalidBatch(String message) {
+    return new ApiError(400, "invalid-batch", message, "events");
+  }
+
+  /** The body exceeds a JSON parsing limit ({@code limit} names it, {@code max} is its value). */
+  public static ApiError limitExceeded(String limit, long max, String what) {
+    return new ApiError(
+        400,
+        "limit-exceeded",
+        what + " exceeds the limit " + limit + " of " + max,
+        "body",
+        new JsonObject().put("limit", limit).put("max", max));
+  }
+
+  /** The body is not valid UTF-8. */
+  public static ApiError invalidEncoding(long offset) {
+    return new ApiError(
+        400,
+        "invalid-encoding",
+        "body is not valid UTF-8: invalid byte sequence at byte offset " + offset,
+        "body");
+  }
+
+  /** The body did not arrive in full (a {@code Content-Length} larger than what was sent). */
+  public static ApiError incompleteBody(long timeoutMillis) {
+    return new ApiError(
+        400,
+        "incomplete-body",
+        "the request body did not arrive in full within "
+            + timeoutMillis
+            + " ms; check that Content-Length matches the body",
+        "body");
+  }
+
+  /** The request took longer than the request timeout; it may or may not have been written. */
+  public static ApiError timeout(long timeoutMillis) {
+    return new ApiError(
+        503,
+        "timeout",
+        "no answer within "
+            + timeoutMillis
+            + " ms; the request may or may not have been accepted: retry with the same"
+            + " Idempotency-Key to be sure",
+        null,
+        new JsonObject().put(RETRY_AFTER, (long) RETRY_AFTER_SECONDS));
+  }
+
+  /** The {@code Idempotency-Key} header is unusable. */
+  public static ApiError invalidIdempotencyKey(String message) {
+    return new ApiError(400, "invalid-idempotency-key", message, IDEMPOTENCY_KEY);
+  }
+
+  /** The {@code Idempotency-Key} was used before with a different request. */
+  public static ApiError idempotencyKeyReused() {
+    return new ApiError(
+        422,
+        "idempotency-key-reused",
+        "this Idempotency-Key was used for a different request; use a new key for a new request",
+        IDEMPOTENCY_KEY);
+  }
+
+  /**
+   * This error as found in event {@code index} of a batch: {@code field} (and each violation's)
+   * prefixed with {@code events[index].}, and {@code index} added.
+   */
+  public ApiError inBatch(int index) {
+    String prefix = "events[" + index + "]";
+    JsonObject more = details == null ? new JsonObject() : details.copy();
+    JsonArray violations = more.getJsonArray("violations");
+    if (violations != null) {
+      JsonArray prefixed = new JsonArray();
+      for (Object v : violations) {
+        JsonObject violation = ((JsonObject) v).copy();
+        violation.put("field", prefix + "." + violation.getString("field"));
+        prefixed.add(violation);
+      }
+      more.put("violations", prefixed);
+    }
+    more.put("index", index);
+    String at = field == null ? prefix : prefix + "." + field;
+    return new ApiError(status, code, "events[" + index + "]: " + message, at, more);
+  }
+
+  /** Seconds to send as {@code Retry-After}, when the error says. */
+  public Long retryAfterSeconds() {
+    return details == null ? null : details.getLong(RETRY_AFTER);
   }
 
   /** An unexpected failure inside the API. */

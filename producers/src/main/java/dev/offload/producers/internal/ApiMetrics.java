@@ -1,6 +1,7 @@
 package dev.offload.producers.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  *       code of the answer).
  *   <li>{@code offload.outbox.write}: timer of the outbox transaction, tagged {@code outcome}
  *       ({@code success} or {@code failure}).
+ *   <li>{@code offload.api.idempotent.replays}: counter of requests answered from an earlier
+ *       request with the same {@code Idempotency-Key} (nothing written).
+ *   <li>{@code offload.api.rate.limited}: counter of requests answered {@code 429}, tagged {@code
+ *       app}; {@code offload.api.rate.limited.events} counts the events they held.
+ *   <li>{@code offload.api.breaker.state}: gauge per circuit breaker ({@code name}) and state
+ *       ({@code closed}, {@code open}, {@code half_open}): 1 for the current state, else 0.
  * </ul>
  */
 public final class ApiMetrics {
@@ -47,6 +54,39 @@ public final class ApiMetrics {
         .tag("reason", reason)
         .register(registry)
         .increment();
+  }
+
+  /** Counts one request answered from an earlier one with the same idempotency key. */
+  public void countIdempotentReplay() {
+    Counter.builder("offload.api.idempotent.replays")
+        .description("Requests answered from an earlier request with the same Idempotency-Key")
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts one request refused by {@code app}'s rate limit, holding {@code events} events. */
+  public void countRateLimited(String app, int events) {
+    Counter.builder("offload.api.rate.limited")
+        .description("Requests refused by the app's rate limit")
+        .tag("app", app)
+        .register(registry)
+        .increment();
+    Counter.builder("offload.api.rate.limited.events")
+        .description("Events in requests refused by the app's rate limit")
+        .tag("app", app)
+        .register(registry)
+        .increment(events);
+  }
+
+  /** Publishes {@code breaker}'s state as one gauge per state. */
+  public void bindBreaker(CircuitBreaker breaker) {
+    for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+      Gauge.builder("offload.api.breaker.state", breaker, b -> b.state() == state ? 1 : 0)
+          .description("Circuit breaker state: 1 for the current state, else 0")
+          .tag("name", breaker.name())
+          .tag("state", state.label())
+          .register(registry);
+    }
   }
 
   /** Records one outbox transaction. */

@@ -1,5 +1,6 @@
 package dev.offload.producers.internal;
 
+import dev.offload.producers.ApiConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,15 +38,16 @@ public final class ApiRouter {
    *
    * @param schemas the event types' schemas; {@code null} for an API without schema registry, which
    *     accepts any data and has no {@code /v1/event-types}
+   * @param breaker the circuit breaker in front of the database
    */
   public record Parts(
       OutboxStore store,
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readinessChecks,
-      String producerName,
-      long maxBodyBytes,
+      ApiConfig config,
       Clock clock,
-      EventSchemas schemas) {}
+      EventSchemas schemas,
+      CircuitBreaker breaker) {}
 
   /** The router of the ingest API. */
   public static Router create(Vertx vertx, ApiMetrics metrics, Parts parts) {
@@ -52,21 +55,52 @@ public final class ApiRouter {
   }
 
   private Router build(Vertx vertx, Parts parts) {
+    ApiConfig config = parts.config();
     SchemaCheck schemaCheck =
         parts.schemas() == null ? SchemaCheck.disabled() : SchemaCheck.against(parts.schemas());
+    Authenticator authenticator =
+        new Authenticator(
+            parts.store().pool(),
+            parts.breaker(),
+            config.auth(),
+            config.producerName(),
+            System::nanoTime);
     IngestHandler ingest =
-        new IngestHandler(parts.store(), replies, parts.producerName(), parts.clock(), schemaCheck);
+        new IngestHandler(
+            parts.store(),
+            replies,
+            metrics,
+            parts.clock(),
+            schemaCheck,
+            authenticator,
+            parts.breaker(),
+            config);
     HealthHandler health =
         new HealthHandler(vertx, parts.store(), parts.readinessChecks(), replies);
+    DocsHandler docs = DocsHandler.load(replies);
+    long timeoutMillis = config.limits().requestTimeout().toMillis();
     Router router = Router.router(vertx);
-    router.route().handler(this::timeRequest);
-    // Two routes for one path, because a body handler must come first on its route: the checks
-    // that need no body answer before a large body is read.
+    router.route().handler(ctx -> timeRequest(ctx, timeoutMillis));
+    // Several routes for one path, because a body handler must come first on its route: the
+    // checks that need no body (headers, API key, permission, rate) answer before a body is read.
     router.post(IngestHandler.PATH).handler(named(IngestHandler.ROUTE, ingest::checkHeaders));
+    router.post(IngestHandler.PATH).handler(ingest::authenticate);
     router
         .post(IngestHandler.PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(ingest::ingest);
+    // A regular expression: in a plain path ':batch' would be a path parameter.
+    String batch = Pattern.quote(IngestHandler.BATCH_ROUTE);
+    router
+        .postWithRegex(batch)
+        .setName(IngestHandler.BATCH_ROUTE)
+        .handler(named(IngestHandler.BATCH_ROUTE, ingest::checkBatchHeaders));
+    router.postWithRegex(batch).setName(IngestHandler.BATCH_ROUTE).handler(ingest::authenticate);
+    router
+        .postWithRegex(batch)
+        .setName(IngestHandler.BATCH_ROUTE)
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(ingest::ingestBatch);
     if (parts.schemas() != null) {
       EventTypesHandler eventTypes = new EventTypesHandler(parts.schemas(), replies);
       router.get(EventTypesHandler.PATH).handler(named(EventTypesHandler.PATH, eventTypes::list));
@@ -74,7 +108,10 @@ public final class ApiRouter {
     router.get("/health/live").handler(named("/health/live", health::live));
     router.get("/health/ready").handler(named("/health/ready", health::ready));
     router.get("/metrics").handler(named("/metrics", ctx -> scrape(ctx, parts.registry())));
-    routeErrors(router, parts.maxBodyBytes());
+    router.get(DocsHandler.OPENAPI_PATH).handler(named(DocsHandler.OPENAPI_PATH, docs::openApi));
+    router.get(DocsHandler.DOCS_PATH).handler(named(DocsHandler.DOCS_PATH, docs::page));
+    router.get(DocsHandler.ASSET_PATH).handler(named(DocsHandler.ASSET_ROUTE, docs::asset));
+    routeErrors(router, config.maxBodyBytes());
     return router;
   }
 
@@ -104,27 +141,59 @@ public final class ApiRouter {
         });
   }
 
-  private void timeRequest(RoutingContext ctx) {
+  private void timeRequest(RoutingContext ctx, long timeoutMillis) {
     long start = System.nanoTime();
+    long timer =
+        ctx.vertx()
+            .setTimer(
+                timeoutMillis,
+                fired -> {
+                  if (ctx.response().ended() || ctx.response().closed()) {
+                    return;
+                  }
+                  if (!ctx.request().isEnded()) {
+                    // The body never arrived in full: a Content-Length larger than what was sent.
+                    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    replies.error(ctx, ApiError.incompleteBody(timeoutMillis));
+                  } else {
+                    log.warn(
+                        "No answer to {} {} within {} ms, answering 503",
+                        ctx.request().method(),
+                        ctx.request().path(),
+                        timeoutMillis);
+                    replies.error(ctx, ApiError.timeout(timeoutMillis));
+                  }
+                });
     ctx.addEndHandler(
-        ended ->
-            metrics.recordRequest(
-                ctx.get(ROUTE_KEY, ApiMetrics.UNMATCHED),
-                ctx.response().getStatusCode(),
-                System.nanoTime() - start));
+        ended -> {
+          ctx.vertx().cancelTimer(timer);
+          metrics.recordRequest(
+              ctx.get(ROUTE_KEY, ApiMetrics.UNMATCHED),
+              ctx.response().getStatusCode(),
+              System.nanoTime() - start);
+        });
     ctx.next();
   }
 
   private static String allowedMethods(Router router, String path) {
     return router.getRoutes().stream()
-        // Paths with parameters count as regex routes too; getPath() keeps their template.
-        .filter(route -> route.getPath() != null && route.methods() != null)
-        .filter(route -> matches(route.getPath(), path))
+        // Paths with parameters count as regex routes too; getPath() keeps their template, and a
+        // route made from a regular expression is named after its path.
+        .filter(route -> templateOf(route) != null && route.methods() != null)
+        .filter(route -> matches(templateOf(route), path))
         .flatMap(route -> route.methods().stream())
         .map(HttpMethod::name)
         .distinct()
         .sorted()
         .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The path template of {@code route} in the router's syntax ({@code /v1/events/:type}); the name
+   * of a regular-expression route; {@code null} for a route of every path.
+   */
+  public static String templateOf(io.vertx.ext.web.Route route) {
+    return route.getPath() != null ? route.getPath() : route.getName();
   }
 
   private static boolean matches(String template, String path) {

@@ -1,24 +1,27 @@
 package dev.offload.producers.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.schemas.EventTypes;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Checks a publish request ({@code POST /v1/events/{type}} with body {@code {"key", "data"}}) and
- * turns it into an {@link EventRequest}, or a {@link RejectedRequest} naming the field at fault.
+ * Checks publish requests and turns them into {@link EventRequest}s, or a {@link RejectedRequest}
+ * naming the field at fault: {@code POST /v1/events/{type}} with body {@code {"key", "data"}}, and
+ * {@code POST /v1/events:batch} with body {@code {"events": [{"type", "key", "data"}, ...]}}.
  *
- * <p>The checks that need no body ({@link #checkType}, {@link #checkContentType}) run before the
- * body is read.
+ * <p>The checks that need no body ({@link #checkType}, {@link #checkContentType}, {@link
+ * #checkIdempotencyKey}) run before the body is read.
  */
 public final class EventRequestValidator {
   /** Longest key: the width of the outbox {@code aggregateid} column. */
   public static final int MAX_KEY_LENGTH = 255;
+
+  /** Longest {@code Idempotency-Key}: the width of its column. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
   private static final String JSON = "application/json";
 
@@ -44,42 +47,107 @@ public final class EventRequestValidator {
   }
 
   /**
-   * Parses and checks the body of a request whose type and content type passed.
-   *
-   * @param body the raw body, {@code null} when there was none
-   * @throws RejectedRequest naming {@code body}, {@code key} or {@code data}
+   * The request's idempotency key ({@code null} when it has none), checked: one header, 1 to 255
+   * printable ASCII characters.
    */
-  public static EventRequest parse(String type, Buffer body) {
-    JsonObject json = parseObject(body);
-    return new EventRequest(type, key(json), data(json));
-  }
-
-  private static JsonObject parseObject(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw new RejectedRequest(ApiError.malformedBody("body is empty; expected a JSON object"));
+  public static String checkIdempotencyKey(List<String> headers) {
+    if (headers.isEmpty()) {
+      return null;
     }
-    Object value;
-    try {
-      value = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new RejectedRequest(ApiError.malformedBody("body is not valid JSON"));
-    }
-    if (!(value instanceof JsonObject)) {
+    if (headers.size() > 1) {
       throw new RejectedRequest(
-          ApiError.malformedBody("body must be a JSON object with \"key\" and \"data\""));
+          ApiError.invalidIdempotencyKey("send one Idempotency-Key header, not several"));
     }
-    return (JsonObject) value;
+    String key = headers.get(0);
+    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw new RejectedRequest(
+          ApiError.invalidIdempotencyKey(
+              "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters"));
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x21 || c > 0x7E) {
+        throw new RejectedRequest(
+            ApiError.invalidIdempotencyKey(
+                "Idempotency-Key must be printable ASCII without spaces (e.g. a UUID)"));
+      }
+    }
+    return key;
   }
 
-  private static String key(JsonObject json) {
-    Object key = json.getValue("key");
-    if (key == null) {
+  /**
+   * Checks the body of a single-event request whose type and content type passed.
+   *
+   * @throws RejectedRequest naming {@code key} or {@code data}
+   */
+  public static EventRequest parse(String type, JsonNode body) {
+    return new EventRequest(type, key(body), data(body));
+  }
+
+  /**
+   * The events of a batch body, each checked; at most {@code maxEvents}.
+   *
+   * @throws RejectedRequest {@code 400 invalid-batch} when {@code events} is missing, not an array
+   *     or empty; {@code 413 too-many-events} beyond {@code maxEvents}; for the first invalid event
+   *     an error naming {@code events[i].type}, {@code .key} or {@code .data}
+   */
+  public static List<EventRequest> parseBatch(JsonNode body, int maxEvents) {
+    JsonNode events = body.get("events");
+    if (events == null || events.isNull()) {
+      throw new RejectedRequest(ApiError.invalidBatch("events is required"));
+    }
+    if (!events.isArray()) {
+      throw new RejectedRequest(ApiError.invalidBatch("events must be an array of events"));
+    }
+    if (events.isEmpty()) {
+      throw new RejectedRequest(ApiError.invalidBatch("events must hold at least one event"));
+    }
+    if (events.size() > maxEvents) {
+      throw new RejectedRequest(ApiError.tooManyEvents(maxEvents, events.size()));
+    }
+    List<EventRequest> parsed = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode event = events.get(i);
+      try {
+        if (!event.isObject()) {
+          throw new RejectedRequest(
+              new ApiError(
+                  400,
+                  "invalid-batch",
+                  "each event must be a JSON object with \"type\", \"key\" and \"data\"",
+                  null));
+        }
+        parsed.add(new EventRequest(type(event), key(event), data(event)));
+      } catch (RejectedRequest rejected) {
+        throw new RejectedRequest(rejected.error().inBatch(i));
+      }
+    }
+    return parsed;
+  }
+
+  private static String type(JsonNode event) {
+    JsonNode type = event.get("type");
+    if (type == null || type.isNull()) {
+      throw new RejectedRequest(
+          new ApiError(400, "invalid-event-type", "type is required", "type"));
+    }
+    if (!type.isTextual()) {
+      throw new RejectedRequest(
+          new ApiError(400, "invalid-event-type", "type must be a string", "type"));
+    }
+    checkType(type.textValue());
+    return type.textValue();
+  }
+
+  private static String key(JsonNode json) {
+    JsonNode key = json.get("key");
+    if (key == null || key.isNull()) {
       throw new RejectedRequest(ApiError.invalidKey("key is required"));
     }
-    if (!(key instanceof String)) {
+    if (!key.isTextual()) {
       throw new RejectedRequest(ApiError.invalidKey("key must be a string"));
     }
-    String text = (String) key;
+    String text = key.textValue();
     if (text.isBlank()) {
       throw new RejectedRequest(ApiError.invalidKey("key must not be blank"));
     }
@@ -93,34 +161,36 @@ public final class EventRequestValidator {
     return text;
   }
 
-  private static JsonObject data(JsonObject json) {
-    if (!json.containsKey("data")) {
+  private static JsonNode data(JsonNode json) {
+    if (!json.has("data")) {
       throw new RejectedRequest(ApiError.invalidData("data is required"));
     }
-    Object data = json.getValue("data");
-    if (!(data instanceof JsonObject)) {
+    JsonNode data = json.get("data");
+    if (!data.isObject()) {
       throw new RejectedRequest(ApiError.invalidData("data must be a JSON object"));
     }
     if (containsNul(data)) {
-      // PostgreSQL's jsonb cannot store U+0000; refusing here keeps it a client error, not a 503.
+      // Consumers read the data as JSON or Avro strings; a NUL breaks too many of them (and
+      // PostgreSQL text), so it is refused at the door as a client error.
       throw new RejectedRequest(
           ApiError.invalidData("data must not contain the NUL character (\\u0000)"));
     }
-    return (JsonObject) data;
+    return data;
   }
 
-  private static boolean containsNul(Object value) {
-    if (value instanceof String) {
-      return ((String) value).indexOf('\0') >= 0;
+  private static boolean containsNul(JsonNode value) {
+    if (value.isTextual()) {
+      return value.textValue().indexOf('\0') >= 0;
     }
-    if (value instanceof JsonObject) {
-      for (Map.Entry<String, Object> member : (JsonObject) value) {
+    if (value.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> member = it.next();
         if (member.getKey().indexOf('\0') >= 0 || containsNul(member.getValue())) {
           return true;
         }
       }
-    } else if (value instanceof JsonArray) {
-      for (Object element : (JsonArray) value) {
+    } else if (value.isArray()) {
+      for (JsonNode element : value) {
         if (containsNul(element)) {
           return true;
         }

@@ -1,18 +1,13 @@
 package dev.offload.producers.internal;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.offload.producers.validation.JsonToAvro;
 import dev.offload.producers.validation.ValidationException;
 import dev.offload.schemas.registry.RegistryException;
 import dev.offload.schemas.registry.SchemaVersion;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import org.apache.avro.generic.GenericContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class SchemaCheck {
   private static final Logger log = LoggerFactory.getLogger(SchemaCheck.class);
 
-  // Floats as exact BigDecimals, so range and decimal-scale checks see the digits that were sent.
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-          .build();
+  /** Writes schemaless payloads: compact JSON, numbers as parsed (exact decimals). */
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final EventSchemas schemas;
 
@@ -79,21 +70,24 @@ public final class SchemaCheck {
   }
 
   /**
-   * Checks the {@code data} member of {@code body}, a request that {@link EventRequestValidator}
-   * accepted as {@code event}, against {@code schema}, and encodes it as the outbox payload: the
+   * Checks {@code event}'s data against {@code schema} and encodes it as the outbox payload: the
    * record in the Confluent wire format with {@code schema}'s id, or, when {@code schema} is {@code
-   * null}, the UTF-8 JSON of {@code data}.
+   * null}, the compact UTF-8 JSON of the data.
    *
    * @throws RejectedRequest {@code 400 invalid-data} listing every violation; the future fails with
    *     {@code 503 schema-registry-unavailable} when the registry cannot tell the schema id
    */
-  public Future<byte[]> payload(SchemaVersion schema, EventRequest event, Buffer body) {
+  public Future<byte[]> payload(SchemaVersion schema, EventRequest event) {
     if (schema == null) {
-      return Future.succeededFuture(event.data().toBuffer().getBytes());
+      try {
+        return Future.succeededFuture(JSON.writeValueAsBytes(event.data()));
+      } catch (JsonProcessingException e) {
+        return Future.failedFuture(e);
+      }
     }
     Object value;
     try {
-      value = JsonToAvro.toAvro(data(body), schema.schema());
+      value = JsonToAvro.toAvro(event.data(), schema.schema());
     } catch (ValidationException e) {
       throw new RejectedRequest(
           ApiError.schemaViolations(event.type(), schema.version(), e.violations(), e.truncated()));
@@ -118,15 +112,5 @@ public final class SchemaCheck {
               log.warn("Schema registry failed, answering 503: {}", failure.toString());
               return Future.failedFuture(new RejectedRequest(ApiError.schemaRegistryUnavailable()));
             });
-  }
-
-  private static JsonNode data(Buffer body) {
-    try {
-      return JSON.readTree(body.getBytes()).get("data");
-    } catch (JacksonException e) {
-      throw new RejectedRequest(ApiError.malformedBody("body is not valid JSON"));
-    } catch (IOException e) {
-      throw new IllegalStateException("reading a byte array cannot fail", e);
-    }
   }
 }

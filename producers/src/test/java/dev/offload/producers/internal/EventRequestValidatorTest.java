@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.producers.ApiConfig;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class EventRequestValidatorTest {
@@ -15,11 +19,12 @@ class EventRequestValidatorTest {
   void acceptsAKeyAndAnObject() {
     EventRequest event =
         EventRequestValidator.parse(
-            "user-signed-up", body("{\"key\":\"user-42\",\"data\":{\"plan\":\"pro\",\"n\":[1]}}"));
+            "user-signed-up",
+            object("{\"key\":\"user-42\",\"data\":{\"plan\":\"pro\",\"n\":[1]}}"));
 
     assertThat(event.type()).isEqualTo("user-signed-up");
     assertThat(event.key()).isEqualTo("user-42");
-    assertThat(event.data().getString("plan")).isEqualTo("pro");
+    assertThat(event.data().get("plan").textValue()).isEqualTo("pro");
   }
 
   @ParameterizedTest
@@ -99,12 +104,75 @@ class EventRequestValidatorTest {
     assertRejected(() -> parse(json), 400, "invalid-data", "data");
   }
 
-  private static EventRequest parse(String json) {
-    return EventRequestValidator.parse("user-signed-up", body(json));
+  @Test
+  void batchEventsAreParsedInOrder() {
+    List<EventRequest> events =
+        EventRequestValidator.parseBatch(
+            object(
+                "{\"events\":[{\"type\":\"a-b\",\"key\":\"k1\",\"data\":{}},"
+                    + "{\"type\":\"c\",\"key\":\"k2\",\"data\":{\"x\":1}}]}"),
+            2);
+
+    assertThat(events).extracting(EventRequest::type).containsExactly("a-b", "c");
+    assertThat(events).extracting(EventRequest::key).containsExactly("k1", "k2");
   }
 
-  private static Buffer body(String json) {
-    return Buffer.buffer(json);
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{}|invalid-batch|events",
+        "{\"events\":{}}|invalid-batch|events",
+        "{\"events\":[]}|invalid-batch|events",
+        "{\"events\":[1]}|invalid-batch|events[0]",
+        "{\"events\":[{\"type\":\"a\",\"key\":\"k\",\"data\":{}},{\"key\":\"k\",\"data\":{}}]}"
+            + "|invalid-event-type|events[1].type",
+        "{\"events\":[{\"type\":\"A_B\",\"key\":\"k\",\"data\":{}}]}|invalid-event-type|events[0].type",
+        "{\"events\":[{\"type\":\"a\",\"key\":7,\"data\":{}}]}|invalid-key|events[0].key",
+        "{\"events\":[{\"type\":\"a\",\"key\":\"k\",\"data\":[]}]}|invalid-data|events[0].data"
+      })
+  void invalidBatchesNameTheEventAndField(String json, String code, String field) {
+    assertRejected(() -> EventRequestValidator.parseBatch(object(json), 10), 400, code, field);
+  }
+
+  @Test
+  void batchOverTheLimitIsTooLarge() {
+    String event = "{\"type\":\"a\",\"key\":\"k\",\"data\":{}}";
+    assertRejected(
+        () ->
+            EventRequestValidator.parseBatch(
+                object("{\"events\":[" + event + "," + event + "]}"), 1),
+        413,
+        "too-many-events",
+        "events");
+  }
+
+  @Test
+  void idempotencyKeysAreOnePrintableAsciiHeader() {
+    assertThat(EventRequestValidator.checkIdempotencyKey(List.of())).isNull();
+    assertThat(EventRequestValidator.checkIdempotencyKey(List.of("order-7"))).isEqualTo("order-7");
+    for (List<String> bad :
+        List.of(
+            List.of(""),
+            List.of("a b"),
+            List.of("x".repeat(256)),
+            List.of("a", "b"),
+            List.of("é"))) {
+      assertRejected(
+          () -> EventRequestValidator.checkIdempotencyKey(bad),
+          400,
+          "invalid-idempotency-key",
+          "Idempotency-Key");
+    }
+  }
+
+  private static EventRequest parse(String json) {
+    return EventRequestValidator.parse("user-signed-up", object(json));
+  }
+
+  private static JsonNode object(String json) {
+    return new JsonBodies(ApiConfig.Limits.defaults())
+        .parseObject(Buffer.buffer(json), "\"key\" and \"data\"");
   }
 
   private static void assertRejected(Runnable check, int status, String code, String field) {

@@ -20,7 +20,8 @@ import java.util.List;
  */
 public final class OutboxMigrations {
   /** The migrations in order; a new one is appended, never edited. */
-  static final List<String> MIGRATIONS = List.of("V1__outbox.sql", "V2__payload_bytes.sql");
+  static final List<String> MIGRATIONS =
+      List.of("V1__outbox.sql", "V2__payload_bytes.sql", "V3__producer_apps.sql");
 
   private static final long LOCK_KEY = 0x0FF10AD;
 

@@ -1,0 +1,96 @@
+package dev.offload.app;
+
+import dev.offload.producers.ApiConfig;
+import dev.offload.producers.ApiConfiguration;
+import dev.offload.producers.IngestApi;
+import dev.offload.schemas.registry.RegistryClient;
+import dev.offload.schemas.registry.RegistryClientConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code offload api}: the ingest API alone, against a configured PostgreSQL and registry. */
+@Command(
+    name = "api",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the ingest API role: POST /v1/events/{type} and /v1/events:batch, validated against the",
+      "schema registry and written to the PostgreSQL outbox, with /health/ready, /metrics,",
+      "/openapi.yaml and /docs. Requests need an app's API key (offload apps create) unless the",
+      "file says auth.required: false, which only a loopback address allows.",
+      "Settings come from the YAML file (-c), overridden by OFFLOAD_API_HOST, OFFLOAD_API_PORT,",
+      "OFFLOAD_JDBC_URL, OFFLOAD_JDBC_USER, OFFLOAD_JDBC_PASSWORD(_FILE), OFFLOAD_REGISTRY_URL and",
+      "OFFLOAD_API_AUTH_REQUIRED; see the ApiConfiguration javadoc for every key. Runs until Ctrl-C."
+    })
+final class ApiCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "API configuration (YAML); default: built-in defaults (127.0.0.1:8080, keys required).")
+  Path config;
+
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "PORT",
+      description = "HTTP port, overriding the file; 0 picks a free one.")
+  Integer port;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<String, String> env = System.getenv();
+    ApiConfiguration loaded =
+        config == null ? ApiConfiguration.defaults(env) : ApiConfiguration.load(config, env);
+    ApiConfig apiConfig = port == null ? loaded.api() : loaded.api().withPort(port);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(loaded.registryUrl()));
+    IngestApi api = IngestApi.start(apiConfig, registry, Map.of(), schemas);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  api.close();
+                  stopped.countDown();
+                },
+                "offload-api-stop"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "offload api on %s  (database %s, registry %s)%n",
+        api.baseUrl(),
+        apiConfig.database().jdbcUrl(),
+        RegistryClientConfig.of(loaded.registryUrl()).urls().get(0));
+    out.printf(
+        "  %s%n",
+        apiConfig.auth().required()
+            ? "API keys required (Authorization: Bearer <key>; offload apps create issues them)"
+            : "requests without an API key publish as app '" + apiConfig.producerName() + "'");
+    out.printf(
+        "  docs %s/docs, health %s/health/ready, metrics %s/metrics%n",
+        api.baseUrl(), api.baseUrl(), api.baseUrl());
+    out.println("Stop with Ctrl-C.");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

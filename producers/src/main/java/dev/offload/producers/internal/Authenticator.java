@@ -1,0 +1,163 @@
+package dev.offload.producers.internal;
+
+import dev.offload.producers.ApiConfig;
+import dev.offload.producers.ApiKeys;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.Tuple;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells who sent a request from its {@code Authorization: Bearer <key>} header.
+ *
+ * <p>A key is looked up by its SHA-256 in {@code offload_producer_apps}; what was found (an app, a
+ * revoked app, or nothing) is cached by hash for {@link ApiConfig.Auth#keyCacheTtl()}, so a revoked
+ * or rotated key stops working within that time. Neither keys nor hashes are logged. Lookups go
+ * through the database's circuit breaker; while it is open an uncached key is answered {@code 503}.
+ */
+public final class Authenticator {
+  private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+  private static final String BEARER = "bearer ";
+  private static final int MAX_CACHED = 10_000;
+  private static final String SELECT =
+      "SELECT name, event_types, revoked_at IS NOT NULL, key_hash FROM offload_producer_apps"
+          + " WHERE key_hash = $1";
+
+  private final Pool pool;
+  private final CircuitBreaker breaker;
+  private final ApiConfig.Auth auth;
+  private final String keylessApp;
+  private final LongSupplier nanoTime;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  /** What a key stands for: an app, or {@code null} with the reason it is refused. */
+  private record Cached(Caller caller, ApiError refusal, long expiresAt) {}
+
+  /**
+   * @param keylessApp the app of requests without a key, when keys are optional
+   */
+  public Authenticator(
+      Pool pool,
+      CircuitBreaker breaker,
+      ApiConfig.Auth auth,
+      String keylessApp,
+      LongSupplier nanoTime) {
+    this.pool = pool;
+    this.breaker = breaker;
+    this.auth = auth;
+    this.keylessApp = keylessApp;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * The caller of a request with these {@code Authorization} headers; fails with a {@link
+   * RejectedRequest}: {@code 401} for a missing (when required), malformed, unknown or revoked key,
+   * {@code 503} when the database cannot tell.
+   */
+  public Future<Caller> authenticate(List<String> authorization) {
+    if (authorization.isEmpty()) {
+      return auth.required()
+          ? Future.failedFuture(new RejectedRequest(ApiError.missingApiKey()))
+          : Future.succeededFuture(Caller.anyType(keylessApp));
+    }
+    if (authorization.size() > 1) {
+      return refuse(ApiError.invalidApiKey("send one Authorization header, not several"));
+    }
+    String header = authorization.get(0).trim();
+    if (!header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+      return refuse(ApiError.invalidApiKey("the Authorization header must be 'Bearer <key>'"));
+    }
+    String key = header.substring(BEARER.length()).trim();
+    if (!ApiKeys.isWellFormed(key)) {
+      return refuse(ApiError.invalidApiKey("the API key is not valid"));
+    }
+    byte[] hash = ApiKeys.hash(key);
+    String cacheKey = HexFormat.of().formatHex(hash);
+    Cached cached = cache.get(cacheKey);
+    long now = nanoTime.getAsLong();
+    if (cached != null && now - cached.expiresAt() < 0) {
+      return answer(cached);
+    }
+    if (!breaker.tryAcquire()) {
+      return Future.failedFuture(
+          new RejectedRequest(ApiError.databaseUnavailable(breaker.retryAfterSeconds())));
+    }
+    return pool.preparedQuery(SELECT)
+        .execute(Tuple.of(Buffer.buffer(hash)))
+        .transform(
+            done -> {
+              if (done.failed()) {
+                breaker.onFailure();
+                log.warn("API key lookup failed, answering 503: {}", done.cause().toString());
+                return Future.failedFuture(
+                    new RejectedRequest(
+                        ApiError.databaseUnavailable(ApiError.RETRY_AFTER_SECONDS)));
+              }
+              breaker.onSuccess();
+              RowIterator<Row> rows = done.result().iterator();
+              Cached found = rows.hasNext() ? found(rows.next(), hash) : unknown();
+              remember(cacheKey, found);
+              return answer(found);
+            });
+  }
+
+  private Cached found(Row row, byte[] hash) {
+    long expires =
+        nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(auth.keyCacheTtl().toMillis());
+    // The row was found by this hash; the constant-time comparison keeps it so if the query
+    // changes.
+    if (!MessageDigest.isEqual(row.getBuffer(3).getBytes(), hash)) {
+      return unknown();
+    }
+    if (row.getBoolean(2)) {
+      return new Cached(null, ApiError.revokedApiKey(), expires);
+    }
+    String[] types = row.getArrayOfStrings(1);
+    Set<String> allowed = Set.of(types);
+    Caller caller =
+        allowed.contains("*")
+            ? Caller.anyType(row.getString(0))
+            : new Caller(row.getString(0), allowed);
+    return new Cached(caller, null, expires);
+  }
+
+  private Cached unknown() {
+    long expires =
+        nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(auth.keyCacheTtl().toMillis());
+    return new Cached(null, ApiError.invalidApiKey("the API key is not valid"), expires);
+  }
+
+  private void remember(String cacheKey, Cached found) {
+    if (cache.size() >= MAX_CACHED) {
+      long now = nanoTime.getAsLong();
+      cache.values().removeIf(c -> now - c.expiresAt() >= 0);
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+      }
+    }
+    cache.put(cacheKey, found);
+  }
+
+  private static Future<Caller> answer(Cached cached) {
+    return cached.caller() != null
+        ? Future.succeededFuture(cached.caller())
+        : refuse(cached.refusal());
+  }
+
+  private static Future<Caller> refuse(ApiError error) {
+    return Future.failedFuture(new RejectedRequest(error));
+  }
+}

@@ -1,0 +1,508 @@
+package dev.offload.producers;
+
+import static dev.offload.producers.IngestApiIT.configFor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.offload.embedded.Infrastructure;
+import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.TestNames;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every class of bad input to an API that requires keys, against a real PostgreSQL: each is
+ * answered with its precise status and a JSON error naming the field at fault, never a 5xx, and
+ * nothing reaches the outbox (read back through a logical replication slot; a valid event sent
+ * afterwards must be the only insert).
+ */
+@ExtendWith(SharedInfrastructure.class)
+class IngestRejectionsIT {
+  private static final String USER_EVENTS = "/v1/events/user-signed-up";
+  private static final String BATCH = "/v1/events:batch";
+  private static final String VALID_DATA =
+      "{\"userId\":\"42\",\"email\":\"ada@example.com\",\"name\":\"Ada\"}";
+  private static final String VALID_USER = "{\"key\":\"user-42\",\"data\":" + VALID_DATA + "}";
+  private static final int MAX_BODY_BYTES = 4096;
+  private static final int MAX_BATCH = 5;
+  private static final int BURST = 10;
+  private static final Duration KEY_CACHE_TTL = Duration.ofMillis(300);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+  private static final AtomicInteger apps = new AtomicInteger();
+
+  private static Infrastructure infra;
+  private static String database;
+  private static IngestApi api;
+  private static ApiClient client;
+  private static Connection connection;
+  private static ProducerApps registered;
+  private static ControllableRegistry registry;
+
+  private OutboxSlot slot;
+
+  @BeforeAll
+  static void startApi(Infrastructure infrastructure) throws Exception {
+    infra = infrastructure;
+    database = TestNames.database("rejections");
+    infra.createDatabase(database);
+    registry = new ControllableRegistry();
+    ApiConfig config =
+        configFor(infra, database)
+            .withMaxBodyBytes(MAX_BODY_BYTES)
+            .withAuth(ApiConfig.Auth.keysRequired().withKeyCacheTtl(KEY_CACHE_TTL))
+            .withLimits(new ApiConfig.Limits(MAX_BATCH, 8, 1000, 30, REQUEST_TIMEOUT))
+            .withRateLimit(new ApiConfig.RateLimit(1, BURST));
+    api =
+        IngestApi.start(
+            config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of(), registry);
+    client = new ApiClient(api);
+    connection =
+        DriverManager.getConnection(
+            infra.jdbcUrl(database), infra.postgresUser(), infra.postgresPassword());
+    registered = new ProducerApps(connection);
+  }
+
+  @AfterAll
+  static void stopApi() throws Exception {
+    if (api != null) {
+      api.close();
+    }
+    if (connection != null) {
+      connection.close();
+    }
+  }
+
+  @BeforeEach
+  void createSlot() throws Exception {
+    slot = OutboxSlot.create(infra, database);
+  }
+
+  @AfterEach
+  void dropSlot() throws Exception {
+    slot.close();
+  }
+
+  @Test
+  void malformedJson() throws Exception {
+    String key = newKey("*");
+    assertRefused(
+        client.postJson(USER_EVENTS, "{\"key\":", bearer(key)), 400, "malformed-json", "body");
+    assertRefused(
+        client.postJson(BATCH, "{\"events\":[", bearer(key)), 400, "malformed-json", "body");
+  }
+
+  @Test
+  void wrongContentType() throws Exception {
+    String key = newKey("*");
+    assertRefused(
+        client.post(USER_EVENTS, "text/plain", BodyPublishers.ofString(VALID_USER), bearer(key)),
+        415,
+        "unsupported-media-type",
+        "Content-Type");
+    assertRefused(
+        client.post(BATCH, null, BodyPublishers.ofString(batch(event())), bearer(key)),
+        415,
+        "unsupported-media-type",
+        "Content-Type");
+  }
+
+  @Test
+  void unknownType() throws Exception {
+    String key = newKey("*");
+    assertRefused(
+        client.postJson("/v1/events/no-such-type", VALID_USER, bearer(key)),
+        404,
+        "unknown-event-type",
+        "type");
+    HttpResponse<String> inBatch =
+        client.postJson(BATCH, batch(event(), typed("no-such-type")), bearer(key));
+    JsonObject error = assertRefused(inBatch, 400, "unknown-event-type", "events[1].type");
+    assertThat(error.getInteger("index")).isEqualTo(1);
+    assertThat(error.getJsonArray("knownTypes").getList()).contains("user-signed-up");
+  }
+
+  @Test
+  void schemaInvalidData() throws Exception {
+    String key = newKey("*");
+    JsonObject error =
+        assertRefused(
+            client.postJson(
+                USER_EVENTS,
+                "{\"key\":\"k\",\"data\":{\"userId\":\"1\",\"email\":7,\"name\":\"A\"}}",
+                bearer(key)),
+            400,
+            "invalid-data",
+            "data");
+    assertThat(error.getJsonArray("violations").getJsonObject(0).getString("field"))
+        .isEqualTo("data.email");
+  }
+
+  @Test
+  void oneInvalidEventInsideABatchRefusesTheWholeBatch() throws Exception {
+    String key = newKey("*");
+    String bad =
+        "{\"type\":\"user-signed-up\",\"key\":\"k\",\"data\":{\"userId\":\"1\",\"name\":\"A\"}}";
+
+    JsonObject error =
+        assertRefused(
+            client.postJson(BATCH, batch(event(), event(), bad, event()), bearer(key)),
+            400,
+            "invalid-data",
+            "events[2].data");
+
+    assertThat(error.getInteger("index")).isEqualTo(2);
+    assertThat(error.getString("message")).startsWith("events[2]: ");
+    assertThat(error.getJsonArray("violations"))
+        .containsExactly(
+            new JsonObject()
+                .put("field", "events[2].data.email")
+                .put("message", "missing required field"));
+    assertRefused(
+        client.postJson(
+            BATCH, batch(event(), "{\"type\":\"user-signed-up\",\"data\":{}}"), bearer(key)),
+        400,
+        "invalid-key",
+        "events[1].key");
+  }
+
+  @Test
+  void batchOverTheLimit() throws Exception {
+    String key = newKey("*");
+    String[] events = new String[MAX_BATCH + 1];
+    java.util.Arrays.fill(events, event());
+
+    JsonObject error =
+        assertRefused(
+            client.postJson(BATCH, batch(events), bearer(key)), 413, "too-many-events", "events");
+
+    assertThat(error.getString("message")).contains("at most " + MAX_BATCH).contains("has 6");
+    assertRefused(
+        client.postJson(BATCH, "{\"events\":[]}", bearer(key)), 400, "invalid-batch", "events");
+  }
+
+  @Test
+  void oversizeBody() throws Exception {
+    String key = newKey("*");
+    String tooLarge = "{\"key\":\"k\",\"data\":{\"pad\":\"" + "x".repeat(MAX_BODY_BYTES) + "\"}}";
+    assertRefused(
+        client.postJson(USER_EVENTS, tooLarge, bearer(key)), 413, "payload-too-large", "body");
+  }
+
+  @Test
+  void contentLengthLargerThanTheBody() throws Exception {
+    String key = newKey("*");
+    byte[] body = VALID_USER.getBytes(StandardCharsets.UTF_8);
+    long started = System.nanoTime();
+
+    RawHttp.Answer answer =
+        RawHttp.send(
+            api.port(),
+            head(USER_EVENTS, key, body.length + 100),
+            body,
+            (int) REQUEST_TIMEOUT.toMillis() * 5);
+
+    assertThat(answer.status()).as(answer.head()).isEqualTo(400);
+    JsonObject error = new JsonObject(answer.body());
+    assertThat(error.getString("error")).isEqualTo("incomplete-body");
+    assertThat(error.getString("field")).isEqualTo("body");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(REQUEST_TIMEOUT.multipliedBy(3));
+    assertNothingWrittenButTheNextValidEvent();
+  }
+
+  @Test
+  void contentLengthSmallerThanTheBody() throws Exception {
+    String key = newKey("*");
+    byte[] body = VALID_USER.getBytes(StandardCharsets.UTF_8);
+
+    RawHttp.Answer answer =
+        RawHttp.send(api.port(), head(USER_EVENTS, key, body.length - 10), body, 10_000);
+
+    assertThat(answer.status()).as(answer.head()).isEqualTo(400);
+    assertThat(new JsonObject(answer.body()).getString("error")).isEqualTo("malformed-json");
+    assertNothingWrittenButTheNextValidEvent();
+  }
+
+  @Test
+  void deepNesting() throws Exception {
+    String key = newKey("*");
+    String deep = "{\"a\":".repeat(10) + "1" + "}".repeat(10);
+    JsonObject error =
+        assertRefused(
+            client.postJson(USER_EVENTS, "{\"key\":\"k\",\"data\":" + deep + "}", bearer(key)),
+            400,
+            "limit-exceeded",
+            "body");
+    assertThat(error.getString("limit")).isEqualTo("maxNestingDepth");
+    assertThat(error.getInteger("max")).isEqualTo(8);
+  }
+
+  @Test
+  void hugeNumber() throws Exception {
+    String key = newKey("*");
+    JsonObject error =
+        assertRefused(
+            client.postJson(
+                USER_EVENTS,
+                "{\"key\":\"k\",\"data\":{\"n\":" + "9".repeat(31) + "}}",
+                bearer(key)),
+            400,
+            "limit-exceeded",
+            "body");
+    assertThat(error.getString("limit")).isEqualTo("maxNumberLength");
+  }
+
+  @Test
+  void longString() throws Exception {
+    String key = newKey("*");
+    JsonObject error =
+        assertRefused(
+            client.postJson(
+                USER_EVENTS,
+                "{\"key\":\"k\",\"data\":{\"s\":\"" + "x".repeat(1001) + "\"}}",
+                bearer(key)),
+            400,
+            "limit-exceeded",
+            "body");
+    assertThat(error.getString("limit")).isEqualTo("maxStringLength");
+  }
+
+  @Test
+  void invalidUtf8() throws Exception {
+    String key = newKey("*");
+    byte[] prefix = "{\"key\":\"k\",\"data\":{\"userId\":\"".getBytes(StandardCharsets.UTF_8);
+    byte[] suffix = "\",\"email\":\"a@b\",\"name\":\"A\"}}".getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[prefix.length + 2 + suffix.length];
+    System.arraycopy(prefix, 0, body, 0, prefix.length);
+    body[prefix.length] = (byte) 0xC3; // a lead byte followed by ASCII: not UTF-8
+    body[prefix.length + 1] = (byte) 0x28;
+    System.arraycopy(suffix, 0, body, prefix.length + 2, suffix.length);
+
+    JsonObject error =
+        assertRefused(
+            client.post(
+                USER_EVENTS, "application/json", BodyPublishers.ofByteArray(body), bearer(key)),
+            400,
+            "invalid-encoding",
+            "body");
+    assertThat(error.getString("message")).contains("offset " + prefix.length);
+  }
+
+  @Test
+  void missingKey() throws Exception {
+    HttpResponse<String> response = client.postJson(USER_EVENTS, VALID_USER);
+    assertRefused(response, 401, "missing-api-key", "Authorization");
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValue("Bearer realm=\"offload\"");
+    assertRefused(client.postJson(BATCH, batch(event())), 401, "missing-api-key", "Authorization");
+  }
+
+  @Test
+  void invalidKey() throws Exception {
+    assertRefused(
+        client.postJson(USER_EVENTS, VALID_USER, bearer(ApiKeys.generate())),
+        401,
+        "invalid-api-key",
+        "Authorization");
+    assertRefused(
+        client.postJson(USER_EVENTS, VALID_USER, "Authorization", "Bearer not-a-key"),
+        401,
+        "invalid-api-key",
+        "Authorization");
+    assertRefused(
+        client.postJson(USER_EVENTS, VALID_USER, "Authorization", "Basic dXNlcjpwYXNz"),
+        401,
+        "invalid-api-key",
+        "Authorization");
+  }
+
+  @Test
+  void revokedKey() throws Exception {
+    String name = "revoked-" + apps.incrementAndGet();
+    String key = registered.create(name, List.of("*")).key();
+    assertThat(client.postJson(USER_EVENTS, VALID_USER, bearer(key)).statusCode()).isEqualTo(202);
+    slot.inserts();
+
+    registered.revoke(name);
+
+    // In force within the key cache time.
+    await()
+        .atMost(KEY_CACHE_TTL.multipliedBy(10))
+        .until(() -> client.postJson(USER_EVENTS, VALID_USER, bearer(key)).statusCode() == 401);
+    slot.inserts(); // what was accepted until then
+    assertRefused(
+        client.postJson(USER_EVENTS, VALID_USER, bearer(key)),
+        401,
+        "revoked-api-key",
+        "Authorization");
+  }
+
+  @Test
+  void forbiddenType() throws Exception {
+    String key = newKey("page-viewed");
+    JsonObject error =
+        assertRefused(
+            client.postJson(USER_EVENTS, VALID_USER, bearer(key)),
+            403,
+            "forbidden-event-type",
+            "type");
+    assertThat(error.getString("message")).contains("user-signed-up");
+    String pageViewed = "{\"type\":\"page-viewed\",\"key\":\"s\",\"data\":{\"path\":\"/\"}}";
+    assertRefused(
+        client.postJson(BATCH, batch(pageViewed, event()), bearer(key)),
+        403,
+        "forbidden-event-type",
+        "events[1].type");
+  }
+
+  @Test
+  void rateLimitExceeded() throws Exception {
+    String key = newKey("*");
+    String full = batch(event(), event(), event(), event(), event());
+    for (int i = 0; i < BURST / MAX_BATCH; i++) {
+      assertThat(client.postJson(BATCH, full, bearer(key)).statusCode()).isEqualTo(202);
+    }
+    assertThat(slot.inserts()).hasSize(BURST);
+
+    HttpResponse<String> limited = client.postJson(BATCH, full, bearer(key));
+    HttpResponse<String> single = client.postJson(USER_EVENTS, VALID_USER, bearer(key));
+
+    JsonObject error = assertRefused(limited, 429, "rate-limited", null);
+    assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").get())).isPositive();
+    assertThat(error.getLong("retryAfterSeconds")).isPositive();
+    assertRefused(single, 429, "rate-limited", null);
+    HttpResponse<String> metrics = client.get("/metrics");
+    assertThat(metrics.body())
+        .contains("offload_api_rejections_total{reason=\"rate-limited\"}")
+        .contains("offload_api_rate_limited_total{app=\"app-");
+  }
+
+  @Test
+  void noAnswerWithinTheRequestTimeoutIs503() throws Exception {
+    String key = newKey("*");
+    String type = TestSchemas.uniqueType("slow-type");
+    registry.hold(); // the schema lookup of a type never seen blocks
+    HttpResponse<String> response;
+    long started = System.nanoTime();
+    try {
+      response = client.postJson("/v1/events/" + type, VALID_USER, bearer(key));
+    } finally {
+      registry.open();
+    }
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(REQUEST_TIMEOUT.multipliedBy(3));
+    JsonObject error = assertRefused(response, 503, "timeout", null);
+    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    assertThat(error.getString("message")).contains("Idempotency-Key");
+  }
+
+  @Test
+  void invalidOrReusedIdempotencyKey() throws Exception {
+    String key = newKey("*");
+    assertRefused(
+        client.postJson(USER_EVENTS, VALID_USER, bearer(key, "Idempotency-Key", "has space")),
+        400,
+        "invalid-idempotency-key",
+        "Idempotency-Key");
+    HttpResponse<String> first =
+        client.postJson(USER_EVENTS, VALID_USER, bearer(key, "Idempotency-Key", "order-1"));
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(slot.inserts()).hasSize(1);
+
+    String other = "{\"key\":\"user-43\",\"data\":" + VALID_DATA + "}";
+    assertRefused(
+        client.postJson(USER_EVENTS, other, bearer(key, "Idempotency-Key", "order-1")),
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key");
+    assertRefused(
+        client.postJson(BATCH, batch(event()), bearer(key, "Idempotency-Key", "order-1")),
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key");
+  }
+
+  // --- helpers
+
+  /**
+   * Checks the answer: {@code status}, a JSON error with {@code error} and {@code field} (absent
+   * when null) and a message; then that nothing reached the outbox.
+   */
+  private JsonObject assertRefused(
+      HttpResponse<String> response, int status, String error, String field) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.getString("error")).isEqualTo(error);
+    assertThat(body.getString("field")).isEqualTo(field);
+    assertThat(body.getString("message")).isNotBlank();
+    assertNothingWrittenButTheNextValidEvent();
+    return body;
+  }
+
+  /** A valid event published now, by a fresh app, must be the only insert since the last read. */
+  private void assertNothingWrittenButTheNextValidEvent() throws Exception {
+    HttpResponse<String> accepted = client.postJson(USER_EVENTS, VALID_USER, bearer(newKey("*")));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    String eventId = new JsonObject(accepted.body()).getString("eventId");
+    assertThat(slot.inserts()).singleElement().asString().contains(eventId);
+  }
+
+  private static String newKey(String... types) throws Exception {
+    return registered.create("app-" + apps.incrementAndGet(), List.of(types)).key();
+  }
+
+  private static String[] bearer(String key, String... more) {
+    String[] headers = new String[2 + more.length];
+    headers[0] = "Authorization";
+    headers[1] = "Bearer " + key;
+    System.arraycopy(more, 0, headers, 2, more.length);
+    return headers;
+  }
+
+  private static String head(String path, String key, int contentLength) {
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer "
+        + key
+        + "\r\nContent-Length: "
+        + contentLength;
+  }
+
+  private static String event() {
+    return typed("user-signed-up");
+  }
+
+  private static String typed(String type) {
+    return "{\"type\":\"" + type + "\",\"key\":\"user-42\",\"data\":" + VALID_DATA + "}";
+  }
+
+  private static String batch(String... events) {
+    List<Object> list = new ArrayList<>();
+    for (String e : events) {
+      list.add(new JsonObject(e));
+    }
+    return new JsonObject().put("events", new JsonArray(list)).encode();
+  }
+}
