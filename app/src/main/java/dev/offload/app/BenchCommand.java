@@ -3,6 +3,8 @@ package dev.offload.app;
 import dev.offload.bench.BenchConfig;
 import dev.offload.bench.BenchReport;
 import dev.offload.bench.IngestBenchmark;
+import dev.offload.bench.IngestRateBenchmark;
+import dev.offload.bench.IngestRateConfig;
 import dev.offload.bench.ReplayBenchConfig;
 import dev.offload.bench.ReplayBenchmark;
 import dev.offload.bench.SerdeBench;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     subcommands = {
+      BenchCommand.Ingest.class,
       BenchCommand.Serde.class,
       BenchCommand.Writer.class,
       BenchCommand.Streams.class,
@@ -67,6 +70,68 @@ final class BenchCommand implements Callable<Integer> {
     BenchReport report = new IngestBenchmark(config, System.err).run();
     report.print(System.out);
     return report.delivered() == report.accepted() ? 0 : 1;
+  }
+
+  /** {@code offload bench ingest}: the ingest API's rate and latency beside raw INSERTs. */
+  @Command(
+      name = "ingest",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Saturate the ingest API with single and batch requests, then load it at a constant",
+        "arrival rate (open loop) for acknowledgement latency p50/p99/p99.9; beside single-row",
+        "INSERT + commit over JDBC on the same PostgreSQL with the same concurrency, same run."
+      })
+  static final class Ingest implements Callable<Integer> {
+    @Option(
+        names = "--events",
+        defaultValue = "20000",
+        description = "Events per saturated phase (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(
+        names = "--concurrency",
+        defaultValue = "64",
+        description = "Requests in flight and JDBC connections (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(
+        names = "--batch-size",
+        defaultValue = "50",
+        description = "Events per batch request (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+        names = "--seconds",
+        defaultValue = "20",
+        description = "Length of each constant-rate phase (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(
+        names = "--load",
+        defaultValue = "0.5",
+        description = "Constant rate as a share of saturation (default: ${DEFAULT-VALUE}).")
+    double load;
+
+    @Option(
+        names = "--keys",
+        defaultValue = "100",
+        description = "Distinct keys (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(
+        names = "--payload-bytes",
+        defaultValue = "200",
+        description = "Approximate event data size (default: ${DEFAULT-VALUE}).")
+    int payloadBytes;
+
+    @Override
+    public Integer call() throws Exception {
+      IngestRateConfig config =
+          new IngestRateConfig(events, concurrency, batchSize, seconds, load, keys, payloadBytes);
+      IngestRateBenchmark benchmark = new IngestRateBenchmark(config, System.err);
+      benchmark.run().print(System.out);
+      return benchmark.refused() == 0 ? 0 : 1;
+    }
   }
 
   /** {@code offload bench serde}: the JMH serde benchmark. */

@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  *
  * <p>Environment variables override the file: {@code OFFLOAD_API_HOST}, {@code OFFLOAD_API_PORT},
  * {@code OFFLOAD_JDBC_URL}, {@code OFFLOAD_JDBC_USER}, {@code OFFLOAD_JDBC_PASSWORD} (or {@code
- * OFFLOAD_JDBC_PASSWORD_FILE}), {@code OFFLOAD_REGISTRY_URL}, {@code OFFLOAD_API_AUTH_REQUIRED} and {@code OFFLOAD_OUTBOX_MODE}.
+ * OFFLOAD_JDBC_PASSWORD_FILE}), {@code OFFLOAD_REGISTRY_URL}, {@code OFFLOAD_API_AUTH_REQUIRED} and
+ * {@code OFFLOAD_OUTBOX_MODE}.
  *
  * @param api the API's settings
  * @param registryUrl the schema registry's base URL; default {@code http://127.0.0.1:8081}

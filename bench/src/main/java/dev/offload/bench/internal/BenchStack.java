@@ -34,10 +34,19 @@ public final class BenchStack implements AutoCloseable {
 
   /** Starts PostgreSQL, Kafka, the ingest API and the outbox connector. */
   public static BenchStack start() {
+    return start(true);
+  }
+
+  /** Starts PostgreSQL and the ingest API only: the write path, without Kafka and capture. */
+  public static BenchStack startIngestOnly() {
+    return start(false);
+  }
+
+  private static BenchStack start(boolean withCapture) {
     try {
       BenchStack stack = new BenchStack(Files.createTempDirectory("offload-bench-"));
       try {
-        stack.startAll();
+        stack.startAll(withCapture);
         return stack;
       } catch (RuntimeException e) {
         stack.close();
@@ -48,11 +57,10 @@ public final class BenchStack implements AutoCloseable {
     }
   }
 
-  private void startAll() {
+  private void startAll(boolean withCapture) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     postgres = started(EmbeddedPostgres.start(root.resolve("postgres"), 0));
     postgres.createDatabaseIfAbsent(DATABASE);
-    kafka = started(EmbeddedKafka.start(root.resolve("kafka"), 0, Map.of()));
     ApiConfig apiConfig =
         ApiConfig.defaults()
             .withPort(0)
@@ -62,6 +70,10 @@ public final class BenchStack implements AutoCloseable {
             // The benchmark measures the API's ceiling, not the per-app rate limit.
             .withRateLimit(ApiConfig.RateLimit.off());
     api = started(IngestApi.start(apiConfig, registry, Map.of()));
+    if (!withCapture) {
+      return;
+    }
+    kafka = started(EmbeddedKafka.start(root.resolve("kafka"), 0, Map.of()));
     started(
         OutboxConnector.start(
             ConnectorConfig.of(

@@ -108,7 +108,11 @@ public final class OutboxStore {
       String traceparent) {
     Queued queued =
         new Queued(
-            new PendingEvent(id, event, payload), occurredAt, producer, traceparent, Promise.promise());
+            new PendingEvent(id, event, payload),
+            occurredAt,
+            producer,
+            traceparent,
+            Promise.promise());
     List<Queued> group;
     synchronized (queue) {
       queue.add(queued);

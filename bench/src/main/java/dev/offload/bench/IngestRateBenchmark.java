@@ -1,0 +1,216 @@
+package dev.offload.bench;
+
+import dev.offload.bench.internal.BenchStack;
+import dev.offload.bench.internal.HttpDriver;
+import dev.offload.bench.internal.Latencies;
+import dev.offload.bench.internal.Progress;
+import dev.offload.bench.internal.RawBaselines;
+import dev.offload.bench.internal.RawInsertLoad;
+import dev.offload.embedded.EmbeddedPostgres;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code offload bench ingest}: how many events per second the ingest API accepts and how fast it
+ * answers, for single and batch requests, beside single-row {@code INSERT} + commit over JDBC on
+ * the same PostgreSQL with the same concurrency, in the same run.
+ *
+ * <p>Each path is first saturated (closed loop, {@code concurrency} requests in flight), then
+ * loaded at a constant arrival rate of {@code loadFraction} of its saturation rate (open loop),
+ * where the acknowledgement latencies are taken from each request's intended start. The raw
+ * baseline runs at the single-event rate, so the two latency rows compare like with like.
+ */
+public final class IngestRateBenchmark {
+  private static final String TYPE = "bench-event";
+  private static final String SINGLE = "/v1/events/" + TYPE;
+  private static final String BATCH = "/v1/events:batch";
+
+  private final IngestRateConfig config;
+  private final PrintStream out;
+  private final String padding;
+  private long refused;
+
+  /** A benchmark with {@code config} that prints its progress to {@code out}. */
+  public IngestRateBenchmark(IngestRateConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+    this.padding = "x".repeat(Math.max(0, config.payloadBytes() - 30));
+  }
+
+  /** Starts PostgreSQL and the ingest API, runs every phase, stops them, returns the figures. */
+  public BenchReport run() throws Exception {
+    out.println(
+        "starting PostgreSQL and the ingest API (no capture: this measures the write path)...");
+    try (BenchStack stack = BenchStack.startIngestOnly();
+        HttpDriver http = new HttpDriver(stack.apiUrl(), config.concurrency())) {
+      return run(stack, http);
+    }
+  }
+
+  private BenchReport run(BenchStack stack, HttpDriver http) throws Exception {
+    int n = config.events();
+    int c = config.concurrency();
+    int batches = Math.max(1, n / config.batchSize());
+    String payload = data(0);
+    http.closedLoop(
+        SINGLE,
+        Math.min(n, 2_000),
+        c,
+        this::single,
+        new Latencies(),
+        progress("warm-up", Math.min(n, 2_000)));
+
+    Latencies rawClosed = new Latencies();
+    double rawRate =
+        perSecond(
+            n,
+            RawBaselines.insert(
+                stack.jdbcUrl(),
+                EmbeddedPostgres.USER,
+                n,
+                c,
+                payload,
+                rawClosed,
+                progress("raw INSERT + commit, saturated", n)));
+    HttpDriver.Outcome single =
+        http.closedLoop(
+            SINGLE, n, c, this::single, new Latencies(), progress("single, saturated", n));
+    HttpDriver.Outcome batch =
+        http.closedLoop(
+            BATCH, batches, c, this::batch, new Latencies(), progress("batch, saturated", batches));
+    double batchEvents = batch.perSecond() * config.batchSize();
+
+    double singleRate = single.perSecond() * config.loadFraction();
+    long openTotal = (long) (singleRate * config.seconds());
+    Latencies singleOpen = new Latencies();
+    HttpDriver.Outcome singleLoaded =
+        http.openLoop(
+            SINGLE,
+            singleRate,
+            config.seconds(),
+            this::single,
+            singleOpen,
+            progress(String.format("single at %,.0f/s", singleRate), openTotal));
+    Latencies rawOpen = new Latencies();
+    RawInsertLoad.openLoop(
+        stack.jdbcUrl(),
+        EmbeddedPostgres.USER,
+        c,
+        singleRate,
+        config.seconds(),
+        payload,
+        rawOpen,
+        progress(String.format("raw INSERT at %,.0f/s", singleRate), openTotal));
+    if (batch.accepted() == 0) {
+      throw new IllegalStateException(
+          "the ingest API accepted none of the " + batches + " batch requests to " + BATCH);
+    }
+    double batchRate = batch.perSecond() * config.loadFraction();
+    long batchTotal = (long) (batchRate * config.seconds());
+    Latencies batchOpen = new Latencies();
+    HttpDriver.Outcome batchLoaded =
+        http.openLoop(
+            BATCH,
+            batchRate,
+            config.seconds(),
+            this::batch,
+            batchOpen,
+            progress(String.format("batch at %,.0f req/s", batchRate), batchTotal));
+
+    String raw = "raw INSERT+commit";
+    String rawAt = String.format("raw INSERT at %,.0f/s", singleRate);
+    List<Figure> figures = new ArrayList<>();
+    figures.add(
+        new Figure(
+            "single: accepted, saturated",
+            "events/s",
+            single.perSecond(),
+            raw + " rows/s",
+            rawRate));
+    figures.add(
+        new Figure(
+            "batch of " + config.batchSize() + ": accepted, saturated",
+            "events/s",
+            batchEvents,
+            raw + " rows/s",
+            rawRate));
+    for (double p : new double[] {50, 99, 99.9}) {
+      figures.add(
+          new Figure(
+              String.format("single ack p%s at %,.0f/s", label(p), singleRate),
+              "ms",
+              singleOpen.millisAt(p),
+              rawAt + " p" + label(p),
+              rawOpen.millisAt(p)));
+    }
+    for (double p : new double[] {50, 99, 99.9}) {
+      figures.add(
+          new Figure(
+              String.format("batch ack p%s at %,.0f req/s", label(p), batchRate),
+              "ms",
+              batchOpen.millisAt(p),
+              rawAt + " p" + label(p),
+              rawOpen.millisAt(p)));
+    }
+    long refused = single.failed() + batch.failed() + singleLoaded.failed() + batchLoaded.failed();
+    out.printf("requests not answered 202: %d%n", refused);
+    String title =
+        String.format(
+            "offload bench ingest: %,d events per saturated phase, %d in flight, batches of %d, %.0f s at %.0f%% of saturation, %d keys, ~%d-byte data",
+            n,
+            c,
+            config.batchSize(),
+            config.seconds(),
+            config.loadFraction() * 100,
+            config.keys(),
+            config.payloadBytes());
+    this.refused = refused;
+    return new BenchReport(title, List.copyOf(figures), 0, 0);
+  }
+
+  private String data(long seq) {
+    return "{\"seq\":" + seq + ",\"pad\":\"" + padding + "\"}";
+  }
+
+  private String single(long seq) {
+    return "{\"key\":\"key-" + (seq % config.keys()) + "\",\"data\":" + data(seq) + "}";
+  }
+
+  private String batch(long request) {
+    StringBuilder body = new StringBuilder("{\"events\":[");
+    for (int i = 0; i < config.batchSize(); i++) {
+      long seq = request * config.batchSize() + i;
+      if (i > 0) {
+        body.append(',');
+      }
+      body.append("{\"type\":\"")
+          .append(TYPE)
+          .append("\",\"key\":\"key-")
+          .append(seq % config.keys())
+          .append("\",\"data\":")
+          .append(data(seq))
+          .append('}');
+    }
+    return body.append("]}").toString();
+  }
+
+  private Progress progress(String phase, long total) {
+    return new Progress(out, phase, total);
+  }
+
+  private static double perSecond(long count, long nanos) {
+    return count / (nanos / 1e9);
+  }
+
+  private static String label(double percentile) {
+    return percentile == Math.rint(percentile)
+        ? String.valueOf((long) percentile)
+        : String.valueOf(percentile);
+  }
+
+  /** Requests of the last {@link #run()} that were not answered {@code 202}. */
+  public long refused() {
+    return refused;
+  }
+}

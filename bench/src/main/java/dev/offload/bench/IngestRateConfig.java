@@ -1,0 +1,50 @@
+package dev.offload.bench;
+
+/**
+ * Settings of {@code offload bench ingest}.
+ *
+ * @param events events per saturation phase (closed loop); default 20,000
+ * @param concurrency requests in flight in the saturation phases, and connections of the raw INSERT
+ *     baseline and of the HTTP client in every phase; default 64
+ * @param batchSize events per {@code POST /v1/events:batch} request; default 50
+ * @param seconds length of each constant-rate (open-loop) phase; default 20
+ * @param loadFraction the constant rate as a share of the measured saturation rate; default 0.5
+ * @param keys distinct keys the events are spread over; default 100
+ * @param payloadBytes approximate size of each event's data; default 200
+ */
+public record IngestRateConfig(
+    int events,
+    int concurrency,
+    int batchSize,
+    double seconds,
+    double loadFraction,
+    int keys,
+    int payloadBytes) {
+
+  /** Validates every field and names the one that is wrong. */
+  public IngestRateConfig {
+    atLeast(events, 1, "events");
+    atLeast(concurrency, 1, "concurrency");
+    atLeast(batchSize, 1, "batchSize");
+    atLeast(keys, 1, "keys");
+    atLeast(payloadBytes, 10, "payloadBytes");
+    if (!(seconds > 0)) {
+      throw new IllegalArgumentException("seconds must be above 0, was " + seconds);
+    }
+    if (!(loadFraction > 0 && loadFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "loadFraction must be above 0 and at most 1, was " + loadFraction);
+    }
+  }
+
+  /** The defaults. */
+  public static IngestRateConfig defaults() {
+    return new IngestRateConfig(20_000, 64, 50, 20, 0.5, 100, 200);
+  }
+
+  private static void atLeast(int value, int min, String field) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);
+    }
+  }
+}
