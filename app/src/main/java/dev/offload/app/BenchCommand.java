@@ -4,6 +4,7 @@ import dev.offload.bench.BenchConfig;
 import dev.offload.bench.BenchReport;
 import dev.offload.bench.IngestBenchmark;
 import dev.offload.bench.SerdeBench;
+import dev.offload.bench.WorkersBench;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = BenchCommand.Serde.class,
+    subcommands = {BenchCommand.Serde.class, BenchCommand.Workers.class},
     description = {
       "Measure the ingest path on fresh embedded servers: HTTP publish, outbox commit, capture into",
       "Kafka and reading back, each figure printed beside the raw operation it rests on (INSERT +",
@@ -69,6 +70,32 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       SerdeBench.run(false).print(System.out);
+      return 0;
+    }
+  }
+
+  /** {@code offload bench workers}: the worker framework beside plain consumers. */
+  @Command(
+      name = "workers",
+      mixinStandardHelpOptions = true,
+      description = {
+        "On a fresh embedded broker (12 partitions, 2,000 keys, 20 ms of simulated I/O per record):",
+        "throughput of an Offload worker at maxInFlight 256 beside a plain KafkaConsumer",
+        "poll-handle-commit loop (one consumer, then one per partition) on the same topic; then",
+        "the other keys' latency percentiles (HdrHistogram) with and without one key stuck for 5 s.",
+        "About a minute; --quick takes about half."
+      })
+  static final class Workers implements Callable<Integer> {
+    @Option(
+        names = "--quick",
+        description = "A short run with fewer records, to check that it works.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+      WorkersBench.Settings settings =
+          quick ? WorkersBench.Settings.quick() : WorkersBench.Settings.full();
+      new WorkersBench(settings, System.err).run().print(System.out);
       return 0;
     }
   }
