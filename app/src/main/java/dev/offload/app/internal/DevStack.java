@@ -137,6 +137,7 @@ public final class DevStack implements AutoCloseable {
     RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryServer.url()));
     api = started(IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas));
     connector = started(OutboxConnector.start(connectorConfig(), registry));
+    HandlerWorkers.createTopics(kafka.bootstrapServers());
     router = started(startTopology("router", -1));
     analytics = started(startTopology("analytics", ports.analytics()));
     worker =
@@ -205,7 +206,9 @@ public final class DevStack implements AutoCloseable {
             d.commitInterval(),
             "127.0.0.1",
             httpPort,
-            Map.of());
+            // An event type registered at run time gets its topic later: the router, subscribed
+            // by pattern, sees it at its next metadata refresh (5 minutes by default).
+            Map.of("metadata.max.age.ms", "5000"));
     // The handler workers read offload.work.<handler>: route each built-in type to its handler.
     StreamsConfiguration configuration =
         new StreamsConfiguration(

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class HandlerWorkers implements AutoCloseable {
       MeterRegistry meters) {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
-      createWorkTopics(bootstrapServers);
+      createTopics(bootstrapServers);
       SearchIndex index = SearchIndex.open(SearchIndexConfig.defaults(indexDir));
       started.push(index);
       PageAnalytics analytics = PageAnalytics.open(db);
@@ -132,12 +133,18 @@ public final class HandlerWorkers implements AutoCloseable {
     }
   }
 
-  /** Creates the work topics when missing, so the workers need not wait for the router. */
-  private static void createWorkTopics(String bootstrapServers) {
+  /**
+   * Creates the built-in event topics and the work topics when missing, with the broker's default
+   * partitions: the router subscribes to {@code offload.events.*} by pattern and would otherwise
+   * see a type's topic only at its next metadata refresh after the first event created it.
+   */
+  public static void createTopics(String bootstrapServers) {
+    List<String> names = new ArrayList<>(WORK_TOPICS);
+    BuiltInEventTypes.all().forEach(type -> names.add(type.topic()));
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       List<NewTopic> topics =
-          WORK_TOPICS.stream()
+          names.stream()
               .map(t -> new NewTopic(t, Optional.empty(), Optional.empty()))
               .toList();
       for (var result : admin.createTopics(topics).values().values()) {
