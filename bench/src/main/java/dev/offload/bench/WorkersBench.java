@@ -289,6 +289,25 @@ public final class WorkersBench {
         topics.add(new NewTopic(name, Optional.of(settings.partitions()), Optional.empty()));
       }
       admin.createTopics(topics).all().get();
+      awaitLeaders(admin, List.of(names));
+    }
+  }
+
+  /** Waits until every partition of {@code names} has a leader. */
+  private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      boolean ready =
+          admin.describeTopics(names).allTopicNames().get().values().stream()
+              .flatMap(t -> t.partitions().stream())
+              .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the topics got no leaders in 60 s: " + names);
+      }
+      Thread.sleep(100);
     }
   }
 

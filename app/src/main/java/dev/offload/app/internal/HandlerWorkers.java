@@ -144,9 +144,7 @@ public final class HandlerWorkers implements AutoCloseable {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       List<NewTopic> topics =
-          names.stream()
-              .map(t -> new NewTopic(t, Optional.empty(), Optional.empty()))
-              .toList();
+          names.stream().map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList();
       for (var result : admin.createTopics(topics).values().values()) {
         try {
           result.get(30, TimeUnit.SECONDS);
