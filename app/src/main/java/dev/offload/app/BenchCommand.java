@@ -8,6 +8,7 @@ import dev.offload.bench.IngestRateConfig;
 import dev.offload.bench.ReplayBenchConfig;
 import dev.offload.bench.ReplayBenchmark;
 import dev.offload.bench.SerdeBench;
+import dev.offload.bench.WorkersBench;
 import dev.offload.bench.StreamsBenchConfig;
 import dev.offload.bench.StreamsBenchmark;
 import dev.offload.bench.WriterBenchmark;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
       BenchCommand.Serde.class,
       BenchCommand.Writer.class,
       BenchCommand.Streams.class,
-      BenchCommand.Replay.class
+      BenchCommand.Replay.class,
+      BenchCommand.Workers.class
     },
     description = {
       "Measure the ingest path on fresh embedded servers: HTTP publish, outbox commit, capture into",
@@ -298,6 +300,32 @@ final class BenchCommand implements Callable<Integer> {
       WriterReport report = new WriterBenchmark(config, System.err).run();
       report.print(System.out);
       return report.allDelivered() ? 0 : 1;
+    }
+  }
+
+  /** {@code offload bench workers}: the worker framework beside plain consumers. */
+  @Command(
+      name = "workers",
+      mixinStandardHelpOptions = true,
+      description = {
+        "On a fresh embedded broker (12 partitions, 2,000 keys, 20 ms of simulated I/O per record):",
+        "throughput of an Offload worker at maxInFlight 256 beside a plain KafkaConsumer",
+        "poll-handle-commit loop (one consumer, then one per partition) on the same topic; then",
+        "the other keys' latency percentiles (HdrHistogram) with and without one key stuck for 5 s.",
+        "About a minute; --quick takes about half."
+      })
+  static final class Workers implements Callable<Integer> {
+    @Option(
+        names = "--quick",
+        description = "A short run with fewer records, to check that it works.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+      WorkersBench.Settings settings =
+          quick ? WorkersBench.Settings.quick() : WorkersBench.Settings.full();
+      new WorkersBench(settings, System.err).run().print(System.out);
+      return 0;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.offload.app;
 
 import dev.offload.app.internal.DevPorts;
 import dev.offload.app.internal.DevStack;
+import dev.offload.app.internal.WorkerPorts;
 import dev.offload.schemas.outbox.OutboxMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Run the whole stack in one process, with no installed services: a Kafka broker (KRaft),",
       "PostgreSQL with logical decoding, the schema registry, the ingest API (validating events",
-      "against their schemas), the outbox connector, the router and analytics topologies and the",
-      "worker, and the operations dashboard.",
+      "against their schemas), the outbox connector, the router and analytics topologies, the",
+      "email, index and analytics workers with an SMTP server that keeps mails in memory, and the",
+      "operations dashboard.",
       "Data stays under --data-dir, so the next start resumes where this one stopped.",
       "Listens on loopback only. Stop with Ctrl-C."
     })
@@ -79,6 +81,20 @@ final class DevCommand implements Callable<Integer> {
               + " decoding messages) (default: ${DEFAULT-VALUE}).")
   OutboxMode outboxMode;
 
+  @Option(
+      names = "--workers-port",
+      defaultValue = "" + WorkerPorts.DEFAULT_HTTP,
+      description =
+          "Port of the handler workers' endpoints: /v1/dev/mailbox, /v1/search?q=,"
+              + " /v1/analytics/pages (default: ${DEFAULT-VALUE}).")
+  int workersPort;
+
+  @Option(
+      names = "--smtp-port",
+      defaultValue = "" + WorkerPorts.DEFAULT_SMTP,
+      description = "Port of the embedded SMTP server (default: ${DEFAULT-VALUE}).")
+  int smtpPort;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -86,6 +102,7 @@ final class DevCommand implements Callable<Integer> {
     DevStack stack =
         DevStack.start(
             new DevPorts(apiPort, kafkaPort, registryPort, analyticsPort, opsPort, postgresPort),
+            new WorkerPorts(workersPort, smtpPort),
             dataDir,
             outboxMode);
     Thread hook =

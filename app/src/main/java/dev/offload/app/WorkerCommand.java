@@ -1,5 +1,7 @@
 package dev.offload.app;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.offload.app.internal.WorkerRoleConfig;
 import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.dedup.ProcessedEventStore;
 import dev.offload.consumers.handlers.EventDeserializers;
@@ -10,22 +12,34 @@ import dev.offload.consumers.handlers.email.EmailHandler;
 import dev.offload.consumers.handlers.index.IndexHandler;
 import dev.offload.consumers.handlers.index.SearchIndex;
 import dev.offload.consumers.handlers.index.SearchIndexConfig;
+import dev.offload.consumers.ratelimit.RateLimit;
+import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.events.PasswordResetRequested;
+import dev.offload.schemas.events.UserSignedUp;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
 import dev.offload.schemas.registry.SchemaRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import javax.sql.DataSource;
+import org.apache.avro.specific.SpecificRecord;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +51,12 @@ import picocli.CommandLine.Spec;
     name = "worker",
     mixinStandardHelpOptions = true,
     description = {
-      "Run one worker role: email (SMTP), index (Lucene on disk) or analytics (PostgreSQL rollup).",
-      "Scale out by starting more instances with the same --group. Stops cleanly on Ctrl-C."
+      "Run one worker role: email (SMTP), index (Lucene on disk) or analytics (PostgreSQL rollup),",
+      "reading the work topic offload.work.<handler> that the router topology fills.",
+      "Settings come from --config (YAML), then OFFLOAD_* environment variables, then the options",
+      "below; the defaults run against offload dev. Secrets only from OFFLOAD_JDBC_PASSWORD and",
+      "OFFLOAD_SMTP_PASSWORD. Scale out by starting more instances with the same --group.",
+      "Stops cleanly on Ctrl-C."
     })
 final class WorkerCommand implements Callable<Integer> {
   /** The roles a worker can run. */
@@ -57,87 +75,71 @@ final class WorkerCommand implements Callable<Integer> {
   Role handler;
 
   @Option(
-      names = "--concurrency",
-      defaultValue = "64",
-      description = "Most events handled at once (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+      names = "--config",
+      description = "YAML configuration file (keys in the WorkerRoleConfig javadoc).")
+  Path config;
 
-  @Option(names = "--group", description = "Consumer group (default: offload-<handler>).")
+  @Option(
+      names = "--concurrency",
+      description = "Most events handled at once (default: 64, or the file's concurrency).")
+  Integer concurrency;
+
+  @Option(
+      names = "--group",
+      description =
+          "Consumer group (default: offload-worker-<handler>; offload-<handler> is taken by the streams topologies).")
   String group;
 
   @Option(
       names = {"-b", "--bootstrap-server"},
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+      description = "Kafka bootstrap servers (default: 127.0.0.1:9092).")
   String bootstrapServers;
 
   @Option(
       names = "--registry-url",
-      defaultValue = "http://127.0.0.1:8081",
-      description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
+      description = "Schema registry URL (default: http://127.0.0.1:8081).")
   String registryUrl;
 
   @Option(
-      names = "--smtp-host",
-      defaultValue = "127.0.0.1",
-      description = "SMTP server host, email role (default: ${DEFAULT-VALUE}).")
-  String smtpHost;
-
-  @Option(
-      names = "--smtp-port",
-      defaultValue = "2525",
-      description = "SMTP server port, email role (default: ${DEFAULT-VALUE}).")
-  int smtpPort;
-
-  @Option(
-      names = "--smtp-from",
-      defaultValue = "Offload <no-reply@offload.local>",
-      description = "Sender address, email role (default: ${DEFAULT-VALUE}).")
-  String smtpFrom;
-
-  @Option(
-      names = "--index-dir",
-      defaultValue = "offload-data/index",
-      description = "Search index directory, index role (default: ${DEFAULT-VALUE}).")
-  Path indexDir;
-
-  @Option(
-      names = "--jdbc-url",
-      defaultValue = "jdbc:postgresql://127.0.0.1:5432/offload",
+      names = "--metrics-port",
+      defaultValue = "0",
       description =
-          "PostgreSQL for processed-event marks and analytics (default: ${DEFAULT-VALUE}).")
-  String jdbcUrl;
+          "Serve the worker's metrics in Prometheus format on GET /metrics at this port"
+              + " (default: 0, not served).")
+  int metricsPort;
 
-  @Option(
-      names = "--jdbc-user",
-      defaultValue = "${env:OFFLOAD_JDBC_USER:-postgres}",
-      description = "PostgreSQL user (default: $OFFLOAD_JDBC_USER or postgres).")
-  String jdbcUser;
-
-  @Option(
-      names = "--jdbc-password-env",
-      defaultValue = "OFFLOAD_JDBC_PASSWORD",
-      description =
-          "Environment variable holding the PostgreSQL password (default: ${DEFAULT-VALUE}).")
-  String jdbcPasswordEnv;
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (concurrency < 1) {
-      err.println("offload: --concurrency must be at least 1");
+    WorkerRoleConfig settings;
+    try {
+      WorkerRoleConfig base =
+          config == null
+              ? WorkerRoleConfig.defaults(System.getenv())
+              : WorkerRoleConfig.load(config, System.getenv());
+      settings = base.withOverrides(bootstrapServers, registryUrl, group, concurrency);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      err.println("offload: " + e.getMessage());
       return 2;
     }
-    String name = group == null ? "offload-" + handler : group;
+    String name = settings.group() == null ? "offload-worker-" + handler : settings.group();
+    String topic = settings.topic() == null ? "offload.work." + handler : settings.topic();
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      SchemaRegistry registry = new RegistryClient(RegistryClientConfig.of(registryUrl));
-      HandlerBinding<?> binding = binding(name, registry, resources);
-      List<String> topics = topics();
+      SchemaRegistry registry = new RegistryClient(RegistryClientConfig.of(settings.registryUrl()));
+      HandlerBinding<?> binding = binding(settings, name, registry, resources);
       WorkerOptions options =
-          WorkerOptions.defaults(bootstrapServers, name, topics).withMaxInFlight(concurrency);
+          WorkerOptions.defaults(settings.bootstrapServers(), name, List.of(topic))
+              .withMaxInFlight(settings.concurrency())
+              .withKafkaProperties(settings.kafkaProperties());
       CountDownLatch stopped = new CountDownLatch(1);
-      Worker worker = Worker.builder(options, binding).start();
+      if (metricsPort > 0) {
+        resources.add(serveMetrics(metricsPort));
+      }
+      Worker worker = Worker.builder(options, binding).meterRegistry(meters).start();
       resources.add(0, worker);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -147,7 +149,9 @@ final class WorkerCommand implements Callable<Integer> {
                     stopped.countDown();
                   },
                   "offload-worker-stop"));
-      spec.commandLine().getOut().println("worker " + handler + " running in group " + name);
+      spec.commandLine()
+          .getOut()
+          .println("worker " + handler + " running in group " + name + " on " + topic);
       spec.commandLine().getOut().flush();
       stopped.await();
       return 0;
@@ -159,51 +163,104 @@ final class WorkerCommand implements Callable<Integer> {
   }
 
   private HandlerBinding<?> binding(
-      String name, SchemaRegistry registry, List<AutoCloseable> resources) throws Exception {
-    int threads = Math.min(concurrency, 32);
+      WorkerRoleConfig c, String name, SchemaRegistry registry, List<AutoCloseable> resources)
+      throws SQLException, IOException {
+    int threads = Math.min(c.concurrency(), 32);
     switch (handler) {
       case email -> {
-        EmailConfig config = EmailConfig.defaults(smtpHost, smtpPort).withFrom(smtpFrom);
-        ProcessedEventStore store = ProcessedEventStore.open(dataSource(), name);
-        return EmailHandler.binding(
-            config,
-            store,
-            EventDeserializers.avroByTopic(registry, EmailHandler.TYPES),
-            threads,
-            CircuitBreaker.withDefaults("smtp"));
+        EmailConfig email =
+            EmailConfig.defaults(c.smtpHost(), c.smtpPort())
+                .withFrom(c.smtpFrom())
+                .withTls(c.smtpTls());
+        if (!c.smtpUser().isBlank()) {
+          email = email.withCredentials(c.smtpUser(), c.smtpPassword());
+        }
+        HandlerBinding<SpecificRecord> binding =
+            EmailHandler.binding(
+                email,
+                ProcessedEventStore.open(dataSource(c), name),
+                EventDeserializers.avroByEventType(registry, EmailHandler.TYPES),
+                threads,
+                CircuitBreaker.withDefaults("smtp"));
+        return limited(binding, c, WorkerCommand::recipientOf);
       }
       case index -> {
-        SearchIndex index = SearchIndex.open(SearchIndexConfig.defaults(indexDir));
+        SearchIndex index = SearchIndex.open(SearchIndexConfig.defaults(c.indexDir()));
         resources.add(index);
-        return IndexHandler.binding(
-            index, EventDeserializers.avro(registry, BuiltInEventTypes.DOCUMENT_CHANGED));
+        return limited(
+            IndexHandler.binding(
+                index,
+                EventDeserializers.avroOfEventType(registry, BuiltInEventTypes.DOCUMENT_CHANGED)),
+            c,
+            Event::key);
       }
       default -> {
-        DataSource db = dataSource();
-        return AnalyticsHandler.binding(
-            PageAnalytics.open(db),
-            ProcessedEventStore.open(db, name),
-            EventDeserializers.avro(registry, BuiltInEventTypes.PAGE_VIEWED),
-            threads);
+        DataSource db = dataSource(c);
+        return limited(
+            AnalyticsHandler.binding(
+                PageAnalytics.open(db),
+                ProcessedEventStore.open(db, name),
+                EventDeserializers.avroOfEventType(registry, BuiltInEventTypes.PAGE_VIEWED),
+                threads),
+            c,
+            Event::key);
       }
     }
   }
 
-  private List<String> topics() {
-    return switch (handler) {
-      case email -> EmailHandler.TOPICS;
-      case index -> IndexHandler.TOPICS;
-      case analytics -> AnalyticsHandler.TOPICS;
-    };
+  private AutoCloseable serveMetrics(int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext(
+        "/metrics",
+        x -> {
+          byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
+          x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          x.sendResponseHeaders(200, body.length);
+          try (OutputStream out = x.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    return () -> server.stop(0);
   }
 
-  private DataSource dataSource() {
+  /** {@code binding} behind the configured rate limits, if any. */
+  private <T> HandlerBinding<T> limited(
+      HandlerBinding<T> binding, WorkerRoleConfig c, Function<Event<T>, String> keyOf) {
+    List<RateLimit<T>> limits = new ArrayList<>();
+    if (c.perHandlerLimit() != null) {
+      limits.add(
+          RateLimit.perHandler(
+              handler + "-total", c.perHandlerLimit().permits(), c.perHandlerLimit().period()));
+    }
+    if (c.perKeyLimit() != null) {
+      limits.add(
+          RateLimit.perKey(
+              handler == Role.email ? "per-recipient" : "per-key",
+              c.perKeyLimit().permits(),
+              c.perKeyLimit().period(),
+              keyOf));
+    }
+    return limits.isEmpty() ? binding : binding.withRateLimits(limits, meters);
+  }
+
+  /** The recipient of a mail event, the key of the email worker's per-key limit. */
+  static String recipientOf(Event<SpecificRecord> event) {
+    if (event.value() instanceof UserSignedUp signup) {
+      return signup.getEmail();
+    }
+    if (event.value() instanceof PasswordResetRequested reset) {
+      return reset.getEmail();
+    }
+    return event.key();
+  }
+
+  private static DataSource dataSource(WorkerRoleConfig c) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(jdbcUrl);
-    ds.setUser(jdbcUser);
-    String password = System.getenv(jdbcPasswordEnv);
-    if (password != null) {
-      ds.setPassword(password);
+    ds.setUrl(c.jdbcUrl());
+    ds.setUser(c.jdbcUser());
+    if (c.jdbcPassword() != null) {
+      ds.setPassword(c.jdbcPassword());
     }
     return ds;
   }

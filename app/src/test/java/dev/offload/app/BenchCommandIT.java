@@ -74,6 +74,19 @@ class BenchCommandIT {
     assertThat(run.err()).contains("events must be at least 1, was 0");
   }
 
+  @Test
+  void workersQuickPrintsThroughputAndStuckKeyLatencyBesideTheirBaselines() {
+    Run run = run("bench", "workers", "--quick");
+    assertThat(run.status()).isZero();
+    assertThat(run.out())
+        .contains("offload bench workers: 3,000 records, 12 partitions")
+        .contains("throughput, 20 ms I/O (rec/s)")
+        .contains("plain consumer rec/s")
+        .contains("12 plain consumers rec/s")
+        .contains("other keys p99, one stuck 5 s (ms)")
+        .contains("p99 without stuck key ms");
+  }
+
   private static Run run(String... args) {
     PrintStream originalOut = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -55,6 +55,8 @@ class OffloadDevIT {
   private final int registryPort = Ports.freePort();
   private final int analyticsPort = Ports.freePort();
   private final int opsPort = Ports.freePort();
+  private final int workersPort = Ports.freePort();
+  private final int smtpPort = Ports.freePort();
 
   @AfterEach
   void stopChildren() throws InterruptedException {
@@ -132,6 +134,7 @@ class OffloadDevIT {
                     .contains("offload-event-log")
                     .contains(topic));
     assertThat(run("lag", "-b", bootstrap())).contains("offload-event-log").contains("STATUS");
+    assertHandlerWorkersActOnEvents(first);
     assertThat(get("http://127.0.0.1:" + opsPort + "/dashboard").statusCode()).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(60))
@@ -218,6 +221,52 @@ class OffloadDevIT {
     assertThat(get("/openapi.yaml").body()).contains("/v1/events:batch");
   }
 
+  /**
+   * The handler workers, through the router's work topics: the signup already published gets its
+   * welcome mail, a changed document becomes findable, a page view is counted.
+   */
+  private void assertHandlerWorkersActOnEvents(String signupId) throws Exception {
+    String docId =
+        publish(
+            "document-changed",
+            "doc-7",
+            "{\"id\":\"doc-7\",\"title\":\"Quarterly kestrel report\","
+                + "\"body\":\"Kestrels hover before they dive.\",\"tags\":[\"birds\"]}");
+    String viewId =
+        publish(
+            "page-viewed",
+            "user-1",
+            "{\"userId\":\"1\",\"path\":\"/pricing\",\"durationMs\":1200}");
+    String workers = "http://127.0.0.1:" + workersPort;
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(get(workers + "/v1/dev/mailbox").body())
+                    .contains("\"eventId\":\"" + signupId + "\"")
+                    .contains("ada@example.com")
+                    .contains("Welcome to Offload, Ada")
+                    .containsPattern("\"count\"\\s*:\\s*1\\b"));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(get(workers + "/v1/search?q=kestrels").body())
+                    .contains("\"id\":\"doc-7\"")
+                    .contains("<em>Kestrels</em>")
+                    .containsIgnoringCase("kestrel"));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(get(workers + "/v1/analytics/pages").body())
+                    .contains("\"path\":\"/pricing\"")
+                    .containsPattern("\"total\"\\s*:\\s*1\\b"));
+    assertThat(get(workers + "/v1/search").statusCode()).isEqualTo(400);
+    assertThat(get(workers + "/v1/analytics/pages?from=yesterday").statusCode()).isEqualTo(400);
+    System.out.println("handled through the work topics: " + List.of(signupId, docId, viewId));
+  }
+
   /** Runs an offload command to completion and returns what it printed on standard out. */
   private String run(String... args) throws IOException, InterruptedException {
     Process p =
@@ -249,7 +298,11 @@ class OffloadDevIT {
                 "--analytics-port",
                 Integer.toString(analyticsPort),
                 "--ops-port",
-                Integer.toString(opsPort))
+                Integer.toString(opsPort),
+                "--workers-port",
+                Integer.toString(workersPort),
+                "--smtp-port",
+                Integer.toString(smtpPort))
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();

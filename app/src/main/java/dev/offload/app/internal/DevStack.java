@@ -4,8 +4,10 @@ import dev.offload.connectors.ConnectorConfig;
 import dev.offload.connectors.OutboxConnector;
 import dev.offload.consumers.EventLogWorker;
 import dev.offload.consumers.WorkerConfig;
+import dev.offload.consumers.handlers.email.EmailConfig;
 import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.EmbeddedPostgres;
+import dev.offload.embedded.EmbeddedSmtp;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
@@ -39,14 +41,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything {@code offload dev} runs, in start order: PostgreSQL, the Kafka broker, the schema
  * registry, the ingest API (validating against the registry), the outbox connector, the {@code
- * router} and {@code analytics} topologies and the event-log worker. Closing stops them in reverse
- * order.
+ * router} and {@code analytics} topologies, the event-log worker, the embedded SMTP server, the
+ * email, index and analytics workers and their endpoints. Closing stops them in reverse order.
  */
 public final class DevStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
@@ -71,6 +74,10 @@ public final class DevStack implements AutoCloseable {
   private volatile EventLogWorker worker;
   private Admin admin;
   private final OutboxMode outboxMode;
+  private WorkerPorts workerPorts = WorkerPorts.defaults();
+  private EmbeddedSmtp smtp;
+  private volatile HandlerWorkers handlers;
+  private WorkerHttpServer workerHttp;
 
   private DevStack(Path dataDir, OutboxMode outboxMode) {
     this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -83,12 +90,25 @@ public final class DevStack implements AutoCloseable {
    * @throws Ports.PortInUseException before anything starts, when a requested port is taken
    */
   public static DevStack start(DevPorts ports, Path dataDir) {
-    return start(ports, dataDir, OutboxMode.TABLE);
+    return start(ports, WorkerPorts.defaults(), dataDir, OutboxMode.TABLE);
   }
 
   /** Starts every part, with the API writing events in {@code outboxMode}; see the other start. */
   public static DevStack start(DevPorts ports, Path dataDir, OutboxMode outboxMode) {
+    return start(ports, WorkerPorts.defaults(), dataDir, outboxMode);
+  }
+
+  /**
+   * Starts every part, the handler workers' endpoints and SMTP server on {@code workerPorts}, with
+   * the API writing events in {@code outboxMode}.
+   *
+   * @throws Ports.PortInUseException before anything starts, when a requested port is taken
+   */
+  public static DevStack start(
+      DevPorts ports, WorkerPorts workerPorts, Path dataDir, OutboxMode outboxMode) {
     Objects.requireNonNull(outboxMode, "outboxMode");
+    Ports.requireFree("127.0.0.1", workerPorts.http(), "--workers-port");
+    Ports.requireFree("127.0.0.1", workerPorts.smtp(), "--smtp-port");
     Ports.requireFree("127.0.0.1", ports.api(), "--api-port");
     Ports.requireFree("127.0.0.1", ports.kafka(), "--kafka-port");
     Ports.requireFree("127.0.0.1", ports.registry(), "--registry-port");
@@ -99,6 +119,7 @@ public final class DevStack implements AutoCloseable {
       Ports.requireFree("127.0.0.1", postgresPort, "--postgres-port");
     }
     DevStack stack = new DevStack(dataDir, outboxMode);
+    stack.workerPorts = workerPorts;
     try {
       stack.startAll(ports);
       return stack;
@@ -128,10 +149,12 @@ public final class DevStack implements AutoCloseable {
     RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryServer.url()));
     api = started(IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas));
     connector = started(OutboxConnector.start(connectorConfig(), registry));
+    HandlerWorkers.createTopics(kafka.bootstrapServers());
     router = started(startTopology("router", -1));
     analytics = started(startTopology("analytics", ports.analytics()));
     worker =
         started(EventLogWorker.start(WorkerConfig.defaults(kafka.bootstrapServers()), registry));
+    startHandlerWorkers(schemas);
     ops =
         started(
             OpsServer.start(
@@ -140,6 +163,26 @@ public final class DevStack implements AutoCloseable {
                 readinessChecks()));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
+  }
+
+  private void startHandlerWorkers(RegistryClient schemas) {
+    smtp = started(EmbeddedSmtp.start(workerPorts.smtp()));
+    PGSimpleDataSource db = new PGSimpleDataSource();
+    db.setUrl(postgres.jdbcUrl(DATABASE));
+    db.setUser(EmbeddedPostgres.USER);
+    handlers =
+        started(
+            HandlerWorkers.start(
+                kafka.bootstrapServers(),
+                schemas,
+                EmailConfig.defaults(smtp.host(), smtp.port()),
+                dataDir.resolve("index"),
+                db,
+                registry));
+    workerHttp =
+        started(
+            WorkerHttpServer.start(
+                workerPorts.http(), smtp, handlers.index(), handlers.analytics()));
   }
 
   private ApiConfig apiConfig(int apiPort) {
@@ -176,8 +219,13 @@ public final class DevStack implements AutoCloseable {
             d.commitInterval(),
             "127.0.0.1",
             httpPort,
-            Map.of());
-    StreamsConfiguration configuration = new StreamsConfiguration(settings, Map.of());
+            // An event type registered at run time gets its topic later: the router, subscribed
+            // by pattern, sees it at its next metadata refresh (5 minutes by default).
+            Map.of("metadata.max.age.ms", "5000"));
+    // The handler workers read offload.work.<handler>: route each built-in type to its handler.
+    StreamsConfiguration configuration =
+        new StreamsConfiguration(
+            settings, Map.of("router", Map.<String, Object>of("routes", HandlerWorkers.ROUTES)));
     return StreamsRunner.start(
         TopologyCatalog.of(configuration).require(name), configuration, registry);
   }
@@ -194,6 +242,7 @@ public final class DevStack implements AutoCloseable {
     checks.put("router", () -> streamsReady(router));
     checks.put("analytics", () -> streamsReady(analytics));
     checks.put("worker", () -> worker != null && worker.isRunning());
+    checks.put("handlers", () -> handlers != null && handlers.isRunning());
     return checks;
   }
 
@@ -243,6 +292,13 @@ public final class DevStack implements AutoCloseable {
     out.printf("  connector  outbox -> offload.events.<type>%n");
     out.printf("  streams    router -> offload.work.<handler>, analytics -> offload.analytics.*%n");
     out.printf("  worker     group %s on offload.events.*%n", WorkerConfig.DEFAULT_GROUP);
+    String workers = "http://127.0.0.1:" + workerHttp.port();
+    out.printf(
+        "  handlers   email, index, analytics on offload.work.<handler> (groups offload-worker-<handler>)%n");
+    out.printf("  smtp       %s:%d  (embedded; mails kept in memory)%n", smtp.host(), smtp.port());
+    out.printf("  mailbox    %s/v1/dev/mailbox%n", workers);
+    out.printf("  search     %s/v1/search?q=<words>%n", workers);
+    out.printf("  pages      %s/v1/analytics/pages?from=<instant>&to=<instant>%n", workers);
     out.printf("Stop with Ctrl-C; the next start resumes from %s.%n", dataDir);
   }
 

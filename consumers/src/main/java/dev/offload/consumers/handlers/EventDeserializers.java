@@ -1,14 +1,17 @@
 package dev.offload.consumers.handlers;
 
 import dev.offload.schemas.BuiltInEventType;
+import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.schemas.serde.AvroDeserializer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -38,6 +41,71 @@ public final class EventDeserializers {
       byTopic.put(type.topic(), AvroDeserializer.specific(registry, type.recordClass()));
     }
     return byTopic(byTopic);
+  }
+
+  /**
+   * Confluent-framed Avro for a routed work topic ({@code offload.work.<handler>}), which may carry
+   * several event types: each record is read into the generated class of the type its {@code
+   * offload-event-type} header names. A record without that header, or of a type outside {@code
+   * types}, is rejected as poison.
+   */
+  public static Deserializer<SpecificRecord> avroByEventType(
+      SchemaRegistry registry, List<BuiltInEventType<?>> types) {
+    Map<String, Deserializer<? extends SpecificRecord>> byType = new HashMap<>();
+    for (BuiltInEventType<?> type : types) {
+      byType.put(type.type(), AvroDeserializer.specific(registry, type.recordClass()));
+    }
+    return byEventType(byType);
+  }
+
+  /**
+   * Confluent-framed Avro of one event type read from a work topic: as {@link #avroByEventType}
+   * with the single type {@code type}, so a record of any other type is poison.
+   */
+  public static <T extends SpecificRecord> Deserializer<T> avroOfEventType(
+      SchemaRegistry registry, BuiltInEventType<T> type) {
+    Deserializer<T> avro = AvroDeserializer.specific(registry, type.recordClass());
+    Deserializer<SpecificRecord> checked = byEventType(Map.of(type.type(), avro));
+    return new Deserializer<>() {
+      @Override
+      public T deserialize(String topic, byte[] data) {
+        return type.recordClass().cast(checked.deserialize(topic, data));
+      }
+
+      @Override
+      public T deserialize(String topic, Headers headers, byte[] data) {
+        return type.recordClass().cast(checked.deserialize(topic, headers, data));
+      }
+    };
+  }
+
+  /** A deserializer that picks one of {@code byType} by the record's event-type header. */
+  public static Deserializer<SpecificRecord> byEventType(
+      Map<String, Deserializer<? extends SpecificRecord>> byType) {
+    Map<String, Deserializer<? extends SpecificRecord>> copy = Map.copyOf(byType);
+    return new Deserializer<>() {
+      @Override
+      public SpecificRecord deserialize(String topic, byte[] data) {
+        throw new SerializationException(
+            "A record of " + topic + " needs its " + OffloadHeaders.EVENT_TYPE + " header");
+      }
+
+      @Override
+      public SpecificRecord deserialize(String topic, Headers headers, byte[] data) {
+        Header header = headers == null ? null : headers.lastHeader(OffloadHeaders.EVENT_TYPE);
+        if (header == null || header.value() == null) {
+          throw new SerializationException(
+              "A record of " + topic + " has no " + OffloadHeaders.EVENT_TYPE + " header");
+        }
+        String type = new String(header.value(), StandardCharsets.UTF_8);
+        Deserializer<? extends SpecificRecord> d = copy.get(type);
+        if (d == null) {
+          throw new SerializationException(
+              "Event type '" + type + "' on " + topic + " is not one of " + copy.keySet());
+        }
+        return d.deserialize(topic, headers, data);
+      }
+    };
   }
 
   /** A deserializer that picks one of {@code byTopic} by the record's (original) topic. */

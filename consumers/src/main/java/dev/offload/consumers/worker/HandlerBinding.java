@@ -1,8 +1,15 @@
 package dev.offload.consumers.worker;
 
 import dev.offload.consumers.breaker.CircuitBreaker;
+import dev.offload.consumers.ratelimit.RateLimit;
+import dev.offload.consumers.ratelimit.RateLimitedHandler;
 import dev.offload.consumers.worker.internal.PooledBlockingHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -38,6 +45,31 @@ public record HandlerBinding<T>(
   public HandlerBinding<T> withCircuitBreaker(CircuitBreaker value) {
     return new HandlerBinding<>(
         name, deserializer, handler, Objects.requireNonNull(value, "breaker"));
+  }
+
+  /**
+   * A copy whose events pass {@code limits} first: an event without a permit waits on a timer (not
+   * failed, not blocking a thread) while other keys flow, see {@link RateLimitedHandler}. Meters go
+   * to {@code registry}.
+   */
+  public HandlerBinding<T> withRateLimits(List<RateLimit<T>> limits, MeterRegistry registry) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "offload-" + name + "-rate-limit");
+              t.setDaemon(true);
+              return t;
+            });
+    RateLimitedHandler<T> limited =
+        new RateLimitedHandler<>(
+            name,
+            handler,
+            List.copyOf(limits),
+            Clock.systemUTC(),
+            Scheduler.of(timer),
+            timer::shutdownNow,
+            registry);
+    return new HandlerBinding<>(name, deserializer, limited, breaker);
   }
 
   /** An asynchronous handler. */

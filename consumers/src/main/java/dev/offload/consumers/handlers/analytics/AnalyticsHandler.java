@@ -22,7 +22,18 @@ public final class AnalyticsHandler implements BlockingEventHandler<PageViewed> 
   /** The handler's name: the {@code handler} tag of its meters. */
   public static final String NAME = "analytics";
 
-  /** The topics it consumes: {@code offload.events.page-viewed}. */
+  /**
+   * The work topic the {@code router} topology fills for this handler, {@code
+   * offload.work.analytics}: what {@code offload worker} and {@code offload dev} consume. Read it
+   * with {@code EventDeserializers.avroByEventType}, since its records carry their type in a
+   * header.
+   */
+  public static final String WORK_TOPIC = "offload.work.analytics";
+
+  /**
+   * The event topics it can consume directly (without the router): {@code
+   * offload.events.page-viewed}.
+   */
   public static final List<String> TOPICS = List.of(BuiltInEventTypes.PAGE_VIEWED.topic());
 
   /** Default number of JDBC threads. */

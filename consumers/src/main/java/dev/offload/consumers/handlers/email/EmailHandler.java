@@ -40,7 +40,17 @@ public final class EmailHandler implements BlockingEventHandler<SpecificRecord> 
   public static final List<BuiltInEventType<?>> TYPES =
       List.of(BuiltInEventTypes.USER_SIGNED_UP, BuiltInEventTypes.PASSWORD_RESET_REQUESTED);
 
-  /** The topics it consumes: {@code offload.events.user-signed-up} and {@code …reset-requested}. */
+  /**
+   * The work topic the {@code router} topology fills for this handler, {@code offload.work.email}:
+   * what {@code offload worker} and {@code offload dev} consume. Read it with {@code
+   * EventDeserializers.avroByEventType}, since its records carry their type in a header.
+   */
+  public static final String WORK_TOPIC = "offload.work.email";
+
+  /**
+   * The event topics it can consume directly (without the router): {@code
+   * offload.events.user-signed-up} and {@code …reset-requested}.
+   */
   public static final List<String> TOPICS =
       List.of(
           BuiltInEventTypes.USER_SIGNED_UP.topic(),

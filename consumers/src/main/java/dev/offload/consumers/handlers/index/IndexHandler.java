@@ -24,7 +24,17 @@ public final class IndexHandler implements EventHandler<DocumentChanged> {
   /** The handler's name: the {@code handler} tag of its meters. */
   public static final String NAME = "index";
 
-  /** The topics it consumes: {@code offload.events.document-changed}. */
+  /**
+   * The work topic the {@code router} topology fills for this handler, {@code offload.work.index}:
+   * what {@code offload worker} and {@code offload dev} consume. Read it with {@code
+   * EventDeserializers.avroByEventType}, since its records carry their type in a header.
+   */
+  public static final String WORK_TOPIC = "offload.work.index";
+
+  /**
+   * The event topics it can consume directly (without the router): {@code
+   * offload.events.document-changed}.
+   */
   public static final List<String> TOPICS = List.of(BuiltInEventTypes.DOCUMENT_CHANGED.topic());
 
   private final SearchIndex index;

@@ -1,0 +1,73 @@
+package dev.offload.app.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerRoleConfigTest {
+
+  @Test
+  void theDefaultsRunAgainstOffloadDev() {
+    WorkerRoleConfig c = WorkerRoleConfig.defaults(Map.of());
+    assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(c.smtpPort()).isEqualTo(WorkerPorts.DEFAULT_SMTP);
+    assertThat(c.concurrency()).isEqualTo(64);
+    assertThat(c.group()).isNull();
+    assertThat(c.perHandlerLimit()).isNull();
+  }
+
+  @Test
+  void theFileIsReadAndTheEnvironmentOverridesIt() {
+    String yaml =
+        """
+        kafka: {bootstrap-servers: "kafka-1:9092", properties: {security.protocol: SSL}}
+        group: mails
+        concurrency: 16
+        jdbc: {url: "jdbc:postgresql://db/offload", user: worker}
+        smtp: {host: smtp.example.com, port: 587, tls: true}
+        index-dir: /var/offload/index
+        rate-limits:
+          per-handler: {permits: 100, period: 1s}
+          per-key: {permits: 2, period: 1m}
+        """;
+    WorkerRoleConfig c =
+        WorkerRoleConfig.parse(
+            yaml,
+            Map.of(
+                "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS", "kafka-2:9092",
+                "OFFLOAD_JDBC_PASSWORD", "s3cret",
+                "OFFLOAD_SMTP_PORT", "2587"));
+    assertThat(c.bootstrapServers()).isEqualTo("kafka-2:9092");
+    assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SSL");
+    assertThat(c.group()).isEqualTo("mails");
+    assertThat(c.concurrency()).isEqualTo(16);
+    assertThat(c.jdbcUser()).isEqualTo("worker");
+    assertThat(c.jdbcPassword()).isEqualTo("s3cret");
+    assertThat(c.smtpHost()).isEqualTo("smtp.example.com");
+    assertThat(c.smtpPort()).isEqualTo(2587);
+    assertThat(c.smtpTls()).isTrue();
+    assertThat(c.indexDir()).isEqualTo(Path.of("/var/offload/index"));
+    assertThat(c.perHandlerLimit())
+        .isEqualTo(new WorkerRoleConfig.Limit(100, Duration.ofSeconds(1)));
+    assertThat(c.perKeyLimit()).isEqualTo(new WorkerRoleConfig.Limit(2, Duration.ofMinutes(1)));
+    assertThat(c.toString()).doesNotContain("s3cret");
+    assertThat(c.withOverrides(null, null, "other", 8))
+        .extracting(WorkerRoleConfig::group, WorkerRoleConfig::concurrency)
+        .containsExactly("other", 8);
+  }
+
+  @Test
+  void aWrongFieldIsNamed() {
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("concurrency: 0", Map.of()))
+        .hasMessageStartingWith("concurrency:");
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {port: 70000}", Map.of()))
+        .hasMessageStartingWith("smtp.port:");
+    assertThatThrownBy(
+            () -> WorkerRoleConfig.parse("rate-limits: {per-key: {permits: 0}}", Map.of()))
+        .hasMessageContaining("permits");
+  }
+}
