@@ -1,6 +1,6 @@
 package dev.offload.app;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.offload.app.internal.HealthMetricsServer;
 import dev.offload.app.internal.WorkerRoleConfig;
 import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.dedup.ProcessedEventStore;
@@ -20,21 +20,21 @@ import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.events.PasswordResetRequested;
 import dev.offload.schemas.events.UserSignedUp;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -55,7 +55,9 @@ import picocli.CommandLine.Spec;
       "reading the work topic offload.work.<handler> that the router topology fills.",
       "Settings come from --config (YAML), then OFFLOAD_* environment variables, then the options",
       "below; the defaults run against offload dev. Secrets only from OFFLOAD_JDBC_PASSWORD and",
-      "OFFLOAD_SMTP_PASSWORD. Scale out by starting more instances with the same --group.",
+      "OFFLOAD_SMTP_PASSWORD; Kafka security from OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other",
+      "OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_* variables. Serves /health/ready, /health/live and",
+      "/metrics on http.port. Scale out by starting more instances with the same --group.",
       "Stops cleanly on Ctrl-C."
     })
 final class WorkerCommand implements Callable<Integer> {
@@ -102,11 +104,12 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "0",
       description =
-          "Serve the worker's metrics in Prometheus format on GET /metrics at this port"
-              + " (default: 0, not served).")
-  int metricsPort;
+          "HTTP port for GET /health/ready, /health/live and /metrics (Prometheus text)"
+              + " (default: the file's http.port, else "
+              + WorkerRoleConfig.DEFAULT_HTTP_PORT
+              + "; 0 = any free port, -1 = none).")
+  Integer metricsPort;
 
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -115,12 +118,14 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     WorkerRoleConfig settings;
+    KafkaClientSecurity security;
     try {
       WorkerRoleConfig base =
           config == null
               ? WorkerRoleConfig.defaults(System.getenv())
               : WorkerRoleConfig.load(config, System.getenv());
-      settings = base.withOverrides(bootstrapServers, registryUrl, group, concurrency);
+      settings = base.withOverrides(bootstrapServers, registryUrl, group, concurrency, metricsPort);
+      security = KafkaClientSecurity.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println("offload: " + e.getMessage());
       return 2;
@@ -134,13 +139,15 @@ final class WorkerCommand implements Callable<Integer> {
       WorkerOptions options =
           WorkerOptions.defaults(settings.bootstrapServers(), name, List.of(topic))
               .withMaxInFlight(settings.concurrency())
-              .withKafkaProperties(settings.kafkaProperties());
+              .withKafkaProperties(kafkaProperties(security, settings));
       CountDownLatch stopped = new CountDownLatch(1);
-      if (metricsPort > 0) {
-        resources.add(serveMetrics(metricsPort));
-      }
       Worker worker = Worker.builder(options, binding).meterRegistry(meters).start();
       resources.add(0, worker);
+      if (settings.httpPort() >= 0) {
+        resources.add(
+            HealthMetricsServer.start(
+                settings.httpHost(), settings.httpPort(), worker::isRunning, meters));
+      }
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
@@ -208,20 +215,12 @@ final class WorkerCommand implements Callable<Integer> {
     }
   }
 
-  private AutoCloseable serveMetrics(int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext(
-        "/metrics",
-        x -> {
-          byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
-          x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-          x.sendResponseHeaders(200, body.length);
-          try (OutputStream out = x.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
-    return () -> server.stop(0);
+  /** The Kafka security of the environment, then the file's kafka.properties over it. */
+  private static Map<String, String> kafkaProperties(
+      KafkaClientSecurity security, WorkerRoleConfig settings) {
+    Map<String, String> properties = new LinkedHashMap<>(security.clientPropertiesAsText());
+    properties.putAll(settings.kafkaProperties());
+    return properties;
   }
 
   /** {@code binding} behind the configured rate limits, if any. */

@@ -165,10 +165,8 @@ class DeploymentFilesTest {
                 + ", but its role serves "
                 + port.getAsInt());
       }
-      String routes = RoleInvocation.ROUTE_SOURCES.get(target.invocation().role());
-      boolean served =
-          check.path() == null
-              || routes != null && files.mainSourcesContainLiteral(routes, check.path());
+      String role = target.invocation().role();
+      boolean served = check.path() == null || servedBy(role, check.path());
       if (!served && !pending) {
         problems.add(
             check.location()
@@ -179,11 +177,36 @@ class DeploymentFilesTest {
                 + " role (no \""
                 + check.path()
                 + "\" in "
-                + routes
+                + RoleInvocation.ROUTE_SOURCES.get(role)
                 + ")");
       }
     }
     assertThat(problems).isEmpty();
+    // The check can fail: a path no server of the role serves is not a route of it.
+    assertThat(servedBy("worker", "/health/live")).isTrue();
+    assertThat(servedBy("worker", "/health/nothing")).isFalse();
+    assertThat(servedBy("connector", "/v1/search")).isFalse();
+  }
+
+  @Test
+  void theAppHostedServerCountsOnlyForRolesWhoseCommandStartsIt() {
+    RoleInvocation.ROUTE_SOURCES.forEach(
+        (role, sources) -> {
+          for (String source : sources) {
+            if (source.startsWith("app/")) {
+              String server = source.substring(source.lastIndexOf('/') + 1, source.length() - 5);
+              String command = RoleInvocation.APP_HOSTED_COMMANDS.get(role);
+              assertThat(command).as(role + ": the command that starts " + server).isNotNull();
+              assertThat(files.read(command)).as(command).contains(server + ".start(");
+            }
+          }
+        });
+  }
+
+  /** Whether a route source of {@code role} names {@code path} as a literal. */
+  private static boolean servedBy(String role, String path) {
+    return RoleInvocation.ROUTE_SOURCES.getOrDefault(role, List.of()).stream()
+        .anyMatch(source -> files.mainSourcesContainLiteral(source, path));
   }
 
   /** The role's port: its default, which the files must not change. */
@@ -404,11 +427,11 @@ class DeploymentFilesTest {
       List<?> triggers = (List<?>) spec.get("triggers");
       Map<String, Object> kafka = trigger(triggers, "kafka");
       assertThat(mapAt(kafka, "metadata"))
-          .containsEntry("consumerGroup", "offload-" + worker.substring("worker-".length()));
+          .as("the worker's default group, offload-worker-<handler>")
+          .containsEntry("consumerGroup", "offload-" + worker);
       Map<String, Object> prometheus = trigger(triggers, "prometheus");
       assertThat(String.valueOf(mapAt(prometheus, "metadata").get("query")))
-          .contains(
-              lagSeconds + "{group=\"offload-" + worker.substring("worker-".length()) + "\"}");
+          .contains(lagSeconds + "{group=\"offload-" + worker + "\"}");
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.offload.app;
 
+import dev.offload.app.internal.WorkerRoleConfig;
+import dev.offload.connectors.ConnectorConfiguration;
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.producers.ApiConfig;
@@ -39,20 +41,44 @@ record RoleInvocation(
           "api", ApiConfig.DEFAULT_PORT,
           "registry", RegistryServerConfig.DEFAULT_PORT,
           "streams", StreamsSettings.DEFAULT_HTTP_PORT,
-          "ops", OpsServerConfig.DEFAULT_PORT);
+          "ops", OpsServerConfig.DEFAULT_PORT,
+          "connector", ConnectorConfiguration.DEFAULT_HTTP_PORT,
+          "worker", WorkerRoleConfig.DEFAULT_HTTP_PORT);
+
+  /** The server the app module runs for roles whose own module has no HTTP server. */
+  static final String HEALTH_METRICS_SERVER =
+      "app/src/main/java/dev/offload/app/internal/HealthMetricsServer.java";
 
   /**
-   * Where each role's HTTP routes are written (relative to the checkout), for the check that a
-   * healthcheck path is one the role serves.
+   * The command of each role whose routes are (partly) served from the app module, which must start
+   * that server for its routes to count (checked by the test).
    */
-  static final Map<String, String> ROUTE_SOURCES =
+  static final Map<String, String> APP_HOSTED_COMMANDS =
       Map.of(
-          "api", "producers",
-          "registry", "embedded/src/main/java/dev/offload/embedded/registry",
-          "streams", "streams",
-          "ops", "ops",
-          "connector", "connectors",
-          "worker", "consumers");
+          "connector", "app/src/main/java/dev/offload/app/ConnectorCommand.java",
+          "worker", "app/src/main/java/dev/offload/app/WorkerCommand.java");
+
+  /** Environment variables that set a role's HTTP port, overriding its file. */
+  private static final List<String> PORT_ENVIRONMENT =
+      List.of(
+          "OFFLOAD_STREAMS_HTTP_PORT", "OFFLOAD_CONNECTOR_HTTP_PORT", "OFFLOAD_WORKER_HTTP_PORT");
+
+  /** Command-line options that set a role's HTTP port. */
+  private static final List<String> PORT_OPTIONS = List.of("--port", "--metrics-port");
+
+  /**
+   * Where each role's HTTP routes are written (directories or files relative to the checkout), for
+   * the check that a healthcheck path is one the role serves: the role's module, plus the app
+   * module's server for the roles whose command starts it ({@link #APP_HOSTED_COMMANDS}).
+   */
+  static final Map<String, List<String>> ROUTE_SOURCES =
+      Map.of(
+          "api", List.of("producers"),
+          "registry", List.of("embedded/src/main/java/dev/offload/embedded/registry"),
+          "streams", List.of("streams"),
+          "ops", List.of("ops"),
+          "connector", List.of("connectors", HEALTH_METRICS_SERVER),
+          "worker", List.of("consumers", HEALTH_METRICS_SERVER));
 
   /** Parses {@code args} as {@code offload args}. */
   static RoleInvocation parse(String location, List<String> args, Map<String, String> env) {
@@ -80,19 +106,23 @@ record RoleInvocation(
 
   /** The port the role serves HTTP on in this deployment, when the files say. */
   OptionalInt configuredPort(Map<String, Object> configFile) {
-    String fromEnv = environment.get("OFFLOAD_STREAMS_HTTP_PORT");
-    if (fromEnv != null) {
-      return OptionalInt.of(Integer.parseInt(fromEnv));
-    }
-    if (parsed.isPresent()) {
-      ParseResult r = parsed.get();
-      if (r.hasMatchedOption("--port")) {
-        return OptionalInt.of(Integer.parseInt(r.matchedOption("--port").stringValues().get(0)));
+    for (String name : PORT_ENVIRONMENT) {
+      String fromEnv = environment.get(name);
+      if (fromEnv != null) {
+        return OptionalInt.of(Integer.parseInt(fromEnv));
       }
-    } else {
-      int i = args.indexOf("--port");
-      if (i >= 0 && i + 1 < args.size()) {
-        return OptionalInt.of(Integer.parseInt(args.get(i + 1)));
+    }
+    for (String option : PORT_OPTIONS) {
+      if (parsed.isPresent()) {
+        ParseResult r = parsed.get();
+        if (r.hasMatchedOption(option)) {
+          return OptionalInt.of(Integer.parseInt(r.matchedOption(option).stringValues().get(0)));
+        }
+      } else {
+        int i = args.indexOf(option);
+        if (i >= 0 && i + 1 < args.size()) {
+          return OptionalInt.of(Integer.parseInt(args.get(i + 1)));
+        }
       }
     }
     Object port = configFile.get("port");

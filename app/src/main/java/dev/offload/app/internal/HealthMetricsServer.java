@@ -13,9 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP face of a role without one of its own: {@code GET /health/ready} (200 while {@code
- * ready} holds, 503 otherwise) and {@code GET /metrics} (Prometheus text). A JDK HTTP server on one
- * daemon thread.
+ * The HTTP face of a role without one of its own (the connector, the workers): {@code GET
+ * /health/ready} (200 while {@code ready} holds, 503 otherwise), {@code GET /health/live} (200
+ * while the process serves at all, for a liveness probe that must not restart a role only waiting
+ * for its dependencies) and {@code GET /metrics} (Prometheus text). A JDK HTTP server on one daemon
+ * thread.
  */
 public final class HealthMetricsServer implements AutoCloseable {
   private final HttpServer server;
@@ -49,6 +51,7 @@ public final class HealthMetricsServer implements AutoCloseable {
           boolean up = ready.getAsBoolean();
           reply(exchange, up ? 200 : 503, "text/plain", up ? "ready\n" : "not ready\n");
         });
+    server.createContext("/health/live", exchange -> reply(exchange, 200, "text/plain", "live\n"));
     server.createContext(
         "/metrics",
         exchange ->

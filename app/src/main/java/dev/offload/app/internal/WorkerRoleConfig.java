@@ -17,8 +17,8 @@ import java.util.Objects;
  * defaults run against {@code offload dev}. Environment variables override the file: {@code
  * OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code OFFLOAD_REGISTRY_URL}, {@code OFFLOAD_JDBC_URL}, {@code
  * OFFLOAD_JDBC_USER}, {@code OFFLOAD_SMTP_HOST}, {@code OFFLOAD_SMTP_PORT}, {@code
- * OFFLOAD_INDEX_DIR}. Secrets come only from the environment ({@code OFFLOAD_JDBC_PASSWORD}, {@code
- * OFFLOAD_SMTP_PASSWORD}) and are never printed.
+ * OFFLOAD_INDEX_DIR}, {@code OFFLOAD_WORKER_HTTP_PORT}. Secrets come only from the environment
+ * ({@code OFFLOAD_JDBC_PASSWORD}, {@code OFFLOAD_SMTP_PASSWORD}) and are never printed.
  *
  * <pre>{@code
  * kafka:
@@ -31,6 +31,7 @@ import java.util.Objects;
  * jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/offload", user: postgres}
  * smtp: {host: 127.0.0.1, port: 2525, from: "Offload <no-reply@offload.local>", user: "", tls: false}
  * index-dir: offload-data/index
+ * http: {host: 127.0.0.1, port: 8087}      # /health/ready, /health/live, /metrics; port -1: none
  * rate-limits:
  *   per-handler: {permits: 100, period: 1s}  # the whole worker (a provider's quota)
  *   per-key: {permits: 2, period: 1s}        # per recipient (email) or per record key
@@ -52,6 +53,8 @@ import java.util.Objects;
  * @param smtpPassword the SMTP password, from {@code OFFLOAD_SMTP_PASSWORD}; never printed
  * @param smtpTls whether to use STARTTLS; default false
  * @param indexDir the search index directory; default {@code offload-data/index}
+ * @param httpHost the address health and metrics are served on; default {@code 127.0.0.1}
+ * @param httpPort their port; default {@value #DEFAULT_HTTP_PORT}, 0 any free port, -1 none
  * @param perHandlerLimit the limit on the whole worker, or {@code null} for none
  * @param perKeyLimit the limit per recipient or record key, or {@code null} for none
  */
@@ -72,8 +75,13 @@ public record WorkerRoleConfig(
     String smtpPassword,
     boolean smtpTls,
     Path indexDir,
+    String httpHost,
+    int httpPort,
     Limit perHandlerLimit,
     Limit perKeyLimit) {
+
+  /** Default HTTP port of health and metrics, the one the compose Prometheus setup scrapes. */
+  public static final int DEFAULT_HTTP_PORT = 8087;
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -109,6 +117,10 @@ public record WorkerRoleConfig(
       throw new IllegalArgumentException("smtp.port: must be between 1 and 65535");
     }
     Objects.requireNonNull(indexDir, "index-dir: required");
+    requireText(httpHost, "http.host");
+    if (httpPort < -1 || httpPort > 65_535) {
+      throw new IllegalArgumentException("http.port: must be -1 (none), 0 (any) or a port");
+    }
   }
 
   /** The defaults, with environment overrides. */
@@ -143,9 +155,11 @@ public record WorkerRoleConfig(
     Settings jdbc = Settings.of("jdbc", s.section("jdbc"));
     Settings smtp = Settings.of("smtp", s.section("smtp"));
     Settings limits = Settings.of("rate-limits", s.section("rate-limits"));
+    Settings http = Settings.of("http", s.section("http"));
     Map<String, String> properties = new LinkedHashMap<>();
     kafka.section("properties").forEach((k, v) -> properties.put(k, String.valueOf(v)));
     String smtpPort = env.get("OFFLOAD_SMTP_PORT");
+    String httpPort = env.get("OFFLOAD_WORKER_HTTP_PORT");
     return new WorkerRoleConfig(
         first(
             env,
@@ -163,19 +177,25 @@ public record WorkerRoleConfig(
         first(env, "OFFLOAD_JDBC_USER", jdbc.string("user", "postgres")),
         env.get("OFFLOAD_JDBC_PASSWORD"),
         first(env, "OFFLOAD_SMTP_HOST", smtp.string("host", "127.0.0.1")),
-        isSet(smtpPort) ? parsePort(smtpPort) : smtp.integer("port", WorkerPorts.DEFAULT_SMTP),
+        isSet(smtpPort)
+            ? parseInt("OFFLOAD_SMTP_PORT", smtpPort)
+            : smtp.integer("port", WorkerPorts.DEFAULT_SMTP),
         smtp.string("from", "Offload <no-reply@offload.local>"),
         smtp.string("user", ""),
         env.get("OFFLOAD_SMTP_PASSWORD"),
         Boolean.parseBoolean(smtp.string("tls", "false")),
         Path.of(first(env, "OFFLOAD_INDEX_DIR", s.string("index-dir", "offload-data/index"))),
+        http.string("host", "127.0.0.1"),
+        isSet(httpPort)
+            ? parseInt("OFFLOAD_WORKER_HTTP_PORT", httpPort)
+            : http.integer("port", DEFAULT_HTTP_PORT),
         limit(limits, "per-handler"),
         limit(limits, "per-key"));
   }
 
   /** A copy with CLI overrides applied where given ({@code null} keeps the value). */
   public WorkerRoleConfig withOverrides(
-      String bootstrap, String registry, String group, Integer concurrency) {
+      String bootstrap, String registry, String group, Integer concurrency, Integer httpPort) {
     return new WorkerRoleConfig(
         bootstrap == null ? bootstrapServers : bootstrap,
         kafkaProperties,
@@ -193,6 +213,8 @@ public record WorkerRoleConfig(
         smtpPassword,
         smtpTls,
         indexDir,
+        httpHost,
+        httpPort == null ? this.httpPort : httpPort,
         perHandlerLimit,
         perKeyLimit);
   }
@@ -200,7 +222,7 @@ public record WorkerRoleConfig(
   /** Never shows the secrets. */
   @Override
   public String toString() {
-    return "WorkerRoleConfig[bootstrapServers=%s, registryUrl=%s, group=%s, topic=%s, concurrency=%d, jdbcUrl=%s, jdbcUser=%s, smtp=%s:%d, indexDir=%s, perHandlerLimit=%s, perKeyLimit=%s]"
+    return "WorkerRoleConfig[bootstrapServers=%s, registryUrl=%s, group=%s, topic=%s, concurrency=%d, jdbcUrl=%s, jdbcUser=%s, smtp=%s:%d, indexDir=%s, http=%s:%d, perHandlerLimit=%s, perKeyLimit=%s]"
         .formatted(
             bootstrapServers,
             registryUrl,
@@ -212,6 +234,8 @@ public record WorkerRoleConfig(
             smtpHost,
             smtpPort,
             indexDir,
+            httpHost,
+            httpPort,
             perHandlerLimit,
             perKeyLimit);
   }
@@ -233,11 +257,11 @@ public record WorkerRoleConfig(
     return value != null && !value.isBlank();
   }
 
-  private static int parsePort(String text) {
+  private static int parseInt(String name, String text) {
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("OFFLOAD_SMTP_PORT: not a port number: " + text, e);
+      throw new IllegalArgumentException(name + ": not a port number: " + text, e);
     }
   }
 

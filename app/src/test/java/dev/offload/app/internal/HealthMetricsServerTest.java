@@ -24,12 +24,16 @@ class HealthMetricsServerTest {
         HealthMetricsServer.start("127.0.0.1", 0, ready::get, registry)) {
       String base = "http://127.0.0.1:" + server.port();
       assertThat(get(base + "/health/ready").statusCode()).isEqualTo(503);
+      assertThat(get(base + "/health/live").statusCode())
+          .as("live while not ready: a liveness probe must not restart a waiting role")
+          .isEqualTo(200);
       ready.set(true);
       assertThat(get(base + "/health/ready").statusCode()).isEqualTo(200);
       HttpResponse<String> metrics = get(base + "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())
           .contains("offload_connector_changes_total{table=\"public.orders\"} 3.0");
+      assertThat(get(base + "/health/nothing").statusCode()).isEqualTo(404);
     }
   }
 

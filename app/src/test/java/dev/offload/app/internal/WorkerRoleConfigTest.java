@@ -18,6 +18,22 @@ class WorkerRoleConfigTest {
     assertThat(c.concurrency()).isEqualTo(64);
     assertThat(c.group()).isNull();
     assertThat(c.perHandlerLimit()).isNull();
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.httpPort()).isEqualTo(WorkerRoleConfig.DEFAULT_HTTP_PORT);
+  }
+
+  @Test
+  void theHealthAndMetricsAddressComesFromTheFileTheEnvironmentOrTheCommandLine() {
+    WorkerRoleConfig file = WorkerRoleConfig.parse("http: {host: 0.0.0.0, port: 9187}", Map.of());
+    assertThat(file.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(file.httpPort()).isEqualTo(9187);
+    assertThat(
+            WorkerRoleConfig.parse("http: {port: 9187}", Map.of("OFFLOAD_WORKER_HTTP_PORT", "-1"))
+                .httpPort())
+        .isEqualTo(-1);
+    assertThat(file.withOverrides(null, null, null, null, 0).httpPort()).isZero();
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("http: {port: -2}", Map.of()))
+        .hasMessageStartingWith("http.port:");
   }
 
   @Test
@@ -55,7 +71,7 @@ class WorkerRoleConfigTest {
         .isEqualTo(new WorkerRoleConfig.Limit(100, Duration.ofSeconds(1)));
     assertThat(c.perKeyLimit()).isEqualTo(new WorkerRoleConfig.Limit(2, Duration.ofMinutes(1)));
     assertThat(c.toString()).doesNotContain("s3cret");
-    assertThat(c.withOverrides(null, null, "other", 8))
+    assertThat(c.withOverrides(null, null, "other", 8, null))
         .extracting(WorkerRoleConfig::group, WorkerRoleConfig::concurrency)
         .containsExactly("other", 8);
   }
