@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
       "PostgreSQL's write-ahead log into Kafka (offload.events.<type>, offload.changes.<schema>.<table>).",
       "Configuration: a YAML file (--config) overridden by OFFLOAD_* environment variables, e.g.",
       "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS, OFFLOAD_DATABASE_HOST, OFFLOAD_DATABASE_PASSWORD,",
-      "OFFLOAD_CAPTURE_TABLES=public.orders,public.customers. Serves /health/ready and /metrics.",
+      "OFFLOAD_CAPTURE_TABLES=public.orders,public.customers. Kafka client security (SASL, TLS):",
+      "kafka.security in the file, or OFFLOAD_KAFKA_SECURITY_PROTOCOL, OFFLOAD_KAFKA_SASL_MECHANISM,",
+      "OFFLOAD_KAFKA_SASL_JAAS_CONFIG_FILE, OFFLOAD_KAFKA_SSL_TRUSTSTORE_LOCATION and",
+      "OFFLOAD_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE. Serves /health/ready and /metrics.",
       "Stops cleanly on Ctrl-C."
     },
     subcommands = {ConnectorCommand.Snapshot.class})
@@ -133,6 +136,12 @@ final class ConnectorCommand implements Callable<Integer> {
       out.printf("  %-28s -> %s%n", table, TableCapture.topicOf(table));
     }
     out.printf("  kafka %s", c.bootstrapServers());
+    if (!c.security().isPlaintext()) {
+      out.printf(
+          " (%s%s)",
+          c.security().protocol(),
+          c.security().saslMechanism() == null ? "" : " " + c.security().saslMechanism());
+    }
     if (configuration.capture().enabled()) {
       out.printf(
           ", schema registry %s, snapshot %s, signals in %s",

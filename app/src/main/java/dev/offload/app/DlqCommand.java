@@ -12,6 +12,7 @@ import dev.offload.ops.deadletter.RedriveResult;
 import dev.offload.ops.deadletter.Redriver;
 import dev.offload.ops.replay.ReplayProgress;
 import dev.offload.ops.replay.ReplayReport;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,11 @@ import picocli.CommandLine.Spec;
       "",
       "  offload dlq list --group G",
       "  offload dlq show --group G [--limit N] [--json] [--payload]",
-      "  offload dlq redrive --group G [--where exception=X] [--rate N] [--execute]"
+      "  offload dlq redrive --group G [--where exception=X] [--rate N] [--execute]",
+      "",
+      "Kafka client security (SASL, TLS) comes from OFFLOAD_KAFKA_SECURITY_PROTOCOL,",
+      "OFFLOAD_KAFKA_SASL_MECHANISM, OFFLOAD_KAFKA_SASL_JAAS_CONFIG_FILE,",
+      "OFFLOAD_KAFKA_SSL_TRUSTSTORE_LOCATION and OFFLOAD_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE."
     },
     subcommands = {DlqCommand.ListCounts.class, DlqCommand.Show.class, DlqCommand.Redrive.class})
 final class DlqCommand implements Runnable {
@@ -64,7 +69,8 @@ final class DlqCommand implements Runnable {
     String bootstrapServers;
 
     DeadLetterToolsConfig config() {
-      return DeadLetterToolsConfig.defaults(bootstrapServers);
+      return DeadLetterToolsConfig.defaults(bootstrapServers)
+          .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
     }
   }
 

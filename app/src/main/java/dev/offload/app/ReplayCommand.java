@@ -12,6 +12,7 @@ import dev.offload.ops.replay.ReplayResult;
 import dev.offload.ops.replay.Replayer;
 import dev.offload.ops.replay.ReplayerConfig;
 import dev.offload.ops.replay.ResetPlan;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,10 @@ import picocli.CommandLine.Spec;
       "  offload replay --topic T --from <time|offset> [--to ...] --into T2 [--execute]",
       "  offload replay --group G --to-time <time> [--execute]",
       "",
-      "Times are ISO-8601: 2024-05-01T10:00:00Z, 2024-05-01T12:00:00+02:00 or 2024-05-01 (UTC)."
+      "Times are ISO-8601: 2024-05-01T10:00:00Z, 2024-05-01T12:00:00+02:00 or 2024-05-01 (UTC).",
+      "Kafka client security (SASL, TLS) comes from OFFLOAD_KAFKA_SECURITY_PROTOCOL,",
+      "OFFLOAD_KAFKA_SASL_MECHANISM, OFFLOAD_KAFKA_SASL_JAAS_CONFIG_FILE,",
+      "OFFLOAD_KAFKA_SSL_TRUSTSTORE_LOCATION and OFFLOAD_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE."
     })
 final class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -132,7 +136,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Instant time = time(toTime);
     PrintWriter out = spec.commandLine().getOut();
-    try (GroupOffsetReset reset = GroupOffsetReset.connect(bootstrapServers)) {
+    try (GroupOffsetReset reset = GroupOffsetReset.connect(bootstrapServers, security())) {
       ResetPlan plan = execute ? reset.execute(group, time) : reset.plan(group, time);
       out.print(ReplayReport.reset(plan));
       out.println(execute ? "Offsets reset." : "Dry run: nothing changed. Add --execute to reset.");
@@ -148,7 +152,7 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayRequest request = new ReplayRequest(topic, from, to, partition, key, type, into, rate);
     PrintWriter out = spec.commandLine().getOut();
     ReplayPlan plan;
-    try (ReplayPlanner planner = ReplayPlanner.connect(bootstrapServers)) {
+    try (ReplayPlanner planner = ReplayPlanner.connect(bootstrapServers, security())) {
       plan = planner.plan(request);
     }
     out.print(ReplayReport.plan(plan));
@@ -160,7 +164,8 @@ final class ReplayCommand implements Callable<Integer> {
     boolean terminal = Terminal.isInteractive();
     ReplayerConfig config =
         ReplayerConfig.defaults(bootstrapServers)
-            .withProgressInterval(Duration.ofMillis(terminal ? 200 : 5000));
+            .withProgressInterval(Duration.ofMillis(terminal ? 200 : 5000))
+            .withSecurity(security());
     ReplayResult result = new Replayer(config).execute(plan, progressPrinter(out, terminal));
     if (terminal) {
       out.println();
@@ -178,6 +183,10 @@ final class ReplayCommand implements Callable<Integer> {
       }
       out.flush();
     };
+  }
+
+  private static KafkaClientSecurity security() {
+    return KafkaClientSecurity.fromEnvironment(System.getenv());
   }
 
   private Instant time(String text) {

@@ -1,6 +1,7 @@
 package dev.offload.app;
 
 import dev.offload.app.internal.RecordPrinter;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,10 @@ import picocli.CommandLine.Spec;
       "Print the records of a topic as they arrive: key, headers and decoded value.",
       "Avro values (Confluent wire format) are decoded with the schema registry and shown as",
       "JSON; while the registry cannot be reached they are shown as <avro, schema id N, M bytes>.",
-      "Reads without a consumer group, so it never moves anybody's offsets."
+      "Reads without a consumer group, so it never moves anybody's offsets.",
+      "Kafka client security (SASL, TLS) comes from OFFLOAD_KAFKA_SECURITY_PROTOCOL,",
+      "OFFLOAD_KAFKA_SASL_MECHANISM, OFFLOAD_KAFKA_SASL_JAAS_CONFIG_FILE,",
+      "OFFLOAD_KAFKA_SSL_TRUSTSTORE_LOCATION and OFFLOAD_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE."
     })
 final class TailCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -154,7 +158,7 @@ final class TailCommand implements Callable<Integer> {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-tail");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
+    return KafkaClientSecurity.fromEnvironment(System.getenv()).applyTo(p);
   }
 
   private static void removeHook(Thread hook) {

@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
  * The replay benchmark: {@code offload replay}'s {@link Replayer} copying every record of an events
  * topic into another topic, unthrottled, beside a raw consumer-to-producer copy of the same range,
  * taking turns on the same embedded broker in the same run. A third side, the raw copy flushing its
- * producer after every poll as the replayer does, shows what that flush costs.
+ * producer after every poll (as the replayer once did), shows what that flush costs.
  */
 public final class ReplayBenchmark {
   static final String REPLAYER = "offload replay";

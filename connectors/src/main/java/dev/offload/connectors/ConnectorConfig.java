@@ -4,9 +4,11 @@ import dev.offload.connectors.internal.AtomicFileOffsetStore;
 import dev.offload.connectors.internal.OutboxMessageRouter;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.outbox.OutboxTable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -52,6 +54,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     quiet, so the slot advances and PostgreSQL can recycle WAL; default 10 s
  * @param name the engine name and Debezium {@code topic.prefix} (names the offsets and the
  *     heartbeat topic, never the event topics); default {@value #DEFAULT_NAME}
+ * @param security how the Kafka producer authenticates and encrypts (the {@code
+ *     OFFLOAD_KAFKA_SECURITY_…} variables or the {@code kafka.security} section of {@link
+ *     KafkaClientSecurity}); default {@link KafkaClientSecurity#none()}. The engine itself has no
+ *     Kafka client: its offsets are a file and PostgreSQL needs no schema history
  */
 public record ConnectorConfig(
     String bootstrapServers,
@@ -66,7 +72,8 @@ public record ConnectorConfig(
     Duration pollInterval,
     Duration offsetFlushInterval,
     Duration heartbeatInterval,
-    String name) {
+    String name,
+    KafkaClientSecurity security) {
 
   /** Default replication slot name. */
   public static final String DEFAULT_SLOT_NAME = "offload_outbox";
@@ -113,6 +120,39 @@ public record ConnectorConfig(
       throw new IllegalArgumentException(
           "name must be 1-100 letters, digits, '.', '_' or '-': '" + name + "'");
     }
+    security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
+  }
+
+  /** A configuration whose producer uses no client security ({@code PLAINTEXT}). */
+  public ConnectorConfig(
+      String bootstrapServers,
+      String databaseHost,
+      int databasePort,
+      String databaseName,
+      String databaseUser,
+      String databasePassword,
+      String slotName,
+      String publicationName,
+      Path offsetFile,
+      Duration pollInterval,
+      Duration offsetFlushInterval,
+      Duration heartbeatInterval,
+      String name) {
+    this(
+        bootstrapServers,
+        databaseHost,
+        databasePort,
+        databaseName,
+        databaseUser,
+        databasePassword,
+        slotName,
+        publicationName,
+        offsetFile,
+        pollInterval,
+        offsetFlushInterval,
+        heartbeatInterval,
+        name,
+        KafkaClientSecurity.none());
   }
 
   /**
@@ -158,7 +198,8 @@ public record ConnectorConfig(
         pollInterval,
         offsetFlushInterval,
         heartbeatInterval,
-        name);
+        name,
+        security);
   }
 
   /** This configuration with another publication. */
@@ -176,7 +217,8 @@ public record ConnectorConfig(
         pollInterval,
         offsetFlushInterval,
         heartbeatInterval,
-        name);
+        name,
+        security);
   }
 
   /** This configuration with other poll, offset flush and heartbeat intervals. */
@@ -194,7 +236,8 @@ public record ConnectorConfig(
         poll,
         offsetFlush,
         heartbeat,
-        name);
+        name,
+        security);
   }
 
   /** This configuration with another engine name and topic prefix. */
@@ -212,7 +255,29 @@ public record ConnectorConfig(
         pollInterval,
         offsetFlushInterval,
         heartbeatInterval,
-        engineName);
+        engineName,
+        security);
+  }
+
+  /**
+   * This configuration with a producer that authenticates and encrypts as {@code settings} says.
+   */
+  public ConnectorConfig withSecurity(KafkaClientSecurity settings) {
+    return new ConnectorConfig(
+        bootstrapServers,
+        databaseHost,
+        databasePort,
+        databaseName,
+        databaseUser,
+        databasePassword,
+        slotName,
+        publicationName,
+        offsetFile,
+        pollInterval,
+        offsetFlushInterval,
+        heartbeatInterval,
+        name,
+        settings);
   }
 
   /** The Debezium embedded engine properties: PostgreSQL capture of the outbox, routed by type. */
@@ -310,28 +375,25 @@ public record ConnectorConfig(
    * values are bytes (outbox keys as UTF-8 text, change keys as Avro).
    */
   public Map<String, Object> producerProperties() {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers,
-        ProducerConfig.CLIENT_ID_CONFIG,
-        name,
-        ProducerConfig.ACKS_CONFIG,
-        "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-        true,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-        ByteArraySerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-        ByteArraySerializer.class.getName());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, name);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    // SASL and TLS settings; the secrets are read from their files now, as hidden passwords.
+    p.putAll(security.clientProperties());
+    return Map.copyOf(p);
   }
 
-  /** Every field but the password. */
+  /** Every field but the password; the security settings name their files, never a secret. */
   @Override
   public String toString() {
     return String.format(
         "ConnectorConfig[bootstrapServers=%s, database=%s@%s:%d/%s, databasePassword=****,"
             + " slotName=%s, publicationName=%s, offsetFile=%s, pollInterval=%s,"
-            + " offsetFlushInterval=%s, heartbeatInterval=%s, name=%s]",
+            + " offsetFlushInterval=%s, heartbeatInterval=%s, name=%s, security=%s]",
         bootstrapServers,
         databaseUser,
         databaseHost,
@@ -343,7 +405,8 @@ public record ConnectorConfig(
         pollInterval,
         offsetFlushInterval,
         heartbeatInterval,
-        name);
+        name,
+        security);
   }
 
   private static void requireText(String value, String field) {

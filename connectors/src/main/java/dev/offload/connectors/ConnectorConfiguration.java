@@ -2,6 +2,7 @@ package dev.offload.connectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,11 +25,19 @@ import java.util.regex.Pattern;
  * password-file}, never from the file itself), {@code OFFLOAD_REGISTRY_URL}, {@code
  * OFFLOAD_CONNECTOR_NAME}, {@code OFFLOAD_CONNECTOR_SLOT}, {@code OFFLOAD_CONNECTOR_OFFSET_FILE},
  * {@code OFFLOAD_CAPTURE_TABLES} (comma-separated), {@code OFFLOAD_CAPTURE_SNAPSHOT} and {@code
- * OFFLOAD_CONNECTOR_HTTP_PORT}.
+ * OFFLOAD_CONNECTOR_HTTP_PORT}; the {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code
+ * OFFLOAD_KAFKA_SASL_…} and {@code OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity}
+ * override {@code kafka.security}.
  *
  * <pre>{@code
  * kafka:
  *   bootstrap-servers: 127.0.0.1:9092
+ *   security:                               # see KafkaClientSecurity; default PLAINTEXT
+ *     protocol: SASL_SSL
+ *     sasl-mechanism: SCRAM-SHA-512
+ *     sasl-jaas-config-file: /run/secrets/kafka-jaas.conf
+ *     ssl-truststore-location: /run/secrets/kafka-truststore.p12
+ *     ssl-truststore-password-file: /run/secrets/kafka-truststore.password
  * database: {host: 127.0.0.1, port: 5432, name: offload, user: postgres, password-file: /run/pw}
  * registry:
  *   url: http://127.0.0.1:8081
@@ -137,7 +146,8 @@ public record ConnectorConfiguration(
             c.duration("poll-interval", ConnectorConfig.DEFAULT_POLL_INTERVAL),
             c.duration("offset-flush-interval", ConnectorConfig.DEFAULT_OFFSET_FLUSH_INTERVAL),
             c.duration("heartbeat-interval", ConnectorConfig.DEFAULT_HEARTBEAT_INTERVAL),
-            env(env, "OFFLOAD_CONNECTOR_NAME", c.string("name", ConnectorConfig.DEFAULT_NAME)));
+            env(env, "OFFLOAD_CONNECTOR_NAME", c.string("name", ConnectorConfig.DEFAULT_NAME)),
+            KafkaClientSecurity.from(kafka.section("security").values(), env));
     String tablesEnv = env.get("OFFLOAD_CAPTURE_TABLES");
     List<String> tables =
         tablesEnv != null && !tablesEnv.isBlank()

@@ -1,5 +1,6 @@
 package dev.offload.connectors;
 
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +14,10 @@ import java.util.Set;
  * <p>Arguments: {@code --bootstrap}, {@code --db-host}, {@code --db-port}, {@code --db-name},
  * {@code --db-user}, {@code --db-password} (or the {@value #PASSWORD_ENV} environment variable,
  * which keeps it out of the process list), {@code --offset-file} (required), and optionally {@code
- * --slot}, {@code --publication}, {@code --name}, {@code --offset-flush-ms}. Prints {@value
- * #RUNNING_LINE} on standard output once the connector streams. Exits with status 1 when the
- * connector fails, 2 on bad arguments.
+ * --slot}, {@code --publication}, {@code --name}, {@code --offset-flush-ms}. The producer's Kafka
+ * client security comes from the {@code OFFLOAD_KAFKA_SECURITY_…} variables of {@link
+ * KafkaClientSecurity}. Prints {@value #RUNNING_LINE} on standard output once the connector
+ * streams. Exits with status 1 when the connector fails, 2 on bad arguments.
  *
  * <p>The {@code offload connector} command of {@code app/} is the production entry point; this
  * class is the smallest runnable form, used to run the connector as a separate process.
@@ -47,7 +49,9 @@ public final class ConnectorMain {
   public static void main(String[] args) throws InterruptedException {
     ConnectorConfig config;
     try {
-      config = parse(args, System.getenv(PASSWORD_ENV));
+      config =
+          parse(args, System.getenv(PASSWORD_ENV))
+              .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
     } catch (IllegalArgumentException e) {
       System.err.println("offload connector: " + e.getMessage());
       System.exit(2);

@@ -3,12 +3,15 @@ package dev.offload.connectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConnectorConfigurationTest {
   private static final String YAML =
@@ -132,5 +135,49 @@ class ConnectorConfigurationTest {
         .hasMessageContaining("tables");
     assertThatThrownBy(() -> TableCapture.of(List.of("public.offload_signal")))
         .hasMessageContaining("signal table");
+  }
+
+  @Test
+  void kafkaSecurityComesFromTheFileAndTheEnvironmentOverridesIt(@TempDir Path dir)
+      throws Exception {
+    String login =
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"c\""
+            + " password=\"file-secret\";";
+    Path jaas = Files.writeString(dir.resolve("jaas.conf"), login);
+    String yaml =
+        """
+        kafka:
+          bootstrap-servers: "k1:9093"
+          security: {protocol: SASL_SSL, sasl-mechanism: SCRAM-SHA-256, sasl-jaas-config-file: %s}
+        """
+            .formatted(jaas);
+
+    ConnectorConfig fromFile = ConnectorConfiguration.parse(yaml, Map.of()).connector();
+    Map<String, Object> producer = fromFile.producerProperties();
+
+    assertThat(producer)
+        .containsEntry("bootstrap.servers", "k1:9093")
+        .containsEntry("acks", "all")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+    assertThat(((Password) producer.get("sasl.jaas.config")).value()).isEqualTo(login);
+    assertThat(producer.toString()).doesNotContain("file-secret");
+    assertThat(fromFile.toString()).contains("SASL_SSL").doesNotContain("file-secret");
+
+    ConnectorConfig fromEnv =
+        ConnectorConfiguration.parse(
+                yaml,
+                Map.of(
+                    "OFFLOAD_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                    "OFFLOAD_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"))
+            .connector();
+    assertThat(fromEnv.producerProperties())
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    assertThat(ConnectorConfiguration.defaults(Map.of()).connector().producerProperties())
+        .containsEntry("security.protocol", "PLAINTEXT")
+        .doesNotContainKey("sasl.jaas.config");
+    assertThatThrownBy(() -> ConnectorConfiguration.parse("kafka: {security: {user: x}}", Map.of()))
+        .hasMessageContaining("kafka.security.user");
   }
 }

@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The raw baseline of a replay: a plain consumer (assigned, no group, {@code read_committed})
  * reading each partition from its start to a given end, and a plain producer (acks=all, idempotent)
  * copying key, value, headers and timestamp into another topic, flushed once at the end, or, as a
- * diagnostic variant, after every poll as the {@code Replayer} does.
+ * diagnostic variant, after every poll (as the {@code Replayer} once did).
  */
 public final class RawCopy {
   private RawCopy() {}

@@ -1,6 +1,7 @@
 package dev.offload.ops.deadletter;
 
 import dev.offload.ops.replay.TokenBucket;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,13 +21,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     default 30 s
  * @param clock the time of the rate limit and progress; default the UTC system clock
  * @param sleeper how the rate limit waits; default {@link TokenBucket.Sleeper#SYSTEM}
+ * @param security how the admin client, the reader and the redriver authenticate and encrypt (the
+ *     {@code OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity}); default {@link
+ *     KafkaClientSecurity#none()}
  */
 public record DeadLetterToolsConfig(
     String bootstrapServers,
     Duration progressInterval,
     Duration readTimeout,
     Clock clock,
-    TokenBucket.Sleeper sleeper) {
+    TokenBucket.Sleeper sleeper,
+    KafkaClientSecurity security) {
 
   /** Validates every field and names the one that is wrong. */
   public DeadLetterToolsConfig {
@@ -37,6 +42,23 @@ public record DeadLetterToolsConfig(
     requirePositive(readTimeout, "readTimeout");
     Objects.requireNonNull(clock, "clock must be set");
     Objects.requireNonNull(sleeper, "sleeper must be set");
+    security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
+  }
+
+  /** A configuration without client security ({@code PLAINTEXT}). */
+  public DeadLetterToolsConfig(
+      String bootstrapServers,
+      Duration progressInterval,
+      Duration readTimeout,
+      Clock clock,
+      TokenBucket.Sleeper sleeper) {
+    this(
+        bootstrapServers,
+        progressInterval,
+        readTimeout,
+        clock,
+        sleeper,
+        KafkaClientSecurity.none());
   }
 
   /** The defaults, against {@code bootstrapServers}. */
@@ -46,19 +68,27 @@ public record DeadLetterToolsConfig(
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),
         Clock.systemUTC(),
-        TokenBucket.Sleeper.SYSTEM);
+        TokenBucket.Sleeper.SYSTEM,
+        KafkaClientSecurity.none());
   }
 
   /** A copy reporting progress every {@code every}. */
   public DeadLetterToolsConfig withProgressInterval(Duration every) {
-    return new DeadLetterToolsConfig(bootstrapServers, every, readTimeout, clock, sleeper);
+    return new DeadLetterToolsConfig(
+        bootstrapServers, every, readTimeout, clock, sleeper, security);
+  }
+
+  /** A copy whose clients use {@code settings} (SASL, TLS). */
+  public DeadLetterToolsConfig withSecurity(KafkaClientSecurity settings) {
+    return new DeadLetterToolsConfig(
+        bootstrapServers, progressInterval, readTimeout, clock, sleeper, settings);
   }
 
   Properties adminProperties() {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "offload-dlq-admin");
-    return p;
+    return security.applyTo(p);
   }
 
   Properties consumerProperties() {
@@ -71,7 +101,7 @@ public record DeadLetterToolsConfig(
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
+    return security.applyTo(p);
   }
 
   Properties producerProperties(String group) {
@@ -85,7 +115,7 @@ public record DeadLetterToolsConfig(
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
+    return security.applyTo(p);
   }
 
   private static void requirePositive(Duration value, String field) {

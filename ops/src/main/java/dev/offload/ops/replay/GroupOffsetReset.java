@@ -1,6 +1,7 @@
 package dev.offload.ops.replay;
 
 import dev.offload.ops.GroupMember;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,10 +35,18 @@ public final class GroupOffsetReset implements AutoCloseable {
 
   /** A reset tool for the cluster at {@code bootstrapServers}. */
   public static GroupOffsetReset connect(String bootstrapServers) {
+    return connect(bootstrapServers, KafkaClientSecurity.none());
+  }
+
+  /**
+   * As {@link #connect(String)}, with an admin client that authenticates and encrypts as {@code
+   * security} says.
+   */
+  public static GroupOffsetReset connect(String bootstrapServers, KafkaClientSecurity security) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "offload-group-reset");
-    return new GroupOffsetReset(Admin.create(p));
+    return new GroupOffsetReset(Admin.create(security.applyTo(p)));
   }
 
   /**

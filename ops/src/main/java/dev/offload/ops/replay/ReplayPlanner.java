@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +31,18 @@ public final class ReplayPlanner implements AutoCloseable {
 
   /** A planner that asks the cluster at {@code bootstrapServers}. */
   public static ReplayPlanner connect(String bootstrapServers) {
+    return connect(bootstrapServers, KafkaClientSecurity.none());
+  }
+
+  /**
+   * As {@link #connect(String)}, with an admin client that authenticates and encrypts as {@code
+   * security} says.
+   */
+  public static ReplayPlanner connect(String bootstrapServers, KafkaClientSecurity security) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "offload-replay-planner");
-    return new ReplayPlanner(Admin.create(p));
+    return new ReplayPlanner(Admin.create(security.applyTo(p)));
   }
 
   /**

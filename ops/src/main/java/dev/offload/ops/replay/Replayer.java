@@ -27,6 +27,11 @@ import org.apache.kafka.common.header.Header;
  *
  * <p>Reads with {@code read_committed} and no consumer group, so no one's offsets move. An
  * interrupted run leaves the records copied so far, all carrying its replay id.
+ *
+ * <p>Sends are not waited for one by one: the producer is flushed before every progress report and
+ * at the end, so a reported count only ever counts acknowledged records, and the first failed send
+ * (seen by its callback, checked after every poll and at every flush) fails the whole run. A record
+ * is never skipped: a run that returns has had every copy acknowledged.
  */
 public final class Replayer {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -95,11 +100,12 @@ public final class Replayer {
         active.forEach((tp, range) -> consumer.seek(tp, range.from()));
         while (!active.isEmpty()) {
           copy(consumer.poll(POLL));
-          producer.flush();
           failOnSendError();
           finishCompletedPartitions();
           failIfIdle();
         }
+        // Every copy acknowledged before the run counts as done.
+        flushAndCheck();
       }
       ReplayProgress last = progress();
       listener.accept(last);
@@ -167,6 +173,12 @@ public final class Replayer {
       }
     }
 
+    /** Waits until every record sent so far is acknowledged, then fails on any failed send. */
+    private void flushAndCheck() {
+      producer.flush();
+      failOnSendError();
+    }
+
     private void failOnSendError() {
       Exception e = sendError.get();
       if (e != null) {
@@ -206,6 +218,8 @@ public final class Replayer {
     private void reportIfDue() {
       Instant now = config.clock().instant();
       if (!now.isBefore(lastReport.plus(config.progressInterval()))) {
+        // A report is a checkpoint: what it counts as copied has been acknowledged.
+        flushAndCheck();
         lastReport = now;
         listener.accept(progress());
       }

@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,13 +19,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     s
  * @param clock the time of the rate limit, progress and ETA; default the UTC system clock
  * @param sleeper how the rate limit waits; default {@link TokenBucket.Sleeper#SYSTEM}
+ * @param security how the reader and the writer authenticate and encrypt (the {@code
+ *     OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity}); default {@link
+ *     KafkaClientSecurity#none()}
  */
 public record ReplayerConfig(
     String bootstrapServers,
     Duration progressInterval,
     Duration idleTimeout,
     Clock clock,
-    TokenBucket.Sleeper sleeper) {
+    TokenBucket.Sleeper sleeper,
+    KafkaClientSecurity security) {
 
   /** Validates every field and names the one that is wrong. */
   public ReplayerConfig {
@@ -35,6 +40,23 @@ public record ReplayerConfig(
     requirePositive(idleTimeout, "idleTimeout");
     Objects.requireNonNull(clock, "clock must be set");
     Objects.requireNonNull(sleeper, "sleeper must be set");
+    security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
+  }
+
+  /** A configuration without client security ({@code PLAINTEXT}). */
+  public ReplayerConfig(
+      String bootstrapServers,
+      Duration progressInterval,
+      Duration idleTimeout,
+      Clock clock,
+      TokenBucket.Sleeper sleeper) {
+    this(
+        bootstrapServers,
+        progressInterval,
+        idleTimeout,
+        clock,
+        sleeper,
+        KafkaClientSecurity.none());
   }
 
   /** The defaults, against {@code bootstrapServers}. */
@@ -44,17 +66,25 @@ public record ReplayerConfig(
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),
         Clock.systemUTC(),
-        TokenBucket.Sleeper.SYSTEM);
+        TokenBucket.Sleeper.SYSTEM,
+        KafkaClientSecurity.none());
   }
 
   /** A copy reporting progress every {@code every}. */
   public ReplayerConfig withProgressInterval(Duration every) {
-    return new ReplayerConfig(bootstrapServers, every, idleTimeout, clock, sleeper);
+    return new ReplayerConfig(bootstrapServers, every, idleTimeout, clock, sleeper, security);
   }
 
   /** A copy on another time source (tests: a fake clock and a sleeper that advances it). */
   public ReplayerConfig withTime(Clock time, TokenBucket.Sleeper waiter) {
-    return new ReplayerConfig(bootstrapServers, progressInterval, idleTimeout, time, waiter);
+    return new ReplayerConfig(
+        bootstrapServers, progressInterval, idleTimeout, time, waiter, security);
+  }
+
+  /** A copy whose clients use {@code settings} (SASL, TLS). */
+  public ReplayerConfig withSecurity(KafkaClientSecurity settings) {
+    return new ReplayerConfig(
+        bootstrapServers, progressInterval, idleTimeout, clock, sleeper, settings);
   }
 
   Properties consumerProperties() {
@@ -67,7 +97,7 @@ public record ReplayerConfig(
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
+    return security.applyTo(p);
   }
 
   Properties producerProperties() {
@@ -79,7 +109,7 @@ public record ReplayerConfig(
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
+    return security.applyTo(p);
   }
 
   private static void requirePositive(Duration value, String field) {

@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -70,6 +74,36 @@ class ReplayIT {
       assertThat(header(copy, ReplayHeaders.REPLAY_ID)).isEqualTo(result.replayId().toString());
     }
     assertThat(result.copied()).isEqualTo(expected.size());
+  }
+
+  @Test
+  void aWriteTheBrokerRefusesFailsTheReplayNamingTheError(Infrastructure infra) throws Exception {
+    KafkaFixtures kafka = new KafkaFixtures(infra.bootstrapServers());
+    String topic = TestNames.topic("replay-src");
+    String into = TestNames.topic("replay-refusing");
+    source(kafka, topic, 12);
+    // Every record batch is larger than the target accepts: each send fails in its callback.
+    try (Admin admin = kafka.admin()) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(into, PARTITIONS, (short) 1)
+                      .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "16"))))
+          .all()
+          .get();
+    }
+    List<ReplayProgress> progress = new ArrayList<>();
+    try (ReplayPlanner planner = ReplayPlanner.connect(infra.bootstrapServers())) {
+      ReplayPlan plan = planner.plan(ReplayRequest.of(topic, new Position.AtOffset(0), into));
+      Replayer replayer = new Replayer(ReplayerConfig.defaults(infra.bootstrapServers()));
+      assertThatThrownBy(() -> replayer.execute(plan, progress::add))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("into " + into + " failed after")
+          .hasCauseInstanceOf(RecordTooLargeException.class);
+    }
+    // A report first waits for its copies to be acknowledged, so none was made.
+    assertThat(progress).isEmpty();
+    assertThat(kafka.readAll(into)).isEmpty();
   }
 
   @Test
