@@ -153,7 +153,7 @@ public final class OutboxStore {
       rows.add(row(q.event(), q.occurredAt(), q.producer(), q.traceparent()));
     }
     long start = System.nanoTime();
-    pool.<Void>withTransaction(conn -> writeRows(conn, rows, ids))
+    writePipelined(rows, ids)
         .onComplete(
             done -> {
               long elapsed = System.nanoTime() - start;
@@ -202,6 +202,46 @@ public final class OutboxStore {
         .addOffsetDateTime(occurredAt)
         .addString(producer)
         .addString(traceparent);
+  }
+
+  /**
+   * Writes the rows in one transaction of their own, sending {@code BEGIN}, the writes and {@code
+   * COMMIT} back to back on one connection: one round trip to the database instead of one per
+   * statement, which at low load was most of an event's acknowledgement time.
+   */
+  private Future<Void> writePipelined(List<Tuple> rows, UUID[] ids) {
+    return pool.getConnection()
+        .compose(conn -> pipeline(conn, rows, ids).andThen(done -> conn.close()));
+  }
+
+  /**
+   * Sends the transaction's statements without awaiting each answer, and succeeds only when every
+   * one did. All or nothing still holds: once a statement fails, PostgreSQL refuses the rest of the
+   * transaction and answers the {@code COMMIT} by rolling back. Waits for every answer (join, not
+   * all) so that the connection goes back to the pool idle.
+   */
+  private Future<Void> pipeline(SqlConnection conn, List<Tuple> rows, UUID[] ids) {
+    List<Future<?>> steps = new ArrayList<>(4);
+    steps.add(conn.query("BEGIN").execute());
+    if (mode == OutboxMode.MESSAGE) {
+      steps.add(conn.preparedQuery(EMIT).executeBatch(rows));
+    } else {
+      steps.add(conn.preparedQuery(INSERT).executeBatch(rows));
+      steps.add(conn.preparedQuery(DELETE_ALL).execute(Tuple.tuple().addArrayOfUUID(ids)));
+    }
+    steps.add(conn.query("COMMIT").execute());
+    return Future.join(steps)
+        .transform(
+            ignored -> {
+              // The first failure is the cause; later statements only report the aborted
+              // transaction.
+              for (Future<?> step : steps) {
+                if (step.failed()) {
+                  return Future.failedFuture(step.cause());
+                }
+              }
+              return Future.succeededFuture();
+            });
   }
 
   /** Inserts and deletes the rows (or emits the messages) on {@code conn}'s transaction. */
@@ -269,19 +309,20 @@ public final class OutboxStore {
     }
     List<UUID> written = List.of(ids);
     long start = System.nanoTime();
+    if (claim == null) {
+      return writePipelined(rows, ids)
+          .map(done -> new WriteResult(Outcome.WRITTEN, written))
+          .andThen(done -> metrics.recordOutboxWrite(done.succeeded(), System.nanoTime() - start));
+    }
     return pool.<WriteResult>withTransaction(
-            conn -> {
-              Future<WriteResult> claimed =
-                  claim == null ? Future.succeededFuture(null) : claim(conn, claim, ids);
-              return claimed.compose(
-                  earlier -> {
-                    if (earlier != null) {
-                      return Future.succeededFuture(earlier);
-                    }
-                    return writeRows(conn, rows, ids)
-                        .map(ignored -> new WriteResult(Outcome.WRITTEN, written));
-                  });
-            })
+            conn ->
+                claim(conn, claim, ids)
+                    .compose(
+                        earlier ->
+                            earlier != null
+                                ? Future.succeededFuture(earlier)
+                                : writeRows(conn, rows, ids)
+                                    .map(ignored -> new WriteResult(Outcome.WRITTEN, written))))
         .andThen(done -> metrics.recordOutboxWrite(done.succeeded(), System.nanoTime() - start));
   }
 
