@@ -45,6 +45,7 @@ class ReplayLaneIT {
   private static final int LANE_SLOTS = 2;
   private static final int ALREADY_DONE = 40;
   private static final int NEW_IN_LANE = 300;
+  private static final int LANE_PER_LIVE = 20;
 
   @Test
   void liveRecordsKeepFlowingWhileTheLaneDrainsWithinItsShareAndDuplicatesAreSkipped(
@@ -78,6 +79,7 @@ class ReplayLaneIT {
     AtomicInteger laneActive = new AtomicInteger();
     AtomicInteger laneMaxActive = new AtomicInteger();
     AtomicInteger laneCalls = new AtomicInteger();
+    AtomicInteger laneStarted = new AtomicInteger();
     AtomicInteger liveDuringBackfill = new AtomicInteger();
     AtomicInteger liveCalls = new AtomicInteger();
     HandlerBinding<String> binding =
@@ -90,7 +92,9 @@ class ReplayLaneIT {
                 int now = laneActive.incrementAndGet();
                 laneMaxActive.accumulateAndGet(now, Math::max);
                 try {
-                  Thread.sleep(3);
+                  // The lane only moves on while live records keep completing: a lane that took
+                  // the live slots would never drain and the test would fail.
+                  awaitLive(liveCalls, laneStarted.getAndIncrement() / LANE_PER_LIVE + 1);
                   store.runOnce(id, c -> insertEffect(c, id, "replay"));
                 } finally {
                   laneActive.decrementAndGet();
@@ -151,6 +155,17 @@ class ReplayLaneIT {
     assertThat(count(db, "SELECT count(*) FROM effects WHERE lane = 'replay'"))
         .isEqualTo(NEW_IN_LANE);
     assertThat(count(db, "SELECT count(*) - count(DISTINCT event_id) FROM effects")).isZero();
+  }
+
+  /** Waits until {@code live} reaches {@code target}; fails the attempt after a minute. */
+  private static void awaitLive(AtomicInteger live, int target) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (live.get() < target) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("live records stopped at " + live.get());
+      }
+      Thread.sleep(1);
+    }
   }
 
   private static double handled(SimpleMeterRegistry registry, String lane) {
