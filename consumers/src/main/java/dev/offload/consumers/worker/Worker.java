@@ -299,7 +299,15 @@ public final class Worker implements AutoCloseable {
       if (binding.handler() instanceof AutoCloseable closeable) {
         owned.add(0, closeable);
       }
-      Worker lane = replayShare > 0 ? buildLane(runtime) : null;
+      Worker lane = null;
+      if (replayShare > 0) {
+        try {
+          lane = buildLane(runtime);
+        } catch (RuntimeException e) {
+          closeQuietly(owned);
+          throw e;
+        }
+      }
       WorkerEngine engine = new WorkerEngine(options, binding, consumer, producer, runtime);
       engine.subscribe();
       return new Worker(options, engine, owned, lane);
@@ -340,6 +348,18 @@ public final class Worker implements AutoCloseable {
       List<String> topics = new ArrayList<>(RetryTopics.names(options.group(), options.retry()));
       topics.add(DeadLetterTopics.name(options.group()));
       return topics;
+    }
+
+    private static void closeQuietly(List<AutoCloseable> resources) {
+      for (AutoCloseable resource : resources) {
+        try {
+          resource.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (Exception e) {
+          log.warn("Could not close {}: {}", resource, e.toString());
+        }
+      }
     }
 
     private Executor ownedExecutor(List<AutoCloseable> owned) {
