@@ -111,6 +111,14 @@ final class WorkerCommand implements Callable<Integer> {
               + "; 0 = any free port, -1 = none).")
   Integer metricsPort;
 
+  @Option(
+      names = "--replay-share",
+      description =
+          "Also consume the replay lane offload.replay.<group> (fill it with offload replay --into"
+              + " offload.replay.<group>) with at most this share of --concurrency in flight,"
+              + " 0 to 1 (default: 0, no lane).")
+  double replayShare;
+
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -130,6 +138,10 @@ final class WorkerCommand implements Callable<Integer> {
       err.println("offload: " + e.getMessage());
       return 2;
     }
+    if (!(replayShare >= 0 && replayShare <= 1)) {
+      err.println("offload: --replay-share must be between 0 and 1, was " + replayShare);
+      return 2;
+    }
     String name = settings.group() == null ? "offload-worker-" + handler : settings.group();
     String topic = settings.topic() == null ? "offload.work." + handler : settings.topic();
     List<AutoCloseable> resources = new ArrayList<>();
@@ -141,7 +153,8 @@ final class WorkerCommand implements Callable<Integer> {
               .withMaxInFlight(settings.concurrency())
               .withKafkaProperties(kafkaProperties(security, settings));
       CountDownLatch stopped = new CountDownLatch(1);
-      Worker worker = Worker.builder(options, binding).meterRegistry(meters).start();
+      Worker worker =
+          Worker.builder(options, binding).meterRegistry(meters).replayLane(replayShare).start();
       resources.add(0, worker);
       if (settings.httpPort() >= 0) {
         resources.add(

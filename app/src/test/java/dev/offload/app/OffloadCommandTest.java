@@ -83,6 +83,16 @@ class OffloadCommandTest {
   }
 
   @Test
+  void workerExplainsTheReplayLaneAndRefusesAShareAboveOneBeforeConnecting() {
+    assertThat(run("worker", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("--replay-share")
+        .contains("offload.replay.<group>");
+    assertThat(run("worker", "--handler", "email", "--replay-share", "1.5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--replay-share must be between 0 and 1, was 1.5");
+  }
+
+  @Test
   void devHelpExplainsEveryOptionWithItsDefault() {
     assertThat(run("dev", "--help")).isZero();
     assertThat(out.toString().replaceAll("\\s+", " "))

@@ -44,6 +44,20 @@ import org.slf4j.LoggerFactory;
  * <p>{@link Builder#start()} creates the delay and dead-letter topics when missing, subscribes and
  * polls on a thread of its own; {@link #close()} drains in-flight records within the shutdown
  * timeout, commits and leaves the group.
+ *
+ * <p><b>Replay lane.</b> With {@link Builder#replayLane(double)} the worker also consumes {@link
+ * #replayTopic(String) offload.replay.&lt;group&gt;} (filled by {@code offload replay --into
+ * offload.replay.<group>}) alongside its live topics, so a backfill neither stops nor starves the
+ * live traffic. The lane is a second consumer in the same process and the same consumer group,
+ * subscribed only to the replay topic, with its own poll thread and its own in-flight accounting:
+ * at most {@code max(1, floor(share * maxInFlight))} lane records are in flight at once, whatever
+ * the backlog, while the live consumer keeps all of its {@code maxInFlight} slots. A separate
+ * consumer (rather than one consumer with two budgets) means a paused, full lane never holds back a
+ * live poll and a lane rebalance never revokes live partitions (cooperative assignment). Both run
+ * the same handler, so a replayed event whose id was already processed is skipped by the same
+ * {@link dev.offload.consumers.dedup.ProcessedEventStore}; lane failures go to the group's delay
+ * and dead-letter topics like live ones, and their retries come back through the live consumer.
+ * Meters carry {@code lane=live} or {@code lane=replay}.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -56,13 +70,25 @@ public final class Worker implements AutoCloseable {
   private volatile boolean running;
   private volatile boolean closed;
   private final AtomicBoolean released = new AtomicBoolean();
+  private final Worker lane;
 
-  private Worker(WorkerOptions options, WorkerEngine engine, List<AutoCloseable> owned) {
+  private Worker(
+      WorkerOptions options, WorkerEngine engine, List<AutoCloseable> owned, Worker lane) {
     this.options = options;
     this.engine = engine;
     this.owned = owned;
-    this.thread = new Thread(this::run, "offload-worker-" + options.group());
+    this.lane = lane;
+    String suffix = options.topics().equals(List.of(replayTopic(options.group()))) ? "-replay" : "";
+    this.thread = new Thread(this::run, "offload-worker-" + options.group() + suffix);
   }
+
+  /** The replay lane topic of {@code group}: {@code offload.replay.<group>}. */
+  public static String replayTopic(String group) {
+    return REPLAY_TOPIC_PREFIX + group;
+  }
+
+  /** Prefix of the replay lane topics. */
+  public static final String REPLAY_TOPIC_PREFIX = "offload.replay.";
 
   /** A builder for a worker of {@code binding} configured by {@code options}. */
   public static <T> Builder<T> builder(WorkerOptions options, HandlerBinding<T> binding) {
@@ -95,9 +121,17 @@ public final class Worker implements AutoCloseable {
   }
 
   private void startThread() {
+    if (lane != null) {
+      lane.startThread();
+    }
     running = true;
     thread.start();
     log.info("Worker started: {}", options);
+  }
+
+  /** Lane records in flight, or 0 without a replay lane; for tests. */
+  int laneInFlight() {
+    return lane == null ? 0 : lane.inFlight();
   }
 
   private void run() {
@@ -118,6 +152,9 @@ public final class Worker implements AutoCloseable {
   public void close() {
     if (closed) {
       return;
+    }
+    if (lane != null) {
+      lane.close();
     }
     closed = true;
     stopRequested = true;
@@ -171,6 +208,7 @@ public final class Worker implements AutoCloseable {
     private Executor executor;
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
+    private double replayShare;
 
     private Builder(WorkerOptions options, HandlerBinding<T> binding) {
       this.options = Objects.requireNonNull(options, "options");
@@ -217,8 +255,31 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Also consume the replay lane {@code offload.replay.<group>}, with at most {@code max(1,
+     * floor(share * maxInFlight))} of its records in flight at once (see the class comment); 0, the
+     * default, turns the lane off. Needs Kafka clients from the options, not {@link #clients}.
+     *
+     * @param share of {@code maxInFlight}, in [0, 1]; for example 0.25
+     */
+    public Builder<T> replayLane(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("replayLane share must be in [0, 1], was " + share);
+      }
+      this.replayShare = share;
+      return this;
+    }
+
+    /** The most lane records in flight at once for {@code share} of {@code maxInFlight}. */
+    static int laneSlots(double share, int maxInFlight) {
+      return Math.max(1, (int) Math.floor(share * maxInFlight));
+    }
+
     /** Builds and subscribes the worker without starting its thread; tests drive it. */
     Worker build() {
+      if (replayShare > 0 && consumer != null) {
+        throw new IllegalStateException("a replay lane needs Kafka clients from the options");
+      }
       List<AutoCloseable> owned = new ArrayList<>();
       if (consumer == null) {
         TopicProvisioner.ensure(
@@ -238,9 +299,42 @@ public final class Worker implements AutoCloseable {
       if (binding.handler() instanceof AutoCloseable closeable) {
         owned.add(0, closeable);
       }
+      Worker lane = null;
+      if (replayShare > 0) {
+        try {
+          lane = buildLane(runtime);
+        } catch (RuntimeException e) {
+          closeQuietly(owned);
+          throw e;
+        }
+      }
       WorkerEngine engine = new WorkerEngine(options, binding, consumer, producer, runtime);
       engine.subscribe();
-      return new Worker(options, engine, owned);
+      return new Worker(options, engine, owned, lane);
+    }
+
+    private Worker buildLane(WorkerRuntime live) {
+      int slots = laneSlots(replayShare, options.maxInFlight());
+      WorkerOptions laneOptions =
+          options.withTopics(List.of(replayTopic(options.group()))).withMaxInFlight(slots);
+      TopicProvisioner.ensure(
+          options.adminProperties(), laneOptions.topics(), options.internalTopicPartitions());
+      List<AutoCloseable> laneOwned = new ArrayList<>();
+      Consumer<byte[], byte[]> c = new KafkaConsumer<>(laneOptions.consumerProperties());
+      Producer<byte[], byte[]> p = new KafkaProducer<>(laneOptions.producerProperties());
+      laneOwned.add(c);
+      laneOwned.add(() -> p.close(Duration.ofSeconds(10)));
+      WorkerRuntime runtime =
+          new WorkerRuntime(
+              live.executor(),
+              live.scheduler(),
+              clock,
+              jitter,
+              new WorkerMetrics(
+                  registry, options.group(), binding.name(), WorkerMetricNames.LANE_REPLAY));
+      WorkerEngine engine = new WorkerEngine(laneOptions, binding, c, p, runtime, false);
+      engine.subscribe();
+      return new Worker(laneOptions, engine, laneOwned, null);
     }
 
     /** Builds the worker and starts polling on its own thread. */
@@ -254,6 +348,18 @@ public final class Worker implements AutoCloseable {
       List<String> topics = new ArrayList<>(RetryTopics.names(options.group(), options.retry()));
       topics.add(DeadLetterTopics.name(options.group()));
       return topics;
+    }
+
+    private static void closeQuietly(List<AutoCloseable> resources) {
+      for (AutoCloseable resource : resources) {
+        try {
+          resource.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (Exception e) {
+          log.warn("Could not close {}: {}", resource, e.toString());
+        }
+      }
     }
 
     private Executor ownedExecutor(List<AutoCloseable> owned) {

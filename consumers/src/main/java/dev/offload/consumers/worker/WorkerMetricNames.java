@@ -1,8 +1,10 @@
 package dev.offload.consumers.worker;
 
 /**
- * Names of the meters a worker registers, each tagged {@code group} and {@code handler}. Prometheus
- * shows them with underscores ({@code offload_worker_handled_total}).
+ * Names of the meters a worker registers, each tagged {@code group}, {@code handler} and {@code
+ * lane} ({@value #LANE_LIVE}, or {@value #LANE_REPLAY} for the replay lane of {@link
+ * Worker.Builder#replayLane(double)}). Prometheus shows them with underscores ({@code
+ * offload_worker_handled_total}).
  */
 public final class WorkerMetricNames {
   /** Counter: records whose handler succeeded. */
@@ -37,6 +39,14 @@ public final class WorkerMetricNames {
 
   /** Counter: times a record waited for an open circuit breaker without spending an attempt. */
   public static final String BREAKER_HELD = "offload.worker.breaker.held";
+
+  /** Value of the {@code lane} tag for records of the worker's own topics and delay topics. */
+  public static final String LANE_LIVE = "live";
+
+  /**
+   * Value of the {@code lane} tag for records of the replay lane {@code offload.replay.<group>}.
+   */
+  public static final String LANE_REPLAY = "replay";
 
   private WorkerMetricNames() {}
 }

@@ -108,6 +108,23 @@ public record WorkerOptions(
         Map.of());
   }
 
+  /** A copy reading other topics. */
+  public WorkerOptions withTopics(List<String> value) {
+    return new WorkerOptions(
+        bootstrapServers,
+        group,
+        value,
+        ordering,
+        maxInFlight,
+        watermarks,
+        commitInterval,
+        retry,
+        shutdownTimeout,
+        pollTimeout,
+        internalTopicPartitions,
+        kafkaProperties);
+  }
+
   /** A copy with another ordering. */
   public WorkerOptions withOrdering(Ordering value) {
     return new WorkerOptions(

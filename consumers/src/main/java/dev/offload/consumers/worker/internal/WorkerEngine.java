@@ -40,6 +40,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   private final DelayHolds holds;
   private final PauseController pauses;
   private final CircuitBreaker breaker;
+  private final boolean readsDelayTopics;
   private Instant nextCommit;
   private boolean closing;
 
@@ -50,6 +51,21 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
       Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer,
       WorkerRuntime runtime) {
+    this(options, binding, consumer, producer, runtime, true);
+  }
+
+  /**
+   * An engine that reads its delay topics only when {@code readsDelayTopics}; a replay lane does
+   * not, its retries come back through the live engine of the same group.
+   */
+  public <T> WorkerEngine(
+      WorkerOptions options,
+      HandlerBinding<T> binding,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer,
+      WorkerRuntime runtime,
+      boolean readsDelayTopics) {
+    this.readsDelayTopics = readsDelayTopics;
     this.options = options;
     this.consumer = consumer;
     this.runtime = runtime;
@@ -77,7 +93,9 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   /** The topics this worker reads: its own and its delay topics. */
   public List<String> topics() {
     List<String> topics = new ArrayList<>(options.topics());
-    topics.addAll(RetryTopics.names(options.group(), options.retry()));
+    if (readsDelayTopics) {
+      topics.addAll(RetryTopics.names(options.group(), options.retry()));
+    }
     return topics;
   }
 

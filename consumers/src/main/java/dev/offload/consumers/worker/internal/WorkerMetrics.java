@@ -29,10 +29,18 @@ public final class WorkerMetrics {
   private final Timer latency;
   private final List<Meter> gauges = new ArrayList<>();
 
-  /** Registers the counters and the timer in {@code registry}. */
+  /** Registers the counters and the timer in {@code registry}, tagged {@code lane=live}. */
   public WorkerMetrics(MeterRegistry registry, String group, String handler) {
+    this(registry, group, handler, WorkerMetricNames.LANE_LIVE);
+  }
+
+  /**
+   * Registers the counters and the timer in {@code registry}, tagged {@code lane} ({@link
+   * WorkerMetricNames#LANE_LIVE} or {@link WorkerMetricNames#LANE_REPLAY}).
+   */
+  public WorkerMetrics(MeterRegistry registry, String group, String handler, String lane) {
     this.registry = registry;
-    this.tags = Tags.of("group", group, "handler", handler);
+    this.tags = Tags.of("group", group, "handler", handler, "lane", lane);
     this.handled = counter(WorkerMetricNames.HANDLED, "Records whose handler succeeded");
     this.failed = counter(WorkerMetricNames.FAILED, "Failed attempts");
     this.retried = counter(WorkerMetricNames.RETRIED, "Retries scheduled");
