@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseOutageIT {
   private static final String DATABASE = "offload";
   private static final String SLOT = "outage_it";
-  private static final Duration LOAD_BEFORE = Duration.ofSeconds(2);
+  private static final int ACCEPTED_BEFORE = 200;
   private static final Duration OUTAGE = Duration.ofSeconds(4);
 
   @TempDir Path dir;
@@ -89,7 +89,10 @@ class DatabaseOutageIT {
                   return null;
                 }));
       }
-      Thread.sleep(LOAD_BEFORE.toMillis());
+      // the load is under way: events are being accepted before the database goes
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> answers.stream().filter(a -> a.status() == 202).count() >= ACCEPTED_BEFORE);
 
       postgres.close();
       boolean sawOpen = false;
