@@ -126,10 +126,35 @@ final class BenchCommand implements Callable<Integer> {
         description = "Approximate event data size (default: ${DEFAULT-VALUE}).")
     int payloadBytes;
 
+    @Option(
+        names = "--warmup-events",
+        defaultValue = "30000",
+        description =
+            "Single events (and as many in batches and raw INSERTs) sent unmeasured first, so"
+                + " that every path runs compiled code (default: ${DEFAULT-VALUE}).")
+    int warmupEvents;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description =
+            "Saturation rounds of raw, single and batch in rotating order; the figures are the"
+                + " medians (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
       IngestRateConfig config =
-          new IngestRateConfig(events, concurrency, batchSize, seconds, load, keys, payloadBytes);
+          new IngestRateConfig(
+              events,
+              concurrency,
+              batchSize,
+              seconds,
+              load,
+              keys,
+              payloadBytes,
+              warmupEvents,
+              rounds);
       IngestRateBenchmark benchmark = new IngestRateBenchmark(config, System.err);
       benchmark.run().print(System.out);
       return benchmark.refused() == 0 ? 0 : 1;

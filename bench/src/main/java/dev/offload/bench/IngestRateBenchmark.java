@@ -16,8 +16,10 @@ import java.util.List;
  * answers, for single and batch requests, beside single-row {@code INSERT} + commit over JDBC on
  * the same PostgreSQL with the same concurrency, in the same run.
  *
- * <p>Each path is first saturated (closed loop, {@code concurrency} requests in flight), then
- * loaded at a constant arrival rate of {@code loadFraction} of its saturation rate (open loop),
+ * <p>Every path is first run unmeasured ({@code warmupEvents}), so that what is measured is
+ * compiled code. Each path is then saturated (closed loop, {@code concurrency} requests in flight)
+ * in {@code rounds} rounds whose order rotates, the medians being the figures, then loaded at a
+ * constant arrival rate of {@code loadFraction} of its median saturation rate (open loop),
  * where the acknowledgement latencies are taken from each request's intended start. The raw
  * baseline runs at the single-event rate, so the two latency rows compare like with like.
  */
@@ -53,35 +55,66 @@ public final class IngestRateBenchmark {
     int c = config.concurrency();
     int batches = Math.max(1, n / config.batchSize());
     String payload = data(0);
-    http.closedLoop(
-        SINGLE,
-        Math.min(n, 2_000),
-        c,
-        this::single,
-        new Latencies(),
-        progress("warm-up", Math.min(n, 2_000)));
+    warmUp(stack, http, payload);
 
-    Latencies rawClosed = new Latencies();
-    double rawRate =
-        perSecond(
-            n,
-            RawBaselines.insert(
-                stack.jdbcUrl(),
-                EmbeddedPostgres.USER,
-                n,
-                c,
-                payload,
-                rawClosed,
-                progress("raw INSERT + commit, saturated", n)));
-    HttpDriver.Outcome single =
-        http.closedLoop(
-            SINGLE, n, c, this::single, new Latencies(), progress("single, saturated", n));
-    HttpDriver.Outcome batch =
-        http.closedLoop(
-            BATCH, batches, c, this::batch, new Latencies(), progress("batch, saturated", batches));
-    double batchEvents = batch.perSecond() * config.batchSize();
-
-    double singleRate = single.perSecond() * config.loadFraction();
+    // Saturation rounds, the order rotating so that no path always runs first or last.
+    List<Double> rawRates = new ArrayList<>();
+    List<Double> singleRates = new ArrayList<>();
+    List<Double> batchRates = new ArrayList<>();
+    List<HttpDriver.Outcome> saturated = new ArrayList<>();
+    for (int round = 0; round < config.rounds(); round++) {
+      String of = config.rounds() > 1 ? " " + (round + 1) + "/" + config.rounds() : "";
+      for (int step = 0; step < 3; step++) {
+        switch ((round + step) % 3) {
+          case 0 ->
+              rawRates.add(
+                  perSecond(
+                      n,
+                      RawBaselines.insert(
+                          stack.jdbcUrl(),
+                          EmbeddedPostgres.USER,
+                          n,
+                          c,
+                          payload,
+                          new Latencies(),
+                          progress("raw INSERT + commit, saturated" + of, n))));
+          case 1 -> {
+            HttpDriver.Outcome single =
+                http.closedLoop(
+                    SINGLE,
+                    n,
+                    c,
+                    this::single,
+                    new Latencies(),
+                    progress("single, saturated" + of, n));
+            saturated.add(single);
+            singleRates.add(single.perSecond());
+          }
+          default -> {
+            HttpDriver.Outcome batch =
+                http.closedLoop(
+                    BATCH,
+                    batches,
+                    c,
+                    this::batch,
+                    new Latencies(),
+                    progress("batch, saturated" + of, batches));
+            saturated.add(batch);
+            batchRates.add(batch.perSecond() * config.batchSize());
+          }
+        }
+      }
+    }
+    out.printf(
+        "saturated, per round: raw INSERT %s rows/s; single %s events/s; batch %s events/s%n",
+        rates(rawRates), rates(singleRates), rates(batchRates));
+    double rawRate = median(rawRates);
+    double batchEvents = median(batchRates);
+    if (batchEvents == 0) {
+      throw new IllegalStateException(
+          "the ingest API accepted none of the " + batches + " batch requests to " + BATCH);
+    }
+    double singleRate = median(singleRates) * config.loadFraction();
     long openTotal = (long) (singleRate * config.seconds());
     Latencies singleOpen = new Latencies();
     HttpDriver.Outcome singleLoaded =
@@ -102,11 +135,7 @@ public final class IngestRateBenchmark {
         payload,
         rawOpen,
         progress(String.format("raw INSERT at %,.0f/s", singleRate), openTotal));
-    if (batch.accepted() == 0) {
-      throw new IllegalStateException(
-          "the ingest API accepted none of the " + batches + " batch requests to " + BATCH);
-    }
-    double batchRate = batch.perSecond() * config.loadFraction();
+    double batchRate = batchEvents / config.batchSize() * config.loadFraction();
     long batchTotal = (long) (batchRate * config.seconds());
     Latencies batchOpen = new Latencies();
     HttpDriver.Outcome batchLoaded =
@@ -123,14 +152,14 @@ public final class IngestRateBenchmark {
     List<Figure> figures = new ArrayList<>();
     figures.add(
         new Figure(
-            "single: accepted, saturated",
+            "single: accepted, saturated (median)",
             "events/s",
-            single.perSecond(),
+            median(singleRates),
             raw + " rows/s",
             rawRate));
     figures.add(
         new Figure(
-            "batch of " + config.batchSize() + ": accepted, saturated",
+            "batch of " + config.batchSize() + ": accepted, saturated (median)",
             "events/s",
             batchEvents,
             raw + " rows/s",
@@ -153,11 +182,16 @@ public final class IngestRateBenchmark {
               rawAt + " p" + label(p),
               rawOpen.millisAt(p)));
     }
-    long refused = single.failed() + batch.failed() + singleLoaded.failed() + batchLoaded.failed();
+    long refused = singleLoaded.failed() + batchLoaded.failed();
+    for (HttpDriver.Outcome outcome : saturated) {
+      refused += outcome.failed();
+    }
     out.printf("requests not answered 202: %d%n", refused);
     String title =
         String.format(
-            "offload bench ingest: %,d events per saturated phase, %d in flight, batches of %d, %.0f s at %.0f%% of saturation, %d keys, ~%d-byte data",
+            "offload bench ingest: %,d warm-up events, %d round(s) of %,d events per saturated phase (medians), %d in flight, batches of %d, %.0f s at %.0f%% of saturation, %d keys, ~%d-byte data",
+            config.warmupEvents(),
+            config.rounds(),
             n,
             c,
             config.batchSize(),
@@ -167,6 +201,44 @@ public final class IngestRateBenchmark {
             config.payloadBytes());
     this.refused = refused;
     return new BenchReport(title, List.copyOf(figures), 0, 0);
+  }
+
+  /**
+   * Runs every path unmeasured first: the API's request path, its batch path and the raw JDBC
+   * INSERT loop are each compiled by the JIT only after some thousands of calls, and a saturation
+   * phase measured before that compares interpreted code with compiled code.
+   */
+  private void warmUp(BenchStack stack, HttpDriver http, String payload) throws Exception {
+    int w = config.warmupEvents();
+    if (w == 0) {
+      return;
+    }
+    int c = config.concurrency();
+    http.closedLoop(SINGLE, w, c, this::single, new Latencies(), progress("warm-up: single", w));
+    int batches = Math.max(1, w / config.batchSize());
+    http.closedLoop(
+        BATCH, batches, c, this::batch, new Latencies(), progress("warm-up: batch", batches));
+    RawBaselines.insert(
+        stack.jdbcUrl(),
+        EmbeddedPostgres.USER,
+        w,
+        c,
+        payload,
+        new Latencies(),
+        progress("warm-up: raw INSERT", w));
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int mid = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+  }
+
+  private static String rates(List<Double> values) {
+    return values.stream()
+        .map(v -> String.format("%,.0f", v))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private String data(long seq) {

@@ -11,6 +11,10 @@ package dev.offload.bench;
  * @param loadFraction the constant rate as a share of the measured saturation rate; default 0.5
  * @param keys distinct keys the events are spread over; default 100
  * @param payloadBytes approximate size of each event's data; default 200
+ * @param warmupEvents single events, and as many events in batches and raw INSERTs, sent before
+ *     anything is measured, so that every path runs compiled code (JIT) when it is; default 30,000
+ * @param rounds saturation rounds (raw, single and batch in an order that rotates each round); the
+ *     figures are the medians; default 3
  */
 public record IngestRateConfig(
     int events,
@@ -19,7 +23,9 @@ public record IngestRateConfig(
     double seconds,
     double loadFraction,
     int keys,
-    int payloadBytes) {
+    int payloadBytes,
+    int warmupEvents,
+    int rounds) {
 
   /** Validates every field and names the one that is wrong. */
   public IngestRateConfig {
@@ -28,6 +34,8 @@ public record IngestRateConfig(
     atLeast(batchSize, 1, "batchSize");
     atLeast(keys, 1, "keys");
     atLeast(payloadBytes, 10, "payloadBytes");
+    atLeast(warmupEvents, 0, "warmupEvents");
+    atLeast(rounds, 1, "rounds");
     if (!(seconds > 0)) {
       throw new IllegalArgumentException("seconds must be above 0, was " + seconds);
     }
@@ -39,7 +47,7 @@ public record IngestRateConfig(
 
   /** The defaults. */
   public static IngestRateConfig defaults() {
-    return new IngestRateConfig(20_000, 64, 50, 20, 0.5, 100, 200);
+    return new IngestRateConfig(20_000, 64, 50, 20, 0.5, 100, 200, 30_000, 3);
   }
 
   private static void atLeast(int value, int min, String field) {

@@ -10,18 +10,23 @@ import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.registry.RegistryException;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.net.BindException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -57,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * GET /openapi.yaml} and {@code GET /docs} (Swagger UI). {@link #start} returns once the server
  * listens; {@link #close()} stops it. Call both from a thread of your own, not from a Vert.x event
  * loop.
+ *
+ * <p>The port is served by one HTTP server per available processor, each on an event loop of its
+ * own (Vert.x shares the listening socket between them), so that parsing, validation and answers
+ * use every core rather than one; they share one router, one database pool and one rate limiter.
  */
 public final class IngestApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestApi.class);
@@ -66,18 +75,22 @@ public final class IngestApi implements AutoCloseable {
   private final Vertx vertx;
   private final OutboxStore store;
   private final EventSchemas schemas;
-  private final HttpServer server;
+  private final List<HttpServer> servers;
   private final int port;
   private boolean closed;
 
   private IngestApi(
-      ApiConfig config, Vertx vertx, OutboxStore store, EventSchemas schemas, HttpServer server) {
+      ApiConfig config,
+      Vertx vertx,
+      OutboxStore store,
+      EventSchemas schemas,
+      List<HttpServer> servers) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
     this.schemas = schemas;
-    this.server = server;
-    this.port = server.actualPort();
+    this.servers = List.copyOf(servers);
+    this.port = servers.get(0).actualPort();
   }
 
   /**
@@ -153,12 +166,9 @@ public final class IngestApi implements AutoCloseable {
       metrics.bindBreaker(breaker);
       ApiRouter.Parts parts =
           new ApiRouter.Parts(store, registry, checks, config, clock, schemas, breaker);
-      HttpServer server =
-          vertx
-              .createHttpServer(new HttpServerOptions().setHost(config.host()))
-              .requestHandler(ApiRouter.create(vertx, metrics, parts));
-      await(server.listen(config.port(), config.host()), "listen on " + address(config));
-      IngestApi api = new IngestApi(config, vertx, store, schemas, server);
+      Router router = ApiRouter.create(vertx, metrics, parts);
+      List<HttpServer> servers = listen(vertx, router, config);
+      IngestApi api = new IngestApi(config, vertx, store, schemas, servers);
       purgePeriodically(vertx, store, config.idempotency());
       log.info(
           "Offload ingest API listening on {}:{}{}; {}",
@@ -201,7 +211,7 @@ public final class IngestApi implements AutoCloseable {
     }
     closed = true;
     try {
-      await(server.close(), "stop the HTTP server");
+      await(Future.join(servers.stream().map(HttpServer::close).toList()), "stop the HTTP servers");
       await(store.close(), "close the database pool");
       if (schemas != null) {
         await(schemas.close(), "stop the schema registry workers");
@@ -210,6 +220,32 @@ public final class IngestApi implements AutoCloseable {
       await(vertx.close(), "stop Vert.x");
     }
     log.info("Offload ingest API on {}:{} stopped", config.host(), port());
+  }
+
+  /**
+   * Starts one server per available processor, each deployed on an event loop of its own, all on
+   * {@code config}'s port (a negative port makes Vert.x share one random port among them).
+   */
+  private static List<HttpServer> listen(Vertx vertx, Router router, ApiConfig config) {
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int port = config.port() == 0 ? -1 : config.port();
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    await(
+        vertx.deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    return vertx
+                        .createHttpServer(new HttpServerOptions().setHost(config.host()))
+                        .requestHandler(router)
+                        .listen(port, config.host())
+                        .onSuccess(servers::add);
+                  }
+                },
+            new DeploymentOptions().setInstances(instances)),
+        "listen on " + address(config));
+    return servers;
   }
 
   /** Deletes expired idempotency keys every purge interval (first after one interval). */
