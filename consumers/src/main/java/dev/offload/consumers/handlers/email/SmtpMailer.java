@@ -15,10 +15,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * Sends {@link EmailMessage}s over SMTP with Jakarta Mail, one connection per mail, as {@code
- * multipart/alternative} (plain text and HTML, UTF-8).
+ * Sends {@link EmailMessage}s over SMTP with Jakarta Mail, as {@code multipart/alternative} (plain
+ * text and HTML, UTF-8).
+ *
+ * <p>Connections are kept open between mails and reused (one per concurrent sender, closed after
+ * {@value #MAX_IDLE_MILLIS} ms unused or on any failure), so a mail costs its {@code MAIL}, {@code
+ * RCPT} and {@code DATA} exchanges only. That also shortens the time between the server accepting a
+ * mail and the caller recording it as sent (the window in which a crash makes the mail go out
+ * twice, see {@code ProcessedEventStore}) to the caller's own commit. A failure on a reused
+ * connection (the server may have dropped it) is tried once more on a new one.
  *
  * <p>Failures are classified for the worker's retry policy: an address the server or the parser
  * rejects for good is an {@link IllegalArgumentException} (fatal, dead-lettered); anything else —
@@ -26,6 +34,10 @@ import java.util.Objects;
  * RetryableException}. Messages of these exceptions never quote addresses or bodies. Thread-safe.
  */
 public final class SmtpMailer {
+  /** Connections unused for longer than this are closed instead of reused. */
+  static final long MAX_IDLE_MILLIS = 30_000;
+
+  private final ConcurrentLinkedDeque<Idle> idle = new ConcurrentLinkedDeque<>();
   private final EmailConfig config;
   private final Session session;
   private final InternetAddress from;
@@ -57,18 +69,72 @@ public final class SmtpMailer {
    */
   public void send(EmailMessage mail, String messageId) {
     MimeMessage message = build(mail, messageId);
-    try (Transport transport = session.getTransport("smtp")) {
-      transport.connect(config.host(), config.port(), config.username(), config.password());
-      transport.sendMessage(message, message.getAllRecipients());
-    } catch (SendFailedException e) {
-      if (e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0) {
-        throw new IllegalArgumentException("the SMTP server rejected the recipient address");
+    Transport reused = reusable();
+    if (reused != null) {
+      try {
+        sendOn(reused, message);
+        return;
+      } catch (SendFailedException e) {
+        throw classified(e);
+      } catch (MessagingException | IllegalStateException e) {
+        // Probably closed by the server while idle; a new connection decides.
       }
-      throw new RetryableException("SMTP send failed: " + describe(e), e);
-    } catch (MessagingException e) {
+    }
+    Transport fresh = null;
+    try {
+      fresh = session.getTransport("smtp");
+      fresh.connect(config.host(), config.port(), config.username(), config.password());
+      sendOn(fresh, message);
+    } catch (SendFailedException e) {
+      throw classified(e);
+    } catch (MessagingException | IllegalStateException e) {
+      closeQuietly(fresh);
       throw new RetryableException("SMTP send failed: " + describe(e), e);
     }
   }
+
+  /** Sends on {@code transport}, then keeps it for the next mail; closes it on failure. */
+  private void sendOn(Transport transport, MimeMessage message) throws MessagingException {
+    try {
+      transport.sendMessage(message, message.getAllRecipients());
+    } catch (MessagingException | RuntimeException e) {
+      closeQuietly(transport);
+      throw e;
+    }
+    idle.push(new Idle(transport, clock.millis()));
+  }
+
+  /** The most recently used open connection, closing any unused for too long; or null. */
+  private Transport reusable() {
+    for (Idle candidate = idle.poll(); candidate != null; candidate = idle.poll()) {
+      if (clock.millis() - candidate.since() <= MAX_IDLE_MILLIS
+          && candidate.transport().isConnected()) {
+        return candidate.transport();
+      }
+      closeQuietly(candidate.transport());
+    }
+    return null;
+  }
+
+  private static RuntimeException classified(SendFailedException e) {
+    if (e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0) {
+      return new IllegalArgumentException("the SMTP server rejected the recipient address");
+    }
+    return new RetryableException("SMTP send failed: " + describe(e), e);
+  }
+
+  private static void closeQuietly(Transport transport) {
+    if (transport == null) {
+      return;
+    }
+    try {
+      transport.close();
+    } catch (MessagingException | RuntimeException e) {
+      // Already broken; nothing to release.
+    }
+  }
+
+  private record Idle(Transport transport, long since) {}
 
   private MimeMessage build(EmailMessage mail, String messageId) {
     InternetAddress to;
