@@ -13,6 +13,7 @@ import dev.offload.bench.StreamsBenchmark;
 import dev.offload.bench.WorkersBench;
 import dev.offload.bench.WriterBenchmark;
 import dev.offload.bench.WriterReport;
+import dev.offload.schemas.outbox.OutboxMode;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -128,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
         names = "--warmup-events",
-        defaultValue = "30000",
+        defaultValue = "100000",
         description =
             "Single events (and as many in batches and raw INSERTs) sent unmeasured first, so"
                 + " that every path runs compiled code (default: ${DEFAULT-VALUE}).")
@@ -136,11 +137,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
         names = "--rounds",
-        defaultValue = "3",
+        defaultValue = "5",
         description =
             "Saturation rounds of raw, single and batch in rotating order; the figures are the"
                 + " medians (default: ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(
+        names = "--outbox-mode",
+        defaultValue = "table",
+        converter = DevCommand.OutboxModeConverter.class,
+        description =
+            "How the API writes events: table (outbox rows) or message (logical decoding"
+                + " messages) (default: ${DEFAULT-VALUE}).")
+    OutboxMode outboxMode;
 
     @Override
     public Integer call() throws Exception {
@@ -154,7 +164,8 @@ final class BenchCommand implements Callable<Integer> {
               keys,
               payloadBytes,
               warmupEvents,
-              rounds);
+              rounds,
+              outboxMode);
       IngestRateBenchmark benchmark = new IngestRateBenchmark(config, System.err);
       benchmark.run().print(System.out);
       return benchmark.refused() == 0 ? 0 : 1;

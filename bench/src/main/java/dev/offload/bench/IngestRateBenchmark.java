@@ -19,9 +19,9 @@ import java.util.List;
  * <p>Every path is first run unmeasured ({@code warmupEvents}), so that what is measured is
  * compiled code. Each path is then saturated (closed loop, {@code concurrency} requests in flight)
  * in {@code rounds} rounds whose order rotates, the medians being the figures, then loaded at a
- * constant arrival rate of {@code loadFraction} of its median saturation rate (open loop),
- * where the acknowledgement latencies are taken from each request's intended start. The raw
- * baseline runs at the single-event rate, so the two latency rows compare like with like.
+ * constant arrival rate of {@code loadFraction} of its median saturation rate (open loop), where
+ * the acknowledgement latencies are taken from each request's intended start. The raw baseline runs
+ * at the single-event rate, so the two latency rows compare like with like.
  */
 public final class IngestRateBenchmark {
   private static final String TYPE = "bench-event";
@@ -43,8 +43,10 @@ public final class IngestRateBenchmark {
   /** Starts PostgreSQL and the ingest API, runs every phase, stops them, returns the figures. */
   public BenchReport run() throws Exception {
     out.println(
-        "starting PostgreSQL and the ingest API (no capture: this measures the write path)...");
-    try (BenchStack stack = BenchStack.startIngestOnly();
+        "starting PostgreSQL and the ingest API, outbox mode "
+            + config.outboxMode().name().toLowerCase(java.util.Locale.ROOT)
+            + " (no capture: this measures the write path)...");
+    try (BenchStack stack = BenchStack.startIngestOnly(config.outboxMode());
         HttpDriver http = new HttpDriver(stack.apiUrl(), config.concurrency())) {
       return run(stack, http);
     }
@@ -189,7 +191,8 @@ public final class IngestRateBenchmark {
     out.printf("requests not answered 202: %d%n", refused);
     String title =
         String.format(
-            "offload bench ingest: %,d warm-up events, %d round(s) of %,d events per saturated phase (medians), %d in flight, batches of %d, %.0f s at %.0f%% of saturation, %d keys, ~%d-byte data",
+            "offload bench ingest (outbox mode %s): %,d warm-up events, %d round(s) of %,d events per saturated phase (medians), %d in flight, batches of %d, %.0f s at %.0f%% of saturation, %d keys, ~%d-byte data",
+            config.outboxMode().name().toLowerCase(java.util.Locale.ROOT),
             config.warmupEvents(),
             config.rounds(),
             n,

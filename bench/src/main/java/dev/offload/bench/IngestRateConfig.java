@@ -1,5 +1,7 @@
 package dev.offload.bench;
 
+import dev.offload.schemas.outbox.OutboxMode;
+
 /**
  * Settings of {@code offload bench ingest}.
  *
@@ -12,9 +14,11 @@ package dev.offload.bench;
  * @param keys distinct keys the events are spread over; default 100
  * @param payloadBytes approximate size of each event's data; default 200
  * @param warmupEvents single events, and as many events in batches and raw INSERTs, sent before
- *     anything is measured, so that every path runs compiled code (JIT) when it is; default 30,000
+ *     anything is measured, so that every path runs compiled code (JIT) when it is; default 100,000
  * @param rounds saturation rounds (raw, single and batch in an order that rotates each round); the
- *     figures are the medians; default 3
+ *     figures are the medians; default 5
+ * @param outboxMode how the API writes events: outbox rows or logical decoding messages; default
+ *     {@link OutboxMode#TABLE}
  */
 public record IngestRateConfig(
     int events,
@@ -25,7 +29,8 @@ public record IngestRateConfig(
     int keys,
     int payloadBytes,
     int warmupEvents,
-    int rounds) {
+    int rounds,
+    OutboxMode outboxMode) {
 
   /** Validates every field and names the one that is wrong. */
   public IngestRateConfig {
@@ -36,6 +41,9 @@ public record IngestRateConfig(
     atLeast(payloadBytes, 10, "payloadBytes");
     atLeast(warmupEvents, 0, "warmupEvents");
     atLeast(rounds, 1, "rounds");
+    if (outboxMode == null) {
+      throw new IllegalArgumentException("outboxMode is required");
+    }
     if (!(seconds > 0)) {
       throw new IllegalArgumentException("seconds must be above 0, was " + seconds);
     }
@@ -47,7 +55,7 @@ public record IngestRateConfig(
 
   /** The defaults. */
   public static IngestRateConfig defaults() {
-    return new IngestRateConfig(20_000, 64, 50, 20, 0.5, 100, 200, 30_000, 3);
+    return new IngestRateConfig(20_000, 64, 50, 20, 0.5, 100, 200, 100_000, 5, OutboxMode.TABLE);
   }
 
   private static void atLeast(int value, int min, String field) {

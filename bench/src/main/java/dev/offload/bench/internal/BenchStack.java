@@ -6,6 +6,7 @@ import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.EmbeddedPostgres;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.schemas.outbox.OutboxMode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -34,19 +35,22 @@ public final class BenchStack implements AutoCloseable {
 
   /** Starts PostgreSQL, Kafka, the ingest API and the outbox connector. */
   public static BenchStack start() {
-    return start(true);
+    return start(true, OutboxMode.TABLE);
   }
 
-  /** Starts PostgreSQL and the ingest API only: the write path, without Kafka and capture. */
-  public static BenchStack startIngestOnly() {
-    return start(false);
+  /**
+   * Starts PostgreSQL and the ingest API only, the API writing in {@code mode}: the write path,
+   * without Kafka and capture.
+   */
+  public static BenchStack startIngestOnly(OutboxMode mode) {
+    return start(false, mode);
   }
 
-  private static BenchStack start(boolean withCapture) {
+  private static BenchStack start(boolean withCapture, OutboxMode mode) {
     try {
       BenchStack stack = new BenchStack(Files.createTempDirectory("offload-bench-"));
       try {
-        stack.startAll(withCapture);
+        stack.startAll(withCapture, mode);
         return stack;
       } catch (RuntimeException e) {
         stack.close();
@@ -57,7 +61,7 @@ public final class BenchStack implements AutoCloseable {
     }
   }
 
-  private void startAll(boolean withCapture) {
+  private void startAll(boolean withCapture, OutboxMode mode) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     postgres = started(EmbeddedPostgres.start(root.resolve("postgres"), 0));
     postgres.createDatabaseIfAbsent(DATABASE);
@@ -68,7 +72,8 @@ public final class BenchStack implements AutoCloseable {
                 new ApiConfig.Database(
                     postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""))
             // The benchmark measures the API's ceiling, not the per-app rate limit.
-            .withRateLimit(ApiConfig.RateLimit.off());
+            .withRateLimit(ApiConfig.RateLimit.off())
+            .withOutboxMode(mode);
     api = started(IngestApi.start(apiConfig, registry, Map.of()));
     if (!withCapture) {
       return;

@@ -1,7 +1,10 @@
 package dev.offload.bench.internal;
 
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -10,6 +13,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -18,12 +23,17 @@ import java.util.function.LongFunction;
  * Drives HTTP load with a non-blocking client: closed loop (a fixed number of requests in flight,
  * as fast as the server answers) to find saturation, and open loop (a constant arrival rate, each
  * latency measured from the request's intended start so queueing is counted, not hidden).
+ *
+ * <p>The requests are spread over one event loop per available processor (a client connection lives
+ * on the event loop that opened it), so that the driver is not one thread serving every connection
+ * while the server under test uses all cores.
  */
 public final class HttpDriver implements AutoCloseable {
   private static final long TIMEOUT_MILLIS = 30_000;
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpClientAgent client;
+  private final List<Context> loops;
   private final String host;
   private final int port;
 
@@ -36,6 +46,29 @@ public final class HttpDriver implements AutoCloseable {
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setPipelining(false),
             new PoolOptions().setHttp1MaxSize(connections));
+    this.loops = eventLoops(vertx, Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** One context on each of {@code n} event loops (verticle instances go round the loops). */
+  private static List<Context> eventLoops(Vertx vertx, int n) {
+    List<Context> contexts = new CopyOnWriteArrayList<>();
+    try {
+      vertx
+          .deployVerticle(
+              () ->
+                  new VerticleBase() {
+                    @Override
+                    public Future<?> start() {
+                      contexts.add(context);
+                      return Future.succeededFuture();
+                    }
+                  },
+              new DeploymentOptions().setInstances(n))
+          .await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the HTTP driver's event loops", e);
+    }
+    return List.copyOf(contexts);
   }
 
   /**
@@ -71,12 +104,12 @@ public final class HttpDriver implements AutoCloseable {
     Promise<Void> done = Promise.promise();
     AtomicLong running = new AtomicLong(inFlight);
     long start = System.nanoTime();
-    vertx.runOnContext(
-        ignored -> {
-          for (int i = 0; i < inFlight; i++) {
-            chain(path, total, next, body, latencies, counts, running, done);
-          }
-        });
+    for (int i = 0; i < inFlight; i++) {
+      loops
+          .get(i % loops.size())
+          .runOnContext(
+              ignored -> chain(path, total, next, body, latencies, counts, running, done));
+    }
     done.future().await(30, TimeUnit.MINUTES);
     progress.finish(counts.done());
     return counts.outcome(System.nanoTime() - start);
@@ -125,27 +158,39 @@ public final class HttpDriver implements AutoCloseable {
     Counts counts = new Counts(progress);
     Promise<Void> done = Promise.promise();
     long start = System.nanoTime();
-    long[] sent = {0};
-    vertx.setPeriodic(
-        1,
-        timer -> {
-          long due = Math.min(total, (long) ((System.nanoTime() - start) / intervalNanos) + 1);
-          for (; sent[0] < due; sent[0]++) {
-            long intended = start + (long) (sent[0] * intervalNanos);
-            post(path, body.apply(sent[0]))
-                .onComplete(
-                    status -> {
-                      counts.record(
-                          status.succeeded() && status.result() == 202, intended, latencies);
-                      if (counts.done() == total) {
-                        done.tryComplete();
-                      }
-                    });
-          }
-          if (sent[0] >= total) {
-            vertx.cancelTimer(timer);
-          }
-        });
+    int k = loops.size();
+    for (int j = 0; j < k; j++) {
+      int lane = j;
+      long[] sent = {lane}; // this loop sends requests lane, lane + k, lane + 2k, ...
+      loops
+          .get(lane)
+          .runOnContext(
+              ignored ->
+                  vertx.setPeriodic(
+                      1,
+                      timer -> {
+                        long due =
+                            Math.min(
+                                total, (long) ((System.nanoTime() - start) / intervalNanos) + 1);
+                        for (; sent[0] < due; sent[0] += k) {
+                          long intended = start + (long) (sent[0] * intervalNanos);
+                          post(path, body.apply(sent[0]))
+                              .onComplete(
+                                  status -> {
+                                    counts.record(
+                                        status.succeeded() && status.result() == 202,
+                                        intended,
+                                        latencies);
+                                    if (counts.done() == total) {
+                                      done.tryComplete();
+                                    }
+                                  });
+                        }
+                        if (sent[0] >= total) {
+                          vertx.cancelTimer(timer);
+                        }
+                      }));
+    }
     done.future().await(30, TimeUnit.MINUTES);
     progress.finish(counts.done());
     return counts.outcome(System.nanoTime() - start);
