@@ -39,6 +39,36 @@ class BenchCommandIT {
   }
 
   @Test
+  void ingestPrintsSingleAndBatchBesideRawInsertsInBothOutboxModes() {
+    for (String mode : new String[] {"table", "message"}) {
+      Run run =
+          run(
+              "bench",
+              "ingest",
+              "--events",
+              "400",
+              "--warmup-events",
+              "200",
+              "--rounds",
+              "2",
+              "--seconds",
+              "1",
+              "--concurrency",
+              "8",
+              "--outbox-mode",
+              mode);
+      assertThat(run.status()).as("every request answered 202 (%s)", mode).isZero();
+      assertThat(run.out())
+          .contains(
+              "offload bench ingest (outbox mode " + mode + "): 200 warm-up events, 2 round(s)")
+          .contains("single: accepted, saturated (median) (events/s)")
+          .contains("batch of 50: accepted, saturated (median) (events/s)")
+          .contains("raw INSERT+commit rows/s")
+          .contains("single ack p99 at");
+    }
+  }
+
+  @Test
   void streamsQuickPrintsEachProcessorBesideTheRawLoopWithTheGoals() {
     Run run = run("bench", "streams", "--quick");
     assertThat(run.status()).isZero();
