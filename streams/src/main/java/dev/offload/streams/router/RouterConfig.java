@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  *     UnknownTypes#DROP}
  * @param catchAllTopic where {@link UnknownTypes#CATCH_ALL} sends them; default {@code
  *     offload.work.unrouted}
- * @param dedupRetention how long an event id is remembered to drop duplicates; default 1 hour,
- *     {@code 0} turns deduplication off
+ * @param dedupRetention how long an event id is remembered to drop duplicates: an event whose id
+ *     was seen up to this long before or after it (in record time) is dropped; default 1 hour,
+ *     {@code 0} turns deduplication off. The store keeps ids in buckets of this length for two to
+ *     three of them, so its disk and changelog hold about 2.5 retentions of ids
  */
 public record RouterConfig(
     Pattern inputPattern,
