@@ -197,6 +197,7 @@ final class BenchCommand implements Callable<Integer> {
         "exactly_once_v2 and at_least_once, beside a raw consume-transform-produce loop (plain",
         "consumer + producer doing the router's routing), all draining the same preloaded Avro",
         "events on a fresh embedded Kafka broker, in rotating order over several rounds.",
+        "Each round also prints the JVM's CPU time (broker included) per input record.",
         "Prints the median and range of each, the ratios EOS/ALOS and router/raw, and the goals."
       })
   static final class Streams implements Callable<Integer> {

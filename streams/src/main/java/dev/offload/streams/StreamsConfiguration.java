@@ -40,7 +40,11 @@ import java.util.Objects;
  * http: {host: 127.0.0.1, port: 8085}
  * topologies:
  *   router:
- *     routes: {user-signed-up: [email, analytics], document-changed: [index]}
+ *     routes:                              # the default table
+ *       user-signed-up: [email]
+ *       password-reset-requested: [email]
+ *       document-changed: [index]
+ *       page-viewed: [analytics]
  *     unknown-types: drop                  # or catch-all (with catch-all-topic)
  *     dedup-retention: 1h
  *   analytics: {grace: 30s, hour-advance: 5m, retention: 24h}

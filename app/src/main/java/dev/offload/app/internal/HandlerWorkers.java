@@ -15,6 +15,7 @@ import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.registry.SchemaRegistry;
+import dev.offload.streams.router.RouterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,14 +43,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class HandlerWorkers implements AutoCloseable {
   /**
-   * The router's table in {@code offload dev}: each built-in type to the handler that acts on it.
+   * The router's table in {@code offload dev}: each built-in type to the handler that acts on it,
+   * which is the router's default table {@link RouterConfig#DEFAULT_ROUTES}.
    */
-  public static final Map<String, Object> ROUTES =
-      Map.of(
-          "user-signed-up", List.of(EmailHandler.NAME),
-          "password-reset-requested", List.of(EmailHandler.NAME),
-          "document-changed", List.of(IndexHandler.NAME),
-          "page-viewed", List.of(AnalyticsHandler.NAME));
+  public static final Map<String, Object> ROUTES = Map.copyOf(RouterConfig.DEFAULT_ROUTES);
 
   /** The work topics the workers read. */
   public static final List<String> WORK_TOPICS =

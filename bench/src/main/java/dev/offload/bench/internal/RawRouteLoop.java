@@ -32,11 +32,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * that reads each record's type header, sends a copy (key, value, headers, timestamp) to each
  * destination topic of that type, and every commit interval flushes the producer and commits the
  * consumed offsets: at-least-once, the way a hand-written loop does it.
+ *
+ * <p>Both clients keep the Kafka 4.3 defaults otherwise (consumer {@code max.poll.records} 500,
+ * producer {@code linger.ms} 5 and {@code batch.size} 16 KiB); Kafka Streams gives the topologies
+ * {@code max.poll.records} 1000 and {@code linger.ms} 100. The destinations of a type are looked up
+ * once and kept, as the router keeps its table.
  */
 public final class RawRouteLoop implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
-  private final Function<String, List<String>> destinations;
+  private final Map<String, List<String>> destinations = new HashMap<>();
+  private final Function<String, List<String>> routes;
   private final Duration commitInterval;
   private final Pattern input;
   private final Thread thread;
@@ -65,7 +71,7 @@ public final class RawRouteLoop implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    this.destinations = destinations;
+    this.routes = destinations;
     this.commitInterval = commitInterval;
     this.input = input;
     this.thread = new Thread(this::loop, "offload-bench-raw-loop-" + group);
@@ -130,7 +136,8 @@ public final class RawRouteLoop implements AutoCloseable {
     if (type == null) {
       return;
     }
-    for (String target : destinations.apply(new String(type.value(), StandardCharsets.UTF_8))) {
+    String name = new String(type.value(), StandardCharsets.UTF_8);
+    for (String target : destinations.computeIfAbsent(name, routes)) {
       ProducerRecord<byte[], byte[]> out =
           new ProducerRecord<>(
               target, null, record.timestamp(), record.key(), record.value(), record.headers());

@@ -5,6 +5,7 @@ import dev.offload.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Bytes;
 
 /** Reads the Offload envelope (id, type, producer) out of a record's headers. */
 public final class EventEnvelope {
@@ -27,17 +28,20 @@ public final class EventEnvelope {
   }
 
   /**
-   * The event id.
+   * The event id as a compact state-store key ({@link EventIdKey}), read straight from the header
+   * bytes.
    *
-   * @throws IllegalArgumentException when the header is missing (the record is dead-lettered)
+   * @throws IllegalArgumentException when the header is missing or blank (the record is
+   *     dead-lettered)
    */
-  public static String requireEventId(Headers headers) {
-    String id = header(headers, OffloadHeaders.EVENT_ID);
-    if (id == null) {
+  public static Bytes requireEventIdKey(Headers headers) {
+    Header h = headers == null ? null : headers.lastHeader(OffloadHeaders.EVENT_ID);
+    Bytes key = h == null ? null : EventIdKey.of(h.value());
+    if (key == null) {
       throw new IllegalArgumentException(
           "record has no " + OffloadHeaders.EVENT_ID + " header, so it cannot be deduplicated");
     }
-    return id;
+    return key;
   }
 
   /**

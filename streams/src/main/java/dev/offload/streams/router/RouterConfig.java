@@ -1,5 +1,6 @@
 package dev.offload.streams.router;
 
+import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.EventTypes;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.Settings;
@@ -16,14 +17,16 @@ import java.util.regex.Pattern;
  *
  * @param inputPattern topics to read; default every {@code offload.events.*} topic
  * @param routes routing table, event type to handler names; an event goes to {@code
- *     offload.work.<handler>} for each handler. Default {@code user-signed-up → [email,
- *     analytics]}, {@code document-changed → [index]}
+ *     offload.work.<handler>} for each handler. Default {@link #DEFAULT_ROUTES}: each built-in type
+ *     to the worker handler that acts on it
  * @param unknownTypes what happens to types missing from the table; default {@link
  *     UnknownTypes#DROP}
  * @param catchAllTopic where {@link UnknownTypes#CATCH_ALL} sends them; default {@code
  *     offload.work.unrouted}
- * @param dedupRetention how long an event id is remembered to drop duplicates; default 1 hour,
- *     {@code 0} turns deduplication off
+ * @param dedupRetention how long an event id is remembered to drop duplicates: an event whose id
+ *     was seen up to this long before or after it (in record time) is dropped; default 1 hour,
+ *     {@code 0} turns deduplication off. The store keeps ids in buckets of this length for two to
+ *     three of them, so its disk and changelog hold about 2.5 retentions of ids
  */
 public record RouterConfig(
     Pattern inputPattern,
@@ -32,9 +35,17 @@ public record RouterConfig(
     String catchAllTopic,
     Duration dedupRetention) {
 
-  /** The default routing table. */
+  /**
+   * The default routing table, the one {@code offload dev} runs: each built-in type to the worker
+   * handler that reads it — {@code user-signed-up} and {@code password-reset-requested} to {@code
+   * email}, {@code document-changed} to {@code index}, {@code page-viewed} to {@code analytics}.
+   */
   public static final Map<String, List<String>> DEFAULT_ROUTES =
-      Map.of("user-signed-up", List.of("email", "analytics"), "document-changed", List.of("index"));
+      Map.of(
+          BuiltInEventTypes.USER_SIGNED_UP.type(), List.of("email"),
+          BuiltInEventTypes.PASSWORD_RESET_REQUESTED.type(), List.of("email"),
+          BuiltInEventTypes.DOCUMENT_CHANGED.type(), List.of("index"),
+          BuiltInEventTypes.PAGE_VIEWED.type(), List.of("analytics"));
 
   /** Default catch-all topic. */
   public static final String DEFAULT_CATCH_ALL = StreamTopics.work("unrouted");

@@ -50,6 +50,11 @@ class RouterTopologyTest {
         Duration.ZERO);
   }
 
+  private TestInputTopic<byte[], byte[]> input(String type) {
+    return driver.createInputTopic(
+        Topics.events(type), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
   private TestOutputTopic<byte[], byte[]> output(String topic) {
     return driver.createOutputTopic(
         topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -65,11 +70,9 @@ class RouterTopologyTest {
   @Test
   void routesEachTypeToItsHandlersKeepingKeyValueAndHeaders() {
     TestInputTopic<byte[], byte[]> signups = start(RouterConfig.defaults(), "user-signed-up");
-    TestInputTopic<byte[], byte[]> docs =
-        driver.createInputTopic(
-            Topics.events("document-changed"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    TestInputTopic<byte[], byte[]> docs = input("document-changed");
+    TestInputTopic<byte[], byte[]> views = input("page-viewed");
+    TestInputTopic<byte[], byte[]> resets = input("password-reset-requested");
 
     signups.pipeInput(
         new TestRecord<>(
@@ -77,19 +80,28 @@ class RouterTopologyTest {
     docs.pipeInput(
         new TestRecord<>(
             bytes("doc-9"), bytes("{\"d\":2}"), headers("e2", "document-changed", "cms"), T0));
+    views.pipeInput(
+        new TestRecord<>(bytes("page-3"), bytes("{}"), headers("e3", "page-viewed", "web"), T0));
+    resets.pipeInput(
+        new TestRecord<>(
+            bytes("user-2"), bytes("{}"), headers("e4", "password-reset-requested", "shop"), T0));
 
     List<TestRecord<byte[], byte[]>> email = output("offload.work.email").readRecordsToList();
-    assertThat(email).hasSize(1);
+    assertThat(email).hasSize(2);
     assertThat(email.get(0).key()).isEqualTo(bytes("user-1"));
     assertThat(email.get(0).value()).isEqualTo(bytes("{\"a\":1}"));
+    assertThat(email.get(0).timestamp()).isEqualTo(T0.toEpochMilli());
     assertThat(header(email.get(0).headers(), OffloadHeaders.EVENT_ID)).isEqualTo("e1");
+    assertThat(header(email.get(0).headers(), OffloadHeaders.EVENT_TYPE))
+        .isEqualTo("user-signed-up");
     assertThat(header(email.get(0).headers(), OffloadHeaders.PRODUCER)).isEqualTo("shop");
-    assertThat(output("offload.work.analytics").readKeyValuesToList())
-        .extracting(kv -> new String(kv.key))
-        .containsExactly("user-1");
+    assertThat(email.get(1).key()).isEqualTo(bytes("user-2"));
     assertThat(output("offload.work.index").readKeyValuesToList())
         .extracting(kv -> new String(kv.key))
         .containsExactly("doc-9");
+    assertThat(output("offload.work.analytics").readKeyValuesToList())
+        .extracting(kv -> new String(kv.key))
+        .containsExactly("page-3");
   }
 
   @Test
@@ -131,6 +143,66 @@ class RouterTopologyTest {
             bytes("d"), bytes("v"), headers("e1", null, null), T0.plus(Duration.ofHours(3))));
 
     assertThat(output("offload.work.index").getQueueSize()).isEqualTo(2);
+  }
+
+  @Test
+  void dropsADuplicateThatCarriesAnEarlierTimestampWithinTheWindow() {
+    TestInputTopic<byte[], byte[]> in = start(RouterConfig.defaults(), "document-changed");
+
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("d"), bytes("first"), headers("e1", null, null), T0.plusSeconds(30 * 60)));
+    in.pipeInput(new TestRecord<>(bytes("d"), bytes("again"), headers("e1", null, null), T0));
+
+    assertThat(output("offload.work.index").readValuesToList())
+        .extracting(String::new)
+        .containsExactly("first");
+  }
+
+  @Test
+  void dropsDuplicatesWithinTheWindowAcrossAnyBoundaryAndForwardsThemJustAfterIt() {
+    Duration retention = Duration.ofHours(1);
+    TestInputTopic<byte[], byte[]> in = start(RouterConfig.defaults(), "document-changed");
+    Instant first = T0.plus(Duration.ofMinutes(50));
+
+    in.pipeInput(new TestRecord<>(bytes("d"), bytes("v1"), headers("e1", null, null), first));
+    // 20 minutes later, in the next hour.
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("d"), bytes("v1"), headers("e1", null, null), first.plusSeconds(20 * 60)));
+    // Exactly one retention later: still within the window.
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("d"), bytes("v1"), headers("e1", null, null), first.plus(retention)));
+    // One millisecond more: remembered no longer.
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("d"),
+            bytes("v1-late"),
+            headers("e1", null, null),
+            first.plus(retention).plusMillis(1)));
+
+    assertThat(output("offload.work.index").readValuesToList())
+        .extracting(String::new)
+        .containsExactly("v1", "v1-late");
+    assertThat(metric(EventDeduplicator.DUPLICATE_DROPPED + "-total")).isEqualTo(2.0);
+  }
+
+  @Test
+  void treatsAUuidInAnyLetterCaseAndSurroundingSpaceAsTheSameId() {
+    TestInputTopic<byte[], byte[]> in = start(RouterConfig.defaults(), "document-changed");
+    String id = "0b5e9c1e-3f4a-4c1b-9d2e-7a6b5c4d3e2f";
+
+    in.pipeInput(new TestRecord<>(bytes("d"), bytes("v1"), headers(id, null, null), T0));
+    in.pipeInput(
+        new TestRecord<>(
+            bytes("d"), bytes("v1"), headers(" " + id.toUpperCase() + " ", null, null), T0));
+    in.pipeInput(
+        new TestRecord<>(bytes("d"), bytes("v2"), headers(id.replace('f', 'e'), null, null), T0));
+
+    assertThat(output("offload.work.index").readValuesToList())
+        .extracting(String::new)
+        .containsExactly("v1", "v2");
   }
 
   @Test
