@@ -208,6 +208,7 @@ public final class Worker implements AutoCloseable {
     private Executor executor;
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
+    private Consumer<byte[], byte[]> delayReader;
     private double replayShare;
 
     private Builder(WorkerOptions options, HandlerBinding<T> binding) {
@@ -256,6 +257,16 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * A consumer with no group that reads the delay topics to keep retried keys parked across
+     * members, for tests on mock clients; the worker closes it. Without it, mock clients read
+     * nothing from the delay topics and a parked key waits for its retry or the group's commit.
+     */
+    Builder<T> delayReader(Consumer<byte[], byte[]> value) {
+      this.delayReader = Objects.requireNonNull(value, "delayReader");
+      return this;
+    }
+
+    /**
      * Also consume the replay lane {@code offload.replay.<group>}, with at most {@code max(1,
      * floor(share * maxInFlight))} of its records in flight at once (see the class comment); 0, the
      * default, turns the lane off. Needs Kafka clients from the options, not {@link #clients}.
@@ -286,9 +297,13 @@ public final class Worker implements AutoCloseable {
             options.adminProperties(), internalTopics(), options.internalTopicPartitions());
         consumer = new KafkaConsumer<>(options.consumerProperties());
         producer = new KafkaProducer<>(options.producerProperties());
+        delayReader = new KafkaConsumer<>(options.delayReaderProperties());
       }
       owned.add(consumer);
       owned.add(() -> producer.close(Duration.ofSeconds(10)));
+      if (delayReader != null) {
+        owned.add(delayReader);
+      }
       WorkerRuntime runtime =
           new WorkerRuntime(
               executor == null ? ownedExecutor(owned) : executor,
@@ -308,7 +323,8 @@ public final class Worker implements AutoCloseable {
           throw e;
         }
       }
-      WorkerEngine engine = new WorkerEngine(options, binding, consumer, producer, runtime);
+      WorkerEngine engine =
+          new WorkerEngine(options, binding, consumer, producer, delayReader, runtime);
       engine.subscribe();
       return new Worker(options, engine, owned, lane);
     }
@@ -322,8 +338,10 @@ public final class Worker implements AutoCloseable {
       List<AutoCloseable> laneOwned = new ArrayList<>();
       Consumer<byte[], byte[]> c = new KafkaConsumer<>(laneOptions.consumerProperties());
       Producer<byte[], byte[]> p = new KafkaProducer<>(laneOptions.producerProperties());
+      Consumer<byte[], byte[]> r = new KafkaConsumer<>(laneOptions.delayReaderProperties());
       laneOwned.add(c);
       laneOwned.add(() -> p.close(Duration.ofSeconds(10)));
+      laneOwned.add(r);
       WorkerRuntime runtime =
           new WorkerRuntime(
               live.executor(),
@@ -332,7 +350,7 @@ public final class Worker implements AutoCloseable {
               jitter,
               new WorkerMetrics(
                   registry, options.group(), binding.name(), WorkerMetricNames.LANE_REPLAY));
-      WorkerEngine engine = new WorkerEngine(laneOptions, binding, c, p, runtime, false);
+      WorkerEngine engine = new WorkerEngine(laneOptions, binding, c, p, r, runtime, false);
       engine.subscribe();
       return new Worker(laneOptions, engine, laneOwned, null);
     }

@@ -275,6 +275,25 @@ public record WorkerOptions(
     return p;
   }
 
+  /**
+   * Properties of the consumer that reads the delay topics outside the group (no group, manual
+   * assignment, read_committed), to learn which retries are pending.
+   */
+  Map<String, Object> delayReaderProperties() {
+    Map<String, Object> p = new HashMap<>(kafkaProperties);
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+    p.remove(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
   /** Producer properties for retries and dead letters: acknowledged by all, idempotent. */
   Map<String, Object> producerProperties() {
     Map<String, Object> p = new HashMap<>(kafkaProperties);
