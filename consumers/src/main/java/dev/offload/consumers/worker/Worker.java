@@ -50,15 +50,15 @@ import org.slf4j.LoggerFactory;
  * partition moves on. Either way later records of the key wait behind the retry, and other keys
  * flow. A key waiting for a delay topic stays parked whichever member reads the retry and whichever
  * member owns the key's partition after a rebalance: the parking is derived from Kafka. A newly
- * assigned source partition is fetched only after a reader with no group read the delay topics
- * from the group's committed offsets to their ends and parked the key of every pending retry whose
+ * assigned source partition is fetched only after a reader with no group read the delay topics from
+ * the group's committed offsets to their ends and parked the key of every pending retry whose
  * origin headers name that partition; a parked key is released when its retry comes back to this
  * member, or when the group's committed offset on the retry's delay partition passed it (checked
- * every commit interval while keys are parked, reading on to the delay topics' ends first so that
- * a retry that failed again and moved on keeps the key parked). Parked records are buffered and
- * count toward backpressure; offsets are committed only below the lowest unfinished record. The
- * cost is one extra consumer per worker, reading the delay topics on assignment and while keys are
- * parked ({@link WorkerMetricNames#PARKED_RETRIES}, {@link WorkerMetricNames#DELAY_RECORDS_READ}).
+ * every commit interval while keys are parked, reading on to the delay topics' ends first so that a
+ * retry that failed again and moved on keeps the key parked). Parked records are buffered and count
+ * toward backpressure; offsets are committed only below the lowest unfinished record. The cost is
+ * one extra consumer per worker, reading the delay topics on assignment and while keys are parked
+ * ({@link WorkerMetricNames#PARKED_RETRIES}, {@link WorkerMetricNames#DELAY_RECORDS_READ}).
  *
  * <p><b>Replay lane.</b> With {@link Builder#replayLane(double)} the worker also consumes {@link
  * #replayTopic(String) offload.replay.&lt;group&gt;} (filled by {@code offload replay --into
