@@ -27,12 +27,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param ordering which records may run at the same time; default {@link Ordering#KEY}
  * @param maxInFlight most records handled at once, across keys and partitions; default 256
  * @param watermarks when to pause and resume fetching; default 4x and 2x {@code maxInFlight}
- * @param commitInterval how often done offsets are committed; default 1 s
+ * @param commitInterval how often done offsets are committed, and how often a key parked for a
+ *     retry that another member reads is checked for release; default 1 s
  * @param retry the retry policy; default {@link RetryPolicy#defaults()}
  * @param shutdownTimeout how long close and a revocation wait for in-flight records; default 30 s,
  *     well below {@code max.poll.interval.ms}
  * @param pollTimeout longest wait of one poll, and so the latency of resuming, releasing a due
- *     retry and stopping; default 100 ms
+ *     retry and stopping; also the longest read of the delay topics per turn of the poll loop;
+ *     default 100 ms
  * @param internalTopicPartitions partitions of the delay and dead-letter topics the worker creates
  *     when missing; default 6
  * @param kafkaProperties extra client properties (security, tuning) for the consumer, producer and
