@@ -94,9 +94,9 @@ public final class WorkersBench {
           256,
           Duration.ofSeconds(8),
           2_000,
-          Duration.ofSeconds(10),
           Duration.ofSeconds(5),
-          4);
+          Duration.ofSeconds(5),
+          8);
     }
 
     /** A short run that checks everything works (about 30 s). */
