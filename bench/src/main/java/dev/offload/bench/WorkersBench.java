@@ -71,6 +71,7 @@ public final class WorkersBench {
    * @param stuckRun how long each phase of the stuck-key experiment produces
    * @param stuckFor how long the stuck record takes
    * @param rounds how many pairs of phases (without, then with the stuck key) are run
+   * @param warmUp how long the unreported phase before them runs
    */
   public record Settings(
       int records,
@@ -82,7 +83,8 @@ public final class WorkersBench {
       int rate,
       Duration stuckRun,
       Duration stuckFor,
-      int rounds) {
+      int rounds,
+      Duration warmUp) {
 
     /** The documented run: 20,000 records, 12 partitions, 2,000 keys, 20 ms, 256 in flight. */
     public static Settings full() {
@@ -96,7 +98,8 @@ public final class WorkersBench {
           2_000,
           Duration.ofSeconds(5),
           Duration.ofSeconds(5),
-          8);
+          8,
+          Duration.ofSeconds(15));
     }
 
     /** A short run that checks everything works (about 30 s). */
@@ -111,12 +114,14 @@ public final class WorkersBench {
           500,
           Duration.ofSeconds(6),
           Duration.ofSeconds(5),
-          1);
+          1,
+          Duration.ofSeconds(3));
     }
   }
 
   private final Settings settings;
   private final PrintStream progress;
+  private final List<Double> pairDifferences = new ArrayList<>();
   private final ScheduledExecutorService io =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -167,9 +172,11 @@ public final class WorkersBench {
       Latencies steady = phases[0];
       Latencies stuck = phases[1];
       double added = stuck.millisAt(99) - steady.millisAt(99);
+      double pairMedian = median(pairDifferences);
       progress.printf(
-          "other keys p99: %.1f ms without, %.1f ms with one key stuck: %+.1f ms%n",
-          steady.millisAt(99), stuck.millisAt(99), added);
+          "other keys p99: %.1f ms without, %.1f ms with one key stuck: %+.1f ms"
+              + " (median of the pairs' differences %+.1f ms)%n",
+          steady.millisAt(99), stuck.millisAt(99), added, pairMedian);
 
       List<Figure> figures =
           List.of(
@@ -207,6 +214,12 @@ public final class WorkersBench {
                   "p99 added by the stuck key",
                   "ms",
                   added,
+                  "goal at most ms",
+                  GOAL_STUCK_P99_MILLIS),
+              new Figure(
+                  "p99 added, median of pairs",
+                  "ms",
+                  pairMedian,
                   "goal at most ms",
                   GOAL_STUCK_P99_MILLIS));
       boolean met = offloadRate >= GOAL_RATE && offloadRate >= GOAL_RATIO * plainOne;
@@ -307,19 +320,22 @@ public final class WorkersBench {
     try (Worker worker = Worker.builder(options, binding).start()) {
       load.warmUp(topic);
       awaitCount(handled, 1, Duration.ofSeconds(60));
-      phase(load, topic, false, Duration.ofSeconds(3), handled);
+      phase(load, topic, false, settings.warmUp(), handled);
       for (int round = 1; round <= settings.rounds(); round++) {
         // ABBA: the order flips every round, so a drift of the machine favours neither kind.
         boolean stuckFirst = round % 2 == 0;
+        double[] pair = new double[2];
         for (boolean withStuck : new boolean[] {stuckFirst, !stuckFirst}) {
           Latencies phase = new Latencies();
           current.set(phase);
           phase(load, topic, withStuck, settings.stuckRun(), handled);
           (withStuck ? stuck : steady).add(phase);
+          pair[withStuck ? 1 : 0] = phase.millisAt(99);
           progress.printf(
               "round %d %s the stuck key: other keys p99 %.1f ms (%,d records)%n",
               round, withStuck ? "with" : "without", phase.millisAt(99), phase.count());
         }
+        pairDifferences.add(pair[1] - pair[0]);
       }
     }
     return new Latencies[] {steady, stuck};
@@ -331,6 +347,19 @@ public final class WorkersBench {
     long before = handled.get();
     long sent = load.produceSteadily(topic, settings.rate(), run, stuck);
     awaitCount(handled, before + sent, Duration.ofMinutes(1));
+  }
+
+  /**
+   * The median of {@code values}: of the per-pair differences, it is not moved by one pair that a
+   * burst of the machine's other load happened to hit.
+   */
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    if (n == 0) {
+      return Double.NaN;
+    }
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private CompletableFuture<Void> simulatedIo(Duration d) {
