@@ -348,8 +348,9 @@ final class BenchCommand implements Callable<Integer> {
         "On a fresh embedded broker (12 partitions, 2,000 keys, 20 ms of simulated I/O per record):",
         "throughput of an Offload worker at maxInFlight 256 beside a plain KafkaConsumer",
         "poll-handle-commit loop (one consumer, then one per partition) on the same topic; then",
-        "the other keys' latency percentiles (HdrHistogram) with and without one key stuck for 5 s.",
-        "About a minute; --quick takes about half."
+        "the other keys' latency percentiles (HdrHistogram) with and without one key stuck for 5 s,",
+        "in alternating phases on one worker, and the p99 the stuck key adds beside the goal (50 ms).",
+        "About two minutes; --quick takes about 40 s."
       })
   static final class Workers implements Callable<Integer> {
     @Option(

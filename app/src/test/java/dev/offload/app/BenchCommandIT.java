@@ -114,7 +114,9 @@ class BenchCommandIT {
         .contains("plain consumer rec/s")
         .contains("12 plain consumers rec/s")
         .contains("other keys p99, one stuck 5 s (ms)")
-        .contains("p99 without stuck key ms");
+        .contains("p99 without stuck key ms")
+        .contains("p99 added by the stuck key (ms)")
+        .contains("goal: one key stuck 5 s adds <= 50 ms to the other keys' p99:");
   }
 
   private static Run run(String... args) {

@@ -18,6 +18,11 @@ public final class Latencies {
     return histogram.getValueAtPercentile(percentile) / 1_000.0;
   }
 
+  /** Adds every latency {@code other} recorded. */
+  public void add(Latencies other) {
+    histogram.add(other.histogram);
+  }
+
   /** How many latencies were recorded. */
   public long count() {
     return histogram.getTotalCount();

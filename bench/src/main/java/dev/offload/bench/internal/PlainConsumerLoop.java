@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,32 +16,38 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The baseline of the workers benchmark: the consumer loop most services start with — poll, handle
  * each record in turn (blocking for its I/O), {@code commitSync} — in {@code consumers} threads of
- * one group.
+ * one group. The loops handle nothing until every member of the group holds its share of the
+ * partitions (they poll with everything paused meanwhile), so the timed window never includes the
+ * rebalances of members joining one by one.
  */
 public final class PlainConsumerLoop {
   private PlainConsumerLoop() {}
 
   /**
-   * Runs the loop for {@code window} from the first handled record and returns records per second.
+   * Runs the loop for {@code window} from the first handled record, once all {@code consumers}
+   * share the topic's {@code partitions}, and returns records per second.
    */
   public static double rate(
-      String bootstrap, String topic, int consumers, Duration io, Duration window)
+      String bootstrap, String topic, int partitions, int consumers, Duration io, Duration window)
       throws InterruptedException {
     String group = "bench-plain-" + consumers + "-" + UUID.randomUUID();
-    AtomicLong handled = new AtomicLong();
-    AtomicLong firstAt = new AtomicLong();
-    AtomicBoolean stop = new AtomicBoolean();
+    Loop shared = new Loop(new AtomicIntegerArray(consumers));
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < consumers; i++) {
-      Thread t =
-          new Thread(() -> loop(bootstrap, topic, group, io, handled, firstAt, stop), "plain-" + i);
+      int member = i;
+      Thread t = new Thread(() -> loop(bootstrap, topic, group, io, member, shared), "plain-" + i);
       t.setDaemon(true);
       t.start();
       threads.add(t);
     }
-    while (firstAt.get() == 0) {
+    awaitGroupFormed(shared, partitions, threads);
+    shared.go().set(true);
+    while (shared.firstAt().get() == 0) {
       Thread.sleep(5);
     }
+    AtomicLong handled = shared.handled();
+    AtomicLong firstAt = shared.firstAt();
+    AtomicBoolean stop = shared.stop();
     long start = firstAt.get();
     Thread.sleep(window.toMillis());
     long count = handled.get();
@@ -52,14 +59,49 @@ public final class PlainConsumerLoop {
     return count * 1e9 / elapsed;
   }
 
-  private static void loop(
-      String bootstrap,
-      String topic,
-      String group,
-      Duration io,
+  /** State the loops share: per member its partition count, the start signal and the counts. */
+  private record Loop(
+      AtomicIntegerArray assigned,
+      AtomicBoolean go,
+      AtomicBoolean stop,
       AtomicLong handled,
-      AtomicLong firstAt,
-      AtomicBoolean stop) {
+      AtomicLong firstAt) {
+    Loop(AtomicIntegerArray assigned) {
+      this(assigned, new AtomicBoolean(), new AtomicBoolean(), new AtomicLong(), new AtomicLong());
+    }
+  }
+
+  /** Waits until every member holds a partition and together they hold all of them. */
+  private static void awaitGroupFormed(Loop shared, int partitions, List<Thread> threads)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      int total = 0;
+      boolean everyone = true;
+      for (int i = 0; i < shared.assigned().length(); i++) {
+        total += shared.assigned().get(i);
+        everyone &= shared.assigned().get(i) > 0;
+      }
+      if (everyone && total == partitions) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        shared.stop().set(true);
+        for (Thread t : threads) {
+          t.join(30_000);
+        }
+        throw new IllegalStateException(
+            "the plain consumers did not share the " + partitions + " partitions in 120 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void loop(
+      String bootstrap, String topic, String group, Duration io, int member, Loop shared) {
+    AtomicLong handled = shared.handled();
+    AtomicLong firstAt = shared.firstAt();
+    AtomicBoolean stop = shared.stop();
     Map<String, Object> p =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -73,6 +115,14 @@ public final class PlainConsumerLoop {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
+      while (!shared.go().get() && !stop.get()) {
+        // Stays in the group, fetching nothing, until every member holds its share.
+        consumer.pause(consumer.assignment());
+        consumer.poll(Duration.ofMillis(50));
+        consumer.pause(consumer.assignment());
+        shared.assigned().set(member, consumer.assignment().size());
+      }
+      consumer.resume(consumer.paused());
       while (!stop.get()) {
         var records = consumer.poll(Duration.ofMillis(100));
         for (ConsumerRecord<byte[], byte[]> record : records) {

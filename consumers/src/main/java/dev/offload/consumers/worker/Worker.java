@@ -45,6 +45,21 @@ import org.slf4j.LoggerFactory;
  * polls on a thread of its own; {@link #close()} drains in-flight records within the shutdown
  * timeout, commits and leaves the group.
  *
+ * <p><b>Retries and key order.</b> A short backoff is waited in place, blocking only the record's
+ * key; a long one sends the record to a delay topic {@code offload.retry.<group>.<delay>} and the
+ * partition moves on. Either way later records of the key wait behind the retry, and other keys
+ * flow. A key waiting for a delay topic stays parked whichever member reads the retry and whichever
+ * member owns the key's partition after a rebalance: the parking is derived from Kafka. A newly
+ * assigned source partition is fetched only after a reader with no group read the delay topics from
+ * the group's committed offsets to their ends and parked the key of every pending retry whose
+ * origin headers name that partition; a parked key is released when its retry comes back to this
+ * member, or when the group's committed offset on the retry's delay partition passed it (checked
+ * every commit interval while keys are parked, reading on to the delay topics' ends first so that a
+ * retry that failed again and moved on keeps the key parked). Parked records are buffered and count
+ * toward backpressure; offsets are committed only below the lowest unfinished record. The cost is
+ * one extra consumer per worker, reading the delay topics on assignment and while keys are parked
+ * ({@link WorkerMetricNames#PARKED_RETRIES}, {@link WorkerMetricNames#DELAY_RECORDS_READ}).
+ *
  * <p><b>Replay lane.</b> With {@link Builder#replayLane(double)} the worker also consumes {@link
  * #replayTopic(String) offload.replay.&lt;group&gt;} (filled by {@code offload replay --into
  * offload.replay.<group>}) alongside its live topics, so a backfill neither stops nor starves the
@@ -208,6 +223,7 @@ public final class Worker implements AutoCloseable {
     private Executor executor;
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
+    private Consumer<byte[], byte[]> delayReader;
     private double replayShare;
 
     private Builder(WorkerOptions options, HandlerBinding<T> binding) {
@@ -256,6 +272,16 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * A consumer with no group that reads the delay topics to keep retried keys parked across
+     * members, for tests on mock clients; the worker closes it. Without it, mock clients read
+     * nothing from the delay topics and a parked key waits for its retry or the group's commit.
+     */
+    Builder<T> delayReader(Consumer<byte[], byte[]> value) {
+      this.delayReader = Objects.requireNonNull(value, "delayReader");
+      return this;
+    }
+
+    /**
      * Also consume the replay lane {@code offload.replay.<group>}, with at most {@code max(1,
      * floor(share * maxInFlight))} of its records in flight at once (see the class comment); 0, the
      * default, turns the lane off. Needs Kafka clients from the options, not {@link #clients}.
@@ -286,9 +312,13 @@ public final class Worker implements AutoCloseable {
             options.adminProperties(), internalTopics(), options.internalTopicPartitions());
         consumer = new KafkaConsumer<>(options.consumerProperties());
         producer = new KafkaProducer<>(options.producerProperties());
+        delayReader = new KafkaConsumer<>(options.delayReaderProperties());
       }
       owned.add(consumer);
       owned.add(() -> producer.close(Duration.ofSeconds(10)));
+      if (delayReader != null) {
+        owned.add(delayReader);
+      }
       WorkerRuntime runtime =
           new WorkerRuntime(
               executor == null ? ownedExecutor(owned) : executor,
@@ -308,7 +338,8 @@ public final class Worker implements AutoCloseable {
           throw e;
         }
       }
-      WorkerEngine engine = new WorkerEngine(options, binding, consumer, producer, runtime);
+      WorkerEngine engine =
+          new WorkerEngine(options, binding, consumer, producer, delayReader, runtime);
       engine.subscribe();
       return new Worker(options, engine, owned, lane);
     }
@@ -322,8 +353,10 @@ public final class Worker implements AutoCloseable {
       List<AutoCloseable> laneOwned = new ArrayList<>();
       Consumer<byte[], byte[]> c = new KafkaConsumer<>(laneOptions.consumerProperties());
       Producer<byte[], byte[]> p = new KafkaProducer<>(laneOptions.producerProperties());
+      Consumer<byte[], byte[]> r = new KafkaConsumer<>(laneOptions.delayReaderProperties());
       laneOwned.add(c);
       laneOwned.add(() -> p.close(Duration.ofSeconds(10)));
+      laneOwned.add(r);
       WorkerRuntime runtime =
           new WorkerRuntime(
               live.executor(),
@@ -332,7 +365,7 @@ public final class Worker implements AutoCloseable {
               jitter,
               new WorkerMetrics(
                   registry, options.group(), binding.name(), WorkerMetricNames.LANE_REPLAY));
-      WorkerEngine engine = new WorkerEngine(laneOptions, binding, c, p, runtime, false);
+      WorkerEngine engine = new WorkerEngine(laneOptions, binding, c, p, r, runtime, false);
       engine.subscribe();
       return new Worker(laneOptions, engine, laneOwned, null);
     }

@@ -40,6 +40,18 @@ public final class WorkerMetricNames {
   /** Counter: times a record waited for an open circuit breaker without spending an attempt. */
   public static final String BREAKER_HELD = "offload.worker.breaker.held";
 
+  /**
+   * Gauge: records waiting in a delay topic (for their retry, on any member of the group) whose key
+   * this worker keeps parked: later records of those keys wait behind them.
+   */
+  public static final String PARKED_RETRIES = "offload.worker.parked.retries";
+
+  /**
+   * Counter: delay-topic records this worker read (outside the group) to find the retries that park
+   * its keys: on every assignment of source partitions, and while keys are parked.
+   */
+  public static final String DELAY_RECORDS_READ = "offload.worker.delay.records.read";
+
   /** Value of the {@code lane} tag for records of the worker's own topics and delay topics. */
   public static final String LANE_LIVE = "live";
 

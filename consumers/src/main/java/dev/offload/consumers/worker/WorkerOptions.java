@@ -27,12 +27,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param ordering which records may run at the same time; default {@link Ordering#KEY}
  * @param maxInFlight most records handled at once, across keys and partitions; default 256
  * @param watermarks when to pause and resume fetching; default 4x and 2x {@code maxInFlight}
- * @param commitInterval how often done offsets are committed; default 1 s
+ * @param commitInterval how often done offsets are committed, and how often a key parked for a
+ *     retry that another member reads is checked for release; default 1 s
  * @param retry the retry policy; default {@link RetryPolicy#defaults()}
  * @param shutdownTimeout how long close and a revocation wait for in-flight records; default 30 s,
  *     well below {@code max.poll.interval.ms}
  * @param pollTimeout longest wait of one poll, and so the latency of resuming, releasing a due
- *     retry and stopping; default 100 ms
+ *     retry and stopping; also the longest read of the delay topics per turn of the poll loop;
+ *     default 100 ms
  * @param internalTopicPartitions partitions of the delay and dead-letter topics the worker creates
  *     when missing; default 6
  * @param kafkaProperties extra client properties (security, tuning) for the consumer, producer and
@@ -270,6 +272,25 @@ public record WorkerOptions(
     p.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  /**
+   * Properties of the consumer that reads the delay topics outside the group (no group, manual
+   * assignment, read_committed), to learn which retries are pending.
+   */
+  Map<String, Object> delayReaderProperties() {
+    Map<String, Object> p = new HashMap<>(kafkaProperties);
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+    p.remove(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;

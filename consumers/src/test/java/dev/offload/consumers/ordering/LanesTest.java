@@ -37,36 +37,55 @@ class LanesTest {
     assertThat(drainReady()).containsExactly(b1);
     assertThat(lanes.isParked(a2)).isTrue();
 
-    Item stranger = new Item("A", "other retry");
-    assertThat(lanes.resumeParked(stranger, "retry-9")).isFalse();
     Item retry = new Item("A", "a1 again");
-    assertThat(lanes.resumeParked(retry, "retry-1")).isTrue();
+    assertThat(lanes.resume(retry, "retry-1")).isTrue();
+    assertThat(lanes.isParked(a2)).isFalse();
     assertThat(drainReady()).containsExactly(retry);
     lanes.release(retry);
     assertThat(drainReady()).containsExactly(a2);
   }
 
   @Test
-  void aParkedLaneCanBeParkedAgainOnANewTicket() {
+  void aRetryRunsAheadOfWaitingItemsAndOtherTicketsButAfterTheOccupant() {
     Item a1 = add("A", "a1");
     Item a2 = add("A", "a2");
     drainReady();
-    lanes.park(a1, "attempt-2");
-    lanes.park(a1, "attempt-3");
-    assertThat(lanes.resumeParked(new Item("A", "late"), "attempt-2")).isFalse();
-    Item retry = new Item("A", "a1 attempt 3");
-    assertThat(lanes.resumeParked(retry, "attempt-3")).isTrue();
-    lanes.release(drainReady().get(0));
+    lanes.hold(a1, "elsewhere");
+    Item stranger = new Item("A", "retry of another record");
+    assertThat(lanes.resume(stranger, "retry-9")).as("no such ticket").isFalse();
+    assertThat(drainReady()).as("the occupant runs on").isEmpty();
+    lanes.release(a1);
+    assertThat(drainReady()).containsExactly(stranger);
+    lanes.release(stranger);
+    assertThat(drainReady()).as("a2 waits for the ticket").isEmpty();
+    lanes.unpark(a1, "elsewhere");
     assertThat(drainReady()).containsExactly(a2);
   }
 
   @Test
-  void unparkingOpensTheLaneWithoutTheRetry() {
+  void aLaneHeldForARetryElsewhereWaitsForEveryTicket() {
+    Item probe = new Item("A", "a1 in a delay topic");
+    lanes.hold(probe, "t1");
+    lanes.hold(probe, "t2");
+    Item a2 = add("A", "a2");
+    assertThat(drainReady()).isEmpty();
+    assertThat(lanes.buffered()).isEqualTo(1);
+    lanes.unpark(probe, "t1");
+    assertThat(drainReady()).isEmpty();
+    lanes.unpark(probe, "t2");
+    assertThat(drainReady()).containsExactly(a2);
+  }
+
+  @Test
+  void anItemWhoseRetryWasNotStoredTakesItsLaneBack() {
     Item a1 = add("A", "a1");
     Item a2 = add("A", "a2");
     drainReady();
     lanes.park(a1, "t");
-    assertThat(lanes.unparkWhere("t"::equals)).isEqualTo(1);
+    lanes.reoccupy(a1, "t");
+    assertThat(lanes.isParked(a2)).isFalse();
+    assertThat(drainReady()).isEmpty();
+    lanes.release(a1);
     assertThat(drainReady()).containsExactly(a2);
   }
 

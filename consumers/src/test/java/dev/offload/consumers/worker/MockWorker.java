@@ -65,19 +65,37 @@ final class MockWorker implements AutoCloseable {
   }
 
   MockWorker(WorkerOptions options, EventHandler<String> handler, DoubleSupplier jitter) {
+    this(options, handler, jitter, null, true);
+  }
+
+  /**
+   * A worker that reads the delay topics with {@code delayReader} (when not null) and is assigned
+   * the source partitions and, when {@code ownsDelayPartitions}, partition 0 of each delay topic.
+   */
+  MockWorker(
+      WorkerOptions options,
+      EventHandler<String> handler,
+      DoubleSupplier jitter,
+      MockConsumer<byte[], byte[]> delayReader,
+      boolean ownsDelayPartitions) {
     this.options = options;
-    this.worker =
+    Worker.Builder<String> builder =
         Worker.builder(options, HandlerBinding.async("test", STRINGS, handler))
             .clients(consumer, producer)
             .clock(clock)
             .scheduler(scheduler)
             .executor(executor)
             .jitter(jitter)
-            .meterRegistry(registry)
-            .build();
+            .meterRegistry(registry);
+    if (delayReader != null) {
+      builder.delayReader(delayReader);
+    }
+    this.worker = builder.build();
     List<TopicPartition> partitions = new ArrayList<>(List.of(P0, P1));
-    RetryTopics.names(GROUP, options.retry())
-        .forEach(t -> partitions.add(new TopicPartition(t, 0)));
+    if (ownsDelayPartitions) {
+      RetryTopics.names(GROUP, options.retry())
+          .forEach(t -> partitions.add(new TopicPartition(t, 0)));
+    }
     assign(partitions);
   }
 
@@ -176,6 +194,23 @@ final class MockWorker implements AutoCloseable {
         new java.util.concurrent.ConcurrentHashMap<>();
 
     volatile boolean closeCalled;
+
+    /**
+     * The group's committed offsets: this member's commits and those a test puts in {@link
+     * #commits} for partitions another member owns.
+     */
+    @Override
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+        java.util.Set<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+      for (TopicPartition tp : partitions) {
+        OffsetAndMetadata o = commits.get(tp);
+        if (o != null) {
+          out.put(tp, o);
+        }
+      }
+      return out;
+    }
 
     @Override
     public synchronized void commitAsync(

@@ -1,7 +1,8 @@
 package dev.offload.consumers.worker.internal;
 
 import dev.offload.consumers.ordering.internal.Lanes;
-import dev.offload.consumers.retry.internal.RetryKey;
+import dev.offload.consumers.worker.internal.PendingRetries.Entry;
+import dev.offload.consumers.worker.internal.PendingRetries.Position;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,17 +23,25 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The worker's shared state, behind one lock: lanes of fetched records, the partitions' offsets,
- * the in-flight count and parked retries. The polling thread feeds it records; handler completions
- * (on any thread) report back, and each report starts whatever became ready, up to {@code
- * maxInFlight}, on the executor — so a completion starts the next record of its key without waiting
- * for the next poll.
+ * the in-flight count and the pending retries its lanes wait for. The polling thread feeds it
+ * records; handler completions (on any thread) report back, and each report starts whatever became
+ * ready, up to {@code maxInFlight}, on the executor — so a completion starts the next record of its
+ * key without waiting for the next poll.
+ *
+ * <p>A record of a source partition that goes to a delay topic leaves a ticket on its lane, named
+ * by its origin, and its retry's delay-topic position in {@link PendingRetries}. The ticket comes
+ * off when the retry comes back to this worker, or when the group's committed offset on the delay
+ * partition passed every known position of the origin ({@link #releaseFinished}): the retry
+ * finished on whichever member read it. Pending retries of source partitions this worker was newly
+ * assigned are found in the delay topics themselves ({@link #found}).
  */
 public final class Dispatcher {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Lanes<WorkItem> lanes = new Lanes<>(WorkItem::lane);
   private final AssignedPartitions assigned = new AssignedPartitions();
-  private final Map<RetryKey, TopicPartition> parkedIn = new HashMap<>();
+  private final PendingRetries pending = new PendingRetries();
+  private final Set<String> sourceTopics;
   private final Set<WorkItem> waitingRetries = new HashSet<>();
   private final Set<WorkItem> abandoned = new HashSet<>();
   private final int maxInFlight;
@@ -42,11 +51,16 @@ public final class Dispatcher {
   private boolean stopping;
   private volatile int inFlightSnapshot;
   private volatile int bufferedSnapshot;
+  private volatile int pendingSnapshot;
 
-  /** A dispatcher that runs at most {@code maxInFlight} records at once on {@code executor}. */
-  public Dispatcher(int maxInFlight, Executor executor) {
+  /**
+   * A dispatcher that runs at most {@code maxInFlight} records at once on {@code executor}, for
+   * records of {@code sourceTopics} and of delay topics.
+   */
+  public Dispatcher(int maxInFlight, Executor executor, Collection<String> sourceTopics) {
     this.maxInFlight = maxInFlight;
     this.executor = executor;
+    this.sourceTopics = Set.copyOf(sourceTopics);
   }
 
   /** What starting a record means; set once before records arrive. */
@@ -64,7 +78,7 @@ public final class Dispatcher {
     return locked(() -> assigned.of(topic));
   }
 
-  /** Takes fetched records into their lanes (a returning retry into its parked lane). */
+  /** Takes fetched records into their lanes (a returning retry ahead of its lane's waiting). */
   public void accept(List<WorkItem> items) {
     withLock(() -> items.forEach(this::enqueue));
     dispatch();
@@ -77,11 +91,16 @@ public final class Dispatcher {
     }
     offsets.started(item.record().offset());
     item.offsets(offsets);
-    if (item.fromDelayTopic() && lanes.resumeParked(item, item.retryKey())) {
-      parkedIn.remove(item.retryKey());
-    } else {
+    if (!item.fromDelayTopic()) {
       lanes.add(item);
+      return;
     }
+    Entry entry = pending.get(item.origin());
+    if (entry != null) {
+      entry.positions.remove(position(item));
+      pending.removeIfFinished(entry);
+    }
+    lanes.resume(item, item.origin());
   }
 
   /** Starts ready records while there is room. */
@@ -116,34 +135,123 @@ public final class Dispatcher {
     dispatch();
   }
 
-  /** {@code item} is about to go to a delay topic: its lane waits for {@code ticket}. */
-  public void parking(WorkItem item, RetryKey ticket) {
+  /** {@code item} is about to go to a delay topic: its lane holds its origin as a ticket. */
+  public void parking(WorkItem item) {
     withLock(
         () -> {
           if (item.lane() == item) {
             lanes.release(item); // unordered: nothing waits behind this record
           } else {
-            lanes.park(item, ticket);
+            pending.entry(item.origin(), item).publishing++;
+            lanes.park(item, item.origin());
           }
         });
   }
 
   /**
-   * {@code item}'s retry is stored in {@code delayPartition}: its offset is done. Its lane stays
-   * parked only if this worker reads that partition and so will see the retry come back.
+   * {@code item}'s retry is stored at {@code offset} of {@code delayPartition}: its own offset is
+   * done, and its lane keeps the ticket until that retry is finished, here or by another member.
    */
-  public void delayed(WorkItem item, RetryKey ticket, TopicPartition delayPartition) {
+  public void delayed(WorkItem item, TopicPartition delayPartition, long offset) {
     withLock(
         () -> {
           finish(item);
           item.offsets().done(item.record().offset());
-          if (!assigned.contains(delayPartition)) {
-            lanes.unparkWhere(ticket::equals);
-          } else if (lanes.isParked(item)) {
-            parkedIn.put(ticket, delayPartition);
+          Entry entry = pending.get(item.origin());
+          if (entry != null) {
+            entry.publishing = Math.max(0, entry.publishing - 1);
+            entry.positions.add(new Position(delayPartition, offset));
+            if (pending.removeIfFinished(entry)) {
+              lanes.unpark(entry.probe, entry.origin);
+            }
           }
         });
     dispatch();
+  }
+
+  /** {@code item}'s retry could not be stored: it takes its lane back and retries in place. */
+  public void delayFailed(WorkItem item) {
+    withLock(
+        () -> {
+          Entry entry = pending.get(item.origin());
+          if (entry != null) {
+            entry.publishing = Math.max(0, entry.publishing - 1);
+            pending.removeIfFinished(entry);
+          }
+          lanes.reoccupy(item, item.origin());
+        });
+  }
+
+  /**
+   * Retries found in the delay topics ({@code retries}, read from there) that may hold a lane of
+   * this worker: those of its source partitions that the group has not committed past ({@code
+   * committed}, by delay partition) and that this worker did not fetch itself. Their lanes hold
+   * their origin until they are finished.
+   */
+  public void found(List<WorkItem> retries, Map<TopicPartition, Long> committed) {
+    withLock(
+        () -> {
+          for (WorkItem retry : retries) {
+            if (mayHold(retry, committed)) {
+              Entry entry = pending.entry(retry.origin(), retry);
+              entry.positions.add(position(retry));
+              lanes.hold(entry.probe, entry.origin);
+            }
+          }
+        });
+  }
+
+  /**
+   * The group committed {@code committed} on the delay partitions: every pending retry below is
+   * finished, and lanes with no other pending retry move on.
+   */
+  public void releaseFinished(Map<TopicPartition, Long> committed) {
+    withLock(() -> pending.finishedBelow(committed).forEach(e -> lanes.unpark(e.probe, e.origin)));
+    dispatch();
+  }
+
+  /** Origins whose retry a lane of this worker waits for. */
+  public int pendingRetries() {
+    return pendingSnapshot;
+  }
+
+  /** Whether {@code tp} is one of this worker's source partitions (not a delay partition). */
+  public boolean isSource(TopicPartition tp) {
+    return sourceTopics.contains(tp.topic());
+  }
+
+  private boolean mayHold(WorkItem retry, Map<TopicPartition, Long> committed) {
+    TopicPartition origin = retry.origin().topicPartition();
+    if (retry.lane() == retry || !isSource(origin) || !assigned.contains(origin)) {
+      return false;
+    }
+    long offset = retry.record().offset();
+    if (offset < committed.getOrDefault(retry.partition(), 0L)) {
+      return false;
+    }
+    PartitionOffsets here = assigned.get(retry.partition());
+    return here == null || !here.hasFetched(offset);
+  }
+
+  /**
+   * A retry that is dropped unfinished (its delay partition moved) will run on another member: its
+   * lane holds its origin again, if that origin's partition stays here.
+   */
+  private void holdAgain(WorkItem item, Set<TopicPartition> gone) {
+    TopicPartition origin = item.origin().topicPartition();
+    if (!item.fromDelayTopic()
+        || item.lane() == item
+        || gone.contains(origin)
+        || !isSource(origin)
+        || !assigned.contains(origin)) {
+      return;
+    }
+    pending.entry(item.origin(), item).positions.add(position(item));
+    lanes.hold(item, item.origin());
+  }
+
+  private static Position position(WorkItem item) {
+    return new Position(item.partition(), item.record().offset());
   }
 
   /**
@@ -203,9 +311,8 @@ public final class Dispatcher {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     withLock(
         () -> {
-          drop(item -> gone.contains(item.partition()));
-          lanes.unparkWhere(ticket -> gone.contains(parkedIn.get(ticket)));
-          parkedIn.values().removeIf(gone::contains);
+          drop(item -> gone.contains(item.partition()), item -> holdAgain(item, gone));
+          pending.removeOrigins(gone::contains).forEach(e -> lanes.unpark(e.probe, e.origin));
           awaitDrained(gone, wait);
           offsets.putAll(assigned.retire(gone));
         });
@@ -218,7 +325,7 @@ public final class Dispatcher {
     withLock(
         () -> {
           stopping = true;
-          drop(item -> true);
+          drop(item -> true, item -> {});
         });
   }
 
@@ -249,13 +356,14 @@ public final class Dispatcher {
     return bufferedSnapshot;
   }
 
-  private void drop(Predicate<WorkItem> test) {
-    lanes.removeWhere(test);
+  private void drop(Predicate<WorkItem> test, Consumer<WorkItem> beforeRelease) {
+    lanes.removeWhere(test, beforeRelease);
     for (var it = waitingRetries.iterator(); it.hasNext(); ) {
       WorkItem item = it.next();
       if (test.test(item)) {
         it.remove();
         finish(item);
+        beforeRelease.accept(item);
         lanes.release(item);
       }
     }
@@ -263,6 +371,7 @@ public final class Dispatcher {
       WorkItem item = it.next();
       if (test.test(item)) {
         it.remove();
+        beforeRelease.accept(item);
         lanes.release(item);
       }
     }
@@ -300,6 +409,7 @@ public final class Dispatcher {
     } finally {
       inFlightSnapshot = inFlight;
       bufferedSnapshot = lanes.buffered();
+      pendingSnapshot = pending.size();
       lock.unlock();
     }
   }

@@ -34,6 +34,11 @@ public final class PartitionOffsets {
     nextAfterSeen = Math.max(nextAfterSeen, offset + 1);
   }
 
+  /** Whether the record at {@code offset} was fetched in this assignment (or skipped over). */
+  public boolean hasFetched(long offset) {
+    return offset < nextAfterSeen;
+  }
+
   /** The record at {@code offset} is done (handled, delayed or dead-lettered). */
   public void done(long offset) {
     pending.remove(offset);

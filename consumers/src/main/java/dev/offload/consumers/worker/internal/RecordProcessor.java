@@ -8,7 +8,6 @@ import dev.offload.consumers.retry.FailureClass;
 import dev.offload.consumers.retry.RetryDecision;
 import dev.offload.consumers.retry.RetryPolicy;
 import dev.offload.consumers.retry.RetryTopics;
-import dev.offload.consumers.retry.internal.RetryKey;
 import dev.offload.consumers.retry.internal.RetryRecords;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHeaders;
@@ -209,7 +208,6 @@ public final class RecordProcessor<T> {
   private void sendToDelayTopic(WorkItem item, RetryDecision.Delayed delayed, Instant now) {
     String topic = RetryTopics.name(group, delayed.tier());
     int next = item.attempt() + 1;
-    RetryKey ticket = new RetryKey(item.origin(), next);
     ProducerRecord<byte[], byte[]> retry =
         RetryRecords.build(
             item.record(),
@@ -219,14 +217,16 @@ public final class RecordProcessor<T> {
             next,
             now.plus(delayed.delay()),
             item.firstFailedAt());
-    dispatcher.parking(item, ticket);
+    dispatcher.parking(item);
     try {
       producer.send(
           retry,
           (metadata, error) -> {
             if (error == null) {
               dispatcher.delayed(
-                  item, ticket, new TopicPartition(metadata.topic(), metadata.partition()));
+                  item,
+                  new TopicPartition(metadata.topic(), metadata.partition()),
+                  metadata.offset());
             } else {
               delayFailed(item, delayed.delay(), error);
             }
@@ -236,7 +236,10 @@ public final class RecordProcessor<T> {
     }
   }
 
-  /** A partition of the delay topic this worker reads, so it sees the retry and can park. */
+  /**
+   * A partition of the delay topic this worker reads, so the retry most likely comes back here and
+   * its lane moves on as soon as it is done; anywhere else, the lane waits for the group's commit.
+   */
   private Integer partitionFor(String topic, WorkItem item) {
     List<TopicPartition> owned = dispatcher.assignedPartitions(topic);
     if (owned.isEmpty()) {
@@ -251,6 +254,7 @@ public final class RecordProcessor<T> {
         eventId(item),
         item.origin(),
         error.toString());
+    dispatcher.delayFailed(item);
     waitInPlace(item, delay);
   }
 

@@ -4,7 +4,6 @@ import dev.offload.consumers.internal.HeaderValues;
 import dev.offload.consumers.internal.Origin;
 import dev.offload.consumers.ordering.Ordering;
 import dev.offload.consumers.retry.RetryHeaders;
-import dev.offload.consumers.retry.internal.RetryKey;
 import dev.offload.schemas.OffloadHeaders;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -75,11 +74,6 @@ public final class WorkItem {
   /** Its lane: a key, a partition or itself, by the ordering. */
   public Object lane() {
     return lane;
-  }
-
-  /** The retry this record is, when read from a delay topic: the ticket its lane waits for. */
-  public RetryKey retryKey() {
-    return new RetryKey(origin, attempt);
   }
 
   /** The current attempt, 1 for the first. */

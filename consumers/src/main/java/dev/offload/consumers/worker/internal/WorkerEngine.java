@@ -4,6 +4,7 @@ import dev.offload.consumers.backpressure.internal.PauseController;
 import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.retry.internal.DelayHolds;
+import dev.offload.consumers.retry.internal.DelayTopicReader;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.WorkerMetricNames;
 import dev.offload.consumers.worker.WorkerOptions;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The polling side of a worker, run by one thread that alone touches the consumer: polls (also
  * while paused, so the member stays in its group), feeds the {@link Dispatcher}, holds delay-topic
- * records until due, pauses and resumes by the watermarks, commits done offsets on a timer, on
- * revocation and on shutdown.
+ * records until due, keeps keys parked for their retries ({@link RetryParking}), pauses and resumes
+ * by the watermarks, commits done offsets on a timer, on revocation and on shutdown.
  */
 public final class WorkerEngine implements ConsumerRebalanceListener {
   private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
@@ -40,18 +42,25 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   private final DelayHolds holds;
   private final PauseController pauses;
   private final CircuitBreaker breaker;
+  private final RetryParking parking;
   private final boolean readsDelayTopics;
   private Instant nextCommit;
   private boolean closing;
 
-  /** An engine for {@code binding} on the given clients; call {@link #subscribe} first. */
+  /**
+   * An engine for {@code binding} on the given clients; call {@link #subscribe} first.
+   *
+   * @param delayReader a consumer with no group that reads the delay topics for {@link
+   *     RetryParking}, owned by the caller; {@code null} reads nothing (mock clients)
+   */
   public <T> WorkerEngine(
       WorkerOptions options,
       HandlerBinding<T> binding,
       Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer,
+      Consumer<byte[], byte[]> delayReader,
       WorkerRuntime runtime) {
-    this(options, binding, consumer, producer, runtime, true);
+    this(options, binding, consumer, producer, delayReader, runtime, true);
   }
 
   /**
@@ -63,13 +72,14 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
       HandlerBinding<T> binding,
       Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer,
+      Consumer<byte[], byte[]> delayReader,
       WorkerRuntime runtime,
       boolean readsDelayTopics) {
     this.readsDelayTopics = readsDelayTopics;
     this.options = options;
     this.consumer = consumer;
     this.runtime = runtime;
-    this.dispatcher = new Dispatcher(options.maxInFlight(), runtime.executor());
+    this.dispatcher = new Dispatcher(options.maxInFlight(), runtime.executor(), options.topics());
     this.holds = new DelayHolds(options.group());
     this.pauses = new PauseController(options.watermarks());
     RecordProcessor<T> processor =
@@ -78,6 +88,19 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     dispatcher.onStart(processor::attempt);
     this.nextCommit = runtime.clock().instant().plus(options.commitInterval());
     WorkerMetrics metrics = runtime.metrics();
+    this.parking =
+        new RetryParking(
+            dispatcher,
+            new DelayTopicReader(
+                consumer, delayReader, RetryTopics.names(options.group(), options.retry())),
+            this::item,
+            options.commitInterval(),
+            options.pollTimeout(),
+            metrics::delayRecordRead);
+    metrics.gauge(
+        WorkerMetricNames.PARKED_RETRIES,
+        "Records in delay topics whose key this worker keeps parked",
+        dispatcher::pendingRetries);
     metrics.gauge(WorkerMetricNames.IN_FLIGHT, "Records in flight", dispatcher::inFlight);
     metrics.gauge(WorkerMetricNames.BUFFERED, "Records waiting", this::buffered);
     metrics.gauge(WorkerMetricNames.PAUSED_PARTITIONS, "Paused partitions", pauses::pausedCount);
@@ -107,6 +130,9 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   /** One turn of the loop: poll, take records in, pause or resume, commit when due. */
   public void runOnce() {
     Instant now = runtime.clock().instant();
+    if (parking.checkIfDue(now)) {
+      applyPauses(); // resume the partitions that were waiting for the delay topics' read
+    }
     var records = consumer.poll(pollTimeout(now));
     now = runtime.clock().instant();
     List<WorkItem> items = new ArrayList<>();
@@ -118,9 +144,15 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     int load = dispatcher.inFlight() + buffered();
     pauses.pauseIfSaturated(load);
     pauses.resumeIfDrained(load);
-    // An open breaker pauses every partition; polling goes on so the member stays in its group.
-    pauses.apply(consumer, holds.partitions(), breaker != null && breaker.isOpen());
+    applyPauses();
     commitIfDue(now);
+  }
+
+  private void applyPauses() {
+    Set<TopicPartition> held = new HashSet<>(holds.partitions());
+    held.addAll(parking.unscanned());
+    // An open breaker pauses every partition; polling goes on so the member stays in its group.
+    pauses.apply(consumer, held, breaker != null && breaker.isOpen());
   }
 
   /**
@@ -148,6 +180,11 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
       log.info("Worker {} assigned {}", options.group(), partitions);
     }
     dispatcher.assigned(partitions);
+    Set<TopicPartition> waiting = parking.assigned(partitions);
+    if (!waiting.isEmpty()) {
+      // Paused here, inside poll, so that this poll returns none of their records.
+      consumer.pause(waiting);
+    }
   }
 
   @Override
@@ -157,6 +194,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     }
     log.info("Worker {} revoked {}", options.group(), partitions);
     holds.drop(partitions);
+    parking.revoked(partitions);
     // Waiting happens inside poll(): stay well within max.poll.interval.ms.
     Duration wait = closing ? Duration.ZERO : options.revokeWait();
     commitSync(dispatcher.revoke(partitions, wait));
@@ -166,6 +204,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
     log.warn("Worker {} lost {}", options.group(), partitions);
     holds.drop(partitions);
+    parking.revoked(partitions);
     dispatcher.revoke(partitions, Duration.ZERO);
   }
 

@@ -25,6 +25,7 @@ public final class WorkerMetrics {
   private final Counter failed;
   private final Counter retried;
   private final Counter heldByBreaker;
+  private final Counter delayRecordsRead;
   private final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
   private final Timer latency;
   private final List<Meter> gauges = new ArrayList<>();
@@ -46,6 +47,10 @@ public final class WorkerMetrics {
     this.retried = counter(WorkerMetricNames.RETRIED, "Retries scheduled");
     this.heldByBreaker =
         counter(WorkerMetricNames.BREAKER_HELD, "Records held while the circuit breaker was open");
+    this.delayRecordsRead =
+        counter(
+            WorkerMetricNames.DELAY_RECORDS_READ,
+            "Delay-topic records read to find the retries that park keys");
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       deadLettered.put(
           reason,
@@ -87,6 +92,10 @@ public final class WorkerMetrics {
 
   void heldByBreaker() {
     heldByBreaker.increment();
+  }
+
+  void delayRecordRead() {
+    delayRecordsRead.increment();
   }
 
   void deadLettered(DeadLetterReason reason) {
