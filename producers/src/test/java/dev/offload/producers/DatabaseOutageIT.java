@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -124,9 +125,19 @@ class DatabaseOutageIT {
           .atMost(Duration.ofSeconds(60))
           .until(() -> answers.stream().filter(a -> a.status() == 202).count() >= ACCEPTED_BEFORE);
 
-      postgres.close();
-      // The connector lost its database; a graceful close still records what it delivered.
+      // A fast shutdown waits until the client of every WAL sender has confirmed all WAL sent,
+      // which the connector never does for WAL past its last event: a connected connector holds
+      // the shutdown (until wal_sender_timeout). So, as a supervisor would, the connector is
+      // closed once the server refuses connections; the close still records what it delivered.
+      EmbeddedPostgres stopped = postgres;
+      FutureTask<Void> stopping = new FutureTask<>(stopped::close, null);
+      new Thread(stopping, "postgres-stop").start();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !acceptsConnections(pgPort));
       connector.close();
+      stopping.get(60, TimeUnit.SECONDS);
       boolean sawOpen = false;
       long outageEnds = System.nanoTime() + OUTAGE.toNanos();
       while (System.nanoTime() < outageEnds) {
@@ -173,8 +184,10 @@ class DatabaseOutageIT {
       }
       assertThat(onKafka).as("every 202 is on Kafka").containsAll(accepted);
       assertThat(connector.failure()).isEmpty();
-      // At-least-once: a connector that lost its database may not have recorded its last
-      // deliveries, and its successor delivers them again. Duplicates are reported, not refused.
+      // Duplicates are seen here, and allowed: at-least-once delivery. The successor delivers
+      // again the last few events (a handful) the first connector had delivered before the
+      // database went away: its graceful close, with the database shutting down, does not spare
+      // that re-delivery. Handlers dedupe on offload-event-id; duplicates are logged, not refused.
       Map<String, Long> duplicates =
           onKafka.stream()
               .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
@@ -184,11 +197,12 @@ class DatabaseOutageIT {
               .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
       log.info(
           "Outage: {} answered 202, {} answered 503; {} records on Kafka, {} event ids twice or"
-              + " more, {} ids on Kafka that no answer 202 named",
+              + " more {}, {} ids on Kafka that no answer 202 named",
           accepted.size(),
           refused.size(),
           onKafka.size(),
           duplicates.size(),
+          duplicates,
           onKafka.stream().filter(id -> !accepted.contains(id)).distinct().count());
     } finally {
       stop.set(true);
@@ -253,6 +267,14 @@ class DatabaseOutageIT {
       }
     }
     return ids;
+  }
+
+  private static boolean acceptsConnections(int port) {
+    try (Connection c = connect(port)) {
+      return c.isValid(1);
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private static Connection connect(int port) throws Exception {
