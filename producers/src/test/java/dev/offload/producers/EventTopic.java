@@ -11,8 +11,12 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,9 +53,28 @@ final class EventTopic implements AutoCloseable {
                 false,
                 // Reading a topic must never create it: "no such topic" is an answer here.
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                false),
+                false,
+                // A fetch of a partition without new records returns soon (default 500 ms).
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                50),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
+  }
+
+  /**
+   * Creates {@code offload.events.<type>} of each type with the broker's default partitions, as an
+   * operator would before the first event: the connector's first send then finds the topic instead
+   * of waiting (about a second) for the broker to create it on demand.
+   */
+  static void create(String bootstrapServers, String... types) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String type : types) {
+        topics.add(new NewTopic(Topics.events(type), Optional.empty(), Optional.empty()));
+      }
+      admin.createTopics(topics).all().get();
+    }
   }
 
   /**
@@ -85,11 +108,17 @@ final class EventTopic implements AutoCloseable {
         .pollInterval(Duration.ofMillis(10))
         .until(
             () -> {
+              if (reached(end)) {
+                return true;
+              }
               pollOnce();
-              return end.entrySet().stream()
-                  .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+              return reached(end);
             });
     return List.copyOf(ids);
+  }
+
+  private boolean reached(Map<TopicPartition, Long> end) {
+    return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
   private void pollOnce() {

@@ -101,6 +101,7 @@ class IdempotencyIT {
     slot = OutboxSlot.create(infra, database);
     type = TestNames.eventType("signed-up");
     events = "/v1/events/" + type;
+    EventTopic.create(infra.bootstrapServers(), type);
   }
 
   @AfterEach
@@ -156,6 +157,7 @@ class IdempotencyIT {
   void aBatchRetryAnswersTheSameIdsInOrder() throws Exception {
     String a = TestNames.eventType("a");
     String b = TestNames.eventType("b");
+    EventTopic.create(infra.bootstrapServers(), a, b);
     String batch = batch(a, "1", b, "2", a, "3");
 
     HttpResponse<String> first =

@@ -131,6 +131,7 @@ class IngestRejectionsIT {
     registry.register(TestSchemas.subject(type), UserSignedUp.getClassSchema());
     registry.register(TestSchemas.subject(pageViewed), PageViewed.getClassSchema());
     refusedTypes.addAll(List.of(UNKNOWN, pageViewed));
+    EventTopic.create(infra.bootstrapServers(), type);
   }
 
   @AfterEach
