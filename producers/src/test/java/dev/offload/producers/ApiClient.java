@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** A plain HTTP/1.1 client of one {@link IngestApi}, for integration tests. */
 final class ApiClient {
@@ -19,9 +20,16 @@ final class ApiClient {
           .build();
 
   private final IngestApi api;
+  private final Consumer<HttpResponse<String>> onAnswer;
 
   ApiClient(IngestApi api) {
+    this(api, answer -> {});
+  }
+
+  /** A client that hands every answer of a blocking call to {@code onAnswer} too. */
+  ApiClient(IngestApi api, Consumer<HttpResponse<String>> onAnswer) {
     this.api = api;
+    this.onAnswer = onAnswer;
   }
 
   HttpResponse<String> get(String path) throws Exception {
@@ -60,7 +68,9 @@ final class ApiClient {
     return HttpRequest.newBuilder(URI.create(api.baseUrl() + path)).timeout(Duration.ofSeconds(30));
   }
 
-  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.build(), BodyHandlers.ofString());
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    HttpResponse<String> answer = HTTP.send(request.build(), BodyHandlers.ofString());
+    onAnswer.accept(answer);
+    return answer;
   }
 }
