@@ -219,7 +219,8 @@ public final class OutboxConnector implements AutoCloseable {
 
   /**
    * Stops the engine gracefully (the position of every delivered event is flushed, so a restart
-   * re-delivers nothing), then closes the producer. Idempotent.
+   * re-delivers nothing, unless the database is unreachable at that moment), then closes the
+   * producer. Idempotent.
    */
   @Override
   public void close() {
