@@ -232,10 +232,7 @@ public final class IngestRateBenchmark {
   }
 
   private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int mid = sorted.size() / 2;
-    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+    return new Throughput("saturated", "closed loop", values).median();
   }
 
   private static String rates(List<Double> values) {

@@ -354,12 +354,9 @@ public final class WorkersBench {
    * burst of the machine's other load happened to hit.
    */
   private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    if (n == 0) {
-      return Double.NaN;
-    }
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return values.isEmpty()
+        ? Double.NaN
+        : new Throughput("stuck key", "p99 added per pair", values).median();
   }
 
   private CompletableFuture<Void> simulatedIo(Duration d) {

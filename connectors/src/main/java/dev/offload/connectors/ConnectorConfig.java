@@ -31,8 +31,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * flight (a batch holds at most 2,048 records), so about {@code throughput × offsetFlushInterval}.
  * Handlers are idempotent on {@code offload-event-id}, so duplicates have no effect. A graceful
  * {@link OutboxConnector#close()} flushes the positions and re-delivers nothing — while the
- * database answers: closed while PostgreSQL is down, the position cannot reach the slot, and the next
- * connector re-delivers the events sent since the last flush (seen: 2–7 events after an outage).
+ * database answers: closed while PostgreSQL is down, the position cannot reach the slot, and the
+ * next connector re-delivers the events sent since the last flush (seen: 2–7 events after an
+ * outage).
  *
  * @param bootstrapServers the Kafka {@code bootstrap.servers} the events are produced to
  * @param databaseHost PostgreSQL host of the database holding {@code offload_outbox}

@@ -158,14 +158,11 @@ class ReplayLaneIT {
   }
 
   /** Waits until {@code live} reaches {@code target}; fails the attempt after a minute. */
-  private static void awaitLive(AtomicInteger live, int target) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (live.get() < target) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("live records stopped at " + live.get());
-      }
-      Thread.sleep(1);
-    }
+  private static void awaitLive(AtomicInteger live, int target) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> live.get() >= target);
   }
 
   private static double handled(SimpleMeterRegistry registry, String lane) {
