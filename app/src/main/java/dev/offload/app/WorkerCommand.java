@@ -1,8 +1,11 @@
 package dev.offload.app;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.offload.app.internal.HealthMetricsServer;
 import dev.offload.app.internal.WorkerRoleConfig;
 import dev.offload.consumers.breaker.CircuitBreaker;
+import dev.offload.consumers.database.DatabasePool;
+import dev.offload.consumers.dedup.DedupRetention;
 import dev.offload.consumers.dedup.ProcessedEventStore;
 import dev.offload.consumers.handlers.EventDeserializers;
 import dev.offload.consumers.handlers.analytics.AnalyticsHandler;
@@ -13,6 +16,7 @@ import dev.offload.consumers.handlers.index.IndexHandler;
 import dev.offload.consumers.handlers.index.SearchIndex;
 import dev.offload.consumers.handlers.index.SearchIndexConfig;
 import dev.offload.consumers.ratelimit.RateLimit;
+import dev.offload.consumers.worker.BatchOptions;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
@@ -40,7 +44,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,7 +57,10 @@ import picocli.CommandLine.Spec;
       "Run one worker role: email (SMTP), index (Lucene on disk) or analytics (PostgreSQL rollup),",
       "reading the work topic offload.work.<handler> that the router topology fills.",
       "Settings come from --config (YAML), then OFFLOAD_* environment variables, then the options",
-      "below; the defaults run against offload dev. Secrets only from OFFLOAD_JDBC_PASSWORD and",
+      "below; the defaults run against offload dev. PostgreSQL is reached through a pool of",
+      "jdbc.pool-size connections (default: sized to the handler); processed-event marks older than dedup.retention",
+      "(default 7d) are purged every dedup.purge-interval (default 10m).",
+      "Secrets only from OFFLOAD_JDBC_PASSWORD and",
       "OFFLOAD_SMTP_PASSWORD; Kafka security from OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other",
       "OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_* variables. Serves /health/ready, /health/live and",
       "/metrics on http.port. Scale out by starting more instances with the same --group.",
@@ -198,7 +204,7 @@ final class WorkerCommand implements Callable<Integer> {
         HandlerBinding<SpecificRecord> binding =
             EmailHandler.binding(
                 email,
-                ProcessedEventStore.open(dataSource(c), name),
+                markStore(c, dataSource(c, threads, resources), name, resources),
                 EventDeserializers.avroByEventType(registry, EmailHandler.TYPES),
                 threads,
                 CircuitBreaker.withDefaults("smtp"));
@@ -215,13 +221,13 @@ final class WorkerCommand implements Callable<Integer> {
             Event::key);
       }
       default -> {
-        DataSource db = dataSource(c);
+        DataSource db = dataSource(c, BatchOptions.DEFAULT_THREADS + 1, resources);
         return limited(
             AnalyticsHandler.binding(
                 PageAnalytics.open(db),
-                ProcessedEventStore.open(db, name),
+                markStore(c, db, name, resources),
                 EventDeserializers.avroOfEventType(registry, BuiltInEventTypes.PAGE_VIEWED),
-                threads),
+                BatchOptions.defaults()),
             c,
             Event::key);
       }
@@ -267,14 +273,32 @@ final class WorkerCommand implements Callable<Integer> {
     return event.key();
   }
 
-  private static DataSource dataSource(WorkerRoleConfig c) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(c.jdbcUrl());
-    ds.setUser(c.jdbcUser());
-    if (c.jdbcPassword() != null) {
-      ds.setPassword(c.jdbcPassword());
-    }
-    return ds;
+  /**
+   * The role's connection pool of {@code jdbc.pool-size} connections, or {@code needed} when that
+   * is 0; closed with the other resources after the worker.
+   */
+  private DataSource dataSource(WorkerRoleConfig c, int needed, List<AutoCloseable> resources) {
+    HikariDataSource pool =
+        DatabasePool.open(
+            c.jdbcUrl(),
+            c.jdbcUser(),
+            c.jdbcPassword(),
+            c.jdbcPoolSize() > 0 ? c.jdbcPoolSize() : needed,
+            "offload-worker-" + handler,
+            meters);
+    resources.add(pool);
+    return pool;
+  }
+
+  /** The group's processed-event marks, purged of those older than the retention. */
+  private ProcessedEventStore markStore(
+      WorkerRoleConfig c, DataSource db, String group, List<AutoCloseable> resources)
+      throws SQLException {
+    ProcessedEventStore store = ProcessedEventStore.open(db, group);
+    resources.add(
+        0,
+        DedupRetention.start(List.of(store), c.dedupRetention(), c.dedupPurgeInterval(), meters));
+    return store;
   }
 
   private static void closeAll(List<AutoCloseable> resources, PrintWriter err) {

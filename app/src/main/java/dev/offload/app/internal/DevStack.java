@@ -4,6 +4,7 @@ import dev.offload.connectors.ConnectorConfig;
 import dev.offload.connectors.OutboxConnector;
 import dev.offload.consumers.EventLogWorker;
 import dev.offload.consumers.WorkerConfig;
+import dev.offload.consumers.database.DatabasePool;
 import dev.offload.consumers.handlers.email.EmailConfig;
 import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.EmbeddedPostgres;
@@ -39,9 +40,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,9 +168,15 @@ public final class DevStack implements AutoCloseable {
 
   private void startHandlerWorkers(RegistryClient schemas) {
     smtp = started(EmbeddedSmtp.start(workerPorts.smtp()));
-    PGSimpleDataSource db = new PGSimpleDataSource();
-    db.setUrl(postgres.jdbcUrl(DATABASE));
-    db.setUser(EmbeddedPostgres.USER);
+    DataSource db =
+        started(
+            DatabasePool.open(
+                postgres.jdbcUrl(DATABASE),
+                EmbeddedPostgres.USER,
+                "",
+                HandlerWorkers.CONNECTIONS,
+                "offload-dev-workers",
+                registry));
     handlers =
         started(
             HandlerWorkers.start(

@@ -1,6 +1,7 @@
 package dev.offload.app.internal;
 
 import dev.offload.consumers.breaker.CircuitBreaker;
+import dev.offload.consumers.dedup.DedupRetention;
 import dev.offload.consumers.dedup.ProcessedEventStore;
 import dev.offload.consumers.handlers.EventDeserializers;
 import dev.offload.consumers.handlers.analytics.AnalyticsHandler;
@@ -10,6 +11,7 @@ import dev.offload.consumers.handlers.email.EmailHandler;
 import dev.offload.consumers.handlers.index.IndexHandler;
 import dev.offload.consumers.handlers.index.SearchIndex;
 import dev.offload.consumers.handlers.index.SearchIndexConfig;
+import dev.offload.consumers.worker.BatchOptions;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
@@ -52,6 +54,13 @@ public final class HandlerWorkers implements AutoCloseable {
   public static final List<String> WORK_TOPICS =
       List.of(EmailHandler.WORK_TOPIC, IndexHandler.WORK_TOPIC, AnalyticsHandler.WORK_TOPIC);
 
+  /**
+   * Connections the workers use at once: one per email sending thread, one per analytics batch
+   * thread, and one for the marks' purge.
+   */
+  public static final int CONNECTIONS =
+      EmailHandler.DEFAULT_THREADS + BatchOptions.DEFAULT_THREADS + 1;
+
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final SearchIndex index;
   private final PageAnalytics analytics;
@@ -67,7 +76,8 @@ public final class HandlerWorkers implements AutoCloseable {
    * Starts the three workers.
    *
    * @param indexDir where the search index lives
-   * @param db the database of processed-event marks and of the page-view rollup
+   * @param db the database of processed-event marks and of the page-view rollup, pooled with at
+   *     least {@link #CONNECTIONS} connections
    * @param smtp the SMTP server mails go to
    */
   public static HandlerWorkers start(
@@ -83,13 +93,21 @@ public final class HandlerWorkers implements AutoCloseable {
       SearchIndex index = SearchIndex.open(SearchIndexConfig.defaults(indexDir));
       started.push(index);
       PageAnalytics analytics = PageAnalytics.open(db);
+      ProcessedEventStore mailMarks = ProcessedEventStore.open(db, group(EmailHandler.NAME));
+      ProcessedEventStore viewMarks = ProcessedEventStore.open(db, group(AnalyticsHandler.NAME));
+      started.push(
+          DedupRetention.start(
+              List.of(mailMarks, viewMarks),
+              DedupRetention.DEFAULT_RETENTION,
+              DedupRetention.DEFAULT_INTERVAL,
+              meters));
       Worker email =
           start(
               bootstrapServers,
               EmailHandler.WORK_TOPIC,
               EmailHandler.binding(
                   smtp,
-                  ProcessedEventStore.open(db, group(EmailHandler.NAME)),
+                  mailMarks,
                   EventDeserializers.avroByEventType(schemas, EmailHandler.TYPES),
                   EmailHandler.DEFAULT_THREADS,
                   CircuitBreaker.withDefaults("smtp")),
@@ -110,7 +128,7 @@ public final class HandlerWorkers implements AutoCloseable {
               AnalyticsHandler.WORK_TOPIC,
               AnalyticsHandler.binding(
                   analytics,
-                  ProcessedEventStore.open(db, group(AnalyticsHandler.NAME)),
+                  viewMarks,
                   EventDeserializers.avroOfEventType(schemas, BuiltInEventTypes.PAGE_VIEWED)),
               meters);
       started.push(counter);

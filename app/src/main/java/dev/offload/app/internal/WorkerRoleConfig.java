@@ -2,6 +2,7 @@ package dev.offload.app.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.offload.consumers.dedup.DedupRetention;
 import dev.offload.streams.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +17,10 @@ import java.util.Objects;
  * Configuration of the {@code worker} role, loaded from YAML; every key is optional and the
  * defaults run against {@code offload dev}. Environment variables override the file: {@code
  * OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code OFFLOAD_REGISTRY_URL}, {@code OFFLOAD_JDBC_URL}, {@code
- * OFFLOAD_JDBC_USER}, {@code OFFLOAD_SMTP_HOST}, {@code OFFLOAD_SMTP_PORT}, {@code
- * OFFLOAD_INDEX_DIR}, {@code OFFLOAD_WORKER_HTTP_PORT}. Secrets come only from the environment
- * ({@code OFFLOAD_JDBC_PASSWORD}, {@code OFFLOAD_SMTP_PASSWORD}) and are never printed.
+ * OFFLOAD_JDBC_USER}, {@code OFFLOAD_JDBC_POOL_SIZE}, {@code OFFLOAD_SMTP_HOST}, {@code
+ * OFFLOAD_SMTP_PORT}, {@code OFFLOAD_INDEX_DIR}, {@code OFFLOAD_WORKER_HTTP_PORT}. Secrets come
+ * only from the environment ({@code OFFLOAD_JDBC_PASSWORD}, {@code OFFLOAD_SMTP_PASSWORD}) and are
+ * never printed.
  *
  * <pre>{@code
  * kafka:
@@ -28,7 +30,8 @@ import java.util.Objects;
  * group: offload-worker-email              # default offload-worker-<handler>
  * topic: offload.work.email                # default offload.work.<handler>
  * concurrency: 64                          # records in flight at most
- * jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/offload", user: postgres}
+ * jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/offload", user: postgres, pool-size: 0}  # 0: sized to the handler
+ * dedup: {retention: 7d, purge-interval: 10m}  # processed-event marks older than retention go
  * smtp: {host: 127.0.0.1, port: 2525, from: "Offload <no-reply@offload.local>", user: "", tls: false}
  * index-dir: offload-data/index
  * http: {host: 127.0.0.1, port: 8087}      # /health/ready, /health/live, /metrics; port -1: none
@@ -46,6 +49,11 @@ import java.util.Objects;
  * @param jdbcUrl PostgreSQL of the processed-event marks and the analytics rollup
  * @param jdbcUser its user; default {@code postgres}
  * @param jdbcPassword its password, from {@code OFFLOAD_JDBC_PASSWORD}; never printed
+ * @param jdbcPoolSize connections of the worker's pool (HikariCP), or {@code
+ *     OFFLOAD_JDBC_POOL_SIZE}; default 0, sized to the handler: one per email sending thread (a
+ *     mail's mark is held open while it is sent), one per analytics batch thread plus one
+ * @param dedupRetention how long a processed-event mark is kept; default 7 days
+ * @param dedupPurgeInterval how often old marks are purged; default 10 minutes
  * @param smtpHost the SMTP server; default {@code 127.0.0.1}
  * @param smtpPort its port; default 2525 (the one {@code offload dev} serves)
  * @param smtpFrom the sender; default {@code Offload <no-reply@offload.local>}
@@ -68,6 +76,9 @@ public record WorkerRoleConfig(
     String jdbcUrl,
     String jdbcUser,
     String jdbcPassword,
+    int jdbcPoolSize,
+    Duration dedupRetention,
+    Duration dedupPurgeInterval,
     String smtpHost,
     int smtpPort,
     String smtpFrom,
@@ -112,6 +123,12 @@ public record WorkerRoleConfig(
       throw new IllegalArgumentException("concurrency: must be at least 1, was " + concurrency);
     }
     requireText(jdbcUrl, "jdbc.url");
+    if (jdbcPoolSize < 0) {
+      throw new IllegalArgumentException(
+          "jdbc.pool-size: must be 0 (sized to the handler) or more, was " + jdbcPoolSize);
+    }
+    requirePositive(dedupRetention, "dedup.retention");
+    requirePositive(dedupPurgeInterval, "dedup.purge-interval");
     requireText(smtpHost, "smtp.host");
     if (smtpPort < 1 || smtpPort > 65_535) {
       throw new IllegalArgumentException("smtp.port: must be between 1 and 65535");
@@ -154,6 +171,8 @@ public record WorkerRoleConfig(
     Settings kafka = Settings.of("kafka", s.section("kafka"));
     Settings jdbc = Settings.of("jdbc", s.section("jdbc"));
     Settings smtp = Settings.of("smtp", s.section("smtp"));
+    Settings dedup = Settings.of("dedup", s.section("dedup"));
+    String poolSize = env.get("OFFLOAD_JDBC_POOL_SIZE");
     Settings limits = Settings.of("rate-limits", s.section("rate-limits"));
     Settings http = Settings.of("http", s.section("http"));
     Map<String, String> properties = new LinkedHashMap<>();
@@ -176,6 +195,11 @@ public record WorkerRoleConfig(
             jdbc.string("url", "jdbc:postgresql://127.0.0.1:5432/offload")),
         first(env, "OFFLOAD_JDBC_USER", jdbc.string("user", "postgres")),
         env.get("OFFLOAD_JDBC_PASSWORD"),
+        isSet(poolSize)
+            ? parseInt("OFFLOAD_JDBC_POOL_SIZE", poolSize)
+            : jdbc.integer("pool-size", 0),
+        dedup.duration("retention", DedupRetention.DEFAULT_RETENTION),
+        dedup.duration("purge-interval", DedupRetention.DEFAULT_INTERVAL),
         first(env, "OFFLOAD_SMTP_HOST", smtp.string("host", "127.0.0.1")),
         isSet(smtpPort)
             ? parseInt("OFFLOAD_SMTP_PORT", smtpPort)
@@ -206,6 +230,9 @@ public record WorkerRoleConfig(
         jdbcUrl,
         jdbcUser,
         jdbcPassword,
+        jdbcPoolSize,
+        dedupRetention,
+        dedupPurgeInterval,
         smtpHost,
         smtpPort,
         smtpFrom,
@@ -222,7 +249,7 @@ public record WorkerRoleConfig(
   /** Never shows the secrets. */
   @Override
   public String toString() {
-    return "WorkerRoleConfig[bootstrapServers=%s, registryUrl=%s, group=%s, topic=%s, concurrency=%d, jdbcUrl=%s, jdbcUser=%s, smtp=%s:%d, indexDir=%s, http=%s:%d, perHandlerLimit=%s, perKeyLimit=%s]"
+    return "WorkerRoleConfig[bootstrapServers=%s, registryUrl=%s, group=%s, topic=%s, concurrency=%d, jdbcUrl=%s, jdbcUser=%s, jdbcPoolSize=%d, dedupRetention=%s, smtp=%s:%d, indexDir=%s, http=%s:%d, perHandlerLimit=%s, perKeyLimit=%s]"
         .formatted(
             bootstrapServers,
             registryUrl,
@@ -231,6 +258,8 @@ public record WorkerRoleConfig(
             concurrency,
             jdbcUrl,
             jdbcUser,
+            jdbcPoolSize,
+            dedupRetention,
             smtpHost,
             smtpPort,
             indexDir,
@@ -262,6 +291,12 @@ public record WorkerRoleConfig(
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + ": not a port number: " + text, e);
+    }
+  }
+
+  private static void requirePositive(Duration value, String field) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(field + ": must be positive");
     }
   }
 

@@ -9,7 +9,10 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -36,10 +39,26 @@ public final class ProcessedEventStore {
           + TABLE
           + " (consumer_group TEXT NOT NULL, event_id TEXT NOT NULL,"
           + " processed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (consumer_group, event_id))";
+  // What the retention's purge finds old marks by, instead of scanning the table.
+  private static final String CREATE_AGE_INDEX =
+      "CREATE INDEX IF NOT EXISTS "
+          + TABLE
+          + "_age ON "
+          + TABLE
+          + " (consumer_group, processed_at)";
   private static final String MARK =
       "INSERT INTO "
           + TABLE
           + " (consumer_group, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+  // Sorted, so that concurrent batches take the marks' row locks in one order and never deadlock.
+  private static final String MARK_ALL =
+      "INSERT INTO "
+          + TABLE
+          + " (consumer_group, event_id, processed_at)"
+          + " SELECT ?::text, id, ?::timestamptz FROM (SELECT DISTINCT unnest(?::text[]) AS id) ids"
+          + " ORDER BY id"
+          + " ON CONFLICT DO NOTHING RETURNING event_id";
+  private static final String COUNT = "SELECT count(*) FROM " + TABLE + " WHERE consumer_group = ?";
   private static final String FIND =
       "SELECT 1 FROM " + TABLE + " WHERE consumer_group = ? AND event_id = ?";
   private static final String PURGE =
@@ -108,6 +127,65 @@ public final class ProcessedEventStore {
   }
 
   /**
+   * Marks every id of {@code eventIds} that is not marked yet and applies {@code effect} to those,
+   * in one transaction: the batch form of {@link #runOnce}. Ids marked before (redeliveries) are
+   * left out of the set the effect sees; an id twice in the list counts once. A concurrent batch
+   * holding one of the ids uncommitted makes this one wait for it, then leave the id out.
+   *
+   * @return the ids the effect was applied to
+   */
+  public Set<String> runOnceEach(Collection<String> eventIds, BatchEffect effect)
+      throws SQLException {
+    String[] ids = eventIds.stream().map(ProcessedEventStore::requireId).toArray(String[]::new);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Set<String> fresh = markAll(c, ids);
+        if (!fresh.isEmpty()) {
+          effect.apply(c, fresh);
+        }
+        c.commit();
+        return fresh;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** How many marks this group holds. */
+  public long count() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement count = c.prepareStatement(COUNT)) {
+      count.setString(1, group);
+      try (ResultSet rows = count.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  /** The consumer group whose marks this store keeps. */
+  public String group() {
+    return group;
+  }
+
+  private Set<String> markAll(Connection c, String[] ids) throws SQLException {
+    Set<String> fresh = new HashSet<>();
+    try (PreparedStatement mark = c.prepareStatement(MARK_ALL)) {
+      mark.setString(1, group);
+      mark.setTimestamp(2, Timestamp.from(clock.instant()));
+      mark.setArray(3, c.createArrayOf("text", ids));
+      try (ResultSet rows = mark.executeQuery()) {
+        while (rows.next()) {
+          fresh.add(rows.getString(1));
+        }
+      }
+    }
+    return fresh;
+  }
+
+  /**
    * Performs {@code effect} unless {@code eventId} is marked, holding the uncommitted mark while it
    * runs and committing it after.
    *
@@ -156,6 +234,7 @@ public final class ProcessedEventStore {
     try (Connection c = dataSource.getConnection();
         Statement create = c.createStatement()) {
       create.execute(CREATE);
+      create.execute(CREATE_AGE_INDEX);
     } catch (SQLException e) {
       // Two workers creating the table at once: the loser sees a duplicate type or table.
       if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {

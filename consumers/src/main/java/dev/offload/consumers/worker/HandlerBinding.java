@@ -3,6 +3,7 @@ package dev.offload.consumers.worker;
 import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.ratelimit.RateLimit;
 import dev.offload.consumers.ratelimit.RateLimitedHandler;
+import dev.offload.consumers.worker.internal.BatchingHandler;
 import dev.offload.consumers.worker.internal.PooledBlockingHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -76,6 +77,21 @@ public record HandlerBinding<T>(
   public static <T> HandlerBinding<T> async(
       String name, Deserializer<T> deserializer, EventHandler<T> handler) {
     return new HandlerBinding<>(name, deserializer, handler);
+  }
+
+  /**
+   * A batch handler: the events that are ready at the same time (at most one per key) are handed to
+   * {@code handler} together, up to {@code options}' bounds, on {@code options.threads()} threads
+   * that the worker shuts down when it closes; see {@link BatchEventHandler}.
+   */
+  public static <T> HandlerBinding<T> batching(
+      String name,
+      Deserializer<T> deserializer,
+      BatchEventHandler<T> handler,
+      BatchOptions options) {
+    Objects.requireNonNull(handler, "handler must be set");
+    Objects.requireNonNull(options, "options must be set");
+    return new HandlerBinding<>(name, deserializer, new BatchingHandler<>(name, handler, options));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.offload.consumers.worker;
 
 import dev.offload.consumers.deadletter.DeadLetterTopics;
 import dev.offload.consumers.retry.RetryTopics;
+import dev.offload.consumers.worker.internal.BatchingHandler;
 import dev.offload.consumers.worker.internal.TopicProvisioner;
 import dev.offload.consumers.worker.internal.WorkerEngine;
 import dev.offload.consumers.worker.internal.WorkerMetrics;
@@ -326,6 +327,9 @@ public final class Worker implements AutoCloseable {
               clock,
               jitter,
               new WorkerMetrics(registry, options.group(), binding.name()));
+      if (binding.handler() instanceof BatchingHandler<?> batching) {
+        batching.bindTo(registry, options.group());
+      }
       if (binding.handler() instanceof AutoCloseable closeable) {
         owned.add(0, closeable);
       }

@@ -52,6 +52,18 @@ public final class WorkerMetricNames {
    */
   public static final String DELAY_RECORDS_READ = "offload.worker.delay.records.read";
 
+  /**
+   * Distribution summary: events per batch handed to a {@link BatchEventHandler}; tagged {@code
+   * group} and {@code handler} only.
+   */
+  public static final String BATCH_SIZE = "offload.worker.batch.size";
+
+  /**
+   * Counter: batches that failed and were run again one event at a time; tagged {@code group} and
+   * {@code handler} only.
+   */
+  public static final String BATCH_SPLIT = "offload.worker.batch.split";
+
   /** Value of the {@code lane} tag for records of the worker's own topics and delay topics. */
   public static final String LANE_LIVE = "live";
 

@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -32,6 +33,14 @@ public final class PageAnalytics {
           + TABLE
           + " AS t (path, minute, views) VALUES (?, ?, 1)"
           + " ON CONFLICT (path, minute) DO UPDATE SET views = t.views + 1";
+  // Rows sorted by (path, minute), so that concurrent batches lock rows in one order.
+  private static final String UPSERT_ALL =
+      "INSERT INTO "
+          + TABLE
+          + " AS t (path, minute, views)"
+          + " SELECT p, to_timestamp(m), v FROM unnest(?::text[], ?::bigint[], ?::bigint[])"
+          + " AS rows(p, m, v) ORDER BY p, m"
+          + " ON CONFLICT (path, minute) DO UPDATE SET views = t.views + excluded.views";
   private static final String RANGE =
       "SELECT path, minute, views FROM "
           + TABLE
@@ -63,6 +72,33 @@ public final class PageAnalytics {
     try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
       upsert.setString(1, path);
       upsert.setTimestamp(2, Timestamp.from(MinuteBucket.of(minute)));
+      upsert.executeUpdate();
+    }
+  }
+
+  /**
+   * Adds {@code views} (by path and minute bucket start) to the rollup in one statement, on {@code
+   * c}'s transaction.
+   */
+  public void add(Connection c, Map<PageMinute, Long> views) throws SQLException {
+    if (views.isEmpty()) {
+      return;
+    }
+    int n = views.size();
+    String[] paths = new String[n];
+    Long[] minutes = new Long[n];
+    Long[] counts = new Long[n];
+    int i = 0;
+    for (Map.Entry<PageMinute, Long> e : views.entrySet()) {
+      paths[i] = e.getKey().path();
+      minutes[i] = MinuteBucket.of(e.getKey().minute()).getEpochSecond();
+      counts[i] = e.getValue();
+      i++;
+    }
+    try (PreparedStatement upsert = c.prepareStatement(UPSERT_ALL)) {
+      upsert.setArray(1, c.createArrayOf("text", paths));
+      upsert.setArray(2, c.createArrayOf("bigint", minutes));
+      upsert.setArray(3, c.createArrayOf("bigint", counts));
       upsert.executeUpdate();
     }
   }

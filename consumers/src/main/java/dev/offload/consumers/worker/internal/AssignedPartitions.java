@@ -47,6 +47,17 @@ final class AssignedPartitions {
     return n;
   }
 
+  /** The consumer's positions: each drained partition's committable offset moves up to its own. */
+  void drainedTo(Map<TopicPartition, Long> positions) {
+    positions.forEach(
+        (tp, position) -> {
+          PartitionOffsets state = assigned.get(tp);
+          if (state != null && state.inFlight() == 0) {
+            state.drainedTo(position);
+          }
+        });
+  }
+
   /** Offsets that moved since they were last taken, marked as committed. */
   Map<TopicPartition, OffsetAndMetadata> takeCommittable() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();

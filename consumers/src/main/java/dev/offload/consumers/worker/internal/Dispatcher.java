@@ -291,6 +291,14 @@ public final class Dispatcher {
     return locked(() -> waitingRetries.remove(item));
   }
 
+  /**
+   * The consumer's {@code positions}, read after the records fetched before them were accepted: a
+   * partition with nothing left to do may commit up to its position (past transaction markers).
+   */
+  public void drainedTo(Map<TopicPartition, Long> positions) {
+    withLock(() -> assigned.drainedTo(positions));
+  }
+
   /** Offsets that moved since they were last taken, marked as committed. */
   public Map<TopicPartition, OffsetAndMetadata> takeCommittable() {
     return locked(assigned::takeCommittable);

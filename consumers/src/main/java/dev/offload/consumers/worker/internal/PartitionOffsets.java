@@ -39,6 +39,19 @@ public final class PartitionOffsets {
     return offset < nextAfterSeen;
   }
 
+  /**
+   * The consumer's position on the partition is {@code position}: when every fetched record is
+   * done, what lies between them and the position (transaction markers, aborted or compacted
+   * records) is done too, so the committable offset moves there. A partition written in
+   * transactions ends with a marker after its last record: without this, a drained group would
+   * commit one short of the log end and show a lag that never reaches 0.
+   */
+  public void drainedTo(long position) {
+    if (pending.isEmpty() && position > nextAfterSeen) {
+      nextAfterSeen = position;
+    }
+  }
+
   /** The record at {@code offset} is done (handled, delayed or dead-lettered). */
   public void done(long offset) {
     pending.remove(offset);

@@ -136,7 +136,8 @@ public final class RecordProcessor<T> {
         EventHeaders.from(r.headers(), item.attempt()),
         item.origin().topic(),
         item.origin().partition(),
-        item.origin().offset());
+        item.origin().offset(),
+        Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize()));
   }
 
   private CompletionStage<Void> invoke(Event<T> event) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -240,6 +241,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
       return;
     }
     nextCommit = now.plus(options.commitInterval());
+    dispatcher.drainedTo(positions());
     Map<TopicPartition, OffsetAndMetadata> offsets = dispatcher.takeCommittable();
     if (offsets.isEmpty()) {
       return;
@@ -252,6 +254,26 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
             dispatcher.commitFailed(offsets);
           }
         });
+  }
+
+  /**
+   * The consumer's positions on the assigned partitions whose records it has all handed over (not
+   * those with delay-topic records held back until due); a position not known locally is left out.
+   */
+  private Map<TopicPartition, Long> positions() {
+    Set<TopicPartition> held = new HashSet<>(holds.partitions());
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      if (held.contains(tp)) {
+        continue;
+      }
+      try {
+        positions.put(tp, consumer.position(tp, Duration.ZERO));
+      } catch (KafkaException | IllegalStateException e) {
+        // No position yet (nothing fetched since the assignment): nothing to move.
+      }
+    }
+    return positions;
   }
 
   private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
