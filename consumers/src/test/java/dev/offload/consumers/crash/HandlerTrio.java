@@ -10,6 +10,7 @@ import dev.offload.consumers.handlers.email.EmailTemplates;
 import dev.offload.consumers.handlers.email.SmtpMailer;
 import dev.offload.consumers.handlers.index.IndexHandler;
 import dev.offload.consumers.handlers.index.SearchIndex;
+import dev.offload.consumers.worker.BatchOptions;
 import dev.offload.consumers.worker.BlockingEventHandler;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
@@ -97,11 +98,14 @@ record HandlerTrio(
             PageAnalytics.open(db),
             ProcessedEventStore.open(db, group(AnalyticsHandler.NAME)),
             Clock.systemUTC());
-    return HandlerBinding.blocking(
+    return HandlerBinding.batching(
         AnalyticsHandler.NAME,
         EventDeserializers.avroOfEventType(schemas, BuiltInEventTypes.PAGE_VIEWED),
-        slowed(handler),
-        ANALYTICS_THREADS);
+        events -> {
+          Thread.sleep(delay.toMillis());
+          handler.handleBatch(events);
+        },
+        BatchOptions.defaults().withThreads(ANALYTICS_THREADS));
   }
 
   private <T> BlockingEventHandler<T> slowed(BlockingEventHandler<T> handler) {

@@ -51,4 +51,33 @@ class PartitionOffsetsTest {
     offsets.commitFailed();
     assertThat(offsets.uncommitted()).hasValue(1);
   }
+
+  @Test
+  void aDrainedPartitionCommitsUpToThePositionPastItsTransactionMarker() {
+    offsets.started(4);
+    offsets.done(4);
+    offsets.drainedTo(6); // offset 5 is the transaction's commit marker
+    assertThat(offsets.committable()).hasValue(6);
+  }
+
+  @Test
+  void thePositionDoesNotMoveTheCommitPastARecordNotDone() {
+    offsets.started(4);
+    offsets.started(5);
+    offsets.done(5);
+    offsets.drainedTo(7);
+    assertThat(offsets.committable()).hasValue(4);
+    offsets.done(4);
+    assertThat(offsets.committable()).hasValue(6);
+    offsets.drainedTo(7);
+    assertThat(offsets.committable()).hasValue(7);
+  }
+
+  @Test
+  void aPositionBehindWhatWasSeenChangesNothing() {
+    offsets.started(9);
+    offsets.done(9);
+    offsets.drainedTo(3);
+    assertThat(offsets.committable()).hasValue(10);
+  }
 }
