@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -81,15 +80,14 @@ record HandlerTrio(
 
   private HandlerBinding<DocumentChanged> index(SearchIndex index) {
     IndexHandler handler = new IndexHandler(index);
-    return HandlerBinding.async(
+    return HandlerBinding.batching(
         IndexHandler.NAME,
         EventDeserializers.avroOfEventType(schemas, BuiltInEventTypes.DOCUMENT_CHANGED),
-        event ->
-            CompletableFuture.runAsync(
-                    () -> {},
-                    CompletableFuture.delayedExecutor(
-                        delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
-                .thenCompose(v -> handler.handle(event)));
+        events -> {
+          Thread.sleep(delay.toMillis());
+          handler.handleBatch(events);
+        },
+        BatchOptions.defaults().withThreads(1));
   }
 
   private HandlerBinding<dev.offload.schemas.events.PageViewed> analytics() throws Exception {

@@ -1,26 +1,33 @@
 package dev.offload.consumers.handlers.index;
 
+import dev.offload.consumers.worker.BatchEventHandler;
+import dev.offload.consumers.worker.BatchOptions;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHandler;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.events.DocumentChanged;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The search-index handler: each {@code document-changed} upserts its document by id, or deletes it
  * when {@code deleted} is set; a tombstone (no value) deletes the document named by the key.
  *
- * <p>Asynchronous: the write goes to Lucene's in-memory buffer on the calling thread and the stage
- * completes when the next {@link SearchIndex} commit covers it, so many changes share one commit
- * and the worker never acknowledges a change that is not on disk. Idempotent by nature (upsert and
- * delete by id), so it keeps no processed-event marks.
+ * <p>Bound as a batch handler ({@link #binding}): the changes ready together go to Lucene's
+ * in-memory buffer and are committed once, so the worker never acknowledges a change that is not on
+ * disk and a batch of hundreds of changes costs one commit. Used one event at a time ({@link
+ * #handle}), a change completes with the {@link SearchIndex}'s next periodic commit. Idempotent by
+ * nature (upsert and delete by id), so it keeps no processed-event marks, and a batch that failed
+ * half-way may be written again.
  */
-public final class IndexHandler implements EventHandler<DocumentChanged> {
+public final class IndexHandler
+    implements EventHandler<DocumentChanged>, BatchEventHandler<DocumentChanged> {
   /** The handler's name: the {@code handler} tag of its meters. */
   public static final String NAME = "index";
 
@@ -52,7 +59,35 @@ public final class IndexHandler implements EventHandler<DocumentChanged> {
    */
   public static HandlerBinding<DocumentChanged> binding(
       SearchIndex index, Deserializer<DocumentChanged> deserializer) {
-    return HandlerBinding.async(NAME, deserializer, new IndexHandler(index));
+    return HandlerBinding.batching(
+        NAME, deserializer, new IndexHandler(index), BatchOptions.defaults().withThreads(1));
+  }
+
+  /**
+   * Writes every change of {@code events}, then commits once; throws (writing nothing) when one of
+   * them names no document.
+   */
+  @Override
+  public void handleBatch(List<Event<DocumentChanged>> events) throws Exception {
+    events.forEach(IndexHandler::requireDocument);
+    List<CompletableFuture<Void>> writes = new ArrayList<>(events.size());
+    for (Event<DocumentChanged> event : events) {
+      writes.add(handle(event).toCompletableFuture());
+    }
+    index.commitNow();
+    for (CompletableFuture<Void> write : writes) {
+      try {
+        write.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
+    }
+  }
+
+  private static void requireDocument(Event<DocumentChanged> event) {
+    if (event.value() == null && event.key() == null) {
+      throw new IllegalArgumentException("a tombstone without a key names no document");
+    }
   }
 
   @Override
