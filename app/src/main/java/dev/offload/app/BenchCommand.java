@@ -8,6 +8,7 @@ import dev.offload.bench.IngestRateConfig;
 import dev.offload.bench.ReplayBenchConfig;
 import dev.offload.bench.ReplayBenchmark;
 import dev.offload.bench.SerdeBench;
+import dev.offload.bench.SinksBench;
 import dev.offload.bench.StreamsBenchConfig;
 import dev.offload.bench.StreamsBenchmark;
 import dev.offload.bench.WorkersBench;
@@ -350,7 +351,10 @@ final class BenchCommand implements Callable<Integer> {
         "poll-handle-commit loop (one consumer, then one per partition) on the same topic; then",
         "the other keys' latency percentiles (HdrHistogram) with and without one key stuck for 5 s,",
         "in alternating phases on one worker, and the p99 the stuck key adds beside the goal (50 ms).",
-        "About two minutes; --quick takes about 40 s."
+        "Then the real handlers on fresh embedded servers: the analytics worker into the PostgreSQL",
+        "rollup, the index worker into Lucene, the email worker to the embedded SMTP server, each",
+        "after a warm-up topic, beside the same handler called alone without Kafka.",
+        "A few minutes; --quick takes about a minute."
       })
   static final class Workers implements Callable<Integer> {
     @Option(
@@ -358,11 +362,30 @@ final class BenchCommand implements Callable<Integer> {
         description = "A short run with fewer records, to check that it works.")
     boolean quick;
 
+    @Option(
+        names = "--only",
+        description =
+            "Run only one part: simulated (the worker framework with simulated I/O beside plain"
+                + " consumers) or sinks (the email, index and analytics workers with their real"
+                + " SMTP, Lucene and PostgreSQL sinks beside each handler alone). Default: both.")
+    String only;
+
     @Override
     public Integer call() throws Exception {
-      WorkersBench.Settings settings =
-          quick ? WorkersBench.Settings.quick() : WorkersBench.Settings.full();
-      new WorkersBench(settings, System.err).run().print(System.out);
+      if (only != null && !only.equals("simulated") && !only.equals("sinks")) {
+        System.err.println("offload: --only must be simulated or sinks, was " + only);
+        return 2;
+      }
+      if (only == null || only.equals("simulated")) {
+        WorkersBench.Settings settings =
+            quick ? WorkersBench.Settings.quick() : WorkersBench.Settings.full();
+        new WorkersBench(settings, System.err).run().print(System.out);
+      }
+      if (only == null || only.equals("sinks")) {
+        SinksBench.Settings sinks =
+            quick ? SinksBench.Settings.quick() : SinksBench.Settings.full();
+        new SinksBench(sinks, System.err).run().print(System.out);
+      }
       return 0;
     }
   }
