@@ -88,6 +88,9 @@ final class OpsCommand implements Callable<Integer> {
       description = "Only this consumer group; repeat for several (default: every group).")
   List<String> groups = new ArrayList<>();
 
+  @Option(names = "--objective", paramLabel = "[GROUP=]DURATION", description = LagObjectiveOption.DESCRIPTION)
+  List<String> objectives = new ArrayList<>();
+
   @Option(
       names = "--check",
       paramLabel = "ROLE=URL",
@@ -137,6 +140,7 @@ final class OpsCommand implements Callable<Integer> {
           .withLagInterval(interval)
           .withHistory(history)
           .withGroups(Set.copyOf(groups))
+          .withObjectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
           .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
