@@ -74,17 +74,18 @@ class LagReportTest {
             "STATUS");
     assertThat(rows.subList(1, rows.size()))
         .satisfiesExactly(
-            r -> assertThat(r).contains(" 120 ").contains("42.3").contains(" never ").endsWith("STALL"),
+            r ->
+                assertThat(r)
+                    .contains(" 120 ")
+                    .contains("42.3")
+                    .contains(" never ")
+                    .endsWith("STALL"),
             r -> assertThat(r).contains(" 7 ").containsPattern(" - +- +OK$"),
             r -> assertThat(r).contains(" 5 ").contains("~1.5").contains(" 2.5 "),
             r -> assertThat(r).contains(" 0 ").containsPattern(" 0 +0 +OK$"));
     assertThat(table)
         .contains(
-            "GROUP billing",
-            "status STALL",
-            "members 1",
-            "objective 90 s",
-            "time to drain never")
+            "GROUP billing", "status STALL", "members 1", "objective 90 s", "time to drain never")
         .doesNotContain("\u001b[");
   }
 

@@ -8,8 +8,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each status from a crafted window; samples 5 s apart on a fake clock, window of 4, objective 60
- * s unless a test says otherwise.
+ * Each status from a crafted window; samples 5 s apart on a fake clock, window of 4, objective 60 s
+ * unless a test says otherwise.
  */
 class LagRulesTest {
   private static final int WINDOW = 4;
@@ -33,8 +33,7 @@ class LagRulesTest {
 
   @Test
   void caughtUpIsOkEvenWithoutMembers() {
-    assertThat(status(sample(10, 10, false, 0), sample(10, 10, false, 0)))
-        .isEqualTo(LagStatus.OK);
+    assertThat(status(sample(10, 10, false, 0), sample(10, 10, false, 0))).isEqualTo(LagStatus.OK);
   }
 
   @Test
@@ -110,10 +109,7 @@ class LagRulesTest {
   void withinTheObjectiveIsOkEvenWhileTheLagGrows() {
     assertThat(
             status(
-                sample(0, 100, 10),
-                sample(10, 120, 20),
-                sample(20, 140, 30),
-                sample(30, 160, 40)))
+                sample(0, 100, 10), sample(10, 120, 20), sample(20, 140, 30), sample(30, 160, 40)))
         .isEqualTo(LagStatus.OK);
   }
 
@@ -155,14 +151,19 @@ class LagRulesTest {
   void frozenCommitsOverTheObjectiveAcrossAFullWindowAreErrNotStall() {
     assertThat(
             status(
-                sample(50, 100, 90), sample(50, 100, 95), sample(50, 100, 100), sample(50, 100, 105)))
+                sample(50, 100, 90),
+                sample(50, 100, 95),
+                sample(50, 100, 100),
+                sample(50, 100, 105)))
         .isEqualTo(LagStatus.ERR);
   }
 
   @Test
   void noMemberAndCommitsFrozenIsStopFromTheFirstSample() {
     assertThat(status(sample(50, 100, false, 10))).isEqualTo(LagStatus.STOP);
-    assertThat(status(sample(50, 100, false, 90))).as("STOP wins over WARN").isEqualTo(LagStatus.STOP);
+    assertThat(status(sample(50, 100, false, 90)))
+        .as("STOP wins over WARN")
+        .isEqualTo(LagStatus.STOP);
     assertThat(
             status(
                 sample(50, 100, false, UNKNOWN),
@@ -209,8 +210,7 @@ class LagRulesTest {
                 sample(60, 140, UNKNOWN),
                 sample(70, 160, UNKNOWN)))
         .isEqualTo(LagStatus.OK);
-    assertThat(status(sample(0, 100, UNKNOWN), sample(10, 120, UNKNOWN)))
-        .isEqualTo(LagStatus.OK);
+    assertThat(status(sample(0, 100, UNKNOWN), sample(10, 120, UNKNOWN))).isEqualTo(LagStatus.OK);
   }
 
   @Test

@@ -28,14 +28,19 @@ class TimeToDrainTest {
   @Test
   void lagOverTheGainOfConsumeRateOnProduceRate() {
     // 10 s: consumed 300 (30/s), produced 100 (10/s): gains 20/s on a lag of 100.
-    assertThat(drain(sample(0, 300), sample(150, 350), sample(300, 400))).isCloseTo(5.0, within(1e-9));
+    assertThat(drain(sample(0, 300), sample(150, 350), sample(300, 400)))
+        .isCloseTo(5.0, within(1e-9));
   }
 
   @Test
   void usesTheOldestAndNewestSoundSamplesOfTheWindow() {
     // The first sample leaves the window; 15 s: consumed 150 (10/s), produced 0: 50 left.
     double seconds =
-        drain(sample(0, 1000), sample(800, 1000), sample(850, 1000), sample(900, 1000),
+        drain(
+            sample(0, 1000),
+            sample(800, 1000),
+            sample(850, 1000),
+            sample(900, 1000),
             sample(950, 1000));
     assertThat(seconds).isCloseTo(5.0, within(1e-9));
     // Failed samples do not count: 5 s from (0, 100) to (50, 100): 10/s on a lag of 50.
