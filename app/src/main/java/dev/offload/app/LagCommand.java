@@ -62,7 +62,10 @@ final class LagCommand implements Callable<Integer> {
       description = "Samples per partition the status rules look at (default: ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--objective", paramLabel = "[GROUP=]DURATION", description = LagObjectiveOption.DESCRIPTION)
+  @Option(
+      names = "--objective",
+      paramLabel = "[GROUP=]DURATION",
+      description = LagObjectiveOption.DESCRIPTION)
   List<String> objectives = new ArrayList<>();
 
   @Option(

@@ -32,8 +32,7 @@ final class LagObjectiveOption {
           objectives = objectives.withGroup(group, durations.convert(value.substring(eq + 1)));
         }
       } catch (CommandLine.TypeConversionException | IllegalArgumentException e) {
-        throw new ParameterException(
-            command, "--objective '" + value + "': " + e.getMessage(), e);
+        throw new ParameterException(command, "--objective '" + value + "': " + e.getMessage(), e);
       }
     }
     return objectives;

@@ -88,7 +88,10 @@ final class OpsCommand implements Callable<Integer> {
       description = "Only this consumer group; repeat for several (default: every group).")
   List<String> groups = new ArrayList<>();
 
-  @Option(names = "--objective", paramLabel = "[GROUP=]DURATION", description = LagObjectiveOption.DESCRIPTION)
+  @Option(
+      names = "--objective",
+      paramLabel = "[GROUP=]DURATION",
+      description = LagObjectiveOption.DESCRIPTION)
   List<String> objectives = new ArrayList<>();
 
   @Option(

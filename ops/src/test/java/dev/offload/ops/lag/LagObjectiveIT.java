@@ -74,16 +74,17 @@ class LagObjectiveIT {
       assertThat(held.lagRecords()).isEqualTo(10 - HELD_AT);
 
       // Still held, with more (old) records arriving: the window fills with a growing lag.
-      GroupLag[] last = new GroupLag[1];
+      List<GroupLag> growing = new ArrayList<>();
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
                 kafka.publish(topic, stamped(5, age));
-                last[0] = monitor.sampleOnce().group(group).orElseThrow();
-                return last[0].status() == LagStatus.ERR;
+                growing.add(monitor.sampleOnce().group(group).orElseThrow());
+                return growing.get(growing.size() - 1).status() == LagStatus.ERR;
               });
-      GroupLag err = last[0];
+      assertThat(growing).extracting(GroupLag::status).containsOnly(LagStatus.WARN, LagStatus.ERR);
+      GroupLag err = growing.get(growing.size() - 1);
       assertThat(err.error()).isNull();
       assertThat(err.partition(topic, 0).orElseThrow().status()).isEqualTo(LagStatus.ERR);
       assertThat(err.drain()).isEqualTo(Drain.NEVER);
