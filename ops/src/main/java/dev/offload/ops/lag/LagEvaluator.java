@@ -82,33 +82,45 @@ final class LagEvaluator {
     boolean assignmentsUnknown = !reading.members().isEmpty() && owners.isEmpty();
     List<PartitionLag> partitions = new ArrayList<>();
     for (Map.Entry<TopicPartition, Long> e : sorted(reading.committed())) {
-      TopicPartition tp = e.getKey();
-      long committed = e.getValue();
-      GroupMember owner = owners.get(tp);
-      Seconds seconds = seconds(tp, committed, ranges, exact, now);
-      boolean present = owner != null || assignmentsUnknown;
-      LagSample sample = sample(tp, committed, ranges, present, seconds.value(), now);
-      WindowKey key = new WindowKey(reading.group(), tp);
+      WindowKey key = new WindowKey(reading.group(), e.getKey());
       seen.add(key);
-      SampleWindow window = append(key, sample);
+      GroupMember owner = owners.get(e.getKey());
+      boolean present = owner != null || assignmentsUnknown;
       partitions.add(
-          new PartitionLag(
-              tp.topic(),
-              tp.partition(),
-              committed,
-              ranges.end().getOrDefault(tp, -1L),
-              lagRecords(tp, committed, ranges),
-              seconds.value(),
-              seconds.source(),
-              TimeToDrain.seconds(window),
-              LagRules.evaluate(window, objective),
-              owner == null ? null : owner.describe(),
-              sample.error()));
+          partitionLag(key, e.getValue(), owner, present, objective, ranges, exact, now));
     }
     LagStatus status =
         partitions.stream().map(PartitionLag::status).reduce(LagStatus.OK, LagStatus::worst);
     return new GroupLag(
         reading.group(), reading.state(), reading.members(), status, objective, partitions, null);
+  }
+
+  // Lag in seconds first: the sample carries it, and the rules judge it against the objective.
+  private PartitionLag partitionLag(
+      WindowKey key,
+      long committed,
+      GroupMember owner,
+      boolean present,
+      Duration objective,
+      LogRanges ranges,
+      Map<Position, Instant> exact,
+      Instant now) {
+    TopicPartition tp = key.partition();
+    Seconds seconds = seconds(tp, committed, ranges, exact, now);
+    LagSample sample = sample(tp, committed, ranges, present, seconds.value(), now);
+    SampleWindow window = append(key, sample);
+    return new PartitionLag(
+        tp.topic(),
+        tp.partition(),
+        committed,
+        ranges.end().getOrDefault(tp, -1L),
+        lagRecords(tp, committed, ranges),
+        seconds.value(),
+        seconds.source(),
+        TimeToDrain.seconds(window),
+        LagRules.evaluate(window, objective),
+        owner == null ? null : owner.describe(),
+        sample.error());
   }
 
   // Keeps the windows of a group whose read failed, with a failed sample, so its gauges show ERR.
