@@ -32,6 +32,23 @@ class LagRulesTest {
   }
 
   @Test
+  void anEmptyWindowIsOk() {
+    assertThat(LagRules.evaluate(SampleWindow.empty(WINDOW), OBJECTIVE)).isEqualTo(LagStatus.OK);
+  }
+
+  @Test
+  void growthInSecondsCountsOnlyWhenEverySampleKnowsItsSeconds() {
+    // Seconds rise but one sample does not know them, and records hold: not shown to be growing.
+    assertThat(
+            status(
+                sample(100, 200, UNKNOWN),
+                sample(110, 210, 95),
+                sample(120, 220, 100),
+                sample(130, 230, 105)))
+        .isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
   void caughtUpIsOkEvenWithoutMembers() {
     assertThat(status(sample(10, 10, false, 0), sample(10, 10, false, 0))).isEqualTo(LagStatus.OK);
   }
