@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code offload lag}: consumer lag in records and seconds, with a status per group. */
@@ -26,8 +27,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Show consumer lag: per group a table of its partitions, most lagging first, with the",
       "committed offset, log end, lag in records, lag in seconds (age of the oldest unconsumed",
-      "record; ~ marks an interpolated value) and a status: OK, WARN, STALL, STOP or ERR.",
-      "STALL and WARN need a full window of samples, so they appear only with --watch."
+      "record; ~ marks an interpolated value), the time to drain (seconds until the lag reaches",
+      "0 at the recent consume and produce rates; never when the group is not gaining) and a",
+      "status: OK, WARN, STALL, STOP or ERR. A group behind by more than its --objective is",
+      "WARN, and ERR while its lag keeps growing over a full window of samples. STALL, the",
+      "growing ERR and the time to drain need more than one sample, so they appear with --watch."
     })
 final class LagCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -59,6 +63,12 @@ final class LagCommand implements Callable<Integer> {
   int window;
 
   @Option(
+      names = "--objective",
+      paramLabel = "[GROUP=]DURATION",
+      description = LagObjectiveOption.DESCRIPTION)
+  List<String> objectives = new ArrayList<>();
+
+  @Option(
       names = "--json",
       description = "Print JSON instead of tables; with --watch, one document per line.")
   boolean json;
@@ -72,12 +82,18 @@ final class LagCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    LagMonitorConfig config =
-        LagMonitorConfig.defaults(bootstrapServers)
-            .withGroups(Set.copyOf(groups))
-            .withInterval(interval)
-            .withWindowSize(window)
-            .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
+    LagMonitorConfig config;
+    try {
+      config =
+          LagMonitorConfig.defaults(bootstrapServers)
+              .withGroups(Set.copyOf(groups))
+              .withInterval(interval)
+              .withWindowSize(window)
+              .withObjectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
+              .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (LagMonitor monitor = LagMonitor.create(config)) {
       if (!watch) {

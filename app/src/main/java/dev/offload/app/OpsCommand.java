@@ -89,6 +89,12 @@ final class OpsCommand implements Callable<Integer> {
   List<String> groups = new ArrayList<>();
 
   @Option(
+      names = "--objective",
+      paramLabel = "[GROUP=]DURATION",
+      description = LagObjectiveOption.DESCRIPTION)
+  List<String> objectives = new ArrayList<>();
+
+  @Option(
       names = "--check",
       paramLabel = "ROLE=URL",
       description = {
@@ -137,6 +143,7 @@ final class OpsCommand implements Callable<Integer> {
           .withLagInterval(interval)
           .withHistory(history)
           .withGroups(Set.copyOf(groups))
+          .withObjectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
           .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

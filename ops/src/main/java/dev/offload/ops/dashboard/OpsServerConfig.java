@@ -1,6 +1,7 @@
 package dev.offload.ops.dashboard;
 
 import dev.offload.ops.lag.LagMonitorConfig;
+import dev.offload.ops.lag.LagObjectives;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import java.util.Set;
  * @param groups the consumer groups to watch, and whose dead-letter topics ({@code
  *     offload.dlq.<group>}) to read; empty (the default) watches every consumer group and every
  *     dead-letter topic
+ * @param objectives the lag objective of each watched group, in seconds of lag ({@link
+ *     LagObjectives}); default 60 s for every group
  * @param security how the lag monitor's and the dead-letter reader's Kafka clients authenticate and
  *     encrypt (the {@code OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity});
  *     default {@link KafkaClientSecurity#none()}
@@ -35,6 +38,7 @@ public record OpsServerConfig(
     Duration history,
     int newestDeadLetters,
     Set<String> groups,
+    LagObjectives objectives,
     KafkaClientSecurity security) {
 
   /** Default HTTP port of the ops role. */
@@ -66,6 +70,7 @@ public record OpsServerConfig(
       throw new IllegalArgumentException("groups must not contain a blank group id: " + groups);
     }
     groups = Set.copyOf(groups);
+    Objects.requireNonNull(objectives, "objectives must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 
@@ -86,13 +91,22 @@ public record OpsServerConfig(
         history,
         newestDeadLetters,
         groups,
+        LagObjectives.defaults(),
         KafkaClientSecurity.none());
   }
 
   /** A copy whose Kafka clients use {@code settings} (SASL, TLS). */
   public OpsServerConfig withSecurity(KafkaClientSecurity settings) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, lagInterval, history, newestDeadLetters, groups, settings);
+        host,
+        port,
+        bootstrapServers,
+        lagInterval,
+        history,
+        newestDeadLetters,
+        groups,
+        objectives,
+        settings);
   }
 
   /** The defaults, against {@code bootstrapServers}. */
@@ -105,50 +119,109 @@ public record OpsServerConfig(
         Duration.ofMinutes(15),
         10,
         Set.of(),
+        LagObjectives.defaults(),
         KafkaClientSecurity.none());
   }
 
   /** A copy bound to another address. */
   public OpsServerConfig withHost(String address) {
     return new OpsServerConfig(
-        address, port, bootstrapServers, lagInterval, history, newestDeadLetters, groups, security);
+        address,
+        port,
+        bootstrapServers,
+        lagInterval,
+        history,
+        newestDeadLetters,
+        groups,
+        objectives,
+        security);
   }
 
   /** A copy on another port (0: any free port). */
   public OpsServerConfig withPort(int number) {
     return new OpsServerConfig(
-        host, number, bootstrapServers, lagInterval, history, newestDeadLetters, groups, security);
+        host,
+        number,
+        bootstrapServers,
+        lagInterval,
+        history,
+        newestDeadLetters,
+        groups,
+        objectives,
+        security);
   }
 
   /** A copy that polls lag and dead letters at another interval. */
   public OpsServerConfig withLagInterval(Duration every) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, every, history, newestDeadLetters, groups, security);
+        host,
+        port,
+        bootstrapServers,
+        every,
+        history,
+        newestDeadLetters,
+        groups,
+        objectives,
+        security);
   }
 
   /** A copy whose charts reach another length back. */
   public OpsServerConfig withHistory(Duration length) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, lagInterval, length, newestDeadLetters, groups, security);
+        host,
+        port,
+        bootstrapServers,
+        lagInterval,
+        length,
+        newestDeadLetters,
+        groups,
+        objectives,
+        security);
   }
 
   /** A copy that lists another number of newest dead letters. */
   public OpsServerConfig withNewestDeadLetters(int count) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, lagInterval, history, count, groups, security);
+        host, port, bootstrapServers, lagInterval, history, count, groups, objectives, security);
   }
 
   /** A copy that watches only {@code watched} (empty: every group). */
   public OpsServerConfig withGroups(Set<String> watched) {
     return new OpsServerConfig(
-        host, port, bootstrapServers, lagInterval, history, newestDeadLetters, watched, security);
+        host,
+        port,
+        bootstrapServers,
+        lagInterval,
+        history,
+        newestDeadLetters,
+        watched,
+        objectives,
+        security);
   }
 
-  /** The lag monitor's configuration: its defaults, polled every lagInterval, these groups. */
+  /** A copy with other lag objectives. */
+  public OpsServerConfig withObjectives(LagObjectives targets) {
+    return new OpsServerConfig(
+        host,
+        port,
+        bootstrapServers,
+        lagInterval,
+        history,
+        newestDeadLetters,
+        groups,
+        targets,
+        security);
+  }
+
+  /**
+   * The lag monitor's configuration: its defaults, polled every lagInterval, these groups and
+   * objectives.
+   */
   public LagMonitorConfig lagMonitorConfig() {
     return LagMonitorConfig.defaults(bootstrapServers)
         .withInterval(lagInterval)
         .withGroups(groups)
+        .withObjectives(objectives)
         .withSecurity(security);
   }
 

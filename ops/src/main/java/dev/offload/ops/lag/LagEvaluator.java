@@ -18,8 +18,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Turns the reads of one poll into {@link GroupLag}s: keeps each group-partition's {@link
- * SampleWindow} and each partition's {@link OffsetHistory}, evaluates statuses and lag in seconds.
- * Not thread-safe: the monitor calls it under its lock.
+ * SampleWindow} and each partition's {@link OffsetHistory}, works out lag in seconds, then statuses
+ * against each group's objective and time to drain. Not thread-safe: the monitor calls it under its
+ * lock.
  */
 final class LagEvaluator {
   private static final int HISTORY_POINTS = 360;
@@ -29,11 +30,13 @@ final class LagEvaluator {
   private record Seconds(double value, LagSecondsSource source) {}
 
   private final int windowSize;
+  private final LagObjectives objectives;
   private final Map<WindowKey, SampleWindow> windows = new HashMap<>();
   private final Map<TopicPartition, OffsetHistory> histories = new HashMap<>();
 
-  LagEvaluator(int windowSize) {
+  LagEvaluator(int windowSize, LagObjectives objectives) {
     this.windowSize = windowSize;
+    this.objectives = objectives;
   }
 
   /** The lag of every group read in this poll; forgets partitions and groups no longer seen. */
@@ -71,29 +74,58 @@ final class LagEvaluator {
       Map<Position, Instant> exact,
       Instant now,
       Set<WindowKey> seen) {
+    Duration objective = objectives.objectiveOf(reading.group());
     if (reading.error() != null) {
-      return failedGroup(reading, now, seen);
+      return failedGroup(reading, objective, now, seen);
     }
     Map<TopicPartition, GroupMember> owners = ownersOf(reading.members());
     boolean assignmentsUnknown = !reading.members().isEmpty() && owners.isEmpty();
     List<PartitionLag> partitions = new ArrayList<>();
     for (Map.Entry<TopicPartition, Long> e : sorted(reading.committed())) {
-      TopicPartition tp = e.getKey();
-      GroupMember owner = owners.get(tp);
-      LagSample sample = sample(tp, e.getValue(), ranges, owner != null || assignmentsUnknown, now);
-      WindowKey key = new WindowKey(reading.group(), tp);
+      WindowKey key = new WindowKey(reading.group(), e.getKey());
       seen.add(key);
-      LagStatus status = LagRules.evaluate(append(key, sample));
-      partitions.add(partitionLag(tp, e.getValue(), ranges, sample, status, owner, exact, now));
+      GroupMember owner = owners.get(e.getKey());
+      boolean present = owner != null || assignmentsUnknown;
+      partitions.add(
+          partitionLag(key, e.getValue(), owner, present, objective, ranges, exact, now));
     }
     LagStatus status =
         partitions.stream().map(PartitionLag::status).reduce(LagStatus.OK, LagStatus::worst);
     return new GroupLag(
-        reading.group(), reading.state(), reading.members(), status, partitions, null);
+        reading.group(), reading.state(), reading.members(), status, objective, partitions, null);
+  }
+
+  // Lag in seconds first: the sample carries it, and the rules judge it against the objective.
+  private PartitionLag partitionLag(
+      WindowKey key,
+      long committed,
+      GroupMember owner,
+      boolean present,
+      Duration objective,
+      LogRanges ranges,
+      Map<Position, Instant> exact,
+      Instant now) {
+    TopicPartition tp = key.partition();
+    Seconds seconds = seconds(tp, committed, ranges, exact, now);
+    LagSample sample = sample(tp, committed, ranges, present, seconds.value(), now);
+    SampleWindow window = append(key, sample);
+    return new PartitionLag(
+        tp.topic(),
+        tp.partition(),
+        committed,
+        ranges.end().getOrDefault(tp, -1L),
+        lagRecords(tp, committed, ranges),
+        seconds.value(),
+        seconds.source(),
+        TimeToDrain.seconds(window),
+        LagRules.evaluate(window, objective),
+        owner == null ? null : owner.describe(),
+        sample.error());
   }
 
   // Keeps the windows of a group whose read failed, with a failed sample, so its gauges show ERR.
-  private GroupLag failedGroup(GroupReading reading, Instant now, Set<WindowKey> seen) {
+  private GroupLag failedGroup(
+      GroupReading reading, Duration objective, Instant now, Set<WindowKey> seen) {
     List<PartitionLag> partitions = new ArrayList<>();
     for (WindowKey key : List.copyOf(windows.keySet())) {
       if (key.group().equals(reading.group())) {
@@ -109,6 +141,7 @@ final class LagEvaluator {
                 0,
                 Double.NaN,
                 LagSecondsSource.UNKNOWN,
+                Double.NaN,
                 LagStatus.ERR,
                 null,
                 reading.error()));
@@ -121,12 +154,18 @@ final class LagEvaluator {
         reading.state(),
         reading.members(),
         LagStatus.ERR,
+        objective,
         partitions,
         reading.error());
   }
 
   private static LagSample sample(
-      TopicPartition tp, long committed, LogRanges ranges, boolean present, Instant now) {
+      TopicPartition tp,
+      long committed,
+      LogRanges ranges,
+      boolean present,
+      double lagSeconds,
+      Instant now) {
     String error = ranges.errors().get(tp);
     if (error != null) {
       return LagSample.failed(now, error);
@@ -143,40 +182,25 @@ final class LagEvaluator {
               + start
               + ": records were deleted before the group consumed them";
     }
-    return new LagSample(now, committed, end, present, error);
+    return new LagSample(
+        now, committed, end, present, error == null ? lagSeconds : Double.NaN, error);
   }
 
-  private PartitionLag partitionLag(
-      TopicPartition tp,
-      long committed,
-      LogRanges ranges,
-      LagSample sample,
-      LagStatus status,
-      GroupMember owner,
-      Map<Position, Instant> exact,
-      Instant now) {
+  private static long lagRecords(TopicPartition tp, long committed, LogRanges ranges) {
     Long end = ranges.end().get(tp);
-    long lag = end == null ? 0 : Math.max(0, end - committed);
-    Seconds seconds =
-        end == null
-            ? new Seconds(Double.NaN, LagSecondsSource.UNKNOWN)
-            : seconds(tp, committed, lag, exact, now);
-    return new PartitionLag(
-        tp.topic(),
-        tp.partition(),
-        committed,
-        end == null ? -1 : end,
-        lag,
-        seconds.value(),
-        seconds.source(),
-        status,
-        owner == null ? null : owner.describe(),
-        sample.error());
+    return end == null ? 0 : Math.max(0, end - committed);
   }
 
   private Seconds seconds(
-      TopicPartition tp, long committed, long lag, Map<Position, Instant> exact, Instant now) {
-    if (lag == 0) {
+      TopicPartition tp,
+      long committed,
+      LogRanges ranges,
+      Map<Position, Instant> exact,
+      Instant now) {
+    if (ranges.end().get(tp) == null) {
+      return new Seconds(Double.NaN, LagSecondsSource.UNKNOWN);
+    }
+    if (lagRecords(tp, committed, ranges) == 0) {
       return new Seconds(0, LagSecondsSource.NONE);
     }
     Instant oldest = exact.get(new Position(tp, committed));

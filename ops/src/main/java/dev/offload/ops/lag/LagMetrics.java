@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +23,8 @@ final class LagMetrics {
     volatile double records;
     volatile double seconds;
     volatile double status;
+    volatile double drain;
+    volatile double objective;
     List<Meter> meters = List.of();
   }
 
@@ -45,6 +48,8 @@ final class LagMetrics {
       g.records = group.maxLagRecords();
       g.seconds = group.maxLagSeconds();
       g.status = group.status().code();
+      g.drain = group.timeToDrainSeconds();
+      g.objective = group.objective().toNanos() / 1e9;
       for (PartitionLag p : group.partitions()) {
         PartitionKey key = new PartitionKey(group.group(), p.topic(), p.partition());
         seenPartitions.add(key);
@@ -72,12 +77,33 @@ final class LagMetrics {
   }
 
   private Values registerGroup(String group) {
-    return register(
-        Tags.of("group", group),
-        LagMonitor.GROUP_MAX_LAG_RECORDS,
-        LagMonitor.GROUP_MAX_LAG_SECONDS,
-        LagMonitor.GROUP_STATUS,
-        "group");
+    Tags tags = Tags.of("group", group);
+    Values v =
+        register(
+            tags,
+            LagMonitor.GROUP_MAX_LAG_RECORDS,
+            LagMonitor.GROUP_MAX_LAG_SECONDS,
+            LagMonitor.GROUP_STATUS,
+            "group");
+    List<Meter> meters = new ArrayList<>(v.meters);
+    meters.add(
+        gauge(
+            LagMonitor.GROUP_TIME_TO_DRAIN,
+            tags,
+            v,
+            x -> x.drain,
+            "Seconds until the group's lag reaches 0 at its recent consume and produce rates;"
+                + " +Inf when it is not gaining, NaN if unknown."));
+    meters.add(
+        gauge(
+            LagMonitor.GROUP_OBJECTIVE,
+            tags,
+            v,
+            x -> x.objective,
+            "Lag objective of the group in seconds: above it the group is WARN, or ERR while"
+                + " growing."));
+    v.meters = List.copyOf(meters);
+    return v;
   }
 
   private Values register(Tags tags, String records, String seconds, String status, String scope) {

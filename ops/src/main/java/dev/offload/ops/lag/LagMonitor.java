@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>Gauges, tagged {@code group}, {@code topic}, {@code partition}: {@value #LAG_RECORDS}, {@value
  * #LAG_SECONDS} ({@code NaN} when unknown), {@value #LAG_STATUS} ({@link LagStatus#code()}); and
  * per group, tagged {@code group}: {@value #GROUP_MAX_LAG_RECORDS}, {@value
- * #GROUP_MAX_LAG_SECONDS}, {@value #GROUP_STATUS}. Gauges of a partition or group that disappears
- * are removed.
+ * #GROUP_MAX_LAG_SECONDS}, {@value #GROUP_STATUS}, {@value #GROUP_TIME_TO_DRAIN} ({@code +Inf} when
+ * the group is not gaining, {@code NaN} when unknown) and {@value #GROUP_OBJECTIVE}. Gauges of a
+ * partition or group that disappears are removed.
  */
 public final class LagMonitor implements AutoCloseable {
   /** Lag in records per group and partition. */
@@ -50,6 +51,15 @@ public final class LagMonitor implements AutoCloseable {
   /** {@link LagStatus#code()} of a group: its worst partition. */
   public static final String GROUP_STATUS = "offload.consumer.lag.group.status";
 
+  /**
+   * Seconds until a group's lag reaches 0 at the consume and produce rates of the window ({@link
+   * GroupLag#timeToDrainSeconds()}).
+   */
+  public static final String GROUP_TIME_TO_DRAIN = "offload.consumer.lag.drain.seconds";
+
+  /** A group's lag objective in seconds ({@link LagObjectives}). */
+  public static final String GROUP_OBJECTIVE = "offload.consumer.lag.objective.seconds";
+
   private static final Logger log = LoggerFactory.getLogger(LagMonitor.class);
   private final LagMonitorConfig config;
   private final Admin admin;
@@ -66,7 +76,7 @@ public final class LagMonitor implements AutoCloseable {
     this.sampler = new OffsetSampler(admin, config.requestTimeout());
     this.reader = new OldestRecordReader(config.readerProperties(), config.requestTimeout());
     this.metrics = new LagMetrics(registry);
-    this.evaluator = new LagEvaluator(config.windowSize());
+    this.evaluator = new LagEvaluator(config.windowSize(), config.objectives());
   }
 
   /** A monitor that exports its gauges to {@code registry}; call {@link #start()} to poll. */

@@ -19,6 +19,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param interval time between two polls of {@link LagMonitor#start()}; default 5 s
  * @param windowSize samples per partition the status rules look at; default 10 (50 s at the default
  *     interval), at least 2
+ * @param objectives the lag objective of each group, in seconds of lag: above it a partition is
+ *     WARN, and ERR while its lag keeps growing; default 60 s for every group ({@link
+ *     LagObjectives#defaults()})
  * @param exactReads whether to read the record at each lagging committed offset for the exact lag
  *     in seconds; default {@code true}. Off, the monitor only interpolates from its samples, which
  *     costs no fetches on clusters with many lagging partitions
@@ -33,6 +36,7 @@ public record LagMonitorConfig(
     Set<String> groups,
     Duration interval,
     int windowSize,
+    LagObjectives objectives,
     boolean exactReads,
     Duration requestTimeout,
     Clock clock,
@@ -52,12 +56,15 @@ public record LagMonitorConfig(
     if (windowSize < 2) {
       throw new IllegalArgumentException("windowSize must be at least 2, was " + windowSize);
     }
+    Objects.requireNonNull(objectives, "objectives must be set");
     requirePositive(requestTimeout, "requestTimeout");
     Objects.requireNonNull(clock, "clock must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 
-  /** A configuration without client security ({@code PLAINTEXT}). */
+  /**
+   * A configuration with the default objectives and without client security ({@code PLAINTEXT}).
+   */
   public LagMonitorConfig(
       String bootstrapServers,
       Set<String> groups,
@@ -71,6 +78,7 @@ public record LagMonitorConfig(
         groups,
         interval,
         windowSize,
+        LagObjectives.defaults(),
         exactReads,
         requestTimeout,
         clock,
@@ -84,6 +92,7 @@ public record LagMonitorConfig(
         groups,
         interval,
         windowSize,
+        objectives,
         exactReads,
         requestTimeout,
         clock,
@@ -97,6 +106,7 @@ public record LagMonitorConfig(
         Set.of(),
         Duration.ofSeconds(5),
         10,
+        LagObjectives.defaults(),
         true,
         Duration.ofSeconds(10),
         Clock.systemUTC(),
@@ -110,6 +120,7 @@ public record LagMonitorConfig(
         watched,
         interval,
         windowSize,
+        objectives,
         exactReads,
         requestTimeout,
         clock,
@@ -119,25 +130,71 @@ public record LagMonitorConfig(
   /** A copy with another poll interval. */
   public LagMonitorConfig withInterval(Duration every) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, every, windowSize, exactReads, requestTimeout, clock, security);
+        bootstrapServers,
+        groups,
+        every,
+        windowSize,
+        objectives,
+        exactReads,
+        requestTimeout,
+        clock,
+        security);
   }
 
   /** A copy with another window size. */
   public LagMonitorConfig withWindowSize(int samples) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, interval, samples, exactReads, requestTimeout, clock, security);
+        bootstrapServers,
+        groups,
+        interval,
+        samples,
+        objectives,
+        exactReads,
+        requestTimeout,
+        clock,
+        security);
+  }
+
+  /** A copy with other lag objectives. */
+  public LagMonitorConfig withObjectives(LagObjectives targets) {
+    return new LagMonitorConfig(
+        bootstrapServers,
+        groups,
+        interval,
+        windowSize,
+        targets,
+        exactReads,
+        requestTimeout,
+        clock,
+        security);
   }
 
   /** A copy with exact reads on or off. */
   public LagMonitorConfig withExactReads(boolean enabled) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, interval, windowSize, enabled, requestTimeout, clock, security);
+        bootstrapServers,
+        groups,
+        interval,
+        windowSize,
+        objectives,
+        enabled,
+        requestTimeout,
+        clock,
+        security);
   }
 
   /** A copy with another clock. */
   public LagMonitorConfig withClock(Clock time) {
     return new LagMonitorConfig(
-        bootstrapServers, groups, interval, windowSize, exactReads, requestTimeout, time, security);
+        bootstrapServers,
+        groups,
+        interval,
+        windowSize,
+        objectives,
+        exactReads,
+        requestTimeout,
+        time,
+        security);
   }
 
   Properties adminProperties() {

@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 public final class LagReport {
   private static final String[] HEADER = {
-    "TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "LAG-SECONDS", "STATUS"
+    "TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "LAG-SECONDS", "TIME-TO-DRAIN", "STATUS"
   };
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RESET = "\u001b[0m";
@@ -29,7 +29,8 @@ public final class LagReport {
    * One table per group. {@code colour} wraps statuses in ANSI colours (OK green, WARN yellow,
    * STALL red, STOP bold red, ERR magenta); pass {@link dev.offload.ops.Terminal#colourEnabled()}.
    * Lag in seconds reads {@code 12.3} when exact, {@code ~12.3} when interpolated, {@code -} when
-   * unknown.
+   * unknown. Time to drain reads seconds ({@code 0} when drained), {@code never} when the group is
+   * not gaining on the log end, {@code -} when unknown. Each group's line names its objective.
    */
   public static String table(LagSnapshot snapshot, boolean colour) {
     StringBuilder out = new StringBuilder();
@@ -51,7 +52,11 @@ public final class LagReport {
     return out.toString();
   }
 
-  /** Compact JSON of the snapshot; {@code pretty} indents it. NaN seconds are {@code null}. */
+  /**
+   * Compact JSON of the snapshot; {@code pretty} indents it. Unknown seconds are {@code null}; a
+   * time to drain is a number of seconds only when finite, and {@code timeToDrain} says {@code
+   * DRAINED}, {@code DRAINING}, {@code NEVER} or {@code UNKNOWN}.
+   */
   public static String json(LagSnapshot snapshot, boolean pretty) {
     ObjectNode root = JSON.createObjectNode();
     root.put("takenAt", snapshot.takenAt().toString());
@@ -69,7 +74,8 @@ public final class LagReport {
   private static String groupLine(GroupLag g, boolean colour) {
     return String.format(
         Locale.ROOT,
-        "GROUP %s  state %s  members %d  status %s  lag %d records, max %s s",
+        "GROUP %s  state %s  members %d  status %s  lag %d records, max %s s"
+            + "  objective %s s  time to drain %s",
         g.group(),
         g.state(),
         g.members().size(),
@@ -77,7 +83,20 @@ public final class LagReport {
         g.totalLagRecords(),
         Double.isNaN(g.maxLagSeconds())
             ? "-"
-            : String.format(Locale.ROOT, "%.1f", g.maxLagSeconds()));
+            : String.format(Locale.ROOT, "%.1f", g.maxLagSeconds()),
+        decimal(g.objective().toMillis() / 1000.0),
+        switch (g.drain()) {
+          case DRAINED -> "0 s";
+          case DRAINING -> String.format(Locale.ROOT, "%.1f s", g.timeToDrainSeconds());
+          case NEVER -> "never";
+          case UNKNOWN -> "unknown";
+        });
+  }
+
+  private static String decimal(double value) {
+    return value == Math.rint(value)
+        ? String.format(Locale.ROOT, "%.0f", value)
+        : String.format(Locale.ROOT, "%.3f", value).replaceAll("0+$", "");
   }
 
   private static void appendPartitions(StringBuilder out, GroupLag group, boolean colour) {
@@ -118,7 +137,17 @@ public final class LagReport {
       p.logEnd() < 0 ? "-" : Long.toString(p.logEnd()),
       Long.toString(p.lagRecords()),
       seconds(p),
+      drain(p),
       p.status().name()
+    };
+  }
+
+  private static String drain(PartitionLag p) {
+    return switch (p.drain()) {
+      case DRAINED -> "0";
+      case DRAINING -> String.format(Locale.ROOT, "%.1f", p.timeToDrainSeconds());
+      case NEVER -> "never";
+      case UNKNOWN -> "-";
     };
   }
 
@@ -173,6 +202,9 @@ public final class LagReport {
     node.put("totalLagRecords", g.totalLagRecords());
     node.put("maxLagRecords", g.maxLagRecords());
     putSeconds(node, "maxLagSeconds", g.maxLagSeconds());
+    node.put("objectiveSeconds", g.objective().toMillis() / 1000.0);
+    putSeconds(node, "timeToDrainSeconds", g.timeToDrainSeconds());
+    node.put("timeToDrain", g.drain().name());
     node.put("error", g.error());
     ArrayNode members = node.putArray("members");
     g.members().forEach(m -> members.add(memberJson(m)));
@@ -200,6 +232,8 @@ public final class LagReport {
     node.put("lagRecords", p.lagRecords());
     putSeconds(node, "lagSeconds", p.lagSeconds());
     node.put("lagSecondsSource", p.secondsSource().name());
+    putSeconds(node, "timeToDrainSeconds", p.timeToDrainSeconds());
+    node.put("timeToDrain", p.drain().name());
     node.put("status", p.status().name());
     node.put("statusCode", p.status().code());
     node.put("owner", p.owner());
@@ -208,7 +242,7 @@ public final class LagReport {
   }
 
   private static void putSeconds(ObjectNode node, String field, double seconds) {
-    if (Double.isNaN(seconds)) {
+    if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
       node.putNull(field);
     } else {
       node.put(field, Math.round(seconds * 1000) / 1000.0);

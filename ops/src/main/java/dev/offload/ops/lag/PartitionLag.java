@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param lagSeconds age of the oldest unconsumed record in seconds; 0 without lag; {@code NaN} when
  *     unknown
  * @param secondsSource how {@code lagSeconds} was obtained
+ * @param timeToDrainSeconds seconds until the lag reaches 0 at the consume and produce rates of the
+ *     monitor's window ({@link TimeToDrain}): 0 without lag, {@link Double#POSITIVE_INFINITY} when
+ *     the group is not gaining, {@code NaN} when unknown
  * @param status the partition's status over the monitor's window
  * @param owner the member that owns the partition ({@code client-id on host}), or {@code null}
  * @param error why the status is ERR, or {@code null}
@@ -25,6 +28,7 @@ public record PartitionLag(
     long lagRecords,
     double lagSeconds,
     LagSecondsSource secondsSource,
+    double timeToDrainSeconds,
     LagStatus status,
     String owner,
     String error) {
@@ -39,5 +43,10 @@ public record PartitionLag(
   /** Whether the lag in seconds is known. */
   public boolean hasLagSeconds() {
     return !Double.isNaN(lagSeconds);
+  }
+
+  /** What {@link #timeToDrainSeconds()} says: drained, draining, never or unknown. */
+  public TimeToDrain.Drain drain() {
+    return TimeToDrain.Drain.of(timeToDrainSeconds);
   }
 }

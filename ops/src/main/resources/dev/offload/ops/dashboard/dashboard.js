@@ -49,6 +49,12 @@
     return Math.floor(s / 3600) + 'h' + (s % 3600 ? Math.floor((s % 3600) / 60) + 'm' : '');
   }
 
+  function fmtDrain(g) {
+    if (g.timeToDrain === 'NEVER') return 'never';
+    if (g.timeToDrain === 'UNKNOWN') return '—';
+    return fmtSeconds(g.timeToDrainSeconds);
+  }
+
   function fmtClock(epochSeconds) {
     return new Date(epochSeconds * 1000).toLocaleTimeString('en-GB');
   }
@@ -88,9 +94,13 @@
         el('td', {}, g.state),
         el('td', {class: 'num'}, g.members),
         el('td', {class: 'num lag-records', 'data-value': g.lagRecords}, fmtInt(g.lagRecords)),
-        el('td', {class: 'num lag-seconds', 'data-value': g.lagSeconds}, fmtSeconds(g.lagSeconds)),
+        el('td', {class: 'num lag-seconds', 'data-value': g.lagSeconds,
+          title: 'objective ' + fmtSeconds(g.objectiveSeconds)}, fmtSeconds(g.lagSeconds)),
+        el('td', {class: 'num objective', 'data-value': g.objectiveSeconds}, fmtSeconds(g.objectiveSeconds)),
+        el('td', {class: 'num time-to-drain', 'data-value': g.timeToDrainSeconds,
+          'data-drain': g.timeToDrain}, fmtDrain(g)),
         el('td', {class: 'muted'}, g.error ? 'error: ' + g.error : parts));
-    }), 'no consumer groups yet', 7);
+    }), 'no consumer groups yet', 9);
   }
 
   function renderThroughput(t) {

@@ -9,6 +9,7 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
 import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
+import dev.offload.ops.lag.LagObjectives;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -91,7 +92,9 @@ class DashboardBrowserIT {
             .withPort(0)
             .withLagInterval(Duration.ofSeconds(1))
             .withHistory(Duration.ofMinutes(2))
-            .withGroups(Set.of(backlogGroup, caughtUpGroup));
+            .withGroups(Set.of(backlogGroup, caughtUpGroup))
+            // Above the backlog's age, so the group nobody consumes stays STOP.
+            .withObjectives(LagObjectives.everyGroup(Duration.ofHours(1)));
 
     try (OpsServer ops = OpsServer.start(config, registry, roles);
         Browser browser = Browser.open(profile)) {
@@ -105,6 +108,10 @@ class DashboardBrowserIT {
           .isBetween((double) AGE.toSeconds(), AGE.toSeconds() + 300.0);
       assertThat(lagOnPage(driver, caughtUpGroup)).isZero();
       assertThat(statusOnPage(driver, caughtUpGroup)).isEqualTo("OK");
+      onPage(
+          "no time to drain while nobody consumes",
+          () -> drainOnPage(driver, backlogGroup),
+          "NEVER");
       assertThat(((JavascriptExecutor) driver).executeScript("return typeof uPlot"))
           .isEqualTo("function");
       Files.createDirectories(SCREENSHOT.getParent());
@@ -119,6 +126,7 @@ class DashboardBrowserIT {
           seen.add(onPage("lag " + remaining, () -> lagOnPage(driver, backlogGroup), remaining));
         }
         onPage("status OK once drained", () -> statusOnPage(driver, backlogGroup), "OK");
+        assertThat(drainOnPage(driver, backlogGroup)).isEqualTo("DRAINED");
         // Let the charts draw a few more points at zero before the screenshot.
         onPage("history of the drain", () -> chartPoints(driver) >= seen.size() + 3L, true);
         Files.write(SCREENSHOT, browser.screenshot());
@@ -189,6 +197,12 @@ class DashboardBrowserIT {
         row(driver, group)
             .findElement(By.cssSelector("td.lag-seconds"))
             .getDomAttribute("data-value"));
+  }
+
+  private static String drainOnPage(WebDriver driver, String group) {
+    return row(driver, group)
+        .findElement(By.cssSelector("td.time-to-drain"))
+        .getDomAttribute("data-drain");
   }
 
   private static String statusOnPage(WebDriver driver, String group) {

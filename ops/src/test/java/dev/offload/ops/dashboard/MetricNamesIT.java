@@ -81,6 +81,7 @@ class MetricNamesIT {
             "offload_consumer_lag_records",
             "offload_consumer_lag_seconds_max",
             "offload_consumer_lag_group_status",
+            "offload_consumer_lag_objective_seconds",
             "offload_topic_records_produced_total",
             "offload_group_records_consumed_total",
             "offload_dlq_records_total");

@@ -13,6 +13,7 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
 import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
+import dev.offload.ops.lag.LagObjectives;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpResponse;
@@ -31,11 +32,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OpsServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  // An objective above the backlog's age keeps the stopped group STOP (LagObjectiveIT covers WARN
+  // and ERR).
   private static OpsServerConfig config(Infrastructure infra, String group) {
     return OpsServerConfig.defaults(infra.bootstrapServers())
         .withPort(0)
         .withLagInterval(Duration.ofMillis(500))
-        .withGroups(Set.of(group));
+        .withGroups(Set.of(group))
+        .withObjectives(LagObjectives.everyGroup(Duration.ofHours(1)));
   }
 
   @Test
@@ -81,6 +85,10 @@ class OpsServerIT {
       assertThat(lag.at("/groups/0/status").asText()).isEqualTo("STOP");
       assertThat(lag.at("/groups/0/lagSeconds").asDouble()).isBetween(290.0, 400.0);
       assertThat(lag.at("/history/groups/" + group + "/records/0").asLong()).isEqualTo(60);
+      assertThat(lag.at("/groups/0/objectiveSeconds").asDouble()).isEqualTo(3600.0);
+      JsonNode stuck =
+          awaitJson(base, "/api/lag", j -> j.at("/groups/0/timeToDrain").asText().equals("NEVER"));
+      assertThat(stuck.at("/groups/0/timeToDrainSeconds").isNull()).isTrue();
 
       JsonNode dead = awaitJson(base, "/api/dead-letters", j -> j.at("/newest").size() == 2);
       assertThat(dead.at("/topics")).as("only the watched group's topic").hasSize(1);
@@ -106,6 +114,8 @@ class OpsServerIT {
           .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
       assertThat(metrics.body())
           .contains("offload_consumer_lag_records{group=\"" + group + "\"")
+          .contains("offload_consumer_lag_drain_seconds{group=\"" + group + "\"} +Inf")
+          .contains("offload_consumer_lag_objective_seconds{group=\"" + group + "\"} 3600.0")
           .contains("offload_dlq_records_total{topic=\"" + dlq + "\"} 2.0")
           .contains("offload_topic_records_produced_total{topic=\"" + topic + "\"} 60.0");
     }

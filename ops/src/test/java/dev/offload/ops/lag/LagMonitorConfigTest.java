@@ -16,6 +16,22 @@ class LagMonitorConfigTest {
     assertThat(c.interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.windowSize()).isEqualTo(10);
     assertThat(c.exactReads()).isTrue();
+    assertThat(c.objectives().objectiveOf("any-group")).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void aGroupsOwnObjectiveOverridesTheFallback() {
+    LagObjectives o =
+        LagObjectives.everyGroup(Duration.ofMinutes(2))
+            .withGroup("offload-worker-analytics", Duration.ofSeconds(30));
+    LagMonitorConfig c = LagMonitorConfig.defaults("127.0.0.1:9092").withObjectives(o);
+    assertThat(c.objectives().objectiveOf("offload-worker-analytics"))
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.objectives().objectiveOf("offload-worker-email")).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> o.withGroup("g", Duration.ZERO)).hasMessageContaining("groups[g]");
+    assertThatThrownBy(() -> o.withFallback(Duration.ofSeconds(-1)))
+        .hasMessageContaining("fallback");
+    assertThatThrownBy(() -> c.withObjectives(null)).hasMessageContaining("objectives");
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.ops.GroupMember;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -22,16 +24,37 @@ class LagReportTest {
                       new GroupMember(
                           "m-1", "worker-1", "/10.0.0.7", List.of(new TopicPartition("t", 1)))),
                   LagStatus.STALL,
+                  Duration.ofSeconds(90),
                   List.of(
-                      partition(0, 5, 1.5, LagSecondsSource.INTERPOLATED, LagStatus.OK),
-                      partition(1, 120, 42.25, LagSecondsSource.EXACT, LagStatus.STALL),
-                      partition(2, 0, 0, LagSecondsSource.NONE, LagStatus.OK),
-                      partition(3, 7, Double.NaN, LagSecondsSource.UNKNOWN, LagStatus.OK)),
+                      partition(0, 5, 1.5, LagSecondsSource.INTERPOLATED, 2.5, LagStatus.OK),
+                      partition(
+                          1,
+                          120,
+                          42.25,
+                          LagSecondsSource.EXACT,
+                          Double.POSITIVE_INFINITY,
+                          LagStatus.STALL),
+                      partition(2, 0, 0, LagSecondsSource.NONE, 0, LagStatus.OK),
+                      partition(
+                          3, 7, Double.NaN, LagSecondsSource.UNKNOWN, Double.NaN, LagStatus.OK)),
                   null)));
 
   private static PartitionLag partition(
-      int p, long lag, double seconds, LagSecondsSource source, LagStatus status) {
-    return new PartitionLag("t", p, 100, 100 + lag, lag, seconds, source, status, null, null);
+      int p, long lag, double seconds, LagSecondsSource source, double drain, LagStatus status) {
+    return new PartitionLag(
+        "t", p, 100, 100 + lag, lag, seconds, source, drain, status, null, null);
+  }
+
+  private static LagSnapshot draining(double... drains) {
+    List<PartitionLag> partitions = new ArrayList<>();
+    for (int p = 0; p < drains.length; p++) {
+      partitions.add(partition(p, 10, 5, LagSecondsSource.EXACT, drains[p], LagStatus.OK));
+    }
+    return new LagSnapshot(
+        Instant.EPOCH,
+        List.of(
+            new GroupLag(
+                "g", "STABLE", List.of(), LagStatus.OK, Duration.ofSeconds(60), partitions, null)));
   }
 
   @Test
@@ -41,16 +64,36 @@ class LagReportTest {
         table.lines().filter(l -> l.startsWith("t ") || l.startsWith("TOPIC")).toList();
     assertThat(rows.get(0))
         .containsSubsequence(
-            "TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "LAG-SECONDS", "STATUS");
+            "TOPIC",
+            "PARTITION",
+            "COMMITTED",
+            "END",
+            "LAG",
+            "LAG-SECONDS",
+            "TIME-TO-DRAIN",
+            "STATUS");
     assertThat(rows.subList(1, rows.size()))
         .satisfiesExactly(
-            r -> assertThat(r).contains(" 120 ").contains("42.3").endsWith("STALL"),
-            r -> assertThat(r).contains(" 7 ").contains(" - "),
-            r -> assertThat(r).contains(" 5 ").contains("~1.5"),
-            r -> assertThat(r).contains(" 0 ").endsWith("OK"));
+            r ->
+                assertThat(r)
+                    .contains(" 120 ")
+                    .contains("42.3")
+                    .contains(" never ")
+                    .endsWith("STALL"),
+            r -> assertThat(r).contains(" 7 ").containsPattern(" - +- +OK$"),
+            r -> assertThat(r).contains(" 5 ").contains("~1.5").contains(" 2.5 "),
+            r -> assertThat(r).contains(" 0 ").containsPattern(" 0 +0 +OK$"));
     assertThat(table)
-        .contains("GROUP billing", "status STALL", "members 1")
+        .contains(
+            "GROUP billing", "status STALL", "members 1", "objective 90 s", "time to drain never")
         .doesNotContain("\u001b[");
+  }
+
+  @Test
+  void groupTimeToDrainIsItsSlowestPartitionOrUnknown() {
+    assertThat(LagReport.table(draining(2.5, 12.25), false)).contains("time to drain 12.3 s");
+    assertThat(LagReport.table(draining(2.5, Double.NaN), false)).contains("time to drain unknown");
+    assertThat(LagReport.table(draining(0, 0), false)).contains("time to drain 0 s");
   }
 
   @Test
@@ -71,6 +114,14 @@ class LagReportTest {
     assertThat(p1.get("lagSeconds").asDouble()).isEqualTo(42.25);
     assertThat(p1.get("lagSecondsSource").asText()).isEqualTo("EXACT");
     assertThat(group.get("partitions").get(3).get("lagSeconds").isNull()).isTrue();
+    assertThat(group.get("objectiveSeconds").asDouble()).isEqualTo(90.0);
+    assertThat(group.get("timeToDrain").asText()).isEqualTo("NEVER");
+    assertThat(group.get("timeToDrainSeconds").isNull()).isTrue();
+    assertThat(p1.get("timeToDrain").asText()).isEqualTo("NEVER");
+    JsonNode p0 = group.get("partitions").get(0);
+    assertThat(p0.get("timeToDrain").asText()).isEqualTo("DRAINING");
+    assertThat(p0.get("timeToDrainSeconds").asDouble()).isEqualTo(2.5);
+    assertThat(group.get("partitions").get(3).get("timeToDrain").asText()).isEqualTo("UNKNOWN");
   }
 
   @Test

@@ -7,119 +7,247 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Each status from a crafted window; samples 5 s apart on a fake clock, window of 4. */
+/**
+ * Each status from a crafted window; samples 5 s apart on a fake clock, window of 4, objective 60 s
+ * unless a test says otherwise.
+ */
 class LagRulesTest {
   private static final int WINDOW = 4;
+  private static final Duration OBJECTIVE = Duration.ofSeconds(60);
+  private static final double UNKNOWN = Double.NaN;
   private final FakeClock clock = new FakeClock(Instant.parse("2025-01-01T00:00:00Z"));
 
-  private LagSample sample(long committed, long logEnd, boolean present) {
-    LagSample s = LagSample.of(clock.instant(), committed, logEnd, present);
+  private LagSample sample(long committed, long logEnd, boolean present, double lagSeconds) {
+    LagSample s = LagSample.of(clock.instant(), committed, logEnd, present, lagSeconds);
     clock.advance(Duration.ofSeconds(5));
     return s;
   }
 
+  private LagSample sample(long committed, long logEnd, double lagSeconds) {
+    return sample(committed, logEnd, true, lagSeconds);
+  }
+
+  private static LagStatus status(LagSample... samples) {
+    return LagRules.evaluate(SampleWindow.of(WINDOW, samples), OBJECTIVE);
+  }
+
+  @Test
+  void anEmptyWindowIsOk() {
+    assertThat(LagRules.evaluate(SampleWindow.empty(WINDOW), OBJECTIVE)).isEqualTo(LagStatus.OK);
+  }
+
+  @Test
+  void growthInSecondsCountsOnlyWhenEverySampleKnowsItsSeconds() {
+    // Seconds rise but one sample does not know them, and records hold: not shown to be growing.
+    assertThat(
+            status(
+                sample(100, 200, UNKNOWN),
+                sample(110, 210, 95),
+                sample(120, 220, 100),
+                sample(130, 230, 105)))
+        .isEqualTo(LagStatus.WARN);
+  }
+
   @Test
   void caughtUpIsOkEvenWithoutMembers() {
-    SampleWindow w = SampleWindow.of(WINDOW, sample(10, 10, false), sample(10, 10, false));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.OK);
+    assertThat(status(sample(10, 10, false, 0), sample(10, 10, false, 0))).isEqualTo(LagStatus.OK);
   }
 
   @Test
-  void commitsMovingWhileLagFallsOrHoldsIsOk() {
-    SampleWindow w =
-        SampleWindow.of(
-            WINDOW,
-            sample(0, 100, true),
-            sample(20, 110, true),
-            sample(40, 120, true),
-            sample(80, 125, true));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.OK);
+  void drainedReadsOkHoweverFarBehindTheWindowWas() {
+    assertThat(
+            status(
+                sample(0, 400, 360),
+                sample(200, 400, 300),
+                sample(390, 400, 120),
+                sample(400, 400, 0)))
+        .isEqualTo(LagStatus.OK);
   }
 
   @Test
-  void lagGrowingOverTheWholeWindowWhileCommitsMoveIsWarn() {
-    SampleWindow w =
-        SampleWindow.of(
-            WINDOW,
-            sample(0, 100, true),
-            sample(10, 120, true),
-            sample(20, 140, true),
-            sample(30, 160, true));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.WARN);
+  void heldNinetySecondsBehindReadsWarn() {
+    assertThat(
+            status(
+                sample(100, 200, 90),
+                sample(120, 220, 89.5),
+                sample(140, 240, 91),
+                sample(160, 260, 90)))
+        .isEqualTo(LagStatus.WARN);
   }
 
   @Test
-  void warnNeedsAFullWindow() {
-    SampleWindow w = SampleWindow.of(WINDOW, sample(0, 100, true), sample(10, 120, true));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.OK);
+  void heldNinetySecondsBehindAndStillGrowingReadsErr() {
+    assertThat(
+            status(
+                sample(100, 200, 90),
+                sample(110, 220, 95),
+                sample(120, 240, 100),
+                sample(130, 260, 105)))
+        .isEqualTo(LagStatus.ERR);
   }
 
   @Test
-  void lagThatDipsOnceIsNotWarn() {
-    SampleWindow w =
-        SampleWindow.of(
-            WINDOW,
-            sample(0, 100, true),
-            sample(50, 120, true),
-            sample(60, 140, true),
-            sample(70, 160, true));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.OK);
+  void overTheObjectiveWithRecordsGrowingThroughoutIsErrEvenWhenTheSecondsHold() {
+    assertThat(
+            status(
+                sample(100, 200, 90),
+                sample(110, 220, 90),
+                sample(120, 240, 90),
+                sample(130, 260, 90)))
+        .isEqualTo(LagStatus.ERR);
+  }
+
+  @Test
+  void sixMinutesBehindAndGrowingIsNeverOk() {
+    LagSample first = sample(50, 100, 360);
+    assertThat(status(first)).isEqualTo(LagStatus.WARN);
+    assertThat(status(first, sample(60, 120, 365), sample(70, 140, 370), sample(80, 160, 375)))
+        .isEqualTo(LagStatus.ERR);
+  }
+
+  @Test
+  void growingErrNeedsAFullWindow() {
+    assertThat(status(sample(100, 200, 90), sample(110, 220, 95), sample(120, 240, 100)))
+        .isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
+  void overTheObjectiveButCatchingUpIsWarn() {
+    assertThat(
+            status(
+                sample(0, 400, 300),
+                sample(100, 410, 250),
+                sample(200, 420, 200),
+                sample(300, 430, 150)))
+        .isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
+  void withinTheObjectiveIsOkEvenWhileTheLagGrows() {
+    assertThat(
+            status(
+                sample(0, 100, 10), sample(10, 120, 20), sample(20, 140, 30), sample(30, 160, 40)))
+        .isEqualTo(LagStatus.OK);
+  }
+
+  @Test
+  void aLagOfExactlyTheObjectiveIsOk() {
+    assertThat(status(sample(50, 100, 60))).isEqualTo(LagStatus.OK);
+    assertThat(status(sample(50, 100, 60.001))).isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
+  void eachGroupIsJudgedAgainstItsOwnObjective() {
+    SampleWindow held = SampleWindow.of(WINDOW, sample(50, 100, 90));
+    assertThat(LagRules.evaluate(held, Duration.ofMinutes(2))).isEqualTo(LagStatus.OK);
+    assertThat(LagRules.evaluate(held, Duration.ofSeconds(30))).isEqualTo(LagStatus.WARN);
   }
 
   @Test
   void memberPresentAndCommitsFrozenOverAFullWindowIsStall() {
-    SampleWindow w =
-        SampleWindow.of(
-            WINDOW,
-            sample(50, 100, true),
-            sample(50, 100, true),
-            sample(50, 110, true),
-            sample(50, 120, true));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.STALL);
+    assertThat(
+            status(
+                sample(50, 100, 10), sample(50, 100, 15), sample(50, 110, 20), sample(50, 120, 25)))
+        .isEqualTo(LagStatus.STALL);
+    assertThat(
+            status(
+                sample(50, 100, UNKNOWN),
+                sample(50, 100, UNKNOWN),
+                sample(50, 110, UNKNOWN),
+                sample(50, 120, UNKNOWN)))
+        .isEqualTo(LagStatus.STALL);
   }
 
   @Test
-  void stallNeedsAFullWindow() {
-    SampleWindow w = SampleWindow.of(WINDOW, sample(50, 100, true), sample(50, 100, true));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.OK);
+  void stallNeedsAFullWindowAndBeforeItTheObjectiveDecides() {
+    assertThat(status(sample(50, 100, 10), sample(50, 100, 15))).isEqualTo(LagStatus.OK);
+    assertThat(status(sample(50, 100, 90), sample(50, 100, 95))).isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
+  void frozenCommitsOverTheObjectiveAcrossAFullWindowAreErrNotStall() {
+    assertThat(
+            status(
+                sample(50, 100, 90),
+                sample(50, 100, 95),
+                sample(50, 100, 100),
+                sample(50, 100, 105)))
+        .isEqualTo(LagStatus.ERR);
   }
 
   @Test
   void noMemberAndCommitsFrozenIsStopFromTheFirstSample() {
-    assertThat(LagRules.evaluate(SampleWindow.of(WINDOW, sample(50, 100, false))))
+    assertThat(status(sample(50, 100, false, 10))).isEqualTo(LagStatus.STOP);
+    assertThat(status(sample(50, 100, false, 90)))
+        .as("STOP wins over WARN")
         .isEqualTo(LagStatus.STOP);
-    SampleWindow w =
-        SampleWindow.of(
-            WINDOW,
-            sample(50, 100, false),
-            sample(50, 100, false),
-            sample(50, 100, false),
-            sample(50, 100, false));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.STOP);
+    assertThat(
+            status(
+                sample(50, 100, false, UNKNOWN),
+                sample(50, 100, false, UNKNOWN),
+                sample(50, 100, false, UNKNOWN),
+                sample(50, 100, false, UNKNOWN)))
+        .isEqualTo(LagStatus.STOP);
+  }
+
+  @Test
+  void noMemberOverTheObjectiveAndGrowingAcrossAFullWindowIsErr() {
+    assertThat(
+            status(
+                sample(50, 100, false, 90),
+                sample(50, 100, false, 95),
+                sample(50, 100, false, 100),
+                sample(50, 100, false, 105)))
+        .isEqualTo(LagStatus.ERR);
   }
 
   @Test
   void committerWithoutGroupMembershipLeavesStopOnceCommitsMove() {
-    SampleWindow w = SampleWindow.of(WINDOW, sample(50, 100, false), sample(60, 100, false));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.OK);
+    assertThat(status(sample(50, 100, false, 10), sample(60, 100, false, 8)))
+        .isEqualTo(LagStatus.OK);
+  }
+
+  @Test
+  void withTheSecondsUnknownRecordsGrowingOverTheWholeWindowIsWarn() {
+    assertThat(
+            status(
+                sample(0, 100, UNKNOWN),
+                sample(10, 120, UNKNOWN),
+                sample(20, 140, UNKNOWN),
+                sample(30, 160, UNKNOWN)))
+        .isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
+  void withTheSecondsUnknownRecordsThatDipOnceOrAWindowNotFullIsOk() {
+    assertThat(
+            status(
+                sample(0, 100, UNKNOWN),
+                sample(50, 120, UNKNOWN),
+                sample(60, 140, UNKNOWN),
+                sample(70, 160, UNKNOWN)))
+        .isEqualTo(LagStatus.OK);
+    assertThat(status(sample(0, 100, UNKNOWN), sample(10, 120, UNKNOWN))).isEqualTo(LagStatus.OK);
   }
 
   @Test
   void failedNewestSampleIsErr() {
-    SampleWindow w =
-        SampleWindow.of(
-            WINDOW,
-            sample(50, 100, true),
-            LagSample.failed(clock.instant(), "offset fetch failed"));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.ERR);
+    assertThat(
+            status(sample(50, 100, 10), LagSample.failed(clock.instant(), "offset fetch failed")))
+        .isEqualTo(LagStatus.ERR);
   }
 
   @Test
   void committedOffsetOutsideTheLogIsErr() {
     LagSample beyond =
         new LagSample(
-            clock.instant(), 500, 100, true, "committed offset 500 is beyond the log end");
-    assertThat(LagRules.evaluate(SampleWindow.of(WINDOW, beyond))).isEqualTo(LagStatus.ERR);
+            clock.instant(),
+            500,
+            100,
+            true,
+            Double.NaN,
+            "committed offset 500 is beyond the log end");
+    assertThat(status(beyond)).isEqualTo(LagStatus.ERR);
   }
 
   @Test
@@ -128,18 +256,19 @@ class LagRulesTest {
         SampleWindow.of(
             WINDOW,
             LagSample.failed(clock.instant(), "x"),
-            sample(50, 100, true),
-            sample(50, 100, true),
-            sample(50, 100, true));
-    assertThat(LagRules.evaluate(w)).isEqualTo(LagStatus.OK); // 3 sound samples of 4: not full
-    assertThat(LagRules.evaluate(w.append(sample(50, 100, true)))).isEqualTo(LagStatus.STALL);
+            sample(50, 100, 10),
+            sample(50, 100, 15),
+            sample(50, 100, 20));
+    assertThat(LagRules.evaluate(w, OBJECTIVE)).isEqualTo(LagStatus.OK); // 3 sound of 4
+    assertThat(LagRules.evaluate(w.append(sample(50, 100, 25)), OBJECTIVE))
+        .isEqualTo(LagStatus.STALL);
   }
 
   @Test
   void windowKeepsOnlyItsCapacityAndWorstStatusOrdersBySeverity() {
     SampleWindow w = SampleWindow.empty(2);
     for (int i = 0; i < 5; i++) {
-      w = w.append(sample(i, 10, true));
+      w = w.append(sample(i, 10, UNKNOWN));
     }
     assertThat(w.samples()).extracting(LagSample::committed).containsExactly(3L, 4L);
     assertThat(LagStatus.WARN.worst(LagStatus.STOP)).isEqualTo(LagStatus.STOP);

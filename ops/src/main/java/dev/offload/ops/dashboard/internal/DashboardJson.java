@@ -15,7 +15,8 @@ import java.util.function.Function;
 /**
  * The JSON documents the dashboard polls, as maps and lists for Jackson. Times are ISO-8601
  * strings, except the chart axes, which are epoch seconds as uPlot wants them; an unknown lag in
- * seconds is {@code null}.
+ * seconds is {@code null}. A time to drain is a number only when finite; {@code timeToDrain} says
+ * {@code DRAINED}, {@code DRAINING}, {@code NEVER} or {@code UNKNOWN}.
  */
 public final class DashboardJson {
   private DashboardJson() {}
@@ -100,6 +101,9 @@ public final class DashboardJson {
     m.put("lagRecords", g.totalLagRecords());
     m.put("maxLagRecords", g.maxLagRecords());
     m.put("lagSeconds", seconds(g.maxLagSeconds()));
+    m.put("objectiveSeconds", g.objective().toMillis() / 1000.0);
+    m.put("timeToDrainSeconds", seconds(g.timeToDrainSeconds()));
+    m.put("timeToDrain", g.drain().name());
     m.put("error", g.error());
     m.put("partitions", g.partitions().stream().map(DashboardJson::partition).toList());
     return m;
@@ -114,6 +118,8 @@ public final class DashboardJson {
     m.put("lagRecords", p.lagRecords());
     m.put("lagSeconds", seconds(p.lagSeconds()));
     m.put("secondsSource", p.secondsSource().name());
+    m.put("timeToDrainSeconds", seconds(p.timeToDrainSeconds()));
+    m.put("timeToDrain", p.drain().name());
     m.put("status", p.status().name());
     m.put("owner", p.owner());
     m.put("error", p.error());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.offload.ops.lag.GroupLag;
+import dev.offload.ops.lag.LagObjectives;
 import dev.offload.ops.lag.LagSecondsSource;
 import dev.offload.ops.lag.LagSnapshot;
 import dev.offload.ops.lag.LagStatus;
@@ -87,6 +88,7 @@ class ThroughputTest {
         "EMPTY",
         List.of(),
         LagStatus.OK,
+        LagObjectives.DEFAULT,
         List.of(partition(0, c0, e0), partition(1, c1, e1)),
         null);
   }
@@ -100,6 +102,7 @@ class ThroughputTest {
         Math.max(0, end - committed),
         0,
         LagSecondsSource.NONE,
+        Double.NaN,
         LagStatus.OK,
         null,
         null);
