@@ -89,7 +89,9 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(
       names = "--concurrency",
-      description = "Most events handled at once (default: 64, or the file's concurrency).")
+      description =
+          "Most events handled at once (default: the file's concurrency, else 64 for email and"
+              + " 1024 for index and analytics, whose batches grow with it).")
   Integer concurrency;
 
   @Option(
@@ -156,7 +158,7 @@ final class WorkerCommand implements Callable<Integer> {
       HandlerBinding<?> binding = binding(settings, name, registry, resources);
       WorkerOptions options =
           WorkerOptions.defaults(settings.bootstrapServers(), name, List.of(topic))
-              .withMaxInFlight(settings.concurrency())
+              .withMaxInFlight(maxInFlight(settings))
               .withKafkaProperties(kafkaProperties(security, settings));
       CountDownLatch stopped = new CountDownLatch(1);
       Worker worker =
@@ -191,7 +193,7 @@ final class WorkerCommand implements Callable<Integer> {
   private HandlerBinding<?> binding(
       WorkerRoleConfig c, String name, SchemaRegistry registry, List<AutoCloseable> resources)
       throws SQLException, IOException {
-    int threads = Math.min(c.concurrency(), 32);
+    int threads = Math.min(maxInFlight(c), 32);
     switch (handler) {
       case email -> {
         EmailConfig email =
@@ -232,6 +234,18 @@ final class WorkerCommand implements Callable<Integer> {
             Event::key);
       }
     }
+  }
+
+  /** The configured concurrency, or the handler's default. */
+  private int maxInFlight(WorkerRoleConfig c) {
+    if (c.concurrency() > 0) {
+      return c.concurrency();
+    }
+    return switch (handler) {
+      case email -> EmailHandler.DEFAULT_MAX_IN_FLIGHT;
+      case index -> IndexHandler.DEFAULT_MAX_IN_FLIGHT;
+      case analytics -> AnalyticsHandler.DEFAULT_MAX_IN_FLIGHT;
+    };
   }
 
   /** The Kafka security of the environment, then the file's kafka.properties over it. */

@@ -56,7 +56,7 @@ public final class SinksBench {
   /** Goal: mails sent per second. */
   public static final double GOAL_EMAIL = 500;
 
-  private static final int RAW_BATCH = 256;
+  private static final int RAW_BATCH = BatchOptions.DEFAULT_MAX_EVENTS;
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
   /**
@@ -127,7 +127,15 @@ public final class SinksBench {
               rollup,
               ProcessedEventStore.open(db, "bench-analytics-" + round),
               EventDeserializers.avro(work.registry(), BuiltInEventTypes.PAGE_VIEWED));
-      rate = DrainTimer.rate(bootstrap, topic, binding, count, TIMEOUT, progress);
+      rate =
+          DrainTimer.rate(
+              bootstrap,
+              topic,
+              binding,
+              AnalyticsHandler.DEFAULT_MAX_IN_FLIGHT,
+              count,
+              TIMEOUT,
+              progress);
     }
     AnalyticsHandler alone =
         new AnalyticsHandler(
@@ -136,7 +144,7 @@ public final class SinksBench {
     double raw = batchesAlone(events, BatchOptions.DEFAULT_THREADS, alone::handleBatch);
     progress.printf("analytics: worker %,.0f/s, handler alone %,.0f/s%n", rate, raw);
     return new Figure(
-        "analytics worker -> PostgreSQL", "events/s", rate, "handler alone, batches of 256", raw);
+        "analytics worker -> PostgreSQL", "events/s", rate, "handler alone, batches of 500", raw);
   }
 
   private Figure index(String bootstrap, SearchIndex index) throws Exception {
@@ -150,14 +158,22 @@ public final class SinksBench {
       var binding =
           IndexHandler.binding(
               index, EventDeserializers.avro(work.registry(), BuiltInEventTypes.DOCUMENT_CHANGED));
-      rate = DrainTimer.rate(bootstrap, topic, binding, count, TIMEOUT, progress);
+      rate =
+          DrainTimer.rate(
+              bootstrap,
+              topic,
+              binding,
+              IndexHandler.DEFAULT_MAX_IN_FLIGHT,
+              count,
+              TIMEOUT,
+              progress);
     }
     IndexHandler alone = new IndexHandler(index);
     var events = work.events("doc-raw", settings.documents(), i -> work.document("raw", i));
     double raw = batchesAlone(events, 1, alone::handleBatch);
     progress.printf("index: worker %,.0f/s, handler alone %,.0f/s%n", rate, raw);
     return new Figure(
-        "index worker -> Lucene", "docs/s", rate, "handler alone, batches of 256", raw);
+        "index worker -> Lucene", "docs/s", rate, "handler alone, batches of 500", raw);
   }
 
   private Figure email(String bootstrap, HikariDataSource db, EmbeddedSmtp smtp) throws Exception {
@@ -175,7 +191,15 @@ public final class SinksBench {
               EventDeserializers.avroByEventType(work.registry(), EmailHandler.TYPES),
               EmailHandler.DEFAULT_THREADS,
               CircuitBreaker.withDefaults("bench-smtp"));
-      rate = DrainTimer.rate(bootstrap, topic, binding, count, TIMEOUT, progress);
+      rate =
+          DrainTimer.rate(
+              bootstrap,
+              topic,
+              binding,
+              EmailHandler.DEFAULT_MAX_IN_FLIGHT,
+              count,
+              TIMEOUT,
+              progress);
     }
     EmailHandler alone =
         new EmailHandler(

@@ -111,6 +111,7 @@ public final class HandlerWorkers implements AutoCloseable {
                   EventDeserializers.avroByEventType(schemas, EmailHandler.TYPES),
                   EmailHandler.DEFAULT_THREADS,
                   CircuitBreaker.withDefaults("smtp")),
+              EmailHandler.DEFAULT_MAX_IN_FLIGHT,
               meters);
       started.push(email);
       Worker indexer =
@@ -120,6 +121,7 @@ public final class HandlerWorkers implements AutoCloseable {
               IndexHandler.binding(
                   index,
                   EventDeserializers.avroOfEventType(schemas, BuiltInEventTypes.DOCUMENT_CHANGED)),
+              IndexHandler.DEFAULT_MAX_IN_FLIGHT,
               meters);
       started.push(indexer);
       Worker counter =
@@ -130,6 +132,7 @@ public final class HandlerWorkers implements AutoCloseable {
                   analytics,
                   viewMarks,
                   EventDeserializers.avroOfEventType(schemas, BuiltInEventTypes.PAGE_VIEWED)),
+              AnalyticsHandler.DEFAULT_MAX_IN_FLIGHT,
               meters);
       started.push(counter);
       HandlerWorkers workers =
@@ -183,9 +186,14 @@ public final class HandlerWorkers implements AutoCloseable {
   }
 
   private static <T> Worker start(
-      String bootstrap, String topic, HandlerBinding<T> binding, MeterRegistry meters) {
+      String bootstrap,
+      String topic,
+      HandlerBinding<T> binding,
+      int maxInFlight,
+      MeterRegistry meters) {
     WorkerOptions options =
-        WorkerOptions.defaults(bootstrap, group(binding.name()), List.of(topic));
+        WorkerOptions.defaults(bootstrap, group(binding.name()), List.of(topic))
+            .withMaxInFlight(maxInFlight);
     return Worker.builder(options, binding).meterRegistry(meters).start();
   }
 

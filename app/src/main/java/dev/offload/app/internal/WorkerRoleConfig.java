@@ -29,7 +29,7 @@ import java.util.Objects;
  * registry-url: http://127.0.0.1:8081
  * group: offload-worker-email              # default offload-worker-<handler>
  * topic: offload.work.email                # default offload.work.<handler>
- * concurrency: 64                          # records in flight at most
+ * concurrency: 0                           # records in flight at most; 0: the handler's default
  * jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/offload", user: postgres, pool-size: 0}  # 0: sized to the handler
  * dedup: {retention: 7d, purge-interval: 10m}  # processed-event marks older than retention go
  * smtp: {host: 127.0.0.1, port: 2525, from: "Offload <no-reply@offload.local>", user: "", tls: false}
@@ -45,7 +45,8 @@ import java.util.Objects;
  * @param registryUrl the schema registry; default {@code http://127.0.0.1:8081}
  * @param group the consumer group, or {@code null} for {@code offload-worker-<handler>}
  * @param topic the topic, or {@code null} for {@code offload.work.<handler>}
- * @param concurrency records in flight at most; default 64
+ * @param concurrency records in flight at most; default 0, the handler's own default: 64 for email,
+ *     1024 for index and analytics (their batches grow with the records in flight)
  * @param jdbcUrl PostgreSQL of the processed-event marks and the analytics rollup
  * @param jdbcUser its user; default {@code postgres}
  * @param jdbcPassword its password, from {@code OFFLOAD_JDBC_PASSWORD}; never printed
@@ -119,8 +120,9 @@ public record WorkerRoleConfig(
     requireText(bootstrapServers, "kafka.bootstrap-servers");
     kafkaProperties = Map.copyOf(Objects.requireNonNullElse(kafkaProperties, Map.of()));
     requireText(registryUrl, "registry-url");
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency: must be at least 1, was " + concurrency);
+    if (concurrency < 0) {
+      throw new IllegalArgumentException(
+          "concurrency: must be 0 (the handler's default) or more, was " + concurrency);
     }
     requireText(jdbcUrl, "jdbc.url");
     if (jdbcPoolSize < 0) {
@@ -188,7 +190,7 @@ public record WorkerRoleConfig(
         first(env, "OFFLOAD_REGISTRY_URL", s.string("registry-url", "http://127.0.0.1:8081")),
         s.string("group", null),
         s.string("topic", null),
-        s.integer("concurrency", 64),
+        s.integer("concurrency", 0),
         first(
             env,
             "OFFLOAD_JDBC_URL",

@@ -15,7 +15,7 @@ class WorkerRoleConfigTest {
     WorkerRoleConfig c = WorkerRoleConfig.defaults(Map.of());
     assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(c.smtpPort()).isEqualTo(WorkerPorts.DEFAULT_SMTP);
-    assertThat(c.concurrency()).isEqualTo(64);
+    assertThat(c.concurrency()).as("the handler's default").isZero();
     assertThat(c.group()).isNull();
     assertThat(c.perHandlerLimit()).isNull();
     assertThat(c.httpHost()).isEqualTo("127.0.0.1");

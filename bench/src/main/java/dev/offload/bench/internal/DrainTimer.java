@@ -20,13 +20,15 @@ public final class DrainTimer {
   private DrainTimer() {}
 
   /**
-   * Starts a worker of {@code binding} in a new group on {@code topic}, waits until it handled
-   * {@code count} records, closes it and returns its rate in records per second.
+   * Starts a worker of {@code binding} with {@code maxInFlight} in a new group on {@code topic},
+   * waits until it handled {@code count} records, closes it and returns its rate in records per
+   * second.
    */
   public static <T> double rate(
       String bootstrap,
       String topic,
       HandlerBinding<T> binding,
+      int maxInFlight,
       int count,
       Duration timeout,
       PrintStream out)
@@ -34,6 +36,7 @@ public final class DrainTimer {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     WorkerOptions options =
         WorkerOptions.defaults(bootstrap, "bench-" + topic, List.of(topic))
+            .withMaxInFlight(maxInFlight)
             .withCommitInterval(Duration.ofMillis(500));
     Progress progress = new Progress(out, binding.name() + " worker", count);
     try (Worker worker = Worker.builder(options, binding).meterRegistry(meters).start()) {

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -80,8 +82,10 @@ public final class SinkWorkload {
             "all",
             ProducerConfig.LINGER_MS_CONFIG,
             5);
+    AtomicReference<Exception> failure = new AtomicReference<>();
     try (var producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      awaitLeaders(producer, topic);
       for (int i = 0; i < count; i++) {
         SpecificRecord v = value.apply(i);
         var record =
@@ -89,9 +93,30 @@ public final class SinkWorkload {
         record.headers().add(OffloadHeaders.EVENT_ID, utf8(prefix + "-" + i));
         record.headers().add(OffloadHeaders.EVENT_TYPE, utf8(type));
         record.headers().add(OffloadHeaders.OCCURRED_AT, utf8(Instant.now().toString()));
-        producer.send(record);
+        producer.send(
+            record,
+            (metadata, error) -> {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+              }
+            });
       }
       producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("cannot fill " + topic + ": " + failure.get(), failure.get());
+    }
+  }
+
+  // A topic just created has no leader for a moment; a send then fails and may leave the
+  // idempotent producer out of sequence.
+  private static void awaitLeaders(KafkaProducer<byte[], byte[]> producer, String topic) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (producer.partitionsFor(topic).stream().anyMatch(p -> p.leader() == null)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no leader for every partition of " + topic + " in 30 s");
+      }
+      LockSupport.parkNanos(50_000_000L);
     }
   }
 

@@ -49,11 +49,16 @@ public final class LagRules {
     return LagStatus.OK;
   }
 
-  /** Whether the lag rose over the whole window, in seconds or in records. */
+  /**
+   * Whether the lag rose over the whole window: in records, or in seconds while the records did not
+   * fall. A group working off a backlog of old records sees their age rise although it is catching
+   * up (its records fall): that is not growth.
+   */
   private static boolean growing(List<LagSample> samples) {
     boolean secondsKnown = samples.stream().allMatch(LagSample::hasLagSeconds);
-    return (secondsKnown && roseThroughout(samples, LagSample::lagSeconds))
-        || roseThroughout(samples, s -> s.lag());
+    boolean recordsFell = samples.get(samples.size() - 1).lag() < samples.get(0).lag();
+    return roseThroughout(samples, s -> s.lag())
+        || (secondsKnown && !recordsFell && roseThroughout(samples, LagSample::lagSeconds));
   }
 
   // Never fell from one sample to the next, and ends higher than it started.

@@ -15,9 +15,11 @@ package dev.offload.ops.lag;
  *       or the committed offset lies outside the log (below its start: records were deleted before
  *       they were consumed; beyond its end: the topic was recreated or truncated).
  *   <li>{@link #OK}: the newest sample has no lag.
- *   <li>{@link #ERR}: over the objective, the window is full, and the lag in seconds or in records
- *       never fell from one sample to the next and ends higher than it started: behind and still
- *       falling further behind. This wins over STOP and STALL, which are the usual causes.
+ *   <li>{@link #ERR}: over the objective, the window is full, and the lag in records (or in
+ *       seconds, while the records did not fall) never fell from one sample to the next and ends
+ *       higher than it started: behind and still falling further behind. A group working off a
+ *       backlog of old records, whose records fall while their age rises, is catching up: WARN.
+ *       This wins over STOP and STALL, which are the usual causes.
  *   <li>{@link #STOP}: no member of the group owns the partition and the committed offset did not
  *       move over the window. One sample is enough: nobody is assigned the partition and there is
  *       no evidence of progress. A client that commits without joining the group (manual

@@ -123,6 +123,17 @@ class LagRulesTest {
   }
 
   @Test
+  void workingOffABacklogOfOldRecordsIsWarnAlthoughTheirAgeRises() {
+    assertThat(
+            status(
+                sample(0, 1000, 300),
+                sample(200, 1000, 305),
+                sample(400, 1000, 310),
+                sample(600, 1000, 315)))
+        .isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
   void withinTheObjectiveIsOkEvenWhileTheLagGrows() {
     assertThat(
             status(

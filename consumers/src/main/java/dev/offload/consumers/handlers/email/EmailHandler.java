@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class EmailHandler implements BlockingEventHandler<SpecificRecord> {
+  /** Default of the worker's {@code maxInFlight} for this handler. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+
   /** The handler's name: the {@code handler} tag of its meters. */
   public static final String NAME = "email";
 

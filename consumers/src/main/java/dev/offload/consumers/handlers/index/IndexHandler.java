@@ -28,6 +28,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class IndexHandler
     implements EventHandler<DocumentChanged>, BatchEventHandler<DocumentChanged> {
+  /**
+   * Default of the worker's {@code maxInFlight} for this handler: a batch holds the records ready
+   * together, at most one per key, so more records in flight make larger batches.
+   */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+
   /** The handler's name: the {@code handler} tag of its meters. */
   public static final String NAME = "index";
 

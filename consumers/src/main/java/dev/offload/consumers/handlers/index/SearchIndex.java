@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
@@ -60,9 +59,13 @@ public final class SearchIndex implements AutoCloseable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final ScheduledExecutorService committer;
-  private final AtomicBoolean dirty = new AtomicBoolean();
   private final Object commitLock = new Object();
-  private volatile CompletableFuture<Void> nextCommit = new CompletableFuture<>();
+  // Guards dirty and nextCommit together: a write marks the index dirty and takes the future of
+  // the commit that will cover it in one step, so no commit can take the flag in between and leave
+  // the write waiting for a commit that nothing asks for.
+  private final Object pendingLock = new Object();
+  private boolean dirty;
+  private CompletableFuture<Void> nextCommit = new CompletableFuture<>();
   private volatile boolean closed;
 
   private SearchIndex(SearchIndexConfig config) throws IOException {
@@ -172,7 +175,9 @@ public final class SearchIndex implements AutoCloseable {
     try {
       commit();
     } finally {
-      nextCommit.completeExceptionally(new RetryableException("the search index closed"));
+      synchronized (pendingLock) {
+        nextCommit.completeExceptionally(new RetryableException("the search index closed"));
+      }
       searchers.close();
       writer.close();
       directory.close();
@@ -188,9 +193,12 @@ public final class SearchIndex implements AutoCloseable {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new RetryableException("index write failed", e));
     }
-    dirty.set(true);
-    // Taken after the write: the commit that completes this future starts after the write.
-    return nextCommit;
+    // Taken after the write: the commit that completes this future swaps it after the write, then
+    // commits.
+    synchronized (pendingLock) {
+      dirty = true;
+      return nextCommit;
+    }
   }
 
   private void commitQuietly() {
@@ -203,11 +211,15 @@ public final class SearchIndex implements AutoCloseable {
 
   private void commit() throws IOException {
     synchronized (commitLock) {
-      if (!dirty.getAndSet(false)) {
-        return;
+      CompletableFuture<Void> covered;
+      synchronized (pendingLock) {
+        if (!dirty) {
+          return;
+        }
+        dirty = false;
+        covered = nextCommit;
+        nextCommit = new CompletableFuture<>();
       }
-      CompletableFuture<Void> covered = nextCommit;
-      nextCommit = new CompletableFuture<>();
       try {
         writer.commit();
         searchers.maybeRefreshBlocking();
