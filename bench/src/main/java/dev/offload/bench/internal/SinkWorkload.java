@@ -74,14 +74,22 @@ public final class SinkWorkload {
       String type,
       int count,
       IntFunction<SpecificRecord> value) {
+    // Not idempotent, one request in flight: a send retried after a leadership change on a topic
+    // just created cannot leave the producer out of sequence, and cannot reorder.
     Map<String, Object> p =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             bootstrap,
             ProducerConfig.ACKS_CONFIG,
             "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            false,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1,
             ProducerConfig.LINGER_MS_CONFIG,
-            5);
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024);
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (var producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
