@@ -164,6 +164,7 @@ public final class BatchingHandler<T> implements EventHandler<T>, AutoCloseable 
       t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       if (t.isAlive()) {
         t.interrupt();
+        t.join(1_000); // its batch fails on the interrupt: let it say so before we return
       }
     }
     Pending<T> left;

@@ -47,7 +47,8 @@ public final class PartitionOffsets {
    * commit one short of the log end and show a lag that never reaches 0.
    */
   public void drainedTo(long position) {
-    if (pending.isEmpty() && position > nextAfterSeen) {
+    // Before any record, a position of 0 says nothing: leave the partition uncommitted.
+    if (pending.isEmpty() && position > Math.max(0, nextAfterSeen)) {
       nextAfterSeen = position;
     }
   }
