@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The minimal worker: follows every {@code offload.events.*} topic in one consumer group, logs each
- * event's metadata (never its payload) and counts it in {@code offload.worker.events}, tagged by
- * event type. Offsets are committed after each polled batch is handled, so a restart resumes.
+ * event's metadata at DEBUG (never its payload; {@code OFFLOAD_WORKER_LOG_LEVEL=DEBUG}) and counts
+ * it in {@code offload.worker.events}, tagged by event type. Offsets are committed after each
+ * polled batch is handled, so a restart resumes.
  */
 public final class EventLogWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventLogWorker.class);
@@ -32,6 +35,7 @@ public final class EventLogWorker implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   private EventLogWorker(WorkerConfig config, MeterRegistry registry) {
     this.config = config;
@@ -80,19 +84,25 @@ public final class EventLogWorker implements AutoCloseable {
     if (type == null) {
       type = Topics.eventTypeOf(record.topic());
     }
-    log.info(
-        "event {} type={} key={} {}-{}@{}",
-        header(record, OffloadHeaders.EVENT_ID),
-        type,
-        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
-        record.topic(),
-        record.partition(),
-        record.offset());
-    Counter.builder(EVENTS_METRIC)
-        .description("Events handled by the event-log worker")
-        .tag("type", type == null ? "unknown" : type)
-        .tag("group", config.groupId())
-        .register(registry)
+    if (log.isDebugEnabled()) { // a line per event is for debugging: offload tail shows events
+      log.debug(
+          "event {} type={} key={} {}-{}@{}",
+          header(record, OffloadHeaders.EVENT_ID),
+          type,
+          record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+          record.topic(),
+          record.partition(),
+          record.offset());
+    }
+    counters
+        .computeIfAbsent(
+            type == null ? "unknown" : type,
+            t ->
+                Counter.builder(EVENTS_METRIC)
+                    .description("Events handled by the event-log worker")
+                    .tag("type", t)
+                    .tag("group", config.groupId())
+                    .register(registry))
         .increment();
   }
 
