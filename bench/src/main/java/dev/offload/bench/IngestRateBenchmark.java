@@ -6,6 +6,7 @@ import dev.offload.bench.internal.Latencies;
 import dev.offload.bench.internal.Progress;
 import dev.offload.bench.internal.RawBaselines;
 import dev.offload.bench.internal.RawInsertLoad;
+import dev.offload.bench.internal.WarmUpCurve;
 import dev.offload.embedded.EmbeddedPostgres;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class IngestRateBenchmark {
   private final PrintStream out;
   private final String padding;
   private long refused;
+  private final WarmUpCurve curve = new WarmUpCurve(10);
 
   /** A benchmark with {@code config} that prints its progress to {@code out}. */
   public IngestRateBenchmark(IngestRateConfig config, PrintStream out) {
@@ -189,6 +191,7 @@ public final class IngestRateBenchmark {
       refused += outcome.failed();
     }
     out.printf("requests not answered 202: %d%n", refused);
+    printWarmUp(median(singleRates));
     String title =
         String.format(
             "offload bench ingest (outbox mode %s): %,d warm-up events, %d round(s) of %,d events per saturated phase (medians), %d in flight, batches of %d, %.0f s at %.0f%% of saturation, %d keys, ~%d-byte data",
@@ -217,7 +220,16 @@ public final class IngestRateBenchmark {
       return;
     }
     int c = config.concurrency();
-    http.closedLoop(SINGLE, w, c, this::single, new Latencies(), progress("warm-up: single", w));
+    http.closedLoop(
+        SINGLE,
+        w,
+        c,
+        n -> {
+          curve.started();
+          return single(n);
+        },
+        new Latencies(),
+        progress("warm-up: single", w));
     int batches = Math.max(1, w / config.batchSize());
     http.closedLoop(
         BATCH, batches, c, this::batch, new Latencies(), progress("warm-up: batch", batches));
@@ -229,6 +241,25 @@ public final class IngestRateBenchmark {
         payload,
         new Latencies(),
         progress("warm-up: raw INSERT", w));
+  }
+
+  /**
+   * The single-event rate per 10 s from the API's first request (the closed-loop warm-up), and the
+   * first minute's mean beside the warmed-up saturated rate.
+   */
+  private void printWarmUp(double steady) {
+    List<Double> rates = curve.rates();
+    if (rates.isEmpty()) {
+      return;
+    }
+    out.printf(
+        "warm-up curve, single events/s per 10 s from the first request: %s%n", rates(rates));
+    double first = curve.meanOfFirst(6);
+    if (!Double.isNaN(first)) {
+      out.printf(
+          "first 60 s: %,.0f events/s on average, %.0f%% of the warmed-up %,.0f/s (goal >= 50%%)%n",
+          first, 100 * first / steady, steady);
+    }
   }
 
   private static double median(List<Double> values) {
