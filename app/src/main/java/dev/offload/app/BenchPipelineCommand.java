@@ -52,6 +52,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
   double stepSeconds;
 
   @Option(
+      names = "--warmup-seconds",
+      defaultValue = "20",
+      description =
+          "Unmeasured load at the lowest rate before the steps, whose effects are awaited, so"
+              + " that the steps run compiled code on existing topics; 0 for none (default:"
+              + " ${DEFAULT-VALUE}).")
+  double warmupSeconds;
+
+  @Option(
       names = "--page-viewed",
       defaultValue = "90",
       description = "Percent of page-viewed events (default: ${DEFAULT-VALUE}).")
@@ -92,8 +101,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "A short check that it works: steps of 100 and 200 events/s, 4 s each, 2,000-event"
-              + " baselines; --rates, --step-seconds and --baseline-events are ignored.")
+          "A short check that it works: 5 s of warm-up, steps of 100 and 200 events/s, 4 s"
+              + " each, 2,000-event baselines; the other sizes are ignored.")
   boolean quick;
 
   @Option(names = "--json", description = "Print the report as JSON instead of tables.")
@@ -154,6 +163,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             : new PipelineConfig(
                 rates == null ? PipelineConfig.DEFAULT_RATES : rates,
                 stepSeconds,
+                warmupSeconds,
                 mix,
                 keys,
                 baselineEvents,

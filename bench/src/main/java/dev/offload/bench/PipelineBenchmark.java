@@ -48,6 +48,7 @@ public final class PipelineBenchmark {
   private final Traces traces = new Traces();
   private final AtomicLong refused = new AtomicLong();
   private final Map<String, AtomicLong> acceptedByType = new ConcurrentHashMap<>();
+  private long warmedUp;
 
   /** A benchmark of {@code target} with {@code config}, printing its progress to {@code out}. */
   public PipelineBenchmark(PipelineConfig config, PipelineTarget target, PrintStream out) {
@@ -77,6 +78,7 @@ public final class PipelineBenchmark {
         Backlogs backlogs = new Backlogs(target.bootstrapServers(), counted(load));
         DocumentWatch documents =
             target.effects().map(p -> new DocumentWatch(p, traces)).orElse(null)) {
+      warmUp(load, ledger, documents, arrivals);
       steps = runSteps(load, backlogs, documents);
       drain(ledger, documents, arrivals);
       endLags = backlogs.groupLags();
@@ -127,10 +129,24 @@ public final class PipelineBenchmark {
         refused.get());
   }
 
+  /** Offers the lowest rate unmeasured (step -1), then waits for the effects of what it sent. */
+  private void warmUp(
+      PipelineLoad load, EffectLedger ledger, DocumentWatch documents, TopicArrivals arrivals)
+      throws Exception {
+    if (config.warmupSeconds() == 0) {
+      return;
+    }
+    int rate = config.rates().get(0);
+    long total = Math.max(1, (long) (rate * config.warmupSeconds()));
+    Progress progress = new Progress(out, String.format("warm-up: %,d/s", rate), total);
+    warmedUp = load.run(rate, config.warmupSeconds(), 0, answers(-1, documents), progress);
+    drain(ledger, documents, arrivals);
+  }
+
   private List<StepRun> runSteps(PipelineLoad load, Backlogs backlogs, DocumentWatch documents)
       throws Exception {
     List<StepRun> steps = new ArrayList<>();
-    long next = 0;
+    long next = warmedUp;
     for (int i = 0; i < config.rates().size(); i++) {
       int rate = config.rates().get(i);
       long total = (long) (rate * config.stepSeconds());

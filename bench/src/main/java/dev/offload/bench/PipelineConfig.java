@@ -9,6 +9,9 @@ import java.util.List;
  * @param rates the offered rates, events per second, one step each, in increasing order; default
  *     250, 500, 1,000, 2,000, 3,000, 4,000, 6,000, 8,000
  * @param stepSeconds how long each step offers its rate; default 20
+ * @param warmupSeconds how long the lowest rate is offered, unmeasured, before the steps, whose
+ *     effects are awaited too: every path then runs compiled code and every topic and group exists
+ *     when the measured steps begin; 0 for none; default 20
  * @param mix the share of each event type; default {@link PipelineMix#defaults()}
  * @param keys distinct user ids the page views are spread over; default 3,000
  * @param baselineEvents rows and records of each raw baseline (INSERT + commit, producer,
@@ -19,6 +22,7 @@ import java.util.List;
 public record PipelineConfig(
     List<Integer> rates,
     double stepSeconds,
+    double warmupSeconds,
     PipelineMix mix,
     int keys,
     int baselineEvents,
@@ -40,6 +44,9 @@ public record PipelineConfig(
     }
     if (!(stepSeconds >= 1)) {
       throw new IllegalArgumentException("stepSeconds must be at least 1, was " + stepSeconds);
+    }
+    if (!(warmupSeconds >= 0)) {
+      throw new IllegalArgumentException("warmupSeconds must be at least 0, was " + warmupSeconds);
     }
     if (mix == null) {
       throw new IllegalArgumentException("mix is required");
@@ -63,12 +70,12 @@ public record PipelineConfig(
   /** The defaults. */
   public static PipelineConfig defaults() {
     return new PipelineConfig(
-        DEFAULT_RATES, 20, PipelineMix.defaults(), 3_000, 20_000, Duration.ofMinutes(5));
+        DEFAULT_RATES, 20, 20, PipelineMix.defaults(), 3_000, 20_000, Duration.ofMinutes(5));
   }
 
-  /** A short run that checks it works: two low steps of 4 s, small baselines. */
+  /** A short run that checks it works: 5 s of warm-up, two low steps of 4 s, small baselines. */
   public static PipelineConfig quick(PipelineMix mix) {
-    return new PipelineConfig(List.of(100, 200), 4, mix, 3_000, 2_000, Duration.ofMinutes(2));
+    return new PipelineConfig(List.of(100, 200), 4, 5, mix, 3_000, 2_000, Duration.ofMinutes(2));
   }
 
   /** The highest offered rate. */
