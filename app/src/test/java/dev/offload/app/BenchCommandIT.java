@@ -143,9 +143,15 @@ class BenchCommandIT {
     assertThat(run.out())
         .containsPattern(
             "sustainable rate: .*(the backlog of \\S+ kept growing|slowest stage there: \\S+)");
-    assertThat(run.out()).containsPattern("mails received \\(offload-worker-email\\) +(\\d+) of \\1 accepted; lost 0, duplicated 0");
-    assertThat(run.out()).containsPattern("documents searchable \\(offload-worker-index\\) +(\\d+) of \\1 accepted; lost 0, duplicated 0");
-    assertThat(run.out()).containsPattern("views counted \\(offload-worker-analytics\\) +([\\d,]+) of \\1 accepted; lost 0, duplicated 0");
+    assertThat(run.out())
+        .containsPattern(
+            "mails received \\(offload-worker-email\\) +(\\d+) of \\1 accepted; lost 0, duplicated 0");
+    assertThat(run.out())
+        .containsPattern(
+            "documents searchable \\(offload-worker-index\\) +(\\d+) of \\1 accepted; lost 0, duplicated 0");
+    assertThat(run.out())
+        .containsPattern(
+            "views counted \\(offload-worker-analytics\\) +([\\d,]+) of \\1 accepted; lost 0, duplicated 0");
   }
 
   @Test
@@ -167,7 +173,9 @@ class BenchCommandIT {
     for (int i = 0; i < effects.size(); i++) {
       JsonObject effect = effects.getJsonObject(i);
       assertThat(effect.getLong("expected")).as(effect.getString("name")).isPositive();
-      assertThat(effect.getLong("done")).as(effect.getString("name")).isEqualTo(effect.getLong("expected"));
+      assertThat(effect.getLong("done"))
+          .as(effect.getString("name"))
+          .isEqualTo(effect.getLong("expected"));
     }
   }
 

@@ -81,7 +81,7 @@ public final class PipelineBenchmark {
       warmUp(load, ledger, documents, arrivals);
       steps = runSteps(load, backlogs, documents);
       drain(ledger, documents, arrivals);
-      endLags = backlogs.groupLags();
+      endLags = backlogs.settledGroupLags();
     }
     EffectCheck check = new EffectCheck(traces, ledger, target.effects());
     check.effectTimesFromMarks(group(EmailHandler.NAME));

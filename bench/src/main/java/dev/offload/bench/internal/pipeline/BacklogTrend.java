@@ -6,15 +6,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether a stage kept up during one step: its backlog "keeps growing" when the mean of the step's
- * last third of samples exceeds the mean of its first third by more than a tenth of the stage's
- * input rate per second, and is above half a second of that input. A stage that keeps up shows a
- * flat backlog, however much it jitters with commit intervals.
+ * Whether a stage kept up during one step. The step's samples are cut in thirds; a stage's backlog
+ * "keeps growing" when the mean of each third is above the one before, the last exceeds the first
+ * by more than a tenth of the stage's input rate per second, and the last is above one and a half
+ * seconds of that input (a worker commits its offsets once a second, so a second of input can show
+ * as lag while it keeps up). A stage that keeps up shows a flat backlog, however much it jitters.
  */
 public final class BacklogTrend {
   private static final double GROWTH_SHARE = 0.1;
-  private static final double BEHIND_SECONDS = 0.5;
-  private static final long MIN_BACKLOG = 20;
+  private static final double BEHIND_SECONDS = 1.5;
+  private static final long MIN_BACKLOG = 50;
 
   private BacklogTrend() {}
 
@@ -46,21 +47,24 @@ public final class BacklogTrend {
    */
   public static Optional<String> growing(
       List<Backlogs.Sample> samples, double rate, Map<String, Double> share) {
-    Map<String, Double> growth = growth(samples);
     int third = samples.size() / 3;
+    if (third == 0) {
+      return Optional.empty();
+    }
+    List<Backlogs.Sample> first = samples.subList(0, third);
+    List<Backlogs.Sample> middle = samples.subList(third, samples.size() - third);
+    List<Backlogs.Sample> last = samples.subList(samples.size() - third, samples.size());
     String worst = null;
     double worstRatio = 0;
-    for (Map.Entry<String, Double> e : growth.entrySet()) {
-      double input = rate * share.getOrDefault(e.getKey(), 1.0);
-      if (input <= 0) {
-        continue;
-      }
-      double behind = mean(samples.subList(samples.size() - third, samples.size()), e.getKey());
-      double ratio = e.getValue() / input;
-      boolean grows =
-          ratio > GROWTH_SHARE && behind > Math.max(MIN_BACKLOG, BEHIND_SECONDS * input);
-      if (grows && ratio > worstRatio) {
-        worst = e.getKey();
+    for (Map.Entry<String, Double> e : growth(samples).entrySet()) {
+      String stage = e.getKey();
+      double input = rate * share.getOrDefault(stage, 1.0);
+      double ratio = input <= 0 ? 0 : e.getValue() / input;
+      boolean rising =
+          mean(first, stage) < mean(middle, stage) && mean(middle, stage) < mean(last, stage);
+      boolean behind = mean(last, stage) > Math.max(MIN_BACKLOG, BEHIND_SECONDS * input);
+      if (rising && behind && ratio > GROWTH_SHARE && ratio > worstRatio) {
+        worst = stage;
         worstRatio = ratio;
       }
     }

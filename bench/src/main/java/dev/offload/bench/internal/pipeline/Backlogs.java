@@ -6,8 +6,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,7 +57,7 @@ public final class Backlogs implements AutoCloseable {
       }
       long rest = EVERY.toNanos() - (System.nanoTime() - at);
       if (rest > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(rest);
+        LockSupport.parkNanos(rest);
       }
     }
   }
@@ -83,7 +85,7 @@ public final class Backlogs implements AutoCloseable {
     committed.values().forEach(m -> m.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest())));
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-    Map<String, Long> lags = new java.util.TreeMap<>();
+    Map<String, Long> lags = new TreeMap<>();
     committed.forEach(
         (group, offsets) -> {
           long lag = 0;
@@ -97,6 +99,24 @@ public final class Backlogs implements AutoCloseable {
           }
         });
     return lags;
+  }
+
+  /**
+   * The groups' lags once they stop moving: read until two readings a second and a half apart agree
+   * (workers commit their offsets once a second), or for at most ten seconds.
+   */
+  public Map<String, Long> settledGroupLags() throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    Map<String, Long> before = groupLags();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1_500);
+      Map<String, Long> now = groupLags();
+      if (now.equals(before)) {
+        return now;
+      }
+      before = now;
+    }
+    return before;
   }
 
   /** The samples taken from {@code from} to {@code to} ({@link System#nanoTime()}). */
