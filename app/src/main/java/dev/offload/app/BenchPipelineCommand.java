@@ -41,7 +41,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       names = "--rates",
       split = ",",
       description =
-          "Offered rates of the steps, events/s, increasing (default: 250,500,1000,2000,3000,"
+          "Offered rates of the steps, events/s, increasing (default: 50,100,250,500,1000,2000,3000,"
               + "4000,6000,8000).")
   List<Integer> rates;
 

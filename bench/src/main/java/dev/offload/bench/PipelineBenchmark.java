@@ -39,6 +39,8 @@ import java.util.function.LongSupplier;
 public final class PipelineBenchmark {
   private static final int CONNECTIONS = 64;
   private static final long DRAIN_CHECK_NANOS = 250_000_000L;
+  private static final String API_STAGE = "ingest API (requests in flight)";
+  private static final String CAPTURE_STAGE = "capture (accepted, not on offload.events.*)";
 
   private final PipelineConfig config;
   private final PipelineTarget target;
@@ -157,18 +159,16 @@ public final class PipelineBenchmark {
       long sent = load.run(rate, config.stepSeconds(), next, answers(i, documents), progress);
       long end = System.nanoTime();
       next += sent;
-      List<Backlogs.Sample> samples = backlogs.between(start, end);
-      StepRun step =
-          new StepRun(
-              rate,
-              start,
-              end,
-              sent,
-              BacklogTrend.growth(samples),
-              BacklogTrend.growing(samples, rate, shares()).orElse(null));
+      // The backlogs while the rate was offered: after that, whatever was behind catches up.
+      long offeredUntil = start + (long) (config.stepSeconds() * 1e9);
+      List<Backlogs.Sample> samples = backlogs.between(start, Math.min(end, offeredUntil));
+      List<String> growing =
+          BacklogTrend.growing(samples, rate, shares(), List.of(API_STAGE, CAPTURE_STAGE));
+      StepRun step = new StepRun(rate, start, end, sent, BacklogTrend.growth(samples), growing);
       steps.add(step);
-      if (step.growing() != null) {
-        out.printf("the backlog of %s kept growing at %,d/s: stopping%n", step.growing(), rate);
+      if (step.bound() != null) {
+        out.printf(
+            "at %,d/s the backlog of %s kept growing: stopping%n", rate, step.describeGrowing());
         break;
       }
     }
@@ -235,10 +235,8 @@ public final class PipelineBenchmark {
 
   private Map<String, LongSupplier> counted(PipelineLoad load) {
     Map<String, LongSupplier> counted = new LinkedHashMap<>();
-    counted.put("ingest API (requests in flight)", load::inFlight);
-    counted.put(
-        "capture (accepted, not yet on offload.events.*)",
-        () -> traces.accepted() - traces.onEvents());
+    counted.put(API_STAGE, load::inFlight);
+    counted.put(CAPTURE_STAGE, () -> traces.accepted() - traces.onEvents());
     return counted;
   }
 

@@ -7,7 +7,7 @@ import java.util.List;
  * Settings of {@code offload bench pipeline}.
  *
  * @param rates the offered rates, events per second, one step each, in increasing order; default
- *     250, 500, 1,000, 2,000, 3,000, 4,000, 6,000, 8,000
+ *     50, 100, 250, 500, 1,000, 2,000, 3,000, 4,000, 6,000, 8,000
  * @param stepSeconds how long each step offers its rate; default 20
  * @param warmupSeconds how long the lowest rate is offered, unmeasured, before the steps, whose
  *     effects are awaited too: every path then runs compiled code and every topic and group exists
@@ -65,7 +65,7 @@ public record PipelineConfig(
 
   /** The default rates. */
   public static final List<Integer> DEFAULT_RATES =
-      List.of(250, 500, 1_000, 2_000, 3_000, 4_000, 6_000, 8_000);
+      List.of(50, 100, 250, 500, 1_000, 2_000, 3_000, 4_000, 6_000, 8_000);
 
   /** The defaults. */
   public static PipelineConfig defaults() {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What {@code offload bench pipeline} measured: one row per step, the latency of every stage at the
@@ -107,6 +108,30 @@ public record PipelineReport(
   /** Prints the tables. */
   public void print(PrintStream out) {
     out.println(title);
+    printSteps(out);
+    out.println();
+    printStages(out);
+    out.println();
+    out.println("lag at the end (records)");
+    endLags.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> out.printf("  %-46s %,9d%n", e.getKey(), e.getValue()));
+    out.println();
+    out.println(sustainable.line());
+    out.println();
+    baselines.print(out);
+    out.println();
+    for (Effect e : effects) {
+      out.printf(
+          "%-46s %,d of %,d accepted; lost %,d, duplicated %,d (%s)%n",
+          e.name(), e.done(), e.expected(), e.lost(), e.duplicated(), e.checkedBy());
+    }
+    out.printf(
+        "lost: %,d, duplicated: %,d, requests not answered 202: %,d%n",
+        lost(), duplicated(), refused);
+  }
+
+  private void printSteps(PrintStream out) {
     out.printf(
         "%10s %9s %11s %10s %12s %12s %12s  %s%n",
         "offered/s",
@@ -130,7 +155,9 @@ public record PipelineReport(
           s.growing() == null ? "none" : s.growing());
     }
     out.println("(latencies in ms; 202 counts from the moment each request was due)");
-    out.println();
+  }
+
+  private void printStages(PrintStream out) {
     out.printf("stages at %,d events/s%n", referenceRate);
     out.printf("%-48s %9s %9s %9s %9s %9s%n", "stage (ms)", "p50", "p99", "p99.9", "max", "events");
     for (Stage s : stages) {
@@ -138,91 +165,75 @@ public record PipelineReport(
           "%-48s %9s %9s %9s %9s %,9d%n",
           s.name(), ms(s.p50()), ms(s.p99()), ms(s.p999()), ms(s.max()), s.count());
     }
-    out.println();
-    out.println("lag at the end (records)");
-    endLags.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> out.printf("  %-46s %,9d%n", e.getKey(), e.getValue()));
-    out.println();
-    out.println(sustainable.line());
-    out.println();
-    baselines.print(out);
-    out.println();
-    for (Effect e : effects) {
-      out.printf(
-          "%-46s %,d of %,d accepted; lost %,d, duplicated %,d (%s)%n",
-          e.name(), e.done(), e.expected(), e.lost(), e.duplicated(), e.checkedBy());
-    }
-    out.printf(
-        "lost: %,d, duplicated: %,d, requests not answered 202: %,d%n",
-        lost(), duplicated(), refused);
   }
 
   /** The report as JSON; a figure that could not be measured is null. */
   public JsonObject toJson() {
-    JsonArray stepRows = new JsonArray();
-    for (Step s : steps) {
-      stepRows.add(
-          new JsonObject()
-              .put("rate", s.rate())
-              .put("sent", s.sent())
-              .put("accepted", s.accepted())
-              .put("acceptedPerSecond", number(s.acceptedPerSecond()))
-              .put("ackP99Ms", number(s.ackP99()))
-              .put("eventsP99Ms", number(s.eventsP99()))
-              .put("workP99Ms", number(s.workP99()))
-              .put("effectP99Ms", number(s.effectP99()))
-              .put("growing", s.growing()));
-    }
-    JsonArray stageRows = new JsonArray();
-    for (Stage s : stages) {
-      stageRows.add(
-          new JsonObject()
-              .put("name", s.name())
-              .put("p50Ms", number(s.p50()))
-              .put("p99Ms", number(s.p99()))
-              .put("p999Ms", number(s.p999()))
-              .put("maxMs", number(s.max()))
-              .put("count", s.count()));
-    }
-    JsonArray figures = new JsonArray();
-    for (Figure f : baselines.figures()) {
-      figures.add(
-          new JsonObject()
-              .put("name", f.name())
-              .put("unit", f.unit())
-              .put("offload", number(f.offload()))
-              .put("baselineName", f.baselineName())
-              .put("baseline", number(f.baseline()))
-              .put("ratio", number(f.ratio())));
-    }
-    JsonArray effectRows = new JsonArray();
-    for (Effect e : effects) {
-      effectRows.add(
-          new JsonObject()
-              .put("name", e.name())
-              .put("expected", e.expected())
-              .put("done", e.done())
-              .put("lost", e.lost())
-              .put("duplicated", e.duplicated())
-              .put("checkedBy", e.checkedBy()));
-    }
     JsonObject lags = new JsonObject();
     endLags.forEach(lags::put);
     return new JsonObject()
         .put("title", title)
-        .put("steps", stepRows)
+        .put("steps", rows(steps, PipelineReport::json))
         .put("referenceRate", referenceRate)
-        .put("stages", stageRows)
+        .put("stages", rows(stages, PipelineReport::json))
         .put("endLags", lags)
         .put("sustainableRate", sustainable.rate())
         .put("boundBy", sustainable.bound())
         .put("sustainable", sustainable.line())
-        .put("baselines", figures)
-        .put("effects", effectRows)
+        .put("baselines", rows(baselines.figures(), PipelineReport::json))
+        .put("effects", rows(effects, PipelineReport::json))
         .put("lost", lost())
         .put("duplicated", duplicated())
         .put("refused", refused);
+  }
+
+  private static <T> JsonArray rows(List<T> items, Function<T, JsonObject> json) {
+    JsonArray rows = new JsonArray();
+    items.forEach(i -> rows.add(json.apply(i)));
+    return rows;
+  }
+
+  private static JsonObject json(Step s) {
+    return new JsonObject()
+        .put("rate", s.rate())
+        .put("sent", s.sent())
+        .put("accepted", s.accepted())
+        .put("acceptedPerSecond", number(s.acceptedPerSecond()))
+        .put("ackP99Ms", number(s.ackP99()))
+        .put("eventsP99Ms", number(s.eventsP99()))
+        .put("workP99Ms", number(s.workP99()))
+        .put("effectP99Ms", number(s.effectP99()))
+        .put("growing", s.growing());
+  }
+
+  private static JsonObject json(Stage s) {
+    return new JsonObject()
+        .put("name", s.name())
+        .put("p50Ms", number(s.p50()))
+        .put("p99Ms", number(s.p99()))
+        .put("p999Ms", number(s.p999()))
+        .put("maxMs", number(s.max()))
+        .put("count", s.count());
+  }
+
+  private static JsonObject json(Figure f) {
+    return new JsonObject()
+        .put("name", f.name())
+        .put("unit", f.unit())
+        .put("offload", number(f.offload()))
+        .put("baselineName", f.baselineName())
+        .put("baseline", number(f.baseline()))
+        .put("ratio", number(f.ratio()));
+  }
+
+  private static JsonObject json(Effect e) {
+    return new JsonObject()
+        .put("name", e.name())
+        .put("expected", e.expected())
+        .put("done", e.done())
+        .put("lost", e.lost())
+        .put("duplicated", e.duplicated())
+        .put("checkedBy", e.checkedBy());
   }
 
   private static Double number(double v) {

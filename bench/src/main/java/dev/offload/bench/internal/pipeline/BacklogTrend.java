@@ -1,9 +1,9 @@
 package dev.offload.bench.internal.pipeline;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Whether a stage kept up during one step. The step's samples are cut in thirds; a stage's backlog
@@ -40,22 +40,25 @@ public final class BacklogTrend {
   }
 
   /**
-   * The stage whose backlog kept growing fastest relative to its input, if any did.
+   * The stages whose backlog kept growing, in path order: the stages counted by the benchmark
+   * (those whose names start with {@code counted}, e.g. the API and capture) first, in the order of
+   * the samples, then the consumer groups, fastest-growing relative to their input first. The first
+   * is the one that bounds the rate: nothing past a saturated API sees the offered load.
    *
    * @param rate the offered rate of the step, events per second
    * @param share each stage's share of the offered events (1 when absent)
+   * @param counted the stages the benchmark counts itself, upstream of every group
    */
-  public static Optional<String> growing(
-      List<Backlogs.Sample> samples, double rate, Map<String, Double> share) {
+  public static List<String> growing(
+      List<Backlogs.Sample> samples, double rate, Map<String, Double> share, List<String> counted) {
     int third = samples.size() / 3;
     if (third == 0) {
-      return Optional.empty();
+      return List.of();
     }
     List<Backlogs.Sample> first = samples.subList(0, third);
     List<Backlogs.Sample> middle = samples.subList(third, samples.size() - third);
     List<Backlogs.Sample> last = samples.subList(samples.size() - third, samples.size());
-    String worst = null;
-    double worstRatio = 0;
+    Map<String, Double> ratios = new LinkedHashMap<>();
     for (Map.Entry<String, Double> e : growth(samples).entrySet()) {
       String stage = e.getKey();
       double input = rate * share.getOrDefault(stage, 1.0);
@@ -63,12 +66,17 @@ public final class BacklogTrend {
       boolean rising =
           mean(first, stage) < mean(middle, stage) && mean(middle, stage) < mean(last, stage);
       boolean behind = mean(last, stage) > Math.max(MIN_BACKLOG, BEHIND_SECONDS * input);
-      if (rising && behind && ratio > GROWTH_SHARE && ratio > worstRatio) {
-        worst = stage;
-        worstRatio = ratio;
+      if (rising && behind && ratio > GROWTH_SHARE) {
+        ratios.put(stage, ratio);
       }
     }
-    return Optional.ofNullable(worst);
+    List<String> growing = new ArrayList<>();
+    counted.stream().filter(ratios::containsKey).forEach(growing::add);
+    ratios.entrySet().stream()
+        .filter(e -> !counted.contains(e.getKey()))
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> growing.add(e.getKey()));
+    return growing;
   }
 
   private static double mean(List<Backlogs.Sample> samples, String stage) {

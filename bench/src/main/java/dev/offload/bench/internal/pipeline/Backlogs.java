@@ -22,7 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Samples, a few times a second, the backlog of every stage: the benchmark's own counts (requests
  * in flight at the API, events accepted and not yet captured) and the lag of every consumer group
- * of the cluster (the end offset minus the committed offset, summed over its partitions).
+ * of the cluster (the end offset minus the committed offset, summed over the partitions of its
+ * input topics; a routed record's transaction marker counts as one).
  */
 public final class Backlogs implements AutoCloseable {
   private static final Duration EVERY = Duration.ofMillis(250);
@@ -90,7 +91,9 @@ public final class Backlogs implements AutoCloseable {
         (group, offsets) -> {
           long lag = 0;
           for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-            if (e.getValue() != null && ends.containsKey(e.getKey())) {
+            // A topology's repartition topics carry each event again: count its input only.
+            boolean input = !e.getKey().topic().endsWith("-repartition");
+            if (input && e.getValue() != null && ends.containsKey(e.getKey())) {
               lag += Math.max(0, ends.get(e.getKey()) - e.getValue().offset());
             }
           }

@@ -16,6 +16,7 @@ import java.util.List;
  */
 public final class PipelineBaselines {
   private static final int CONNECTIONS = 16;
+  private static final String PAYLOAD = "{\"seq\":0,\"pad\":\"" + "x".repeat(180) + "\"}";
 
   private final String jdbcUrl;
   private final String user;
@@ -38,85 +39,81 @@ public final class PipelineBaselines {
    * @param seconds how long the raw INSERTs run at {@code rate}
    * @param sustainable the sustainable rate, 0 when no step was
    * @param at the pipeline's latencies at {@code rate}
+   * @param topic a new topic for the raw producer and consumer
    */
   public List<Figure> measure(
       int events, int rate, double seconds, int sustainable, StageLatencies at, String topic)
       throws Exception {
-    String payload = "{\"seq\":0,\"pad\":\"" + "x".repeat(180) + "\"}";
-    Latencies insert = new Latencies();
-    long insertNanos =
-        RawBaselines.insert(
-            jdbcUrl,
-            user,
-            events,
-            CONNECTIONS,
-            payload,
-            insert,
-            progress("raw INSERT + commit", events));
     Latencies insertOpen = new Latencies();
+    Latencies sendToAck = new Latencies();
+    double inserts = perSecond(events, insertSaturated(events));
+    insertAtRate(rate, seconds, insertOpen);
+    double produced = perSecond(events, produce(events, topic, sendToAck));
+    double consumed =
+        perSecond(
+            events,
+            RawBaselines.consume(bootstrap, topic, events, progress("raw consumer", events)));
+    List<Figure> figures = new ArrayList<>();
+    figures.add(rate(sustainable, "raw INSERT+commit rows/s", inserts));
+    figures.add(rate(sustainable, "raw producer rec/s", produced));
+    figures.add(rate(sustainable, "raw consumer rec/s", consumed));
+    String atRate = String.format(" at %,d/s", rate);
+    for (double p : new double[] {50, 99}) {
+      String label = " p" + (int) p;
+      figures.add(
+          new Figure(
+              "202" + label + atRate,
+              "ms",
+              StageLatencies.at(at.ack, p),
+              "raw INSERT" + atRate + label,
+              insertOpen.millisAt(p)));
+      figures.add(
+          new Figure(
+              "202->on events" + label + atRate,
+              "ms",
+              StageLatencies.at(at.events, p),
+              "producer send->ack" + label,
+              sendToAck.millisAt(p)));
+    }
+    return figures;
+  }
+
+  private long insertSaturated(int events) throws Exception {
+    return RawBaselines.insert(
+        jdbcUrl,
+        user,
+        events,
+        CONNECTIONS,
+        PAYLOAD,
+        new Latencies(),
+        progress("raw INSERT + commit", events));
+  }
+
+  private void insertAtRate(int rate, double seconds, Latencies latencies) throws Exception {
     RawInsertLoad.openLoop(
         jdbcUrl,
         user,
         CONNECTIONS,
         rate,
         seconds,
-        payload,
-        insertOpen,
+        PAYLOAD,
+        latencies,
         progress(String.format("raw INSERT at %,d/s", rate), (long) (rate * seconds)));
-    Latencies sendToAck = new Latencies();
-    long produceNanos =
-        RawBaselines.produce(
-            bootstrap,
-            topic,
-            events,
-            1_000,
-            payload,
-            sendToAck,
-            progress("raw producer (acks=all)", events));
-    long consumeNanos =
-        RawBaselines.consume(bootstrap, topic, events, progress("raw consumer", events));
+  }
 
-    String atRate = String.format(" at %,d/s", rate);
-    List<Figure> figures = new ArrayList<>();
-    figures.add(
-        new Figure(
-            "sustainable rate",
-            "events/s",
-            sustainable,
-            "raw INSERT+commit rows/s",
-            perSecond(events, insertNanos)));
-    figures.add(
-        new Figure(
-            "sustainable rate",
-            "events/s",
-            sustainable,
-            "raw producer rec/s",
-            perSecond(events, produceNanos)));
-    figures.add(
-        new Figure(
-            "sustainable rate",
-            "events/s",
-            sustainable,
-            "raw consumer rec/s",
-            perSecond(events, consumeNanos)));
-    for (double p : new double[] {50, 99}) {
-      String label = "p" + (int) p;
-      figures.add(
-          new Figure(
-              "202 " + label + atRate,
-              "ms",
-              StageLatencies.at(at.ack, p),
-              "raw INSERT" + atRate + " " + label,
-              insertOpen.millisAt(p)));
-      figures.add(
-          new Figure(
-              "202->on events " + label + atRate,
-              "ms",
-              StageLatencies.at(at.events, p),
-              "producer send->ack " + label,
-              sendToAck.millisAt(p)));
-    }
-    return figures;
+  private long produce(int events, String topic, Latencies sendToAck) {
+    return RawBaselines.produce(
+        bootstrap,
+        topic,
+        events,
+        1_000,
+        PAYLOAD,
+        sendToAck,
+        progress("raw producer (acks=all)", events));
+  }
+
+  private static Figure rate(int sustainable, String baseline, double value) {
+    return new Figure("sustainable rate", "events/s", sustainable, baseline, value);
   }
 
   private Progress progress(String phase, long total) {

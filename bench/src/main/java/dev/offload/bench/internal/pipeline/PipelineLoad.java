@@ -96,43 +96,59 @@ public final class PipelineLoad implements AutoCloseable {
   public long run(double rate, double seconds, long first, Answers answers, Progress progress)
       throws Exception {
     long total = Math.max(1, (long) (rate * seconds));
-    double interval = 1e9 / rate;
-    AtomicLong done = new AtomicLong();
-    Promise<Void> finished = Promise.promise();
-    long start = System.nanoTime();
+    Phase phase = new Phase(first, total, 1e9 / rate, System.nanoTime(), answers, progress);
     int k = loops.size();
     for (int lane = 0; lane < k; lane++) {
       long[] next = {lane}; // this loop sends lane, lane + k, lane + 2k, ...
       loops
           .get(lane)
-          .runOnContext(
-              ignored ->
-                  vertx.setPeriodic(
-                      1,
-                      timer -> {
-                        long due =
-                            Math.min(total, (long) ((System.nanoTime() - start) / interval) + 1);
-                        for (; next[0] < due; next[0] += k) {
-                          long n = next[0];
-                          long intended = start + (long) (n * interval);
-                          send(first + n, intended, answers)
-                              .onComplete(
-                                  ignoredToo -> {
-                                    long d = done.incrementAndGet();
-                                    progress.update(d);
-                                    if (d == total) {
-                                      finished.tryComplete();
-                                    }
-                                  });
-                        }
-                        if (next[0] >= total) {
-                          vertx.cancelTimer(timer);
-                        }
-                      }));
+          .runOnContext(ignored -> vertx.setPeriodic(1, timer -> sendDue(phase, next, k, timer)));
     }
-    finished.future().await(30, TimeUnit.MINUTES);
-    progress.finish(done.get());
+    phase.finished.future().await(30, TimeUnit.MINUTES);
+    progress.finish(phase.done.get());
     return total;
+  }
+
+  /** Sends every request of this lane that is due by now; stops the lane's timer at the end. */
+  private void sendDue(Phase phase, long[] next, int lanes, long timer) {
+    long due =
+        Math.min(phase.total, (long) ((System.nanoTime() - phase.start) / phase.interval) + 1);
+    for (; next[0] < due; next[0] += lanes) {
+      long intended = phase.start + (long) (next[0] * phase.interval);
+      send(phase.first + next[0], intended, phase.answers).onComplete(ignored -> phase.answered());
+    }
+    if (next[0] >= phase.total) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** One run of {@link #run}: what is due when, and how many were answered. */
+  private static final class Phase {
+    final long first;
+    final long total;
+    final double interval;
+    final long start;
+    final Answers answers;
+    final Progress progress;
+    final AtomicLong done = new AtomicLong();
+    final Promise<Void> finished = Promise.promise();
+
+    Phase(long first, long total, double interval, long start, Answers answers, Progress progress) {
+      this.first = first;
+      this.total = total;
+      this.interval = interval;
+      this.start = start;
+      this.answers = answers;
+      this.progress = progress;
+    }
+
+    void answered() {
+      long d = done.incrementAndGet();
+      progress.update(d);
+      if (d == total) {
+        finished.tryComplete();
+      }
+    }
   }
 
   private Future<Void> send(long seq, long due, Answers answers) {

@@ -28,7 +28,7 @@ public final class PipelineSummary {
   public static int reference(List<StepRun> steps) {
     int last = 0;
     for (int i = 0; i < steps.size(); i++) {
-      if (steps.get(i).growing() == null) {
+      if (steps.get(i).bound() == null) {
         last = i;
       }
     }
@@ -51,7 +51,7 @@ public final class PipelineSummary {
               p99(l.events),
               p99(l.work),
               p99(l.effect),
-              s.growing()));
+              s.bound() == null ? null : s.describeGrowing()));
     }
     return rows;
   }
@@ -82,14 +82,14 @@ public final class PipelineSummary {
   public PipelineReport.Sustainable sustainable(List<StepRun> steps, StageLatencies reference) {
     for (int i = 0; i < steps.size(); i++) {
       StepRun s = steps.get(i);
-      if (s.growing() != null) {
+      if (s.bound() != null) {
         int rate = i == 0 ? 0 : steps.get(i - 1).rate();
         String line =
             String.format(
                 "sustainable rate: %,d events/s; at %,d events/s the backlog of %s kept growing"
-                    + " (%+,.0f events/s)",
-                rate, s.rate(), s.growing(), s.growth().getOrDefault(s.growing(), 0.0));
-        return new PipelineReport.Sustainable(rate, s.growing(), line);
+                    + " (every growing backlog: %s)",
+                rate, s.rate(), s.bound(), s.describeGrowing());
+        return new PipelineReport.Sustainable(rate, s.bound(), line);
       }
     }
     int rate = steps.get(steps.size() - 1).rate();

@@ -1,5 +1,6 @@
 package dev.offload.bench.internal.pipeline;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
  * @param endNanos when its last request was answered
  * @param sent requests started
  * @param growth each stage's backlog growth over the step, events per second
- * @param growing the stage whose backlog kept growing, or null
+ * @param growing the stages whose backlog kept growing, the one that bounds the rate first
  */
 public record StepRun(
     int rate,
@@ -18,11 +19,26 @@ public record StepRun(
     long endNanos,
     long sent,
     Map<String, Double> growth,
-    String growing) {
+    List<String> growing) {
 
-  /** Copies the growth. */
+  /** Copies the growth and the stages. */
   public StepRun {
     growth = Map.copyOf(growth);
+    growing = List.copyOf(growing);
+  }
+
+  /** The stage that bounds the rate in this step, or null when every stage kept up. */
+  public String bound() {
+    return growing.isEmpty() ? null : growing.get(0);
+  }
+
+  /** The growing stages with their growth, e.g. {@code offload-router (+120/s)}. */
+  public String describeGrowing() {
+    return String.join(
+        ", ",
+        growing.stream()
+            .map(s -> String.format("%s (%+,.0f/s)", s, growth.getOrDefault(s, 0.0)))
+            .toList());
   }
 
   /** Seconds from the first due request to the last answer. */
