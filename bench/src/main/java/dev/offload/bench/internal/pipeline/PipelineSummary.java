@@ -84,11 +84,15 @@ public final class PipelineSummary {
       StepRun s = steps.get(i);
       if (s.bound() != null) {
         int rate = i == 0 ? 0 : steps.get(i - 1).rate();
+        String sustained =
+            i == 0
+                ? String.format("below %,d events/s (the lowest step)", s.rate())
+                : String.format("%,d events/s", rate);
         String line =
             String.format(
-                "sustainable rate: %,d events/s; at %,d events/s the backlog of %s kept growing"
+                "sustainable rate: %s; at %,d events/s the backlog of %s kept growing"
                     + " (every growing backlog: %s)",
-                rate, s.rate(), s.bound(), s.describeGrowing());
+                sustained, s.rate(), s.bound(), s.describeGrowing());
         return new PipelineReport.Sustainable(rate, s.bound(), line);
       }
     }
