@@ -1,5 +1,6 @@
 package dev.offload.bench;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,10 +12,11 @@ public interface EffectProbe {
   Map<String, Integer> mailsByEventId() throws Exception;
 
   /**
-   * How many documents with id {@code documentId} a search for that id returns (the benchmark's
-   * document ids are single words that their titles carry).
+   * How many documents with each of {@code documentIds} a search for those ids returns (the
+   * benchmark's document ids are single words that their titles carry); an id not found may be left
+   * out.
    */
-  int documentHits(String documentId) throws Exception;
+  Map<String, Integer> documentHits(List<String> documentIds) throws Exception;
 
   /**
    * A number that changes whenever the search index may show more documents, for instance its

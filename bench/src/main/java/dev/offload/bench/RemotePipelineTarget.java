@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +59,7 @@ public record RemotePipelineTarget(
 
   /** The mailbox and search endpoints of {@code offload dev}'s workers. */
   private static final class WorkersProbe implements EffectProbe {
+    private static final int IDS_PER_SEARCH = 10;
     private final HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
@@ -79,16 +81,23 @@ public record RemotePipelineTarget(
       return mails;
     }
 
+    /**
+     * Searches for {@value #IDS_PER_SEARCH} ids at a time: the endpoint answers 20 hits at most.
+     */
     @Override
-    public int documentHits(String documentId) throws IOException, InterruptedException {
-      JsonArray hits =
-          get("/v1/search?q=" + URLEncoder.encode(documentId, StandardCharsets.UTF_8))
-              .getJsonArray("hits", new JsonArray());
-      int n = 0;
-      for (int i = 0; i < hits.size(); i++) {
-        n += documentId.equals(hits.getJsonObject(i).getString("id")) ? 1 : 0;
+    public Map<String, Integer> documentHits(List<String> documentIds)
+        throws IOException, InterruptedException {
+      Map<String, Integer> found = new HashMap<>();
+      for (int from = 0; from < documentIds.size(); from += IDS_PER_SEARCH) {
+        List<String> ids =
+            documentIds.subList(from, Math.min(documentIds.size(), from + IDS_PER_SEARCH));
+        String q = URLEncoder.encode(String.join(" ", ids), StandardCharsets.UTF_8);
+        JsonArray hits = get("/v1/search?q=" + q).getJsonArray("hits", new JsonArray());
+        for (int i = 0; i < hits.size(); i++) {
+          found.merge(hits.getJsonObject(i).getString("id"), 1, Integer::sum);
+        }
       }
-      return n;
+      return found;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.offload.bench.internal.pipeline;
 
 import dev.offload.bench.EffectProbe;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -9,12 +11,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Records when each document of the run becomes visible to search. The index leaves no time of its
  * own, so this asks: whenever the index's generation changes (a commit made more documents
- * visible), and at least twice a second, it searches each document routed to the index worker and
- * not seen yet.
+ * visible), and every two seconds, it searches for the documents routed to the index worker and not
+ * seen yet, many ids per query.
  */
 public final class DocumentWatch implements AutoCloseable {
   private static final long EVERY_NANOS = 20_000_000L;
-  private static final long SWEEP_NANOS = 500_000_000L;
+  private static final long SWEEP_NANOS = 2_000_000_000L;
 
   private final EffectProbe probe;
   private final Traces traces;
@@ -62,15 +64,22 @@ public final class DocumentWatch implements AutoCloseable {
   }
 
   private void sweep() throws Exception {
-    for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
-      String id = it.next();
+    Map<String, String> routed = new HashMap<>();
+    for (String id : pending) {
       EventTrace t = traces.get(id);
-      if (t == null || t.onWork() == 0) {
-        continue;
+      if (t != null && t.onWork() != 0) {
+        routed.put(t.entity(), id);
       }
-      if (probe.documentHits(t.entity()) > 0) {
-        traces.effect(id, System.nanoTime());
-        it.remove();
+    }
+    if (routed.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (String document : probe.documentHits(List.copyOf(routed.keySet())).keySet()) {
+      String id = routed.get(document);
+      if (id != null) {
+        traces.effect(id, now);
+        pending.remove(id);
       }
     }
   }

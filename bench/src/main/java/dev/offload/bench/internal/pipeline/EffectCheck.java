@@ -58,12 +58,13 @@ public final class EffectCheck {
           id -> traces.get(id).onWork() != 0 ? 1 : 0,
           "arrivals on the work topic; the search index was not visible");
     }
-    EffectProbe p = probe.get();
+    List<String> documents = ids.stream().map(id -> traces.get(id).entity()).toList();
+    Map<String, Integer> hits = probe.get().documentHits(documents);
     return count(
         "documents searchable (" + group + ")",
         ids,
-        id -> p.documentHits(traces.get(id).entity()),
-        "a search for each document id");
+        id -> hits.getOrDefault(traces.get(id).entity(), 0),
+        "a search for the document ids");
   }
 
   /** One mark per accepted page view, and as many views counted in the run's paths. */
