@@ -142,7 +142,8 @@ class BenchCommandIT {
         .contains("lost: 0, duplicated: 0");
     assertThat(run.out())
         .containsPattern(
-            "sustainable rate: .*(the backlog of \\S+ kept growing|slowest stage there: \\S+)");
+            "sustainable rate: .*(the backlog of (ingest API|capture|offload-[a-z-]+)"
+                + ".* kept growing|slowest stage there: \\S+)");
     assertThat(run.out())
         .containsPattern(
             "mails received \\(offload-worker-email\\) +(\\d+) of \\1 accepted; lost 0, duplicated 0");
