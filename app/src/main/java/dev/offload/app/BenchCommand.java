@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       BenchCommand.Writer.class,
       BenchCommand.Streams.class,
       BenchCommand.Replay.class,
-      BenchCommand.Workers.class
+      BenchCommand.Workers.class,
+      BenchPipelineCommand.class
     },
     description = {
       "Measure the ingest path on fresh embedded servers: HTTP publish, outbox commit, capture into",

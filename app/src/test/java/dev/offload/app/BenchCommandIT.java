@@ -2,6 +2,8 @@ package dev.offload.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -117,6 +119,65 @@ class BenchCommandIT {
         .contains("p99 without stuck key ms")
         .contains("p99 added by the stuck key (ms)")
         .contains("goal: one key stuck 5 s adds <= 50 ms to the other keys' p99:");
+  }
+
+  @Test
+  void pipelineQuickFollowsEveryEventToItsEffectAndNamesTheBoundingStage() {
+    Run run = run("bench", "pipeline", "--quick");
+    assertThat(run.status()).as("no accepted event lost or duplicated").isZero();
+    assertThat(run.out())
+        .contains("offload bench pipeline: in-process dev stack (outbox mode table")
+        .contains("request due -> 202")
+        .contains("202 -> on offload.events.*")
+        .contains("202 -> on offload.work.*")
+        .contains("202 -> mail sent (offload-worker-email)")
+        .contains("202 -> searchable (offload-worker-index)")
+        .contains("202 -> view counted (offload-worker-analytics)")
+        .contains("request due -> effect done (every type)")
+        .contains("lag at the end (records)")
+        .contains("offload-router")
+        .contains("raw INSERT+commit rows/s")
+        .contains("raw producer rec/s")
+        .contains("raw consumer rec/s")
+        .contains("lost: 0, duplicated: 0");
+    assertThat(run.out())
+        .containsPattern(
+            "sustainable rate: .*(the backlog of (ingest API|capture|offload-[a-z-]+)"
+                + ".* kept growing|slowest stage there: \\S+)");
+    assertThat(run.out())
+        .containsPattern(
+            "mails received \\(offload-worker-email\\) +(\\d+) of \\1 accepted; lost 0, duplicated 0");
+    assertThat(run.out())
+        .containsPattern(
+            "documents searchable \\(offload-worker-index\\) +(\\d+) of \\1 accepted; lost 0, duplicated 0");
+    assertThat(run.out())
+        .containsPattern(
+            "views counted \\(offload-worker-analytics\\) +([\\d,]+) of \\1 accepted; lost 0, duplicated 0");
+  }
+
+  @Test
+  void pipelineJsonParsesInMessageOutboxMode() {
+    Run run = run("bench", "pipeline", "--quick", "--json", "--outbox-mode", "message");
+    assertThat(run.status()).isZero();
+    // Log lines of the in-process stack may precede the report on standard output.
+    String out = run.out();
+    JsonObject report = new JsonObject(out.substring(out.indexOf("{\n  \"title\"")));
+    assertThat(report.getString("title")).contains("outbox mode message");
+    assertThat(report.getLong("lost")).isZero();
+    assertThat(report.getLong("duplicated")).isZero();
+    assertThat(report.getString("boundBy")).isNotBlank();
+    assertThat(report.getJsonArray("steps")).isNotEmpty();
+    assertThat(report.getJsonArray("stages")).hasSize(7);
+    assertThat(report.getJsonObject("endLags").fieldNames()).contains("offload-worker-analytics");
+    JsonArray effects = report.getJsonArray("effects");
+    assertThat(effects).hasSize(3);
+    for (int i = 0; i < effects.size(); i++) {
+      JsonObject effect = effects.getJsonObject(i);
+      assertThat(effect.getLong("expected")).as(effect.getString("name")).isPositive();
+      assertThat(effect.getLong("done"))
+          .as(effect.getString("name"))
+          .isEqualTo(effect.getLong("expected"));
+    }
   }
 
   private static Run run(String... args) {

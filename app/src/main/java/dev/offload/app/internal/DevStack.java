@@ -6,6 +6,7 @@ import dev.offload.consumers.EventLogWorker;
 import dev.offload.consumers.WorkerConfig;
 import dev.offload.consumers.database.DatabasePool;
 import dev.offload.consumers.handlers.email.EmailConfig;
+import dev.offload.consumers.handlers.index.SearchIndex;
 import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.EmbeddedPostgres;
 import dev.offload.embedded.EmbeddedSmtp;
@@ -320,6 +321,31 @@ public final class DevStack implements AutoCloseable {
         log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
       }
     }
+  }
+
+  /** Base URL of the ingest API. */
+  public String apiUrl() {
+    return api.baseUrl();
+  }
+
+  /** Bootstrap servers of the Kafka broker. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** JDBC URL of the database of the outbox, the apps and the workers (user {@code postgres}). */
+  public String jdbcUrl() {
+    return postgres.jdbcUrl(DATABASE);
+  }
+
+  /** The embedded SMTP server the email worker sends to. */
+  public EmbeddedSmtp smtp() {
+    return smtp;
+  }
+
+  /** The search index the index worker writes. */
+  public SearchIndex searchIndex() {
+    return handlers.index();
   }
 
   /** How long the start took. */

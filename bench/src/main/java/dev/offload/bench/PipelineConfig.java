@@ -1,0 +1,85 @@
+package dev.offload.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of {@code offload bench pipeline}.
+ *
+ * @param rates the offered rates, events per second, one step each, in increasing order; default
+ *     50, 100, 250, 500, 1,000, 2,000, 3,000, 4,000, 6,000, 8,000
+ * @param stepSeconds how long each step offers its rate; default 20
+ * @param warmupSeconds how long the lowest rate is offered, unmeasured, before the steps, whose
+ *     effects are awaited too: every path then runs compiled code and every topic and group exists
+ *     when the measured steps begin; 0 for none; default 20
+ * @param mix the share of each event type; default {@link PipelineMix#defaults()}
+ * @param keys distinct user ids the page views are spread over; default 3,000
+ * @param baselineEvents rows and records of each raw baseline (INSERT + commit, producer,
+ *     consumer); default 20,000
+ * @param drainTimeout how long to wait, after the last step, for every accepted event's effect;
+ *     default 5 minutes
+ */
+public record PipelineConfig(
+    List<Integer> rates,
+    double stepSeconds,
+    double warmupSeconds,
+    PipelineMix mix,
+    int keys,
+    int baselineEvents,
+    Duration drainTimeout) {
+
+  /** Validates every field and names the one that is wrong. */
+  public PipelineConfig {
+    if (rates == null || rates.isEmpty()) {
+      throw new IllegalArgumentException("rates must name at least one rate");
+    }
+    rates = List.copyOf(rates);
+    for (int i = 0; i < rates.size(); i++) {
+      if (rates.get(i) < 1) {
+        throw new IllegalArgumentException("rates must be at least 1, was " + rates.get(i));
+      }
+      if (i > 0 && rates.get(i) <= rates.get(i - 1)) {
+        throw new IllegalArgumentException("rates must increase, was " + rates);
+      }
+    }
+    if (!(stepSeconds >= 1)) {
+      throw new IllegalArgumentException("stepSeconds must be at least 1, was " + stepSeconds);
+    }
+    if (!(warmupSeconds >= 0)) {
+      throw new IllegalArgumentException("warmupSeconds must be at least 0, was " + warmupSeconds);
+    }
+    if (mix == null) {
+      throw new IllegalArgumentException("mix is required");
+    }
+    if (keys < 1) {
+      throw new IllegalArgumentException("keys must be at least 1, was " + keys);
+    }
+    if (baselineEvents < 1) {
+      throw new IllegalArgumentException(
+          "baselineEvents must be at least 1, was " + baselineEvents);
+    }
+    if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.isZero()) {
+      throw new IllegalArgumentException("drainTimeout must be positive, was " + drainTimeout);
+    }
+  }
+
+  /** The default rates. */
+  public static final List<Integer> DEFAULT_RATES =
+      List.of(50, 100, 250, 500, 1_000, 2_000, 3_000, 4_000, 6_000, 8_000);
+
+  /** The defaults. */
+  public static PipelineConfig defaults() {
+    return new PipelineConfig(
+        DEFAULT_RATES, 20, 20, PipelineMix.defaults(), 3_000, 20_000, Duration.ofMinutes(5));
+  }
+
+  /** A short run that checks it works: 5 s of warm-up, two low steps of 4 s, small baselines. */
+  public static PipelineConfig quick(PipelineMix mix) {
+    return new PipelineConfig(List.of(100, 200), 4, 5, mix, 3_000, 2_000, Duration.ofMinutes(2));
+  }
+
+  /** The highest offered rate. */
+  public int maxRate() {
+    return rates.get(rates.size() - 1);
+  }
+}
