@@ -55,17 +55,7 @@ public final class SinkBaseline {
   /** Hands {@code events} to {@code call} one by one from {@code threads} threads. */
   public static <T> double eachAlone(List<Event<T>> events, int threads, EachCall<T> call)
       throws Exception {
-    AtomicInteger next = new AtomicInteger();
-    return timed(
-        events.size(),
-        threads,
-        () -> {
-          int i;
-          while ((i = next.getAndIncrement()) < events.size()) {
-            call.handle(events.get(i));
-          }
-          return null;
-        });
+    return batchesAlone(events, 1, threads, one -> call.handle(one.get(0)));
   }
 
   private static double timed(int count, int threads, java.util.concurrent.Callable<Void> task)
