@@ -48,6 +48,7 @@ public final class PipelineBaselines {
     Latencies sendToAck = new Latencies();
     double inserts = perSecond(events, insertSaturated(events));
     insertAtRate(rate, seconds, insertOpen);
+    RawTopic.create(bootstrap, topic);
     double produced = perSecond(events, produce(events, topic, sendToAck));
     double consumed =
         perSecond(
