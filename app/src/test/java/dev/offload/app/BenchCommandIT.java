@@ -119,7 +119,8 @@ class BenchCommandIT {
         .contains("p99 without stuck key ms")
         .contains("p99 added by the stuck key (ms)")
         .contains("goal: one key stuck 5 s adds <= 50 ms to the other keys' p99:")
-        .contains("offload bench workers (real sinks): 4,000 page views, 1,000 documents, 200 mails")
+        .contains(
+            "offload bench workers (real sinks): 4,000 page views, 1,000 documents, 200 mails")
         .contains("analytics worker -> PostgreSQL (events/s)")
         .contains("index worker -> Lucene (docs/s)")
         .contains("email worker -> SMTP (mails/s)")

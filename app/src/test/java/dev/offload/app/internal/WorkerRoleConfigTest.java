@@ -78,12 +78,30 @@ class WorkerRoleConfigTest {
 
   @Test
   void aWrongFieldIsNamed() {
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("concurrency: 0", Map.of()))
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("concurrency: -1", Map.of()))
         .hasMessageStartingWith("concurrency:");
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("jdbc: {pool-size: -1}", Map.of()))
+        .hasMessageStartingWith("jdbc.pool-size:");
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("dedup: {retention: 0s}", Map.of()))
+        .hasMessageStartingWith("dedup.retention:");
     assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {port: 70000}", Map.of()))
         .hasMessageStartingWith("smtp.port:");
     assertThatThrownBy(
             () -> WorkerRoleConfig.parse("rate-limits: {per-key: {permits: 0}}", Map.of()))
         .hasMessageContaining("permits");
+  }
+
+  @Test
+  void thePoolSizeAndTheDedupRetentionAreRead() {
+    WorkerRoleConfig c =
+        WorkerRoleConfig.parse(
+            "jdbc: {pool-size: 5}\ndedup: {retention: 2d, purge-interval: 30m}", Map.of());
+    assertThat(c.jdbcPoolSize()).isEqualTo(5);
+    assertThat(c.dedupRetention()).isEqualTo(java.time.Duration.ofDays(2));
+    assertThat(c.dedupPurgeInterval()).isEqualTo(java.time.Duration.ofMinutes(30));
+    WorkerRoleConfig defaults = WorkerRoleConfig.defaults(Map.of("OFFLOAD_JDBC_POOL_SIZE", "3"));
+    assertThat(defaults.jdbcPoolSize()).isEqualTo(3);
+    assertThat(defaults.dedupRetention()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(defaults.dedupPurgeInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
   }
 }
