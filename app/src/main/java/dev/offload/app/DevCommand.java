@@ -5,7 +5,10 @@ import dev.offload.app.internal.DevStack;
 import dev.offload.app.internal.WorkerPorts;
 import dev.offload.schemas.outbox.OutboxMode;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -113,10 +116,18 @@ final class DevCommand implements Callable<Integer> {
             },
             "offload-dev-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    stack.describe(out);
+    stack.describe(out, sinceProcessStart());
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static Duration sinceProcessStart() {
+    return ProcessHandle.current()
+        .info()
+        .startInstant()
+        .map(started -> Duration.between(started, Instant.now()))
+        .orElse(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime()));
   }
 
   /** Reads {@code table} or {@code message}, naming both when the value is neither. */

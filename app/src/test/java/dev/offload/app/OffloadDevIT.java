@@ -321,12 +321,20 @@ class OffloadDevIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> assertThat(Files.readString(output)).contains("http://127.0.0.1:" + apiPort));
+    if (name.equals("first")) {
+      // A clean start on a fresh data directory logs nothing a person would have to act on.
+      assertThat(Files.readAllLines(output))
+          .as("warnings and errors of a clean start")
+          .noneMatch(line -> line.contains(" WARN ") || line.contains(" ERROR "));
+    }
     return dev;
   }
 
   private void stop(Process dev) throws InterruptedException {
+    long start = System.nanoTime();
     dev.destroy();
     assertThat(dev.waitFor(90, TimeUnit.SECONDS)).as("offload dev stops on SIGTERM").isTrue();
+    System.out.printf("offload dev stopped after %d ms%n", (System.nanoTime() - start) / 1_000_000);
   }
 
   private int readyStatus() {

@@ -34,8 +34,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -44,14 +42,18 @@ import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything {@code offload dev} runs, in start order: PostgreSQL, the Kafka broker, the schema
- * registry, the ingest API (validating against the registry), the outbox connector, the {@code
- * router} and {@code analytics} topologies, the event-log worker, the embedded SMTP server, the
- * email, index and analytics workers and their endpoints. Closing stops them in reverse order.
+ * Everything {@code offload dev} runs, in three layers: PostgreSQL, the Kafka broker and the
+ * embedded SMTP server; then the schema registry, the workers' connection pool and the work topics;
+ * then the ingest API (validating against the registry) and the outbox connector, the {@code
+ * router} and {@code analytics} topologies, the event-log worker, the email, index and analytics
+ * workers with their endpoints, and the operations dashboard. The parts of a layer start at the
+ * same time; closing stops the layers in reverse order.
  */
 public final class DevStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
@@ -59,27 +61,28 @@ public final class DevStack implements AutoCloseable {
   /** Database that holds the outbox in the dev stack. */
   public static final String DATABASE = "offload";
 
-  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final PartLayers parts = new PartLayers("offload-dev-part");
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Path dataDir;
   private final long startedAt = System.nanoTime();
   private volatile long readyMillis;
-  private EmbeddedPostgres postgres;
-  private EmbeddedKafka kafka;
-  private IngestApi api;
-  private SchemaRegistryServer registryServer;
-  private OpsServer ops;
+  private volatile EmbeddedPostgres postgres;
+  private volatile EmbeddedKafka kafka;
+  private volatile IngestApi api;
+  private volatile SchemaRegistryServer registryServer;
+  private volatile OpsServer ops;
   private volatile StreamsRunner router;
   private volatile StreamsRunner analytics;
   private volatile OutboxConnector connector;
   private volatile EventLogWorker worker;
-  private Admin admin;
+  private volatile Admin admin;
+  private volatile DataSource workerDb;
   private final OutboxMode outboxMode;
   private WorkerPorts workerPorts = WorkerPorts.defaults();
-  private EmbeddedSmtp smtp;
+  private volatile EmbeddedSmtp smtp;
   private volatile HandlerWorkers handlers;
-  private WorkerHttpServer workerHttp;
+  private volatile WorkerHttpServer workerHttp;
 
   private DevStack(Path dataDir, OutboxMode outboxMode) {
     this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -120,6 +123,14 @@ public final class DevStack implements AutoCloseable {
     if (postgresPort != 0) {
       Ports.requireFree("127.0.0.1", postgresPort, "--postgres-port");
     }
+    // The data directory is the user's to choose, often a temporary one for a try-out: Kafka
+    // Streams' warning about state in a temporary directory needs no action in the dev stack.
+    Configurator.setLevel(
+        "org.apache.kafka.streams.processor.internals.StateDirectory", Level.ERROR);
+    // Kafka Streams looks up the leaders of its changelog topics while the broker is still creating
+    // them and logs each retried lookup as an error.
+    Configurator.setLevel(
+        "org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", Level.FATAL);
     DevStack stack = new DevStack(dataDir, outboxMode);
     stack.workerPorts = workerPorts;
     try {
@@ -133,62 +144,86 @@ public final class DevStack implements AutoCloseable {
 
   private void startAll(DevPorts ports) {
     bindJvmMetrics();
-    postgres = started(EmbeddedPostgres.start(dataDir.resolve("postgres"), ports.postgres()));
-    postgres.createDatabaseIfAbsent(DATABASE);
-    kafka = started(EmbeddedKafka.start(dataDir.resolve("kafka"), ports.kafka(), Map.of()));
-    registryServer =
-        started(
-            SchemaRegistryServer.start(
-                RegistryServerConfig.of(kafka.bootstrapServers()).withPort(ports.registry())));
-    admin =
-        started(
-            Admin.create(
-                Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers(),
-                    AdminClientConfig.CLIENT_ID_CONFIG,
-                    "offload-dev-health")));
+    // Servers that need nothing else start together, then what needs them, then the roles.
+    parts.layer(
+        () -> {
+          postgres =
+              parts.started(EmbeddedPostgres.start(dataDir.resolve("postgres"), ports.postgres()));
+          postgres.createDatabaseIfAbsent(DATABASE);
+        },
+        () ->
+            kafka =
+                parts.started(
+                    EmbeddedKafka.start(dataDir.resolve("kafka"), ports.kafka(), Map.of())),
+        () -> smtp = parts.started(EmbeddedSmtp.start(workerPorts.smtp())));
+    parts.layer(
+        () ->
+            registryServer =
+                parts.started(
+                    SchemaRegistryServer.start(
+                        RegistryServerConfig.of(kafka.bootstrapServers())
+                            .withPort(ports.registry()))),
+        () ->
+            admin =
+                parts.started(
+                    Admin.create(
+                        Map.of(
+                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            AdminClientConfig.CLIENT_ID_CONFIG,
+                            "offload-dev-health"))),
+        () ->
+            workerDb =
+                parts.started(
+                    DatabasePool.open(
+                        postgres.jdbcUrl(DATABASE),
+                        EmbeddedPostgres.USER,
+                        "",
+                        HandlerWorkers.CONNECTIONS,
+                        "offload-dev-workers",
+                        registry)),
+        // Once, up front: a consumer subscribing first would have the broker create them too.
+        () -> HandlerWorkers.createTopics(kafka.bootstrapServers()));
     RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryServer.url()));
-    api = started(IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas));
-    connector = started(OutboxConnector.start(connectorConfig(), registry));
-    HandlerWorkers.createTopics(kafka.bootstrapServers());
-    router = started(startTopology("router", -1));
-    analytics = started(startTopology("analytics", ports.analytics()));
-    worker =
-        started(EventLogWorker.start(WorkerConfig.defaults(kafka.bootstrapServers()), registry));
-    startHandlerWorkers(schemas);
-    ops =
-        started(
-            OpsServer.start(
-                OpsServerConfig.defaults(kafka.bootstrapServers()).withPort(ports.ops()),
-                registry,
-                readinessChecks()));
+    parts.layer(
+        () -> {
+          // The API migrates the outbox table that the connector captures.
+          api =
+              parts.started(
+                  IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas));
+          connector = parts.started(OutboxConnector.start(connectorConfig(), registry));
+        },
+        () -> router = parts.started(startTopology("router", -1)),
+        () -> analytics = parts.started(startTopology("analytics", ports.analytics())),
+        () ->
+            worker =
+                parts.started(
+                    EventLogWorker.start(
+                        WorkerConfig.defaults(kafka.bootstrapServers()), registry)),
+        () -> startHandlerWorkers(schemas),
+        () ->
+            ops =
+                parts.started(
+                    OpsServer.start(
+                        OpsServerConfig.defaults(kafka.bootstrapServers()).withPort(ports.ops()),
+                        registry,
+                        readinessChecks())));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
   }
 
   private void startHandlerWorkers(RegistryClient schemas) {
-    smtp = started(EmbeddedSmtp.start(workerPorts.smtp()));
-    DataSource db =
-        started(
-            DatabasePool.open(
-                postgres.jdbcUrl(DATABASE),
-                EmbeddedPostgres.USER,
-                "",
-                HandlerWorkers.CONNECTIONS,
-                "offload-dev-workers",
-                registry));
     handlers =
-        started(
+        parts.started(
             HandlerWorkers.start(
                 kafka.bootstrapServers(),
                 schemas,
                 EmailConfig.defaults(smtp.host(), smtp.port()),
                 dataDir.resolve("index"),
-                db,
+                workerDb,
                 registry));
     workerHttp =
-        started(
+        parts.started(
             WorkerHttpServer.start(
                 workerPorts.http(), smtp, handlers.index(), handlers.analytics()));
   }
@@ -229,13 +264,21 @@ public final class DevStack implements AutoCloseable {
             httpPort,
             // An event type registered at run time gets its topic later: the router, subscribed
             // by pattern, sees it at its next metadata refresh (5 minutes by default).
-            Map.of("metadata.max.age.ms", "5000"));
+            Map.of(
+                "metadata.max.age.ms",
+                "5000",
+                // After a kill -9 the next start waits this long for the dead member to leave the
+                // group; a clean stop leaves it at once (see leaveGroupOnClose).
+                "session.timeout.ms",
+                "10000"));
     // The handler workers read offload.work.<handler>: route each built-in type to its handler.
     StreamsConfiguration configuration =
         new StreamsConfiguration(
             settings, Map.of("router", Map.<String, Object>of("routes", HandlerWorkers.ROUTES)));
+    // One instance of each: leaving the group on stop lets the next start take its tasks at once.
     return StreamsRunner.start(
-        TopologyCatalog.of(configuration).require(name), configuration, registry);
+            TopologyCatalog.of(configuration).require(name), configuration, registry)
+        .leaveGroupOnClose();
   }
 
   private static boolean streamsReady(StreamsRunner runner) {
@@ -273,15 +316,15 @@ public final class DevStack implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
   }
 
-  private <T extends AutoCloseable> T started(T part) {
-    running.push(part);
-    return part;
-  }
-
-  /** Prints one line per service with its address, the API first. */
-  public void describe(PrintWriter out) {
+  /**
+   * Prints one line per service with its address, the API first, after how long the command took to
+   * be ready ({@code sinceCommand}, from the process start) and how much of it the stack took.
+   */
+  public void describe(PrintWriter out, Duration sinceCommand) {
     String api = "http://127.0.0.1:" + this.api.port();
-    out.printf("Offload dev is ready in %.1f s; data in %s%n", readyMillis / 1000.0, dataDir);
+    out.printf(
+        "Offload dev is ready in %.1f s (the servers and roles took %.1f s of it); data in %s%n",
+        sinceCommand.toMillis() / 1000.0, readyMillis / 1000.0, dataDir);
     out.printf("  api        %s  (POST /v1/events/{type} and /v1/events:batch)%n", api);
     out.printf(
         "  auth       requests without an API key publish as the built-in app '%s' (dev only);%n"
@@ -310,17 +353,10 @@ public final class DevStack implements AutoCloseable {
     out.printf("Stop with Ctrl-C; the next start resumes from %s.%n", dataDir);
   }
 
-  /** Stops every part that started, in reverse order. */
+  /** Stops every part that started, in reverse order, the parts started together at once. */
   @Override
   public synchronized void close() {
-    while (!running.isEmpty()) {
-      AutoCloseable part = running.pop();
-      try {
-        part.close();
-      } catch (Exception e) {
-        log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
-      }
-    }
+    parts.close();
   }
 
   /** Base URL of the ingest API. */

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -60,6 +61,12 @@ public final class HandlerWorkers implements AutoCloseable {
    */
   public static final int CONNECTIONS =
       EmailHandler.DEFAULT_THREADS + BatchOptions.DEFAULT_THREADS + 1;
+
+  /**
+   * How long a stop waits for records in flight: what finished by then is committed, the rest is
+   * redelivered on the next start (the workers' dedup marks keep their effects once).
+   */
+  public static final Duration DRAIN_DEADLINE = Duration.ofSeconds(2);
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final SearchIndex index;
@@ -193,7 +200,8 @@ public final class HandlerWorkers implements AutoCloseable {
       MeterRegistry meters) {
     WorkerOptions options =
         WorkerOptions.defaults(bootstrap, group(binding.name()), List.of(topic))
-            .withMaxInFlight(maxInFlight);
+            .withMaxInFlight(maxInFlight)
+            .withShutdownTimeout(DRAIN_DEADLINE);
     return Worker.builder(options, binding).meterRegistry(meters).start();
   }
 

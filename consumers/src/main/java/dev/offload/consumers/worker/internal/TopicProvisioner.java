@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the delay and dead-letter topics of a worker when they are missing. */
 public final class TopicProvisioner {
@@ -27,6 +28,38 @@ public final class TopicProvisioner {
     try (Admin admin = Admin.create(adminProperties)) {
       for (var result : admin.createTopics(wanted).values().values()) {
         awaitCreated(result);
+      }
+      awaitVisible(admin, topics);
+    }
+  }
+
+  /**
+   * Waits until the broker answering metadata requests knows {@code topics}: a consumer asking for
+   * a topic its broker has not learnt of yet makes the broker try to create it again, which fails
+   * with a warning in the broker's log.
+   */
+  private static void awaitVisible(Admin admin, Collection<String> topics) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new KafkaException("Could not describe the worker topics", e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new KafkaException("Timed out describing the worker topics", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("Interrupted while describing the worker topics", e);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("Interrupted while describing the worker topics", e);
       }
     }
   }
