@@ -15,6 +15,7 @@ import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
 import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
+import dev.offload.ops.dashboard.RoleChecks;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
 import dev.offload.schemas.outbox.OutboxMode;
@@ -32,6 +33,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -162,7 +164,7 @@ public final class DevStack implements AutoCloseable {
             OpsServer.start(
                 OpsServerConfig.defaults(kafka.bootstrapServers()).withPort(ports.ops()),
                 registry,
-                readinessChecks()));
+                roleChecks()));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
   }
@@ -252,6 +254,18 @@ public final class DevStack implements AutoCloseable {
     checks.put("worker", () -> worker != null && worker.isRunning());
     checks.put("handlers", () -> handlers != null && handlers.isRunning());
     return checks;
+  }
+
+  /**
+   * The dashboard's role badges: one per part that runs, named for it (readiness's {@code started}
+   * is a condition, not a role).
+   */
+  private Map<String, BooleanSupplier> roleChecks() {
+    Map<String, BooleanSupplier> roles = new LinkedHashMap<>();
+    roles.put("api", RoleChecks.http(URI.create(api.baseUrl() + "/health/live")));
+    roles.putAll(readinessChecks());
+    roles.remove("started");
+    return roles;
   }
 
   private boolean kafkaAnswers() {
