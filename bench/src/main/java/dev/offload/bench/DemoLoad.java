@@ -138,28 +138,39 @@ public final class DemoLoad implements AutoCloseable {
     PipelineLoad.Answers answers = answers();
     Progress silent = new Progress(new PrintStream(OutputStream.nullOutputStream()), "demo", rate);
     Counts reported = new Counts();
-    long nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
+    long start = System.nanoTime();
+    long nextReport = start + REPORT_EVERY.toNanos();
     long seq = 0;
     while (!stopping) {
-      long second = System.nanoTime();
+      // Everything due within the next second. A chunk waits for its last answer, so it ends a
+      // little late; the next one makes up for it and the mean rate stays the one asked.
+      long due = (long) (rate * ((System.nanoTime() - start) / 1e9 + 1));
+      long pause = 0;
       try {
-        seq += load.run(rate, 1, seq, answers, silent);
+        seq += load.run(rate, (due - seq + 0.5) / rate, seq, answers, silent);
       } catch (Exception e) {
         if (stopping) {
           break;
         }
-        log.warn("the demo's load failed, going on: {}", e.toString());
+        log.warn("the demo's load failed, going on in a second: {}", e.toString());
+        pause = SECOND;
+        // Resume on a new schedule rather than send what was missed in one burst.
+        start = System.nanoTime() + pause - (long) (seq * 1e9 / rate);
       }
       if (System.nanoTime() - nextReport >= 0) {
         print(report(reported));
         reported = total.snapshot();
         nextReport += REPORT_EVERY.toNanos();
       }
-      // Open loop, one second's worth at a time: the next second starts on time.
-      for (long wait = second + SECOND - System.nanoTime(); wait > 0 && !stopping; ) {
-        LockSupport.parkNanos(wait);
-        wait = second + SECOND - System.nanoTime();
-      }
+      parkUntil(Math.max(start + (long) (seq * 1e9 / rate), System.nanoTime() + pause));
+    }
+  }
+
+  /** Waits until {@code deadline} (a {@link System#nanoTime()}) or until closed. */
+  private void parkUntil(long deadline) {
+    for (long wait = deadline - System.nanoTime(); wait > 0 && !stopping; ) {
+      LockSupport.parkNanos(wait);
+      wait = deadline - System.nanoTime();
     }
   }
 

@@ -178,7 +178,8 @@ public final class DemoEvents {
 
   private EventMix.Request document(long seq) {
     long r = scramble(seq ^ 0x9E3779B97F4A7C15L);
-    int n = (int) Long.remainderUnsigned(r, DOCUMENTS.size());
+    // The opening document is the first, so a search for "kestrel" finds it from the start.
+    int n = seq < OPENING.length ? 0 : (int) Long.remainderUnsigned(r, DOCUMENTS.size());
     Document d = DOCUMENTS.get(n);
     String id = "doc-" + (n + 1);
     JsonObject data =

@@ -17,6 +17,7 @@ class DemoEventsTest {
   void theFirstThreeAreOneOfEachTypeAndTheMixFollows() {
     assertThat(LongStream.range(0, 3).mapToObj(seq -> events.request(seq).type()))
         .containsExactly("user-signed-up", "document-changed", "page-viewed");
+    assertThat(data(events.request(1)).getString("title")).isEqualTo("Quarterly kestrel report");
     Map<String, Integer> counts = new HashMap<>();
     for (long seq = 0; seq < 10_000; seq++) {
       counts.merge(events.request(seq).type(), 1, Integer::sum);
