@@ -3,6 +3,7 @@ package dev.offload.app;
 import dev.offload.app.internal.DevPorts;
 import dev.offload.app.internal.DevStack;
 import dev.offload.app.internal.WorkerPorts;
+import dev.offload.bench.DemoLoad;
 import dev.offload.schemas.outbox.OutboxMode;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
       "email, index and analytics workers with an SMTP server that keeps mails in memory, and the",
       "operations dashboard.",
       "Data stays under --data-dir, so the next start resumes where this one stopped.",
-      "Listens on loopback only. Stop with Ctrl-C."
+      "Listens on loopback only. Stop with Ctrl-C.",
+      "With --demo it also publishes a steady stream of realistic events (see offload demo)."
     })
 final class DevCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -98,9 +101,31 @@ final class DevCommand implements Callable<Integer> {
       description = "Port of the embedded SMTP server (default: ${DEFAULT-VALUE}).")
   int smtpPort;
 
+  @Option(
+      names = "--demo",
+      description =
+          "Once the stack is ready, publish a gentle stream of realistic events to it until it"
+              + " stops: sign-ups, document changes, page views, and one in 200 that the email"
+              + " worker dead-letters (as offload demo does).")
+  boolean demo;
+
+  @Option(
+      names = "--demo-rate",
+      defaultValue = "" + DemoLoad.DEFAULT_RATE,
+      description =
+          "With --demo: events per second, 1-"
+              + DemoLoad.MAX_RATE
+              + " (default: ${DEFAULT-VALUE}).")
+  int demoRate;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (demoRate < 1 || demoRate > DemoLoad.MAX_RATE) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--demo-rate must be 1-" + DemoLoad.MAX_RATE + " events/s, was " + demoRate);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     DevStack stack =
         DevStack.start(
@@ -108,9 +133,15 @@ final class DevCommand implements Callable<Integer> {
             new WorkerPorts(workersPort, smtpPort),
             dataDir,
             outboxMode);
+    AtomicReference<DemoLoad> demoLoad = new AtomicReference<>();
     Thread hook =
         new Thread(
             () -> {
+              // The demo stops first, so the stack does not refuse its last requests.
+              DemoLoad running = demoLoad.getAndSet(null);
+              if (running != null) {
+                running.close();
+              }
               stack.close();
               stopped.countDown();
             },
@@ -118,6 +149,9 @@ final class DevCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     stack.describe(out, sinceProcessStart());
     out.flush();
+    if (demo) {
+      demoLoad.set(DemoLoad.start(stack.apiUrl(), null, demoRate, out));
+    }
     stopped.await();
     return 0;
   }

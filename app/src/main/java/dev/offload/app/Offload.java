@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       DevCommand.class,
+      DemoCommand.class,
       ApiCommand.class,
       AppsCommand.class,
       TailCommand.class,

@@ -40,6 +40,31 @@ class OffloadCommandTest {
   }
 
   @Test
+  void demoHelpNamesItsOptionsAndDevHelpItsDemo() {
+    assertThat(run("demo", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("Usage: offload demo")
+        .contains("--api-url")
+        .contains("--api-key")
+        .contains("--rate")
+        .contains("default: 5")
+        .contains("dead-letters");
+    out.getBuffer().setLength(0);
+    assertThat(run("dev", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " ")).contains("--demo").contains("--demo-rate");
+  }
+
+  @Test
+  void demoRefusesARateOutOfRangeAndAUrlThatIsNotHttp() {
+    assertThat(run("demo", "--rate", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("the demo rate must be 1-1000 events/s, was 0");
+    assertThat(run("demo", "--api-url", "localhost:8080")).isEqualTo(2);
+    assertThat(err.toString()).contains("the API URL must be http://host:port");
+    assertThat(run("dev", "--demo", "--demo-rate", "5000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--demo-rate must be 1-1000 events/s, was 5000");
+  }
+
+  @Test
   void appsHelpNamesTheDatabaseOptionsAndTheKeyCache() {
     assertThat(run("apps", "create", "--help")).isZero();
     assertThat(out.toString().replaceAll("\\s+", " "))

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's path, as a user runs it: {@code ./offload dev} as a child process, an event
  * published with HTTP, seen decoded with {@code ./offload tail}, the schemas listed with {@code
  * ./offload schemas list}; then a stop and a start on the same data directory, and another event.
- * The values on Kafka are Avro in the Confluent wire format.
+ * The values on Kafka are Avro in the Confluent wire format. Last, {@code ./offload dev --demo} and
+ * {@code ./offload demo} beside it: every kind of effect and a dead letter, then both stop.
  */
 class OffloadDevIT {
   private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
@@ -49,6 +50,7 @@ class OffloadDevIT {
       Pattern.compile("\"eventId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
   @TempDir Path dataDir;
+  @TempDir Path demoDataDir;
   private final List<Process> started = new ArrayList<>();
   private final int apiPort = Ports.freePort();
   private final int kafkaPort = Ports.freePort();
@@ -137,6 +139,16 @@ class OffloadDevIT {
     assertHandlerWorkersActOnEvents(first);
     assertThat(get("http://127.0.0.1:" + opsPort + "/dashboard").statusCode()).isEqualTo(200);
     await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(get("http://127.0.0.1:" + opsPort + "/api/roles").body())
+                    .as("the dashboard's badges name the roles")
+                    .contains("\"name\":\"api\"")
+                    .contains("\"name\":\"connector\"")
+                    .contains("\"name\":\"handlers\"")
+                    .doesNotContain("\"name\":\"started\""));
+    await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
@@ -144,7 +156,7 @@ class OffloadDevIT {
                     .contains("offload-event-log"));
 
     stop(dev);
-    startDev("second");
+    Process restarted = startDev("second");
     String second =
         publish(
             type,
@@ -164,6 +176,72 @@ class OffloadDevIT {
                 assertThat(get("/metrics").body())
                     .containsPattern(
                         "offload_worker_events_total\\{[^}]*type=\"" + type + "\"[^}]*\\} 1\\.0"));
+    stop(restarted);
+
+    demoWithTheStackAndBesideIt();
+  }
+
+  /**
+   * The README's {@code ./offload dev --demo} and {@code ./offload demo}: sign-ups are mailed (as
+   * readable text), documents indexed, views counted, the invalid event dead-lettered by the email
+   * worker; a line of counts every 10 s; Ctrl-C stops the standalone demo, and the dev demo stops
+   * with the stack, each printing its totals.
+   */
+  private void demoWithTheStackAndBesideIt() throws Exception {
+    Path devOutput = log("dev-demo");
+    // A first start, as a new user's: a fresh data directory.
+    Process dev = startDev("demo", devOutput, demoDataDir, "--demo", "--demo-rate", "20");
+    Path demoOutput = log("demo");
+    Process demo =
+        command("demo", "--api-url", api(""), "--rate", "20")
+            .redirectErrorStream(true)
+            .redirectOutput(demoOutput.toFile())
+            .start();
+    started.add(demo);
+    String workers = "http://127.0.0.1:" + workersPort;
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(get("http://127.0.0.1:" + opsPort + "/api/dead-letters").body())
+                    .contains("offload.dlq.offload-worker-email")
+                    .contains("IllegalArgumentException"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(get(workers + "/v1/dev/mailbox").body())
+                  .containsPattern("\"to\":\"[a-z]+\\.[a-z]+@example\\.(com|org|net)\"")
+                  .contains("welcome to Offload!");
+              assertThat(get(workers + "/v1/search?q=kestrel").body())
+                  .contains("\"id\":\"doc-1\"")
+                  .contains("Quarterly kestrel report");
+              assertThat(get(workers + "/v1/analytics/pages").body())
+                  .containsPattern("\"path\":\"/(signup|login|search|about|docs/|blog/|account/)");
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(Files.readString(devOutput))
+                    .contains("demo: publishing 20 events/s")
+                    .containsPattern("demo: last 10 s: [\\d,]+ sent, [\\d,]+ accepted, 0 refused"));
+
+    demo.destroy();
+    assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("offload demo stops on SIGTERM").isTrue();
+    assertThat(acceptedWhenStopped(Files.readString(demoOutput))).isPositive();
+    stop(dev);
+    assertThat(acceptedWhenStopped(Files.readString(devOutput))).isPositive();
+  }
+
+  /** The accepted count of the line a demo prints when it stops. */
+  private static long acceptedWhenStopped(String output) {
+    Matcher m =
+        Pattern.compile("demo: stopped; ([\\d,]+) sent, ([\\d,]+) accepted, ([\\d,]+) refused")
+            .matcher(output);
+    assertThat(m.find()).as(output).isTrue();
+    System.out.println("demo " + m.group());
+    return Long.parseLong(m.group(2).replace(",", ""));
   }
 
   /**
@@ -247,6 +325,13 @@ class OffloadDevIT {
                     .contains("ada@example.com")
                     .contains("Welcome to Offload, Ada")
                     .containsPattern("\"count\"\\s*:\\s*1\\b"));
+    assertThat(get(workers + "/v1/dev/mailbox").body())
+        .as("the mail as a reader sees it, not its MIME")
+        .contains("\"from\":\"")
+        .contains("\"text\":\"Hello Ada,\\n\\nwelcome to Offload! Your account is ready.")
+        .contains("\"bodyExcerpt\":\"Hello Ada,")
+        .doesNotContain("Content-Transfer-Encoding")
+        .doesNotContain("------=_Part");
     await()
         .atMost(Duration.ofSeconds(120))
         .untilAsserted(
@@ -283,13 +368,18 @@ class OffloadDevIT {
   }
 
   private Process startDev(String name) throws IOException {
+    return startDev(name, log("dev-" + name), dataDir);
+  }
+
+  private Process startDev(String name, Path output, Path dir, String... options)
+      throws IOException {
     long start = System.nanoTime();
-    Path output = log("dev-" + name);
-    Process dev =
-        command(
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "dev",
                 "--data-dir",
-                dataDir.toString(),
+                dir.toString(),
                 "--api-port",
                 Integer.toString(apiPort),
                 "--kafka-port",
@@ -303,7 +393,10 @@ class OffloadDevIT {
                 "--workers-port",
                 Integer.toString(workersPort),
                 "--smtp-port",
-                Integer.toString(smtpPort))
+                Integer.toString(smtpPort)));
+    args.addAll(List.of(options));
+    Process dev =
+        command(args.toArray(String[]::new))
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();

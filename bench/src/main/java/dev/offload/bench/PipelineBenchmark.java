@@ -74,7 +74,7 @@ public final class PipelineBenchmark {
     EffectLedger ledger = new EffectLedger(target.jdbcUrl(), target.jdbcUser());
     List<StepRun> steps;
     Map<String, Long> endLags;
-    try (PipelineLoad load = new PipelineLoad(target.apiUrl(), CONNECTIONS, keys, mix);
+    try (PipelineLoad load = new PipelineLoad(target.apiUrl(), CONNECTIONS, keys, mix::request);
         TopicArrivals arrivals =
             new TopicArrivals(target.bootstrapServers(), eventTopics(), workTopics(), traces);
         Backlogs backlogs = new Backlogs(target.bootstrapServers(), counted(load));

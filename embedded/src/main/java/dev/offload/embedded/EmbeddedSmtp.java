@@ -1,11 +1,11 @@
 package dev.offload.embedded;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class EmbeddedSmtp implements AutoCloseable {
-  /** How many characters of a body {@link ReceivedMail#bodyExcerpt()} keeps. */
+  /** How many characters of the text {@link ReceivedMail#bodyExcerpt()} keeps. */
   public static final int EXCERPT_LENGTH = 200;
 
   private static final String HOST = "127.0.0.1";
@@ -89,11 +89,13 @@ public final class EmbeddedSmtp implements AutoCloseable {
    * @param to the recipients, comma-separated
    * @param from the sender
    * @param subject the subject
-   * @param bodyExcerpt the first {@value #EXCERPT_LENGTH} characters of the body
+   * @param bodyExcerpt the first {@value #EXCERPT_LENGTH} characters of {@code text}
    * @param messageId the {@code Message-ID} header
    * @param eventId the Offload event id the mail was sent for (its {@code Message-ID} is {@code
    *     <event-id@offload>}), or {@code null} when the mail did not come from Offload
    * @param sentAt the mail's {@code Date} header, or {@code null} when it has none
+   * @param text the body as a reader sees it, decoded: the {@code text/plain} part of a multipart
+   *     mail, else its {@code text/html} part without the markup
    */
   public record ReceivedMail(
       String to,
@@ -102,11 +104,12 @@ public final class EmbeddedSmtp implements AutoCloseable {
       String bodyExcerpt,
       String messageId,
       String eventId,
-      Instant sentAt) {
+      Instant sentAt,
+      String text) {
 
     static ReceivedMail of(MimeMessage message) {
       try {
-        String body = GreenMailUtil.getBody(message).replace("\r\n", "\n").strip();
+        String body = MailText.of(message);
         String messageId = message.getMessageID();
         return new ReceivedMail(
             addresses(message.getAllRecipients()),
@@ -115,8 +118,9 @@ public final class EmbeddedSmtp implements AutoCloseable {
             body.length() > EXCERPT_LENGTH ? body.substring(0, EXCERPT_LENGTH) : body,
             messageId,
             eventIdOf(messageId),
-            message.getSentDate() == null ? null : message.getSentDate().toInstant());
-      } catch (MessagingException e) {
+            message.getSentDate() == null ? null : message.getSentDate().toInstant(),
+            body);
+      } catch (MessagingException | IOException e) {
         throw new IllegalStateException("cannot read a received mail: " + e.getMessage(), e);
       }
     }

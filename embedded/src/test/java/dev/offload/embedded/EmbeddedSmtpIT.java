@@ -7,7 +7,9 @@ import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Properties;
@@ -31,7 +33,50 @@ class EmbeddedSmtpIT {
       EmbeddedSmtp.ReceivedMail second = smtp.received().get(1);
       assertThat(second.eventId()).as("not an Offload mail").isNull();
       assertThat(second.bodyExcerpt()).hasSize(EmbeddedSmtp.EXCERPT_LENGTH);
+      assertThat(second.text()).hasSize(500);
     }
+  }
+
+  @Test
+  void aMultipartMailIsListedWithItsDecodedPlainTextOrItsHtmlWithoutMarkup() throws Exception {
+    try (EmbeddedSmtp smtp = EmbeddedSmtp.start(0)) {
+      String text =
+          "Hello Zoë,\n\nwelcome – your account is ready.\nGet started: https://x.example/";
+      String html =
+          "<html><head><style>p{}</style></head><body><p>Hello Zoë,</p>"
+              + "<p>welcome &amp; <b>enjoy</b></p></body></html>";
+      sendMultipart(smtp, "zoe@example.com", text, html);
+      sendMultipart(smtp, "max@example.com", null, html);
+
+      EmbeddedSmtp.ReceivedMail first = smtp.received().get(0);
+      assertThat(first.text()).isEqualTo(text);
+      assertThat(first.bodyExcerpt()).isEqualTo(text).doesNotContain("Content-Transfer-Encoding");
+      assertThat(first.from()).isEqualTo("no-reply@offload.local");
+      EmbeddedSmtp.ReceivedMail second = smtp.received().get(1);
+      assertThat(second.text()).isEqualTo("Hello Zoë,\nwelcome & enjoy");
+    }
+  }
+
+  private static void sendMultipart(EmbeddedSmtp smtp, String to, String text, String html)
+      throws Exception {
+    Properties p = new Properties();
+    p.put("mail.smtp.host", smtp.host());
+    p.put("mail.smtp.port", String.valueOf(smtp.port()));
+    MimeMessage message = new MimeMessage(Session.getInstance(p));
+    message.setFrom(new InternetAddress("no-reply@offload.local"));
+    message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+    message.setSubject("Welcome", "UTF-8");
+    MimeMultipart alternative = new MimeMultipart("alternative");
+    if (text != null) {
+      MimeBodyPart plain = new MimeBodyPart();
+      plain.setText(text, "UTF-8", "plain");
+      alternative.addBodyPart(plain);
+    }
+    MimeBodyPart rich = new MimeBodyPart();
+    rich.setText(html, "UTF-8", "html");
+    alternative.addBodyPart(rich);
+    message.setContent(alternative);
+    Transport.send(message);
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
 import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
+import dev.offload.ops.dashboard.RoleChecks;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
 import dev.offload.schemas.outbox.OutboxMode;
@@ -32,12 +33,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
@@ -207,7 +210,7 @@ public final class DevStack implements AutoCloseable {
                     OpsServer.start(
                         OpsServerConfig.defaults(kafka.bootstrapServers()).withPort(ports.ops()),
                         registry,
-                        readinessChecks())));
+                        roleChecks())));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
   }
@@ -295,6 +298,32 @@ public final class DevStack implements AutoCloseable {
     checks.put("worker", () -> worker != null && worker.isRunning());
     checks.put("handlers", () -> handlers != null && handlers.isRunning());
     return checks;
+  }
+
+  /**
+   * The dashboard's role badges: one per part that runs, named for it (readiness's {@code started}
+   * is a condition, not a role).
+   */
+  private Map<String, BooleanSupplier> roleChecks() {
+    Map<String, BooleanSupplier> roles = new LinkedHashMap<>();
+    // Looked up at the first check: the dashboard starts at the same time as the API.
+    AtomicReference<BooleanSupplier> apiLive = new AtomicReference<>();
+    roles.put(
+        "api",
+        () -> {
+          IngestApi started = api;
+          return started != null
+              && apiLive
+                  .updateAndGet(
+                      live ->
+                          live != null
+                              ? live
+                              : RoleChecks.http(URI.create(started.baseUrl() + "/health/live")))
+                  .getAsBoolean();
+        });
+    roles.putAll(readinessChecks());
+    roles.remove("started");
+    return roles;
   }
 
   private boolean kafkaAnswers() {

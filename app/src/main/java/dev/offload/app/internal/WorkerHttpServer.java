@@ -75,16 +75,26 @@ public final class WorkerHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /**
+   * Each mail as a reader sees it: recipients, sender, subject, the decoded plain text ({@code
+   * text}; {@code bodyExcerpt} is its start), when it was sent and the event it was sent for.
+   */
   private static Reply mailbox(EmbeddedSmtp smtp) {
     StringJoiner mails = new StringJoiner(",", "[", "]");
     for (EmbeddedSmtp.ReceivedMail m : smtp.received()) {
       mails.add(
           "{\"to\":"
               + Json.text(m.to())
+              + ",\"from\":"
+              + Json.text(m.from())
               + ",\"subject\":"
               + Json.text(m.subject())
+              + ",\"sentAt\":"
+              + Json.text(m.sentAt() == null ? null : m.sentAt().toString())
               + ",\"bodyExcerpt\":"
               + Json.text(m.bodyExcerpt())
+              + ",\"text\":"
+              + Json.text(m.text())
               + ",\"eventId\":"
               + Json.text(m.eventId())
               + "}");

@@ -42,11 +42,28 @@
     return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
   }
 
-  // Axis labels: short, so they fit beside the chart.
-  function fmtSecondsShort(s) {
-    if (s < 60) return Math.round(s) + 's';
-    if (s < 3600) return Math.floor(s / 60) + 'm' + (s % 60 ? Math.round(s % 60) + 's' : '');
-    return Math.floor(s / 3600) + 'h' + (s % 3600 ? Math.floor((s % 3600) / 60) + 'm' : '');
+  // Axis ticks fall on these steps only, so that no two labels read alike: whole records (an idle
+  // stack's axis reads 0, 1), and seconds in steps of whole ms, s, min, h or d.
+  const RECORD_STEPS = [1, 2, 5].flatMap(m => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].map(p => m * p))
+    .sort((a, b) => a - b);
+  const SECOND_STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30,
+    60, 120, 300, 600, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400];
+
+  // Axis labels for seconds: exact at every step above, in the largest unit that fits.
+  function fmtSecondsAxis(s) {
+    const ms = Math.round(s * 1000);
+    if (ms === 0) return '0';
+    if (ms < 1000) return ms + ' ms';
+    if (ms < 60000) return ms / 1000 + ' s';
+    const parts = [[86400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']];
+    let left = Math.round(ms / 1000);
+    const shown = [];
+    parts.forEach(([unit, name]) => {
+      const n = Math.floor(left / unit);
+      if (n > 0 && shown.length < 2) shown.push(n + ' ' + name);
+      if (n > 0) left -= n * unit;
+    });
+    return shown.join(' ');
   }
 
   function fmtDrain(g) {
@@ -136,7 +153,9 @@
   }
 
   // One uPlot per chart; rebuilt when its series change, otherwise only given new data.
-  function chart(id, times, series, valueFmt, axisFmt) {
+  // axis: {fmt, steps} of the y axis (default: valueFmt, uPlot's steps); the labels drawn are
+  // kept in the box's data-y-labels, for tests and for reading.
+  function chart(id, times, series, valueFmt, axis) {
     const box = document.getElementById(id);
     const names = Object.keys(series);
     const key = names.join('\u0000');
@@ -151,7 +170,11 @@
         scales: {x: {time: true, range: () => { const now = Date.now() / 1000; return [now - historySeconds, now]; }},
           y: {range: (u, min, max) => [0, Math.max(1, max === null ? 1 : max * 1.1)]}},
         axes: [{values: (u, splits) => splits.map(fmtClock)},
-          {size: 64, values: (u, splits) => splits.map(axisFmt || valueFmt)}],
+          Object.assign({size: 72, values: (u, splits) => {
+            const labels = splits.map((axis && axis.fmt) || valueFmt);
+            box.dataset.yLabels = JSON.stringify(labels);
+            return labels;
+          }}, axis && axis.steps ? {incrs: axis.steps} : {})],
         series: [{label: 'Time', value: (u, v) => v === null || v === undefined ? '—' : fmtClock(v)}].concat(names.map((n, i) => ({
           label: n, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false,
           value: (u, v) => v === null || v === undefined ? '—' : valueFmt(v)}))),
@@ -178,8 +201,8 @@
     const h = d.lag.history;
     const records = {}, seconds = {};
     Object.entries(h.groups).forEach(([g, s]) => { records[g] = s.records; seconds[g] = s.seconds; });
-    chart('chart-records', h.times, records, v => fmtInt(Math.round(v)));
-    chart('chart-seconds', h.times, seconds, fmtSeconds, fmtSecondsShort);
+    chart('chart-records', h.times, records, v => fmtInt(Math.round(v)), {fmt: fmtInt, steps: RECORD_STEPS});
+    chart('chart-seconds', h.times, seconds, fmtSeconds, {fmt: fmtSecondsAxis, steps: SECOND_STEPS});
     const t = d.throughput.history, flows = {};
     Object.entries(t.topicsIn).forEach(([topic, s]) => { flows['in ' + topic] = s; });
     Object.entries(t.groupsOut).forEach(([group, s]) => { flows['out ' + group] = s; });
@@ -205,5 +228,23 @@
     }
   }
 
+  // A first visit shows how to get events flowing; dismissing it is remembered in this browser.
+  const HINT_KEY = 'offload.dashboard.hint-dismissed';
+
+  function remembered() {
+    try { return window.localStorage.getItem(HINT_KEY) === 'yes'; } catch (e) { return false; }
+  }
+
+  function showHintOnFirstVisit() {
+    const hint = document.getElementById('hint');
+    if (!hint || remembered()) return;
+    hint.hidden = false;
+    document.getElementById('hint-dismiss').addEventListener('click', () => {
+      hint.hidden = true;
+      try { window.localStorage.setItem(HINT_KEY, 'yes'); } catch (e) { /* private mode: shown again */ }
+    });
+  }
+
+  showHintOnFirstVisit();
   poll();
 })();

@@ -101,6 +101,7 @@ class DashboardBrowserIT {
       WebDriver driver = browser.driver();
       driver.get(ops.dashboardUrl());
       assertThat(driver.getTitle()).isEqualTo("Offload operations");
+      assertFirstVisitHint(driver);
       long shown = onPage("the backlog", () -> lagOnPage(driver, backlogGroup), (long) BACKLOG);
       List<Long> seen = new ArrayList<>(List.of(shown));
       assertThat(statusOnPage(driver, backlogGroup)).isEqualTo("STOP");
@@ -114,6 +115,7 @@ class DashboardBrowserIT {
           "NEVER");
       assertThat(((JavascriptExecutor) driver).executeScript("return typeof uPlot"))
           .isEqualTo("function");
+      assertAxisLabelsAreDistinct(driver, "the backlog");
       Files.createDirectories(SCREENSHOT.getParent());
       Files.write(BACKLOG_SCREENSHOT, browser.screenshot());
 
@@ -140,8 +142,111 @@ class DashboardBrowserIT {
       assertThat(driver.getPageSource()).doesNotContain("payload-never-shown");
       assertThat(driver.findElement(By.cssSelector("[data-role='email-worker']")).getText())
           .isEqualTo("email-worker UP");
+      assertThat(
+              driver.findElements(By.cssSelector("#roles .role")).stream()
+                  .map(WebElement::getText)
+                  .toList())
+          .as("each badge names its role")
+          .containsExactlyInAnyOrder("kafka UP", "email-worker UP");
+      driver.navigate().refresh();
+      onPage("the roles after a reload", () -> rolesOnPage(driver), 2L);
+      assertThat(driver.findElement(By.id("hint")).isDisplayed())
+          .as("a dismissed hint stays dismissed")
+          .isFalse();
     }
     assertThat(SCREENSHOT).isNotEmptyFile();
+  }
+
+  /**
+   * An idle, drained stack: every lag 0 (a group that consumed everything). The record axis reads
+   * whole, distinct counts (0 and 1) and the seconds axis distinct times, not "1, 1, 0" from
+   * rounding fractional ticks.
+   */
+  @Test
+  void anIdleStacksAxesReadWholeDistinctNumbers(Infrastructure infra) throws Exception {
+    assumeTrue(Files.exists(CHROMIUM), "skipped: /usr/bin/chromium is absent");
+    KafkaFixtures kafka = new KafkaFixtures(infra.bootstrapServers());
+    String topic = TestNames.topic("idle");
+    String group = TestNames.group("idle-worker");
+    kafka.createTopic(topic, 1);
+    try (var consumer = kafka.joinedConsumer(group, topic, 1)) {
+      KafkaFixtures.commit(consumer, topic, new long[1]);
+    }
+    OpsServerConfig config =
+        OpsServerConfig.defaults(infra.bootstrapServers())
+            .withPort(0)
+            .withLagInterval(Duration.ofSeconds(1))
+            .withGroups(Set.of(group));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (OpsServer ops = OpsServer.start(config, registry, Map.of("api", () -> true));
+        Browser browser = Browser.open(profile)) {
+      WebDriver driver = browser.driver();
+      driver.get(ops.dashboardUrl());
+      onPage("the idle group", () -> lagOnPage(driver, group), 0L);
+      onPage("lag history", () -> chartPoints(driver) >= 2, true);
+      List<String> records = assertAxisLabelsAreDistinct(driver, "an idle stack");
+      assertThat(records).as("an idle stack's record axis").containsExactly("0", "1");
+      assertThat(driver.findElement(By.cssSelector("[data-role='api']")).getText())
+          .isEqualTo("api UP");
+    }
+  }
+
+  /** The hint of a first visit names the README's curl and the demo; dismissing it hides it. */
+  private static void assertFirstVisitHint(WebDriver driver) {
+    WebElement hint = driver.findElement(By.id("hint"));
+    onPage("the first-visit hint", hint::isDisplayed, true);
+    assertThat(hint.getText())
+        .contains("curl -i -X POST http://127.0.0.1:8080/v1/events/user-signed-up")
+        .contains("./offload dev --demo");
+    driver.findElement(By.id("hint-dismiss")).click();
+    assertThat(hint.isDisplayed()).isFalse();
+  }
+
+  /**
+   * The y-axis labels drawn on both lag charts: distinct; whole numbers for records; for seconds a
+   * number with a unit (ms, s, min, h, d). Returns the record axis's labels.
+   */
+  private static List<String> assertAxisLabelsAreDistinct(WebDriver driver, String when) {
+    List<String> records = onPage("record axis labels", () -> axisLabels(driver, "chart-records"));
+    List<String> seconds = onPage("seconds axis labels", () -> axisLabels(driver, "chart-seconds"));
+    log.info("Axis labels with {}: records {}, seconds {}", when, records, seconds);
+    assertThat(records)
+        .as("record axis with " + when)
+        .doesNotHaveDuplicates()
+        .hasSizeGreaterThan(1);
+    assertThat(records).allMatch(l -> l.matches("\\d{1,3}(,\\d{3})*"), "whole numbers");
+    assertThat(seconds)
+        .as("seconds axis with " + when)
+        .doesNotHaveDuplicates()
+        .hasSizeGreaterThan(1);
+    assertThat(seconds)
+        .allMatch(
+            l -> l.matches("0|\\d+ ms|\\d+(\\.\\d+)? s|\\d+ (min|h|d)( \\d+ (h|min|s))?"),
+            "a number and a unit");
+    return records;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> axisLabels(WebDriver driver, String chart) {
+    Object labels =
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "const l = document.getElementById(arguments[0]).dataset.yLabels;"
+                    + " return l ? JSON.parse(l) : null;",
+                chart);
+    return (List<String>) labels;
+  }
+
+  private static long rolesOnPage(WebDriver driver) {
+    return driver.findElements(By.cssSelector("#roles .role")).size();
+  }
+
+  /** Waits until {@code read} answers something, and returns it. */
+  private static <T> T onPage(String what, Callable<T> read) {
+    return await(what + " on the page")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(read, v -> v != null);
   }
 
   /** A consumer of the backlog group that takes at most 75 records per poll. */

@@ -99,7 +99,7 @@ public final class EventMix {
   }
 
   /** SplitMix64's finalizer: consecutive numbers get unrelated draws. */
-  private static long scramble(long x) {
+  public static long scramble(long x) {
     long z = x + 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

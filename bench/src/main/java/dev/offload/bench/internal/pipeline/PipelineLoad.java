@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
- * The open-loop load of {@code offload bench pipeline}: requests start at a constant rate whatever
- * the answers, spread over one Vert.x event loop per processor, each request taking the API key of
- * an app in turn. Every answer is handed over with the moment its request was due, so that latency
- * counts the queueing of a server that falls behind (no coordinated omission).
+ * The open-loop load of {@code offload bench pipeline} and {@code offload demo}: requests start at
+ * a constant rate whatever the answers, spread over one Vert.x event loop per processor, each
+ * request taking the API key of an app in turn (or none, as the built-in app of {@code offload
+ * dev}). Every answer is handed over with the moment its request was due, so that latency counts
+ * the queueing of a server that falls behind (no coordinated omission).
  */
 public final class PipelineLoad implements AutoCloseable {
   private static final long TIMEOUT_MILLIS = 30_000;
@@ -34,7 +36,7 @@ public final class PipelineLoad implements AutoCloseable {
   private final String host;
   private final int port;
   private final List<String> apiKeys;
-  private final EventMix mix;
+  private final LongFunction<EventMix.Request> events;
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong answered = new AtomicLong();
 
@@ -47,13 +49,20 @@ public final class PipelineLoad implements AutoCloseable {
     void refused(long seq, int status);
   }
 
-  /** A load on the API at {@code baseUrl} publishing {@code mix}'s events as {@code apiKeys}. */
-  public PipelineLoad(String baseUrl, int connections, List<String> apiKeys, EventMix mix) {
+  /**
+   * A load on the API at {@code baseUrl} publishing event number {@code seq} as {@code
+   * events.apply(seq)}, with the {@code apiKeys} in turn; with no keys, requests carry none.
+   */
+  public PipelineLoad(
+      String baseUrl,
+      int connections,
+      List<String> apiKeys,
+      LongFunction<EventMix.Request> events) {
     URI uri = URI.create(baseUrl);
     this.host = uri.getHost();
     this.port = uri.getPort();
     this.apiKeys = List.copyOf(apiKeys);
-    this.mix = mix;
+    this.events = events;
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setPipelining(false),
@@ -152,7 +161,7 @@ public final class PipelineLoad implements AutoCloseable {
   }
 
   private Future<Void> send(long seq, long due, Answers answers) {
-    EventMix.Request request = mix.request(seq);
+    EventMix.Request request = events.apply(seq);
     started.incrementAndGet();
     RequestOptions options =
         new RequestOptions()
@@ -161,8 +170,10 @@ public final class PipelineLoad implements AutoCloseable {
             .setPort(port)
             .setURI(request.path())
             .setIdleTimeout(TIMEOUT_MILLIS)
-            .putHeader("Content-Type", "application/json")
-            .putHeader("Authorization", "Bearer " + apiKeys.get((int) (seq % apiKeys.size())));
+            .putHeader("Content-Type", "application/json");
+    if (!apiKeys.isEmpty()) {
+      options.putHeader("Authorization", "Bearer " + apiKeys.get((int) (seq % apiKeys.size())));
+    }
     return client
         .request(options)
         .compose(r -> r.send(Buffer.buffer(request.json())))
