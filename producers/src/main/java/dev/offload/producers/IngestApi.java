@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -144,9 +146,15 @@ public final class IngestApi implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(registry, "registry");
     Map<String, BooleanSupplier> checks = copyChecks(readinessChecks);
-    migrate(config.database());
+    // The database and the registry are apart: migrate one while registering in the other.
+    CompletableFuture<Void> migrated = CompletableFuture.runAsync(() -> migrate(config.database()));
     if (schemaRegistry != null) {
       registerBuiltIns(schemaRegistry);
+    }
+    try {
+      migrated.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
     Vertx vertx = Vertx.vertx();
     OutboxStore store = null;

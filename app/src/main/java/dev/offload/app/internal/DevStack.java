@@ -18,6 +18,7 @@ import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.outbox.OutboxMode;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
@@ -35,6 +36,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -153,6 +157,9 @@ public final class DevStack implements AutoCloseable {
           postgres =
               parts.started(EmbeddedPostgres.start(dataDir.resolve("postgres"), ports.postgres()));
           postgres.createDatabaseIfAbsent(DATABASE);
+          // Here rather than in the API's start, so that the connector, which captures the outbox
+          // table, can start beside the API.
+          migrateOutbox();
         },
         () ->
             kafka =
@@ -189,13 +196,11 @@ public final class DevStack implements AutoCloseable {
         () -> HandlerWorkers.createTopics(kafka.bootstrapServers()));
     RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryServer.url()));
     parts.layer(
-        () -> {
-          // The API migrates the outbox table that the connector captures.
-          api =
-              parts.started(
-                  IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas));
-          connector = parts.started(OutboxConnector.start(connectorConfig(), registry));
-        },
+        () ->
+            api =
+                parts.started(
+                    IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas)),
+        () -> connector = parts.started(OutboxConnector.start(connectorConfig(), registry)),
         () -> router = parts.started(startTopology("router", -1)),
         () -> analytics = parts.started(startTopology("analytics", ports.analytics())),
         () ->
@@ -213,6 +218,15 @@ public final class DevStack implements AutoCloseable {
                         roleChecks())));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
+  }
+
+  private void migrateOutbox() {
+    try (Connection connection =
+        DriverManager.getConnection(postgres.jdbcUrl(DATABASE), EmbeddedPostgres.USER, "")) {
+      OutboxMigrations.migrate(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the outbox tables: " + e.getMessage(), e);
+    }
   }
 
   private void startHandlerWorkers(RegistryClient schemas) {
