@@ -26,6 +26,9 @@ import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
 import dev.offload.streams.StreamsSettings;
 import dev.offload.streams.TopologyCatalog;
+import dev.offload.streams.analytics.AnalyticsConfig;
+import dev.offload.streams.analytics.CountDimension;
+import dev.offload.streams.analytics.CountWindow;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,7 +43,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -193,7 +198,7 @@ public final class DevStack implements AutoCloseable {
                         "offload-dev-workers",
                         registry)),
         // Once, up front: a consumer subscribing first would have the broker create them too.
-        () -> HandlerWorkers.createTopics(kafka.bootstrapServers()));
+        () -> HandlerWorkers.createTopics(kafka.bootstrapServers(), analyticsOutputTopics()));
     RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryServer.url()));
     parts.layer(
         () ->
@@ -218,6 +223,21 @@ public final class DevStack implements AutoCloseable {
                         roleChecks())));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
+  }
+
+  /**
+   * The analytics topology's output topics: created up front, its first counts would otherwise
+   * create them and be retried until the new partitions have a leader, with a warning each.
+   */
+  private static List<String> analyticsOutputTopics() {
+    AnalyticsConfig config = AnalyticsConfig.defaults();
+    List<String> topics = new ArrayList<>();
+    for (CountDimension dimension : CountDimension.values()) {
+      for (CountWindow window : CountWindow.values()) {
+        topics.add(config.outputTopic(dimension, window));
+      }
+    }
+    return topics;
   }
 
   private void migrateOutbox() {

@@ -164,8 +164,14 @@ public final class HandlerWorkers implements AutoCloseable {
    * see a type's topic only at its next metadata refresh after the first event created it.
    */
   public static void createTopics(String bootstrapServers) {
+    createTopics(bootstrapServers, List.of());
+  }
+
+  /** Creates the topics of {@link #createTopics(String)} and {@code others} when missing. */
+  public static void createTopics(String bootstrapServers, List<String> others) {
     List<String> names = new ArrayList<>(WORK_TOPICS);
     BuiltInEventTypes.all().forEach(type -> names.add(type.topic()));
+    names.addAll(others);
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       List<NewTopic> topics =

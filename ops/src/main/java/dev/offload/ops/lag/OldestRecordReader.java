@@ -65,7 +65,10 @@ final class OldestRecordReader implements AutoCloseable {
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!remaining.isEmpty() && System.nanoTime() - deadline < 0) {
+    // Interrupted when the monitor stops: give up at once rather than at the deadline.
+    while (!remaining.isEmpty()
+        && System.nanoTime() - deadline < 0
+        && !Thread.currentThread().isInterrupted()) {
       List<Position> round = oneOffsetPerPartition(remaining);
       remaining.removeAll(round);
       readRound(round, deadline, found);
@@ -86,7 +89,9 @@ final class OldestRecordReader implements AutoCloseable {
     try {
       c.assign(byPartition.keySet());
       byPartition.values().forEach(p -> c.seek(p.partition(), p.offset()));
-      while (!byPartition.isEmpty() && System.nanoTime() - deadline < 0) {
+      while (!byPartition.isEmpty()
+          && System.nanoTime() - deadline < 0
+          && !Thread.currentThread().isInterrupted()) {
         ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
         for (TopicPartition tp : records.partitions()) {
           Position p = byPartition.remove(tp);
