@@ -133,7 +133,10 @@ class OpsServerIT {
       assertThat(page.headers().firstValue("content-type")).contains("text/html; charset=utf-8");
       assertThat(page.body())
           .contains("<script src=\"/webjars/uplot/uPlot.iife.min.js\">")
-          .doesNotContain("http://", "https://", "//cdn");
+          // Nothing loaded from elsewhere (the first-visit hint's curl example is text, not a
+          // load).
+          .doesNotContainPattern("(src|href)\\s*=\\s*\"(https?:)?//")
+          .doesNotContain("//cdn");
       HttpResponse<String> uplot = get(ops.baseUrl(), "/webjars/uplot/uPlot.iife.min.js");
       assertThat(uplot.statusCode()).isEqualTo(200);
       assertThat(uplot.body()).contains("uPlot");
