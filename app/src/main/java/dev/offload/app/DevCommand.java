@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,6 +128,14 @@ final class DevCommand implements Callable<Integer> {
           spec.commandLine(),
           "--demo-rate must be 1-" + DemoLoad.MAX_RATE + " events/s, was " + demoRate);
     }
+    if (System.getenv("OFFLOAD_LOG_LEVEL") == null) {
+      // The ready table says what runs where; each part's own start and stop lines would bury it.
+      // Warnings and errors still show, and OFFLOAD_LOG_LEVEL=INFO brings the rest back.
+      Configurator.setLevel("dev.offload", Level.WARN);
+    }
+    if (System.getenv("OFFLOAD_WORKER_LOG_LEVEL") == null) {
+      Configurator.setLevel("dev.offload.consumers.EventLogWorker", Level.WARN);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     DevStack stack =
         DevStack.start(
@@ -142,16 +152,20 @@ final class DevCommand implements Callable<Integer> {
               if (running != null) {
                 running.close();
               }
+              long stopping = System.nanoTime();
               stack.close();
+              out.printf(
+                  "Stopped in %.1f s; the next start resumes from %s.%n",
+                  (System.nanoTime() - stopping) / 1e9, dataDir.toAbsolutePath().normalize());
               String archive = System.getProperty("offload.cds.archive");
               if (archive != null) {
                 // Set by the offload launcher on the first run of a build (see the script).
                 out.printf(
-                    "Stopped. Saving the classes this run loaded to %s, so that the next start"
-                        + " takes about a third less CPU (once per build, a few seconds)%n",
+                    "Saving the classes this run loaded to %s, so that later starts take about a"
+                        + " third less CPU (once per build; about 10 s)...%n",
                     archive);
-                out.flush();
               }
+              out.flush();
               stopped.countDown();
             },
             "offload-dev-stop");

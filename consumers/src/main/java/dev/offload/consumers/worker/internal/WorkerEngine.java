@@ -165,7 +165,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     dispatcher.stop();
     pauses.apply(consumer, Set.of(), true);
     if (!dispatcher.awaitIdle(options.shutdownTimeout())) {
-      log.info(
+      log.warn(
           "Worker {} stopped with {} records in flight after {}; they will be redelivered",
           options.group(),
           dispatcher.inFlight(),
