@@ -5,6 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +49,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     Ports.requireFree("127.0.0.1", chosen, "PostgreSQL port");
     try {
       Files.createDirectories(dataDir);
+      stopLeftover(dataDir.resolve("pgdata"));
       long started = System.nanoTime();
       var server =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
@@ -66,6 +72,63 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return new EmbeddedPostgres(server, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+    }
+  }
+
+  /**
+   * Stops a server that still runs on {@code pgdata} because the process that started it was killed
+   * (kill -9, a closed terminal) before it could stop it: PostgreSQL runs as a child process and
+   * outlives it, and would refuse the next start on the same data. Only a live process whose {@code
+   * postmaster.pid} names this very directory is stopped: with SIGTERM, which its lost clients no
+   * longer hold up, else after 15 s with SIGKILL (the next start then recovers from the WAL).
+   */
+  static void stopLeftover(Path pgdata) throws IOException {
+    Path pidFile = pgdata.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.size() < 2) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(lines.get(0).trim());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    Path named = Path.of(lines.get(1).trim());
+    Optional<ProcessHandle> running = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    boolean postgres =
+        running.flatMap(p -> p.info().command()).map(c -> c.endsWith("postgres")).orElse(false);
+    if (!postgres || !sameDirectory(named, pgdata)) {
+      return; // gone, or another program now has the number: PostgreSQL removes a stale file itself
+    }
+    ProcessHandle server = running.get();
+    log.warn(
+        "PostgreSQL of an earlier run (pid {}) still runs on {}: it was not stopped; stopping it",
+        pid,
+        pgdata);
+    server.destroy();
+    try {
+      server.onExit().get(15, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      server.destroyForcibly();
+      server.onExit().join();
+    } catch (ExecutionException e) {
+      throw new IOException("cannot stop the PostgreSQL of an earlier run (pid " + pid + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(
+          "interrupted while stopping an earlier PostgreSQL (pid " + pid + ")", e);
+    }
+  }
+
+  private static boolean sameDirectory(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
     }
   }
 

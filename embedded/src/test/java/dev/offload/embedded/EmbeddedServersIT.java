@@ -3,12 +3,17 @@ package dev.offload.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -84,6 +89,50 @@ class EmbeddedServersIT {
           s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name='probe'");
       slot.next();
       assertThat(slot.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  /**
+   * What a kill -9 of the process that started PostgreSQL leaves: the server still running on the
+   * data directory, never stopped. The next start on that directory stops it and starts anew on the
+   * same data; the row the killed process committed is there.
+   */
+  @Test
+  void aServerLeftRunningByAKilledProcessIsStoppedByTheNextStart(@TempDir Path dir)
+      throws Exception {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PostgresChildMain.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    long leftover;
+    try (var out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("started")) {
+        // the child's log lines
+      }
+      assertThat(line).as("the child started PostgreSQL").isEqualTo("started");
+      leftover =
+          Long.parseLong(
+              Files.readAllLines(dir.resolve("pgdata").resolve("postmaster.pid")).get(0).trim());
+      child.destroyForcibly().waitFor();
+    }
+    assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive))
+        .as("PostgreSQL outlives the process killed with SIGKILL")
+        .contains(true);
+    try (EmbeddedPostgres next = EmbeddedPostgres.start(dir, 0);
+        var c = DriverManager.getConnection(next.jdbcUrl("postgres"), EmbeddedPostgres.USER, "");
+        var s = c.createStatement()) {
+      assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive))
+          .isNotEqualTo(Optional.of(true));
+      var rs = s.executeQuery("SELECT id FROM kept");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(7);
     }
   }
 
