@@ -40,6 +40,9 @@ public final class WorkerMetricNames {
   /** Counter: times a record waited for an open circuit breaker without spending an attempt. */
   public static final String BREAKER_HELD = "offload.worker.breaker.held";
 
+  /** Counter: attempts held because the schema registry did not answer for a record's schema. */
+  public static final String REGISTRY_HELD = "offload.worker.registry.held";
+
   /**
    * Gauge: records waiting in a delay topic (for their retry, on any member of the group) whose key
    * this worker keeps parked: later records of those keys wait behind them.

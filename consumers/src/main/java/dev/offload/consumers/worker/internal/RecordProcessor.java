@@ -13,6 +13,7 @@ import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHeaders;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.registry.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,6 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class RecordProcessor<T> {
   private static final Logger log = LoggerFactory.getLogger(RecordProcessor.class);
   private static final Duration BREAKER_RECHECK = Duration.ofMillis(100);
+
+  /** How often a record held for an unreachable schema registry tries again. */
+  static final Duration REGISTRY_RECHECK = Duration.ofSeconds(2);
+
+  private static final long REGISTRY_WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
+  private static final AtomicLong lastRegistryWarning =
+      new AtomicLong(System.nanoTime() - REGISTRY_WARN_EVERY_NANOS);
 
   private final HandlerBinding<T> binding;
   private final String group;
@@ -68,7 +77,12 @@ public final class RecordProcessor<T> {
     try {
       event = toEvent(item);
     } catch (RuntimeException e) {
-      failed(item, e, true);
+      RegistryException unreachable = unreachableRegistry(e);
+      if (unreachable != null) {
+        holdForRegistry(item, unreachable);
+      } else {
+        failed(item, e, true);
+      }
       return;
     }
     CircuitBreaker breaker = binding.breaker();
@@ -110,6 +124,40 @@ public final class RecordProcessor<T> {
     }
     breaker.onSuccess();
     return false;
+  }
+
+  /**
+   * The registry's failure behind a record that could not be read when the registry did not answer
+   * (or answered 5xx): the record is not poison, its schema could not be fetched. Null otherwise.
+   */
+  private static RegistryException unreachableRegistry(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RegistryException e) {
+        return e.isRetryable() ? e : null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Holds a record whose schema the registry could not give, in place and without spending an
+   * attempt, as for a sink that is down: a registry outage delays records, it never dead-letters
+   * them.
+   */
+  private void holdForRegistry(WorkItem item, RegistryException failure) {
+    runtime.metrics().heldForRegistry();
+    long now = System.nanoTime();
+    long last = lastRegistryWarning.get();
+    if (now - last >= REGISTRY_WARN_EVERY_NANOS && lastRegistryWarning.compareAndSet(last, now)) {
+      log.warn(
+          "The schema registry does not answer ({}); records whose schema is not cached wait for"
+              + " it, retrying every {}",
+          failure.getMessage(),
+          REGISTRY_RECHECK);
+    } else {
+      log.debug("Holding {} for the schema registry: {}", item, failure.getMessage());
+    }
+    waitThenRetry(item, REGISTRY_RECHECK, false);
   }
 
   /** Waits in place, keeping the record's slot and lane, until the breaker may let it through. */

@@ -25,6 +25,7 @@ public final class WorkerMetrics {
   private final Counter failed;
   private final Counter retried;
   private final Counter heldByBreaker;
+  private final Counter heldForRegistry;
   private final Counter delayRecordsRead;
   private final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
   private final Timer latency;
@@ -47,6 +48,10 @@ public final class WorkerMetrics {
     this.retried = counter(WorkerMetricNames.RETRIED, "Retries scheduled");
     this.heldByBreaker =
         counter(WorkerMetricNames.BREAKER_HELD, "Records held while the circuit breaker was open");
+    this.heldForRegistry =
+        counter(
+            WorkerMetricNames.REGISTRY_HELD,
+            "Records held because the schema registry did not answer for their schema");
     this.delayRecordsRead =
         counter(
             WorkerMetricNames.DELAY_RECORDS_READ,
@@ -92,6 +97,10 @@ public final class WorkerMetrics {
 
   void heldByBreaker() {
     heldByBreaker.increment();
+  }
+
+  void heldForRegistry() {
+    heldForRegistry.increment();
   }
 
   void delayRecordRead() {
