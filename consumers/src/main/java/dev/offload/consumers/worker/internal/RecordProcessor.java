@@ -41,6 +41,12 @@ public final class RecordProcessor<T> {
   private static final Logger log = LoggerFactory.getLogger(RecordProcessor.class);
   private static final Duration BREAKER_RECHECK = Duration.ofMillis(100);
 
+  /** The first wait before a dead letter that Kafka refused is sent again. */
+  static final Duration DEAD_LETTER_BACKOFF = Duration.ofSeconds(1);
+
+  /** The longest wait between tries of a refused dead letter. */
+  static final Duration DEAD_LETTER_BACKOFF_MAX = Duration.ofSeconds(30);
+
   /** How often a record held for an unreachable schema registry tries again. */
   static final Duration REGISTRY_RECHECK = Duration.ofSeconds(2);
 
@@ -218,7 +224,8 @@ public final class RecordProcessor<T> {
       runtime.metrics().retried();
       sendToDelayTopic(item, delayed, now);
     } else {
-      deadLetter(item, ((RetryDecision.DeadLetter) decision).reason(), failure);
+      deadLetter(
+          item, ((RetryDecision.DeadLetter) decision).reason(), failure, DEAD_LETTER_BACKOFF);
     }
   }
 
@@ -307,7 +314,8 @@ public final class RecordProcessor<T> {
     waitInPlace(item, delay);
   }
 
-  private void deadLetter(WorkItem item, DeadLetterReason reason, Throwable failure) {
+  private void deadLetter(
+      WorkItem item, DeadLetterReason reason, Throwable failure, Duration backoff) {
     log.warn(
         "Dead-lettering event {} at {} after {} attempt(s): {} ({})",
         eventId(item),
@@ -333,22 +341,52 @@ public final class RecordProcessor<T> {
               runtime.metrics().deadLettered(reason);
               dispatcher.completed(item);
             } else {
-              deadLetterFailed(item, error);
+              deadLetterFailed(item, reason, failure, error, backoff);
             }
           });
     } catch (RuntimeException e) {
-      deadLetterFailed(item, e);
+      deadLetterFailed(item, reason, failure, e, backoff);
     }
   }
 
-  private void deadLetterFailed(WorkItem item, Throwable error) {
-    log.error(
-        "Could not dead-letter event {} at {}; its key and the partition's commits wait there"
-            + " until the partition moves or the worker restarts",
+  /**
+   * Tries the dead letter again after {@code backoff} (doubling up to {@link
+   * #DEAD_LETTER_BACKOFF_MAX}), the record holding its key and its partition's commits meanwhile:
+   * while Kafka refuses the letter, nothing behind it is committed, and nothing is lost.
+   */
+  private void deadLetterFailed(
+      WorkItem item,
+      DeadLetterReason reason,
+      Throwable failure,
+      Throwable error,
+      Duration backoff) {
+    log.warn(
+        "Could not dead-letter event {} at {} ({}); trying again in {} ms, its key waiting",
         eventId(item),
         item.origin(),
-        error);
-    dispatcher.abandoned(item);
+        error.toString(),
+        backoff.toMillis());
+    if (!dispatcher.retryWaiting(item)) {
+      log.debug("Dropped the dead letter of {}: stopping or revoked; it is redelivered", item);
+      return;
+    }
+    Duration next = backoff.multipliedBy(2);
+    Duration capped = next.compareTo(DEAD_LETTER_BACKOFF_MAX) > 0 ? DEAD_LETTER_BACKOFF_MAX : next;
+    try {
+      runtime
+          .scheduler()
+          .schedule(
+              backoff,
+              () -> {
+                if (dispatcher.retryDue(item)) {
+                  deadLetter(item, reason, failure, capped);
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      if (dispatcher.retryDue(item)) {
+        dispatcher.abandoned(item);
+      }
+    }
   }
 
   private void logRetry(WorkItem item, Throwable failure, Duration delay, String how) {
