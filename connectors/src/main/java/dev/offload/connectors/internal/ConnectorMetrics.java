@@ -30,6 +30,9 @@ public final class ConnectorMetrics {
    */
   public static final String CHANGE_LATENCY = "offload.connector.change.latency";
 
+  /** Records sent again because Kafka did not acknowledge them (the broker down, say). */
+  public static final String RESENT = "offload.connector.resent";
+
   /** 1 while the engine runs, else 0. */
   public static final String RUNNING = "offload.connector.running";
 
@@ -37,6 +40,7 @@ public final class ConnectorMetrics {
   private final String connector;
   private final Clock clock;
   private final Timer latency;
+  private final Counter resent;
 
   /** Registers the meters; {@code running} is read on every scrape. */
   public ConnectorMetrics(
@@ -47,6 +51,11 @@ public final class ConnectorMetrics {
     this.latency =
         Timer.builder(CAPTURE_LATENCY)
             .description("Time from an event's occurred_at to Kafka's acknowledgement")
+            .tag("connector", connector)
+            .register(registry);
+    this.resent =
+        Counter.builder(RESENT)
+            .description("Records sent again because Kafka did not acknowledge them")
             .tag("connector", connector)
             .register(registry);
     Gauge.builder(RUNNING, running, r -> r.getAsBoolean() ? 1 : 0)
@@ -78,6 +87,11 @@ public final class ConnectorMetrics {
           .register(registry)
           .record(age.isNegative() ? Duration.ZERO : age);
     }
+  }
+
+  /** Counts one record sent again. */
+  public void resent() {
+    resent.increment();
   }
 
   /** Counts one delivered event of {@code type} that happened at {@code occurredAt} (if known). */

@@ -3,25 +3,41 @@ package dev.offload.connectors.internal;
 import dev.offload.schemas.OffloadHeaders;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's change consumer: produces each routed outbox event and each change of a captured
  * table to Kafka and marks a batch processed only once Kafka has acknowledged all of it.
  *
  * <p>Records that are neither (heartbeats, signals) are not produced but are marked, so the
- * recorded position moves on while the outbox is quiet. When a send fails nothing of the batch is
- * marked and the exception stops the engine: the batch is captured again after a restart.
+ * recorded position moves on while the outbox is quiet. When Kafka does not acknowledge a record
+ * (the broker is down or unreachable longer than the producer's delivery timeout), nothing of the
+ * batch is marked and the unacknowledged records are sent again with backoff, in capture order,
+ * until Kafka takes them: the connector resumes by itself when the broker is back. A record
+ * acknowledged late may then be on its topic twice; consumers deduplicate by event id.
  */
 public final class KafkaForwarder
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+  private static final Logger log = LoggerFactory.getLogger(KafkaForwarder.class);
+
+  /** The first wait before records Kafka refused are sent again. */
+  static final Duration RESEND_BACKOFF = Duration.ofMillis(500);
+
+  /** The longest wait between sends of records Kafka keeps refusing. */
+  static final Duration RESEND_BACKOFF_MAX = Duration.ofSeconds(30);
+
   private final Producer<byte[], byte[]> producer;
   private final ConnectorMetrics metrics;
   private final ChangeRecords changes;
@@ -44,15 +60,29 @@ public final class KafkaForwarder
       List<RecordChangeEvent<SourceRecord>> batch,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
+    List<ProducerRecord<byte[], byte[]>> outs = new ArrayList<>(batch.size());
     List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
     for (RecordChangeEvent<SourceRecord> change : batch) {
       ProducerRecord<byte[], byte[]> out = toProducerRecord(change.record());
-      acks.add(out == null ? null : producer.send(out));
+      outs.add(out);
+      acks.add(out == null ? null : send(out));
     }
     // flush() sends what linger.ms would still hold back; then every ack is in (or failed).
     producer.flush();
-    for (int i = 0; i < batch.size(); i++) {
-      awaitAck(acks.get(i), batch.get(i).record());
+    Duration backoff = RESEND_BACKOFF;
+    List<Integer> failed;
+    while (!(failed = unacknowledged(acks, batch)).isEmpty()) {
+      // Nothing of the batch is marked yet: while Kafka refuses, keep the batch and send what it
+      // did not acknowledge again, in capture order, until it does (or the engine stops).
+      Thread.sleep(backoff.toMillis());
+      for (int i : failed) {
+        acks.set(i, send(outs.get(i)));
+      }
+      producer.flush();
+      backoff =
+          backoff.multipliedBy(2).compareTo(RESEND_BACKOFF_MAX) > 0
+              ? RESEND_BACKOFF_MAX
+              : backoff.multipliedBy(2);
     }
     // Only now, in capture order, may the positions of these records be recorded.
     for (RecordChangeEvent<SourceRecord> change : batch) {
@@ -89,30 +119,41 @@ public final class KafkaForwarder
     }
   }
 
-  private static void awaitAck(Future<RecordMetadata> ack, SourceRecord record)
-      throws InterruptedException {
-    if (ack == null) {
-      return;
-    }
+  /** A send that throws (no metadata while the broker is away, say) fails like a refused ack. */
+  private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> out) {
     try {
-      ack.get();
-    } catch (ExecutionException e) {
-      throw new DeliveryFailedException(
-          "Kafka did not acknowledge event "
-              + OutboxRecords.header(record, OffloadHeaders.EVENT_ID).orElse("?")
-              + " on "
-              + record.topic()
-              + "; stopping so the batch is captured again after a restart",
-          e.getCause());
+      return producer.send(out);
+    } catch (KafkaException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
-  /** A record Kafka did not acknowledge; it stops the engine with nothing of its batch marked. */
-  public static final class DeliveryFailedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    DeliveryFailedException(String message, Throwable cause) {
-      super(message, cause);
+  /** The indexes of the records Kafka did not acknowledge, each logged. */
+  private List<Integer> unacknowledged(
+      List<Future<RecordMetadata>> acks, List<RecordChangeEvent<SourceRecord>> batch)
+      throws InterruptedException {
+    List<Integer> failed = new ArrayList<>();
+    for (int i = 0; i < acks.size(); i++) {
+      Future<RecordMetadata> ack = acks.get(i);
+      if (ack == null) {
+        continue;
+      }
+      try {
+        ack.get();
+      } catch (ExecutionException e) {
+        if (failed.isEmpty()) {
+          SourceRecord record = batch.get(i).record();
+          log.warn(
+              "Kafka did not acknowledge event {} on {} ({}); sending the unacknowledged records of"
+                  + " the batch again, nothing of it recorded as captured until Kafka takes them",
+              OutboxRecords.header(record, OffloadHeaders.EVENT_ID).orElse("?"),
+              record.topic(),
+              e.getCause().toString());
+        }
+        failed.add(i);
+        metrics.resent();
+      }
     }
+    return failed;
   }
 }

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -68,24 +69,36 @@ class KafkaForwarderTest {
   }
 
   @Test
-  void marksNothingWhenKafkaRejectsARecord() {
+  void sendsAgainWhatKafkaRejectedAndMarksTheBatchOnlyOnceAllIsAcknowledged() throws Exception {
+    AtomicInteger flushes = new AtomicInteger();
     MockProducer<byte[], byte[]> producer =
         new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
           @Override
           public synchronized void flush() {
-            completeNext();
-            errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+            if (flushes.incrementAndGet() == 1) {
+              // The broker takes the first record, then goes away.
+              completeNext();
+              errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+              assertThat(committer.marked).as("nothing marked while refused").isEmpty();
+            } else {
+              while (completeNext()) {
+                // the broker is back
+              }
+            }
           }
         };
     List<RecordChangeEvent<SourceRecord>> batch =
         List.of(event("id-1", "user-1"), event("id-2", "user-2"));
 
-    assertThatThrownBy(() -> new KafkaForwarder(producer, metrics).handleBatch(batch, committer))
-        .isInstanceOf(KafkaForwarder.DeliveryFailedException.class)
-        .hasMessageContaining("id-2")
-        .hasRootCauseMessage("broker gone");
-    assertThat(committer.marked).isEmpty();
-    assertThat(committer.batchesFinished).isZero();
+    new KafkaForwarder(producer, metrics).handleBatch(batch, committer);
+
+    assertThat(producer.history())
+        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+        .as("the refused record sent again, after the one Kafka took")
+        .containsExactly("user-1", "user-2", "user-2");
+    assertThat(committer.marked).containsExactlyElementsOf(batch);
+    assertThat(committer.batchesFinished).isEqualTo(1);
+    assertThat(registry.get(ConnectorMetrics.RESENT).counter().count()).isEqualTo(1);
   }
 
   @Test
