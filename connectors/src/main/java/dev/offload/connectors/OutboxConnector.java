@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.ChangeRecords;
 import dev.offload.connectors.internal.ConnectorMetrics;
 import dev.offload.connectors.internal.KafkaForwarder;
+import dev.offload.connectors.internal.SlotMonitor;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -58,6 +59,7 @@ public final class OutboxConnector implements AutoCloseable {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private volatile SlotMonitor slotMonitor;
 
   private OutboxConnector(
       ConnectorConfig config, TableCapture capture, Producer<byte[], byte[]> producer) {
@@ -117,6 +119,15 @@ public final class OutboxConnector implements AutoCloseable {
     ConnectorMetrics metrics =
         new ConnectorMetrics(registry, config.name(), clock, connector::isRunning);
     connector.run(new KafkaForwarder(connector.producer, metrics, changes));
+    connector.slotMonitor =
+        SlotMonitor.start(
+            config.jdbcUrl(),
+            config.databaseUser(),
+            config.databasePassword(),
+            config.slotName(),
+            config.name(),
+            registry,
+            SlotMonitor.INTERVAL);
     return connector;
   }
 
@@ -244,5 +255,8 @@ public final class OutboxConnector implements AutoCloseable {
       }
     }
     producer.close(Duration.ofSeconds(10));
+    if (slotMonitor != null) {
+      slotMonitor.close();
+    }
   }
 }
