@@ -25,5 +25,11 @@ public final class OffloadHeaders {
   /** How many times the event has been attempted by a worker. */
   public static final String ATTEMPT = "offload-attempt";
 
+  /**
+   * How many times a dead letter has been redriven to its original topic: {@code 1} after the first
+   * redrive; absent on an event that was never dead-lettered.
+   */
+  public static final String REDRIVE_COUNT = "offload-redrive-count";
+
   private OffloadHeaders() {}
 }

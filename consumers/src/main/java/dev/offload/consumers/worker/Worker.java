@@ -1,12 +1,11 @@
 package dev.offload.consumers.worker;
 
-import dev.offload.consumers.deadletter.DeadLetterTopics;
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.worker.internal.BatchingHandler;
 import dev.offload.consumers.worker.internal.TopicProvisioner;
 import dev.offload.consumers.worker.internal.WorkerEngine;
 import dev.offload.consumers.worker.internal.WorkerMetrics;
 import dev.offload.consumers.worker.internal.WorkerRuntime;
+import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -382,8 +381,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private List<String> internalTopics() {
-      List<String> topics = new ArrayList<>(RetryTopics.names(options.group(), options.retry()));
-      topics.add(DeadLetterTopics.name(options.group()));
+      List<String> topics = new ArrayList<>(options.retry().delayTopics(options.group()));
+      topics.add(Topics.deadLetters(options.group()));
       return topics;
     }
 

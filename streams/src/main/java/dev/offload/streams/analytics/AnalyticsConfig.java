@@ -2,7 +2,6 @@ package dev.offload.streams.analytics;
 
 import dev.offload.schemas.Topics;
 import dev.offload.streams.Settings;
-import dev.offload.streams.StreamTopics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -35,7 +34,7 @@ public record AnalyticsConfig(
   /** Validates every field, naming the one at fault. */
   public AnalyticsConfig {
     Objects.requireNonNull(inputPattern, "inputPattern: a topic pattern is required");
-    StreamTopics.requireLegal("viewPrefix", viewPrefix);
+    Topics.requireLegal("viewPrefix", viewPrefix);
     requireNotNegative("grace", grace);
     requireNotNegative("dedupRetention", dedupRetention);
     if (partitions < 1) {
@@ -89,6 +88,6 @@ public record AnalyticsConfig(
 
   /** The output topic of counts by {@code dimension} in {@code window}. */
   public String outputTopic(CountDimension dimension, CountWindow window) {
-    return StreamTopics.analytics(viewPrefix + "-by-" + dimension.label() + "-" + window.label());
+    return Topics.analytics(viewPrefix + "-by-" + dimension.label() + "-" + window.label());
   }
 }
