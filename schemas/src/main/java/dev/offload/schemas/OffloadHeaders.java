@@ -31,5 +31,11 @@ public final class OffloadHeaders {
    */
   public static final String REDRIVE_COUNT = "offload-redrive-count";
 
+  /**
+   * The id of the replay run that copied the event (a UUID, the same for the whole run); absent on
+   * an event that was never replayed.
+   */
+  public static final String REPLAY_ID = "offload-replay-id";
+
   private OffloadHeaders() {}
 }

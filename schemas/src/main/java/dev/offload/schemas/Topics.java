@@ -40,6 +40,12 @@ public final class Topics {
    */
   public static final String REDRIVEN_SUFFIX = ".redriven";
 
+  /**
+   * Prefix of the replay lanes that {@code offload replay --into} fills and a worker reads beside
+   * its live topics: {@code offload.replay.<group>}.
+   */
+  public static final String REPLAY_PREFIX = "offload.replay.";
+
   /** Prefix of the stream-processor output topics: {@code offload.analytics.<view>}. */
   public static final String ANALYTICS_PREFIX = "offload.analytics.";
 
@@ -80,6 +86,11 @@ public final class Topics {
   /** The audit topic of the redrives of {@code group}: {@code offload.dlq.<group>.redriven}. */
   public static String redriven(String group) {
     return deadLetters(group) + REDRIVEN_SUFFIX;
+  }
+
+  /** The replay lane of consumer group {@code group}: {@code offload.replay.<group>}. */
+  public static String replay(String group) {
+    return REPLAY_PREFIX + group;
   }
 
   /** Whether {@code topic} is a dead-letter topic (and not an audit topic of redrives). */
