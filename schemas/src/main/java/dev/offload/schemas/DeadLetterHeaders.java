@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The header set every dead letter carries next to the original record's key, value bytes and
@@ -53,9 +54,6 @@ public final class DeadLetterHeaders {
 
   /** Longest stack trace written, in characters. */
   public static final int STACKTRACE_LIMIT = 8_192;
-
-  /** Deepest chain of causes written in a stack trace. */
-  private static final int CAUSE_LIMIT = 16;
 
   private DeadLetterHeaders() {}
 
@@ -116,23 +114,12 @@ public final class DeadLetterHeaders {
   }
 
   /**
-   * The trace of {@code failure} and its causes as the JVM prints them, cut to {@link
-   * #STACKTRACE_LIMIT} characters.
+   * The trace of {@code failure} and its causes as the JVM prints them (frames shared with the
+   * enclosing trace elided, so causes stay in view), cut to {@link #STACKTRACE_LIMIT} characters.
    */
   public static String stackTrace(Throwable failure) {
-    StringBuilder out = new StringBuilder();
-    Throwable t = failure;
-    for (int depth = 0; t != null && depth < CAUSE_LIMIT; depth++) {
-      out.append(depth == 0 ? "" : "Caused by: ").append(t).append('\n');
-      for (StackTraceElement frame : t.getStackTrace()) {
-        out.append("\tat ").append(frame).append('\n');
-        if (out.length() >= STACKTRACE_LIMIT) {
-          return out.substring(0, STACKTRACE_LIMIT);
-        }
-      }
-      t = t.getCause() == t ? null : t.getCause();
-    }
-    return out.length() > STACKTRACE_LIMIT ? out.substring(0, STACKTRACE_LIMIT) : out.toString();
+    String text = Utils.stackTrace(failure);
+    return text.length() > STACKTRACE_LIMIT ? text.substring(0, STACKTRACE_LIMIT) : text;
   }
 
   private static boolean startsWithAny(String key, String... droppedPrefixes) {

@@ -3,6 +3,7 @@ package dev.offload.schemas;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -43,26 +44,23 @@ public final class HeaderValues {
 
   /** The last value of {@code name} as an integer, or {@code fallback} when absent or malformed. */
   public static long number(Iterable<Header> headers, String name, long fallback) {
-    String text = text(headers, name);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
+    Long value = parsed(headers, name, Long::parseLong);
+    return value == null ? fallback : value;
   }
 
   /** The last value of {@code name} as an ISO-8601 instant, or {@code null}. */
   public static Instant instant(Iterable<Header> headers, String name) {
+    return parsed(headers, name, Instant::parse);
+  }
+
+  private static <T> T parsed(Iterable<Header> headers, String name, Function<String, T> parse) {
     String text = text(headers, name);
     if (text == null) {
       return null;
     }
     try {
-      return Instant.parse(text.trim());
-    } catch (DateTimeParseException e) {
+      return parse.apply(text.trim());
+    } catch (NumberFormatException | DateTimeParseException e) {
       return null;
     }
   }

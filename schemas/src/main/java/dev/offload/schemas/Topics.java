@@ -2,12 +2,19 @@ package dev.offload.schemas;
 
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Topic naming, as fixed by the design: one place that knows how Offload names its topics ({@code
  * offload.events.<event-type>}, {@code offload.changes.<schema>.<table>}, {@code
  * offload.work.<handler>}, {@code offload.retry.<group>.<delay>}, {@code offload.dlq.<group>},
  * {@code offload.analytics.<view>}).
+ *
+ * <p>Each kind of topic is also a {@link TopicDescriptor}, name and serdes together ({@link
+ * #eventsTopic}, {@link #changesTopic}, {@link #workTopic}, {@link #retryTopic}, {@link
+ * #deadLetterTopic}, {@link #analyticsTopic}). Events, changes, work, retry and dead-letter records
+ * are carried as the bytes the producer wrote (Confluent-framed Avro values), so their descriptors
+ * are byte arrays; {@link EventTopics} gives the typed descriptors of events topics.
  */
 public final class Topics {
   /** Prefix of the topics that carry captured events: {@code offload.events.<event-type>}. */
@@ -180,5 +187,39 @@ public final class Topics {
     }
     String type = topic.substring(EVENTS_PREFIX.length());
     return EventTypes.isValid(type) ? type : null;
+  }
+
+  /** The events topic of {@code eventType} as bytes: key the aggregate id, value framed Avro. */
+  public static TopicDescriptor<byte[], byte[]> eventsTopic(String eventType) {
+    return bytes(events(eventType));
+  }
+
+  /** The changes topic of table {@code schema.table} as bytes. */
+  public static TopicDescriptor<byte[], byte[]> changesTopic(String schema, String table) {
+    return bytes(changes(schema, table));
+  }
+
+  /** The work topic of {@code handler}: the routed events, bytes unchanged. */
+  public static TopicDescriptor<byte[], byte[]> workTopic(String handler) {
+    return bytes(work(handler));
+  }
+
+  /** The delay topic of {@code group} for {@code delay}: parked records, bytes unchanged. */
+  public static TopicDescriptor<byte[], byte[]> retryTopic(String group, Duration delay) {
+    return bytes(retry(group, delay));
+  }
+
+  /** The dead-letter topic of {@code group}: the original key and value bytes. */
+  public static TopicDescriptor<byte[], byte[]> deadLetterTopic(String group) {
+    return bytes(deadLetters(group));
+  }
+
+  /** The output topic of analytics {@code view}: text keys, JSON text values. */
+  public static TopicDescriptor<String, String> analyticsTopic(String view) {
+    return new TopicDescriptor<>(analytics(view), Serdes.String(), Serdes.String());
+  }
+
+  private static TopicDescriptor<byte[], byte[]> bytes(String name) {
+    return new TopicDescriptor<>(name, Serdes.ByteArray(), Serdes.ByteArray());
   }
 }

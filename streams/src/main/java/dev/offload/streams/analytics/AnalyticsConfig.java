@@ -1,5 +1,6 @@
 package dev.offload.streams.analytics;
 
+import dev.offload.schemas.TopicDescriptor;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.Settings;
 import java.time.Duration;
@@ -86,8 +87,13 @@ public record AnalyticsConfig(
         s.integer("partitions", d.partitions()));
   }
 
-  /** The output topic of counts by {@code dimension} in {@code window}. */
+  /** The name of the output topic of counts by {@code dimension} in {@code window}. */
   public String outputTopic(CountDimension dimension, CountWindow window) {
-    return Topics.analytics(viewPrefix + "-by-" + dimension.label() + "-" + window.label());
+    return output(dimension, window).name();
+  }
+
+  /** The output topic of counts by {@code dimension} in {@code window}, with its serdes. */
+  public TopicDescriptor<String, String> output(CountDimension dimension, CountWindow window) {
+    return Topics.analyticsTopic(viewPrefix + "-by-" + dimension.label() + "-" + window.label());
   }
 }
