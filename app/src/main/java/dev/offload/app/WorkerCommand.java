@@ -22,6 +22,7 @@ import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PasswordResetRequested;
 import dev.offload.schemas.events.UserSignedUp;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -151,7 +152,7 @@ final class WorkerCommand implements Callable<Integer> {
       return 2;
     }
     String name = settings.group() == null ? "offload-worker-" + handler : settings.group();
-    String topic = settings.topic() == null ? "offload.work." + handler : settings.topic();
+    String topic = settings.topic() == null ? Topics.work(handler.toString()) : settings.topic();
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       SchemaRegistry registry = new RegistryClient(RegistryClientConfig.of(settings.registryUrl()));

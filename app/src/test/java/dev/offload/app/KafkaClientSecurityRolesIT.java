@@ -13,7 +13,6 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.replay.GroupOffsetReset;
 import dev.offload.ops.replay.Position;
-import dev.offload.ops.replay.ReplayHeaders;
 import dev.offload.ops.replay.ReplayPlan;
 import dev.offload.ops.replay.ReplayPlanner;
 import dev.offload.ops.replay.ReplayRequest;
@@ -148,7 +147,7 @@ class KafkaClientSecurityRolesIT {
         .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
         .containsExactlyInAnyOrder("v0", "v1", "v2", "v3", "v4", "v5");
     assertThat(copies)
-        .extracting(r -> header(r, ReplayHeaders.REPLAY_ID))
+        .extracting(r -> header(r, OffloadHeaders.REPLAY_ID))
         .containsOnly(result.replayId().toString());
 
     try (ReplayPlanner planner = ReplayPlanner.connect(kafka.saslBootstrapServers(), wrong)) {

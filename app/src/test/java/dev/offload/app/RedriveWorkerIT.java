@@ -3,7 +3,6 @@ package dev.offload.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.consumers.deadletter.DeadLetterTopics;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerMetricNames;
@@ -120,7 +119,7 @@ class RedriveWorkerIT {
     assertThat(sum(registry, WorkerMetricNames.HANDLED)).isEqualTo(EVENTS);
     assertThat(sum(registry, WorkerMetricNames.DEAD_LETTERED)).isEqualTo(POISONED.size());
     assertThat(brokenCalls).hasValue(POISONED.size());
-    assertThat(DeadLetterTopics.name(group)).isEqualTo("offload.dlq." + group);
+    assertThat(Topics.deadLetters(group)).isEqualTo("offload.dlq." + group);
   }
 
   private static void produce(String bootstrap, String topic) throws Exception {

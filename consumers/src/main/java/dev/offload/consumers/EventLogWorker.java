@@ -1,5 +1,6 @@
 package dev.offload.consumers;
 
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,14 +80,14 @@ public final class EventLogWorker implements AutoCloseable {
   }
 
   private void handle(ConsumerRecord<byte[], byte[]> record) {
-    String type = header(record, OffloadHeaders.EVENT_TYPE);
+    String type = HeaderValues.text(record.headers(), OffloadHeaders.EVENT_TYPE);
     if (type == null) {
       type = Topics.eventTypeOf(record.topic());
     }
     if (log.isDebugEnabled()) { // a line per event is for debugging: offload tail shows events
       log.debug(
           "event {} type={} key={} {}-{}@{}",
-          header(record, OffloadHeaders.EVENT_ID),
+          HeaderValues.eventId(record.headers()),
           type,
           record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
           record.topic(),
@@ -104,11 +104,6 @@ public final class EventLogWorker implements AutoCloseable {
                     .tag("group", config.groupId())
                     .register(registry))
         .increment();
-  }
-
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /** Stops polling, commits what was handled and leaves the group. */

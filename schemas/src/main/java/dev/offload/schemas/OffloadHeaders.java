@@ -25,5 +25,17 @@ public final class OffloadHeaders {
   /** How many times the event has been attempted by a worker. */
   public static final String ATTEMPT = "offload-attempt";
 
+  /**
+   * How many times a dead letter has been redriven to its original topic: {@code 1} after the first
+   * redrive; absent on an event that was never dead-lettered.
+   */
+  public static final String REDRIVE_COUNT = "offload-redrive-count";
+
+  /**
+   * The id of the replay run that copied the event (a UUID, the same for the whole run); absent on
+   * an event that was never replayed.
+   */
+  public static final String REPLAY_ID = "offload-replay-id";
+
   private OffloadHeaders() {}
 }

@@ -1,5 +1,6 @@
 package dev.offload.streams;
 
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public record StreamsSettings(
       throw new IllegalArgumentException("bootstrapServers: required");
     }
     if (applicationId != null) {
-      StreamTopics.requireLegal("applicationId", applicationId);
+      Topics.requireLegal("applicationId", applicationId);
     }
     Objects.requireNonNull(processingGuarantee, "processingGuarantee: required");
     Objects.requireNonNull(stateDir, "stateDir: required");

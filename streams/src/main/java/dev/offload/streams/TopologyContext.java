@@ -1,5 +1,6 @@
 package dev.offload.streams;
 
+import dev.offload.schemas.Topics;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ public record TopologyContext(String name, String applicationId, Map<String, Obj
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("name: a topology name is required");
     }
-    StreamTopics.requireLegal("applicationId", applicationId);
+    Topics.requireLegal("applicationId", applicationId);
     settings = Map.copyOf(Objects.requireNonNullElse(settings, Map.of()));
   }
 
@@ -27,7 +28,7 @@ public record TopologyContext(String name, String applicationId, Map<String, Obj
 
   /** The dead-letter topic of this application: {@code offload.dlq.<application-id>}. */
   public String deadLetterTopic() {
-    return StreamTopics.deadLetters(applicationId);
+    return Topics.deadLetters(applicationId);
   }
 
   /** Typed access to {@link #settings()}, with field names in errors. */

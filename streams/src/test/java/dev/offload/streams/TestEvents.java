@@ -1,6 +1,7 @@
 package dev.offload.streams;
 
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import dev.offload.streams.deadletter.DeadLetterHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ public final class TestEvents {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    DeadLetterHandler.applyTo(p, StreamTopics.deadLetters(applicationId), registry);
+    DeadLetterHandler.applyTo(p, Topics.deadLetters(applicationId), registry);
     return p;
   }
 }

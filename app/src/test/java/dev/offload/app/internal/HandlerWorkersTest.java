@@ -6,7 +6,6 @@ import dev.offload.consumers.handlers.analytics.AnalyticsHandler;
 import dev.offload.consumers.handlers.email.EmailHandler;
 import dev.offload.consumers.handlers.index.IndexHandler;
 import dev.offload.schemas.Topics;
-import dev.offload.streams.StreamTopics;
 import dev.offload.streams.router.RouterConfig;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,6 +51,6 @@ class HandlerWorkersTest {
                 .flatMap(type -> RouterConfig.defaults().destinations(type).stream())
                 .distinct())
         .containsExactlyInAnyOrderElementsOf(HandlerWorkers.WORK_TOPICS)
-        .allMatch(topic -> topic.startsWith(StreamTopics.WORK_PREFIX));
+        .allMatch(topic -> topic.startsWith(Topics.WORK_PREFIX));
   }
 }

@@ -1,6 +1,7 @@
 package dev.offload.bench.jmh;
 
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PageViewed;
 import dev.offload.schemas.registry.InMemorySchemaRegistry;
 import dev.offload.schemas.serde.AvroDeserializer;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SerdeBenchmark {
-  private static final String TOPIC = "offload.events.page-viewed";
+  private static final String TOPIC = Topics.events("page-viewed");
 
   static {
     // The raw reader resolves the generated class too, so it needs the same trust.

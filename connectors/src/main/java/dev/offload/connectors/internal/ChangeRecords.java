@@ -2,6 +2,7 @@ package dev.offload.connectors.internal;
 
 import dev.offload.connectors.TableCapture;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.schemas.serde.AvroSerdeConfig;
 import dev.offload.schemas.serde.AvroSerializer;
@@ -136,7 +137,7 @@ public final class ChangeRecords {
     Converted converted = cache.get(table);
     if (converted == null || converted.connect() != connect) {
       converted =
-          new Converted(connect, ConnectAvro.toAvroSchema(connect, "offload.changes." + table));
+          new Converted(connect, ConnectAvro.toAvroSchema(connect, Topics.CHANGES_PREFIX + table));
       cache.put(table, converted);
     }
     return (GenericContainer) ConnectAvro.toAvroValue(converted.avro(), connect, value);

@@ -1,5 +1,6 @@
 package dev.offload.consumers.deadletter;
 
+import dev.offload.schemas.DeadLetterHeaders;
 import java.util.Locale;
 
 /** Why a record was dead-lettered, as written in {@link DeadLetterHeaders#REASON}. */

@@ -1,17 +1,16 @@
 package dev.offload.consumers.handlers;
 
 import dev.offload.schemas.BuiltInEventType;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.schemas.serde.AvroDeserializer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -92,12 +91,11 @@ public final class EventDeserializers {
 
       @Override
       public SpecificRecord deserialize(String topic, Headers headers, byte[] data) {
-        Header header = headers == null ? null : headers.lastHeader(OffloadHeaders.EVENT_TYPE);
-        if (header == null || header.value() == null) {
+        String type = HeaderValues.text(headers, OffloadHeaders.EVENT_TYPE);
+        if (type == null) {
           throw new SerializationException(
               "A record of " + topic + " has no " + OffloadHeaders.EVENT_TYPE + " header");
         }
-        String type = new String(header.value(), StandardCharsets.UTF_8);
         Deserializer<? extends SpecificRecord> d = copy.get(type);
         if (d == null) {
           throw new SerializationException(

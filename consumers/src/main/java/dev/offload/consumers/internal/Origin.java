@@ -1,6 +1,7 @@
 package dev.offload.consumers.internal;
 
-import dev.offload.consumers.retry.RetryHeaders;
+import dev.offload.schemas.HeaderValues;
+import dev.offload.schemas.RetryHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 

@@ -1,6 +1,7 @@
 package dev.offload.consumers.retry;
 
 import dev.offload.consumers.deadletter.DeadLetterReason;
+import dev.offload.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,14 @@ public record RetryPolicy(
         delayTiers,
         unclassified,
         fatal);
+  }
+
+  /**
+   * The delay topics of consumer group {@code group}, one per tier: {@code
+   * offload.retry.<group>.<delay>}.
+   */
+  public List<String> delayTopics(String group) {
+    return delayTiers.stream().map(tier -> Topics.retry(group, tier)).toList();
   }
 
   /** A copy with another backoff: first cap {@code initial}, largest cap {@code max}. */

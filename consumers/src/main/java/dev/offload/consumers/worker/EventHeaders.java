@@ -1,6 +1,6 @@
 package dev.offload.consumers.worker;
 
-import dev.offload.consumers.internal.HeaderValues;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
@@ -27,7 +27,7 @@ public record EventHeaders(
   /** Reads the envelope from {@code headers}, with {@code attempt} as this handling's attempt. */
   public static EventHeaders from(Headers headers, int attempt) {
     return new EventHeaders(
-        HeaderValues.text(headers, OffloadHeaders.EVENT_ID),
+        HeaderValues.eventId(headers),
         HeaderValues.text(headers, OffloadHeaders.EVENT_TYPE),
         attempt,
         HeaderValues.instant(headers, OffloadHeaders.OCCURRED_AT),

@@ -1,12 +1,11 @@
 package dev.offload.consumers.worker;
 
-import dev.offload.consumers.deadletter.DeadLetterTopics;
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.worker.internal.BatchingHandler;
 import dev.offload.consumers.worker.internal.TopicProvisioner;
 import dev.offload.consumers.worker.internal.WorkerEngine;
 import dev.offload.consumers.worker.internal.WorkerMetrics;
 import dev.offload.consumers.worker.internal.WorkerRuntime;
+import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * ({@link WorkerMetricNames#PARKED_RETRIES}, {@link WorkerMetricNames#DELAY_RECORDS_READ}).
  *
  * <p><b>Replay lane.</b> With {@link Builder#replayLane(double)} the worker also consumes {@link
- * #replayTopic(String) offload.replay.&lt;group&gt;} (filled by {@code offload replay --into
+ * Topics#replay(String) offload.replay.&lt;group&gt;} (filled by {@code offload replay --into
  * offload.replay.<group>}) alongside its live topics, so a backfill neither stops nor starves the
  * live traffic. The lane is a second consumer in the same process and the same consumer group,
  * subscribed only to the replay topic, with its own poll thread and its own in-flight accounting:
@@ -94,17 +93,10 @@ public final class Worker implements AutoCloseable {
     this.engine = engine;
     this.owned = owned;
     this.lane = lane;
-    String suffix = options.topics().equals(List.of(replayTopic(options.group()))) ? "-replay" : "";
+    String suffix =
+        options.topics().equals(List.of(Topics.replay(options.group()))) ? "-replay" : "";
     this.thread = new Thread(this::run, "offload-worker-" + options.group() + suffix);
   }
-
-  /** The replay lane topic of {@code group}: {@code offload.replay.<group>}. */
-  public static String replayTopic(String group) {
-    return REPLAY_TOPIC_PREFIX + group;
-  }
-
-  /** Prefix of the replay lane topics. */
-  public static final String REPLAY_TOPIC_PREFIX = "offload.replay.";
 
   /** A builder for a worker of {@code binding} configured by {@code options}. */
   public static <T> Builder<T> builder(WorkerOptions options, HandlerBinding<T> binding) {
@@ -351,7 +343,7 @@ public final class Worker implements AutoCloseable {
     private Worker buildLane(WorkerRuntime live) {
       int slots = laneSlots(replayShare, options.maxInFlight());
       WorkerOptions laneOptions =
-          options.withTopics(List.of(replayTopic(options.group()))).withMaxInFlight(slots);
+          options.withTopics(List.of(Topics.replay(options.group()))).withMaxInFlight(slots);
       TopicProvisioner.ensure(
           options.adminProperties(), laneOptions.topics(), options.internalTopicPartitions());
       List<AutoCloseable> laneOwned = new ArrayList<>();
@@ -382,8 +374,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private List<String> internalTopics() {
-      List<String> topics = new ArrayList<>(RetryTopics.names(options.group(), options.retry()));
-      topics.add(DeadLetterTopics.name(options.group()));
+      List<String> topics = new ArrayList<>(options.retry().delayTopics(options.group()));
+      topics.add(Topics.deadLetters(options.group()));
       return topics;
     }
 

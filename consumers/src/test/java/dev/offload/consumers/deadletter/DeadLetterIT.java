@@ -6,7 +6,6 @@ import static dev.offload.consumers.testing.KafkaSupport.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.consumers.internal.HeaderValues;
 import dev.offload.consumers.retry.RetryPolicy;
 import dev.offload.consumers.retry.RetryableException;
 import dev.offload.consumers.testing.KafkaSupport;
@@ -19,6 +18,8 @@ import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -90,7 +91,7 @@ class DeadLetterIT {
     assertThat(kafka.committed(group, topic)).isEqualTo(6);
 
     Map<String, ConsumerRecord<byte[], byte[]>> letters =
-        kafka.readAll(DeadLetterTopics.name(group), 2).stream()
+        kafka.readAll(Topics.deadLetters(group), 2).stream()
             .collect(
                 Collectors.toMap(r -> header(r, OffloadHeaders.EVENT_ID), Function.identity()));
     assertThat(letters).containsOnlyKeys("poison-id", "failing-id");

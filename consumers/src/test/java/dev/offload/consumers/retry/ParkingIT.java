@@ -41,7 +41,7 @@ class ParkingIT {
             .withDelayTopics(Duration.ofMillis(50), List.of(TIER));
     Run run = run(infra, "park-delay", delayTopics);
 
-    String delayTopic = RetryTopics.name(run.group(), TIER);
+    String delayTopic = Topics.retry(run.group(), TIER);
     assertThat(new KafkaSupport(infra.bootstrapServers()).readAll(delayTopic, 2))
         .as("both retries went through the delay topic")
         .hasSize(2);

@@ -15,6 +15,7 @@ import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
+import dev.offload.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +95,7 @@ class ParkingRebalanceIT {
     String group = TestNames.group(name);
     kafka.createTopic(topic, 1);
     // One delay partition, so that two members split the group's two partitions one each.
-    kafka.createTopic(RetryTopics.name(group, TIER), 1);
+    kafka.createTopic(Topics.retry(group, TIER), 1);
     RetryPolicy retry =
         RetryPolicy.defaults()
             .withBackoff(TIER, TIER)
@@ -166,7 +167,7 @@ class ParkingRebalanceIT {
     Worker failA1AndAwaitItsRetry() throws Exception {
       Worker first = start(options);
       kafka.produce(List.of(event(topic, "A", bytes("A1")), event(topic, "B", bytes("B1"))));
-      assertThat(kafka.readAll(RetryTopics.name(group, TIER), 1)).hasSize(1);
+      assertThat(kafka.readAll(Topics.retry(group, TIER), 1)).hasSize(1);
       await().atMost(Duration.ofSeconds(30)).until(() -> effects.contains("B1"));
       return first;
     }

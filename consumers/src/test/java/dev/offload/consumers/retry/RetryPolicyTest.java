@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.offload.consumers.deadletter.DeadLetterReason;
+import dev.offload.schemas.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -93,13 +94,13 @@ class RetryPolicyTest {
 
   @Test
   void delayTopicsAreNamedByGroupAndTier() {
-    assertThat(RetryTopics.names("email", policy))
+    assertThat(policy.delayTopics("email"))
         .containsExactly(
             "offload.retry.email.10s", "offload.retry.email.1m", "offload.retry.email.10m");
-    assertThat(RetryTopics.label(Duration.ofHours(2))).isEqualTo("2h");
-    assertThat(RetryTopics.label(Duration.ofMillis(1500))).isEqualTo("1500ms");
-    assertThat(RetryTopics.isDelayTopic("email", "offload.retry.email.1m")).isTrue();
-    assertThat(RetryTopics.isDelayTopic("email", "offload.retry.emailer.1m")).isFalse();
+    assertThat(Topics.delayLabel(Duration.ofHours(2))).isEqualTo("2h");
+    assertThat(Topics.delayLabel(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(Topics.isRetry("email", "offload.retry.email.1m")).isTrue();
+    assertThat(Topics.isRetry("email", "offload.retry.emailer.1m")).isFalse();
   }
 
   @Test

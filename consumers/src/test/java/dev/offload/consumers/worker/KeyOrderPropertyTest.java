@@ -3,9 +3,9 @@ package dev.offload.consumers.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.consumers.deadletter.DeadLetterTopics;
 import dev.offload.consumers.retry.RetryPolicy;
 import dev.offload.consumers.retry.RetryableException;
+import dev.offload.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +108,7 @@ class KeyOrderPropertyTest {
 
     assertThat(effects).hasSize(specs.size() - dead).doesNotHaveDuplicates();
     assertThat(producer.history())
-        .allMatch(r -> r.topic().equals(DeadLetterTopics.name("prop")))
+        .allMatch(r -> r.topic().equals(Topics.deadLetters("prop")))
         .extracting(r -> Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8)))
         .containsExactlyInAnyOrderElementsOf(deadIndexes(specs));
     assertThat(perKey(effects, specs)).isEqualTo(expectedPerKey(specs));

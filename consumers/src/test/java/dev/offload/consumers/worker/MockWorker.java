@@ -1,6 +1,5 @@
 package dev.offload.consumers.worker;
 
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.testing.ManualScheduler;
 import dev.offload.consumers.testing.MutableClock;
 import dev.offload.consumers.testing.QueueExecutor;
@@ -93,8 +92,7 @@ final class MockWorker implements AutoCloseable {
     this.worker = builder.build();
     List<TopicPartition> partitions = new ArrayList<>(List.of(P0, P1));
     if (ownsDelayPartitions) {
-      RetryTopics.names(GROUP, options.retry())
-          .forEach(t -> partitions.add(new TopicPartition(t, 0)));
+      options.retry().delayTopics(GROUP).forEach(t -> partitions.add(new TopicPartition(t, 0)));
     }
     assign(partitions);
   }

@@ -3,7 +3,6 @@ package dev.offload.consumers.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.consumers.deadletter.DeadLetterTopics;
 import dev.offload.consumers.handlers.EventDeserializers;
 import dev.offload.consumers.testing.KafkaSupport;
 import dev.offload.consumers.testing.Meters;
@@ -15,6 +14,7 @@ import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PageViewed;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
@@ -103,7 +103,7 @@ class RegistryOutageIT {
       }
       assertThat(Meters.count(meters, WorkerMetricNames.DEAD_LETTERED)).isZero();
     }
-    assertThat(endOffsets(bootstrap, DeadLetterTopics.name(group)))
+    assertThat(endOffsets(bootstrap, Topics.deadLetters(group)))
         .as("records on the dead-letter topic")
         .isZero();
   }

@@ -57,7 +57,7 @@ class ReplayLaneIT {
     }
     String group = TestNames.group("lane");
     String live = Topics.events(TestNames.eventType(group));
-    String replay = Worker.replayTopic(group);
+    String replay = Topics.replay(group);
     KafkaSupport kafka = new KafkaSupport(infra.bootstrapServers());
     kafka.createTopic(live, 1);
     kafka.createTopic(replay, 1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.offload.consumers.testing.StrictUtf8;
+import dev.offload.schemas.Topics;
 import java.util.List;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -18,7 +19,7 @@ class ReplayLaneTest {
 
   @Test
   void theLaneTopicIsNamedByTheGroup() {
-    assertThat(Worker.replayTopic("billing")).isEqualTo("offload.replay.billing");
+    assertThat(Topics.replay("billing")).isEqualTo("offload.replay.billing");
   }
 
   @Test

@@ -4,8 +4,8 @@ import static dev.offload.consumers.worker.MockWorker.P0;
 import static dev.offload.consumers.worker.MockWorker.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.offload.consumers.deadletter.DeadLetterTopics;
 import dev.offload.consumers.testing.ControlledHandler;
+import dev.offload.schemas.Topics;
 import java.time.Duration;
 import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class WorkerDeadLetterRetryTest {
   void aRefusedDeadLetterIsSentAgainWhileItsKeyWaits() {
     ControlledHandler handler = new ControlledHandler();
     try (MockWorker w = new MockWorker(MockWorker.options(), handler)) {
-      String dlq = DeadLetterTopics.name(MockWorker.GROUP);
+      String dlq = Topics.deadLetters(MockWorker.GROUP);
       w.producer.sendException = new KafkaException("broker down");
       w.send(0, "k1", "POISON bytes");
       w.send(0, "k1", "after");

@@ -4,13 +4,13 @@ import static dev.offload.consumers.worker.MockWorker.P0;
 import static dev.offload.consumers.worker.MockWorker.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.offload.consumers.deadletter.DeadLetterHeaders;
-import dev.offload.consumers.deadletter.DeadLetterTopics;
-import dev.offload.consumers.internal.HeaderValues;
 import dev.offload.consumers.retry.RetryPolicy;
 import dev.offload.consumers.retry.RetryableException;
 import dev.offload.consumers.testing.ControlledHandler;
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class WorkerDeadLetterTest {
       w.executor.runAll();
 
       Map<String, ProducerRecord<byte[], byte[]>> letters =
-          w.sentTo(DeadLetterTopics.name(MockWorker.GROUP)).stream()
+          w.sentTo(Topics.deadLetters(MockWorker.GROUP)).stream()
               .collect(Collectors.toMap(r -> string(r.key()), r -> r));
       assertThat(letters).containsOnlyKeys("k2", "k3", "k4");
       assertLetter(letters.get("k2"), "POISON bytes", 1, "deserialization", 1);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.offload.consumers.backpressure.Watermarks;
 import dev.offload.consumers.ordering.Ordering;
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.testing.ControlledHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,7 +143,7 @@ class WorkerFlowTest {
   void subscribesToItsTopicsAndItsDelayTopics() {
     try (MockWorker w = new MockWorker(MockWorker.options(), new ControlledHandler())) {
       List<String> expected = new ArrayList<>(List.of(MockWorker.TOPIC));
-      expected.addAll(RetryTopics.names(MockWorker.GROUP, w.options.retry()));
+      expected.addAll(w.options.retry().delayTopics(MockWorker.GROUP));
       assertThat(w.consumer.subscription()).containsExactlyInAnyOrderElementsOf(expected);
     }
   }

@@ -3,13 +3,13 @@ package dev.offload.consumers.worker;
 import static dev.offload.consumers.worker.MockWorker.P0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.offload.consumers.internal.HeaderValues;
-import dev.offload.consumers.retry.RetryHeaders;
 import dev.offload.consumers.retry.RetryPolicy;
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.retry.RetryableException;
 import dev.offload.consumers.testing.ControlledHandler;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.RetryHeaders;
+import dev.offload.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerParkingTest {
   private static final Duration TIER = Duration.ofSeconds(10);
-  private static final String DELAY = RetryTopics.name(MockWorker.GROUP, TIER);
+  private static final String DELAY = Topics.retry(MockWorker.GROUP, TIER);
   private static final TopicPartition D0 = new TopicPartition(DELAY, 0);
 
   private final ControlledHandler handler = new ControlledHandler();

@@ -4,13 +4,13 @@ import static dev.offload.consumers.worker.MockWorker.P0;
 import static dev.offload.consumers.worker.MockWorker.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.offload.consumers.internal.HeaderValues;
-import dev.offload.consumers.retry.RetryHeaders;
 import dev.offload.consumers.retry.RetryPolicy;
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.retry.RetryableException;
 import dev.offload.consumers.testing.ControlledHandler;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.RetryHeaders;
+import dev.offload.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -72,7 +72,7 @@ class WorkerRetryTest {
             .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
             .withDelayTopics(Duration.ofMillis(50), List.of(TIER));
     try (MockWorker w = new MockWorker(MockWorker.options().withRetry(retry), handler)) {
-      String delayTopic = RetryTopics.name(MockWorker.GROUP, TIER);
+      String delayTopic = Topics.retry(MockWorker.GROUP, TIER);
       w.send(0, "A", "A1");
       w.send(0, "A", "A2");
       w.send(0, "B", "B1");
@@ -132,7 +132,7 @@ class WorkerRetryTest {
       HeaderValues.put(headers, RetryHeaders.ORIGINAL_TOPIC, MockWorker.TOPIC);
       HeaderValues.put(headers, RetryHeaders.ORIGINAL_PARTITION, 1);
       HeaderValues.put(headers, RetryHeaders.ORIGINAL_OFFSET, 41);
-      w.send(new TopicPartition(RetryTopics.name(MockWorker.GROUP, TIER), 0), "X", "X1", headers);
+      w.send(new TopicPartition(Topics.retry(MockWorker.GROUP, TIER), 0), "X", "X1", headers);
       w.turn();
       Event<String> event = handler.started().get(0);
       assertThat(event.headers().attempt()).isEqualTo(3);

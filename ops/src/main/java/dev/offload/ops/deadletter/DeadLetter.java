@@ -1,6 +1,8 @@
 package dev.offload.ops.deadletter;
 
-import java.nio.charset.StandardCharsets;
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.HeaderValues;
+import dev.offload.schemas.OffloadHeaders;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 
@@ -37,13 +39,7 @@ public record DeadLetter(
 
   /** The last value of header {@code name} as UTF-8 text; {@code null} when absent. */
   public String header(String name) {
-    String value = null;
-    for (Header h : headers) {
-      if (h.key().equals(name)) {
-        value = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-      }
-    }
-    return value;
+    return HeaderValues.text(headers, name);
   }
 
   /** Class name of the failure; {@code "unknown"} when the header is missing. */
@@ -58,9 +54,9 @@ public record DeadLetter(
     return value == null || value.isEmpty() ? null : value;
   }
 
-  /** Times redriven so far (header {@value DeadLetterHeaders#REDRIVE_COUNT}); 0 when absent. */
+  /** Times redriven so far (header {@value OffloadHeaders#REDRIVE_COUNT}); 0 when absent. */
   public int redriveCount() {
-    String value = header(DeadLetterHeaders.REDRIVE_COUNT);
+    String value = header(OffloadHeaders.REDRIVE_COUNT);
     try {
       return value == null ? 0 : Math.max(0, Integer.parseInt(value.trim()));
     } catch (NumberFormatException e) {
@@ -72,7 +68,7 @@ public record DeadLetter(
   public List<Header> originalHeaders() {
     return headers.stream()
         .filter(h -> !h.key().startsWith(DeadLetterHeaders.PREFIX))
-        .filter(h -> !h.key().equals(DeadLetterHeaders.REDRIVE_COUNT))
+        .filter(h -> !h.key().equals(OffloadHeaders.REDRIVE_COUNT))
         .toList();
   }
 }

@@ -3,6 +3,7 @@ package dev.offload.ops.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.offload.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ public final class DeadLetterReport {
 
   /** The counts as a table: exception class, original topic, count, then a total line. */
   public static String list(DeadLetterSummary summary) {
-    String topic = DeadLetterHeaders.deadLetterTopic(summary.group());
+    String topic = Topics.deadLetters(summary.group());
     if (summary.total() == 0) {
       return "No dead letters in " + topic + ".\n";
     }
@@ -87,7 +88,7 @@ public final class DeadLetterReport {
   public static String plan(RedrivePlan plan) {
     RedriveRequest r = plan.request();
     StringBuilder out = new StringBuilder();
-    out.append("Redrive ").append(DeadLetterHeaders.deadLetterTopic(r.group())).append('\n');
+    out.append("Redrive ").append(Topics.deadLetters(r.group())).append('\n');
     out.append("  where: ").append(r.exception() == null ? "all" : "exception=" + r.exception());
     out.append('\n');
     out.append("  rate: ");
@@ -119,7 +120,7 @@ public final class DeadLetterReport {
         r.plan().request().group(),
         seconds,
         seconds <= 0 ? 0 : r.redriven() / seconds,
-        DeadLetterHeaders.auditTopic(r.plan().request().group()));
+        Topics.redriven(r.plan().request().group()));
   }
 
   private static String render(Payloads.Decoded d) {

@@ -1,5 +1,6 @@
 package dev.offload.ops.deadletter;
 
+import dev.offload.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class DeadLetterStore implements AutoCloseable {
   public List<DeadLetter> deadLetters(String group) throws InterruptedException {
     List<DeadLetter> out = new ArrayList<>();
     readAll(
-        DeadLetterHeaders.deadLetterTopic(group),
+        Topics.deadLetters(group),
         r ->
             out.add(
                 new DeadLetter(
@@ -67,7 +68,7 @@ public final class DeadLetterStore implements AutoCloseable {
   public Set<String> redrivenIds(String group) throws InterruptedException {
     Set<String> ids = new HashSet<>();
     readAll(
-        DeadLetterHeaders.auditTopic(group),
+        Topics.redriven(group),
         r -> {
           if (r.key() != null) {
             ids.add(new String(r.key(), StandardCharsets.UTF_8));
@@ -114,7 +115,7 @@ public final class DeadLetterStore implements AutoCloseable {
 
   /** Creates the audit topic of {@code group} (one partition, broker defaults) if it is missing. */
   public void createAuditTopicIfMissing(String group) throws InterruptedException {
-    String topic = DeadLetterHeaders.auditTopic(group);
+    String topic = Topics.redriven(group);
     try {
       admin
           .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))

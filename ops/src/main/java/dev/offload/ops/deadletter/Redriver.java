@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.ops.replay.ReplayProgress;
 import dev.offload.ops.replay.TokenBucket;
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +23,8 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
  * Publishes dead letters again to their original topics: original key, value and headers (the
- * {@code offload-dlq-*} ones removed) plus {@value DeadLetterHeaders#REDRIVE_COUNT}, one more than
- * the record carried. Each redriven dead letter gets an audit record in {@code
+ * {@code offload-dlq-*} ones removed) plus {@value OffloadHeaders#REDRIVE_COUNT}, one more than the
+ * record carried. Each redriven dead letter gets an audit record in {@code
  * offload.dlq.<group>.redriven} keyed by its {@link DeadLetter#id() id}.
  *
  * <p>Idempotent: the record and its audit record are written in one Kafka transaction, and dead
@@ -149,7 +152,7 @@ public final class Redriver {
     ProducerRecord<byte[], byte[]> out =
         new ProducerRecord<>(d.originalTopic(), null, null, d.key(), d.value());
     d.originalHeaders().forEach(h -> out.headers().add(h));
-    out.headers().add(DeadLetterHeaders.REDRIVE_COUNT, utf8("" + (d.redriveCount() + 1)));
+    out.headers().add(OffloadHeaders.REDRIVE_COUNT, utf8("" + (d.redriveCount() + 1)));
     return out;
   }
 
@@ -164,7 +167,7 @@ public final class Redriver {
     value.put("redrivenAt", config.clock().instant().toString());
     try {
       return new ProducerRecord<>(
-          DeadLetterHeaders.auditTopic(group), utf8(d.id()), JSON.writeValueAsBytes(value));
+          Topics.redriven(group), utf8(d.id()), JSON.writeValueAsBytes(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the audit record of " + d.id(), e);
     }

@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,11 +18,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Copies exactly the records of a {@link ReplayPlan} into the request's target topic: key, value,
- * headers and timestamp kept, plus an {@value ReplayHeaders#REPLAY_ID} header with one UUID per
+ * headers and timestamp kept, plus an {@value OffloadHeaders#REPLAY_ID} header with one UUID per
  * run. The target partition follows the key (the producer's default partitioner), so per-key order
  * holds. Optional filters (key, event type) skip records; the rate limit counts copied records.
  *
@@ -139,9 +139,9 @@ public final class Replayer {
       if (request.eventType() == null) {
         return true;
       }
-      Header type = record.headers().lastHeader(OffloadHeaders.EVENT_TYPE);
-      return type != null
-          && request.eventType().equals(new String(type.value(), StandardCharsets.UTF_8));
+      return request
+          .eventType()
+          .equals(HeaderValues.text(record.headers(), OffloadHeaders.EVENT_TYPE));
     }
 
     private ProducerRecord<byte[], byte[]> copyOf(ConsumerRecord<byte[], byte[]> record) {
@@ -150,7 +150,7 @@ public final class Replayer {
           new ProducerRecord<>(request.into(), null, timestamp, record.key(), record.value());
       record.headers().forEach(h -> out.headers().add(h));
       out.headers()
-          .add(ReplayHeaders.REPLAY_ID, replayId.toString().getBytes(StandardCharsets.UTF_8));
+          .add(OffloadHeaders.REPLAY_ID, replayId.toString().getBytes(StandardCharsets.UTF_8));
       return out;
     }
 

@@ -7,6 +7,9 @@ import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +48,7 @@ class DeadLetterToolsIT {
     String group = TestNames.group("dlq");
     String orders = TestNames.topic("dlq-orders");
     String users = TestNames.topic("dlq-users");
-    kafka.createTopic(DeadLetterHeaders.deadLetterTopic(group), 2);
+    kafka.createTopic(Topics.deadLetters(group), 2);
     kafka.createTopic(orders, 2);
     kafka.createTopic(users, 1);
     String secret = "payload-" + UUID.randomUUID();
@@ -102,7 +105,7 @@ class DeadLetterToolsIT {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("u-1", secret + "-3"));
     for (ConsumerRecord<String, String> r : concat(redrivenOrders, redrivenUsers)) {
       assertThat(KafkaFixtures.header(r, "trace")).isEqualTo("trace-" + r.key());
-      assertThat(KafkaFixtures.header(r, DeadLetterHeaders.REDRIVE_COUNT)).isEqualTo("1");
+      assertThat(KafkaFixtures.header(r, OffloadHeaders.REDRIVE_COUNT)).isEqualTo("1");
       assertThat(r.headers().toArray())
           .extracting(Header::key)
           .noneMatch(k -> k.startsWith(DeadLetterHeaders.PREFIX));
@@ -113,7 +116,7 @@ class DeadLetterToolsIT {
                 .filter(d -> d.exceptionClass().equals(STATE))
                 .map(DeadLetter::id)
                 .toList());
-    assertThat(readAll(bootstrap, DeadLetterHeaders.auditTopic(group)))
+    assertThat(readAll(bootstrap, Topics.redriven(group)))
         .extracting(ConsumerRecord::key)
         .containsExactlyInAnyOrderElementsOf(stateIds);
 
@@ -122,7 +125,7 @@ class DeadLetterToolsIT {
     assertThat(second.plan().alreadyRedriven()).isEqualTo(3);
     assertThat(readAll(bootstrap, orders)).hasSize(2);
     assertThat(readAll(bootstrap, users)).hasSize(1);
-    assertThat(readAll(bootstrap, DeadLetterHeaders.auditTopic(group))).hasSize(3);
+    assertThat(readAll(bootstrap, Topics.redriven(group))).hasSize(3);
   }
 
   private static void writeDeadLetters(String bootstrap, String group, List<Letter> letters)
@@ -132,9 +135,7 @@ class DeadLetterToolsIT {
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       int i = 0;
       for (Letter l : letters) {
-        var record =
-            new ProducerRecord<>(
-                DeadLetterHeaders.deadLetterTopic(group), i % 2, l.key(), l.payload());
+        var record = new ProducerRecord<>(Topics.deadLetters(group), i % 2, l.key(), l.payload());
         add(record, "trace", "trace-" + l.key());
         add(record, DeadLetterHeaders.REASON, "fatal");
         add(record, DeadLetterHeaders.EXCEPTION_CLASS, l.exception());

@@ -3,6 +3,8 @@ package dev.offload.ops.deadletter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.OffloadHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -20,7 +22,7 @@ class RedriveRequestTest {
         List.of(
             new RecordHeader(
                 DeadLetterHeaders.EXCEPTION_CLASS, exceptionClass.getBytes(StandardCharsets.UTF_8)),
-            new RecordHeader(DeadLetterHeaders.REDRIVE_COUNT, "2".getBytes(StandardCharsets.UTF_8)),
+            new RecordHeader(OffloadHeaders.REDRIVE_COUNT, "2".getBytes(StandardCharsets.UTF_8)),
             new RecordHeader("trace", "t".getBytes(StandardCharsets.UTF_8))));
   }
 

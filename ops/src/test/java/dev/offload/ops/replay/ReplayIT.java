@@ -71,7 +71,7 @@ class ReplayIT {
       assertThat(copy.key()).isEqualTo(original.key());
       assertThat(copy.timestamp()).isEqualTo(original.timestamp().toEpochMilli());
       assertThat(header(copy, OffloadHeaders.EVENT_TYPE)).isEqualTo(original.type());
-      assertThat(header(copy, ReplayHeaders.REPLAY_ID)).isEqualTo(result.replayId().toString());
+      assertThat(header(copy, OffloadHeaders.REPLAY_ID)).isEqualTo(result.replayId().toString());
     }
     assertThat(result.copied()).isEqualTo(expected.size());
   }

@@ -1,8 +1,8 @@
 package dev.offload.streams.analytics;
 
+import dev.offload.schemas.TopicDescriptor;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.Settings;
-import dev.offload.streams.StreamTopics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -35,7 +35,7 @@ public record AnalyticsConfig(
   /** Validates every field, naming the one at fault. */
   public AnalyticsConfig {
     Objects.requireNonNull(inputPattern, "inputPattern: a topic pattern is required");
-    StreamTopics.requireLegal("viewPrefix", viewPrefix);
+    Topics.requireLegal("viewPrefix", viewPrefix);
     requireNotNegative("grace", grace);
     requireNotNegative("dedupRetention", dedupRetention);
     if (partitions < 1) {
@@ -87,8 +87,13 @@ public record AnalyticsConfig(
         s.integer("partitions", d.partitions()));
   }
 
-  /** The output topic of counts by {@code dimension} in {@code window}. */
+  /** The name of the output topic of counts by {@code dimension} in {@code window}. */
   public String outputTopic(CountDimension dimension, CountWindow window) {
-    return StreamTopics.analytics(viewPrefix + "-by-" + dimension.label() + "-" + window.label());
+    return output(dimension, window).name();
+  }
+
+  /** The output topic of counts by {@code dimension} in {@code window}, with its serdes. */
+  public TopicDescriptor<String, String> output(CountDimension dimension, CountWindow window) {
+    return Topics.analyticsTopic(viewPrefix + "-by-" + dimension.label() + "-" + window.label());
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.offload.schemas.TopicDescriptor;
 import dev.offload.streams.TopologyContext;
 import dev.offload.streams.TopologyDefinition;
 import dev.offload.streams.internal.EventDeduplicator;
@@ -107,6 +108,7 @@ public final class AnalyticsTopology implements TopologyDefinition {
       CountDimension dimension,
       CountWindow window) {
     String store = storeName(dimension, window);
+    TopicDescriptor<String, String> output = config.output(dimension, window);
     grouped
         .windowedBy(window.windows(config))
         .count(
@@ -130,8 +132,8 @@ public final class AnalyticsTopology implements TopologyDefinition {
             },
             Named.as(store + "-as-json"))
         .to(
-            config.outputTopic(dimension, window),
-            Produced.with(Serdes.String(), Serdes.String()).withName(store + "-out"));
+            output.name(),
+            Produced.with(output.keySerde(), output.valueSerde()).withName(store + "-out"));
   }
 
   static String toJson(WindowCount count) {

@@ -1,16 +1,15 @@
 package dev.offload.streams.deadletter;
 
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.HeaderValues;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -47,6 +46,9 @@ public final class DeadLetterHandler
 
   /** Counter of dead letters, tagged {@code topology} and {@code reason}. */
   public static final String DEAD_LETTERS_METRIC = "offload.streams.records.dead.lettered";
+
+  /** Prefix of Kafka Streams' own dead-letter headers, which are written again on each failure. */
+  private static final String STREAMS_ERRORS_PREFIX = "__streams.errors.";
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
@@ -151,43 +153,31 @@ public final class DeadLetterHandler
             headers(reason, context, exception)));
   }
 
-  private RecordHeaders headers(String reason, ErrorHandlerContext context, Exception exception) {
-    RecordHeaders headers = new RecordHeaders();
-    if (context.headers() != null) {
-      for (Header h : context.headers()) {
-        if (!h.key().startsWith("offload-dlq-") && !h.key().startsWith("__streams.errors.")) {
-          headers.add(h.key(), h.value());
-        }
-      }
-    }
-    String message = exception.getMessage() == null ? "" : exception.getMessage();
-    String stack = stackTrace(exception);
-    add(headers, "__streams.errors.exception", exception.getClass().getName());
-    add(headers, "__streams.errors.message", message);
-    add(headers, "__streams.errors.stacktrace", stack);
-    add(headers, "__streams.errors.topic", context.topic());
-    add(headers, "__streams.errors.partition", Integer.toString(context.partition()));
-    add(headers, "__streams.errors.offset", Long.toString(context.offset()));
-    add(headers, DeadLetterHeaders.REASON, reason);
-    add(headers, DeadLetterHeaders.EXCEPTION_CLASS, exception.getClass().getName());
-    add(headers, DeadLetterHeaders.EXCEPTION_MESSAGE, message);
-    add(headers, DeadLetterHeaders.STACKTRACE, stack);
-    add(headers, DeadLetterHeaders.ORIGINAL_TOPIC, context.topic());
-    add(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(context.partition()));
-    add(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(context.offset()));
-    add(headers, DeadLetterHeaders.GROUP, group);
-    add(headers, DeadLetterHeaders.FAILED_AT, clock.instant().toString());
+  private Headers headers(String reason, ErrorHandlerContext context, Exception exception) {
+    Headers headers =
+        DeadLetterHeaders.write(
+            context.headers(),
+            new DeadLetterHeaders.Failure(
+                reason,
+                exception,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                group,
+                clock.instant()),
+            STREAMS_ERRORS_PREFIX);
+    HeaderValues.put(headers, STREAMS_ERRORS_PREFIX + "exception", exception.getClass().getName());
+    HeaderValues.put(
+        headers,
+        STREAMS_ERRORS_PREFIX + "message",
+        HeaderValues.text(headers, DeadLetterHeaders.EXCEPTION_MESSAGE));
+    HeaderValues.put(
+        headers,
+        STREAMS_ERRORS_PREFIX + "stacktrace",
+        HeaderValues.text(headers, DeadLetterHeaders.STACKTRACE));
+    HeaderValues.put(headers, STREAMS_ERRORS_PREFIX + "topic", context.topic());
+    HeaderValues.put(headers, STREAMS_ERRORS_PREFIX + "partition", context.partition());
+    HeaderValues.put(headers, STREAMS_ERRORS_PREFIX + "offset", context.offset());
     return headers;
-  }
-
-  private static void add(RecordHeaders headers, String key, String value) {
-    headers.add(key, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String stackTrace(Exception exception) {
-    String text = Utils.stackTrace(exception);
-    return text.length() <= DeadLetterHeaders.STACKTRACE_LIMIT
-        ? text
-        : text.substring(0, DeadLetterHeaders.STACKTRACE_LIMIT);
   }
 }

@@ -1,9 +1,8 @@
 package dev.offload.streams.internal;
 
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 
@@ -14,17 +13,11 @@ public final class EventEnvelope {
 
   private EventEnvelope() {}
 
-  /** The last value of header {@code name} as UTF-8, or {@code null}. */
+  /**
+   * The last value of header {@code name} as trimmed UTF-8, or {@code null} when absent or blank.
+   */
   public static String header(Headers headers, String name) {
-    if (headers == null) {
-      return null;
-    }
-    Header h = headers.lastHeader(name);
-    if (h == null || h.value() == null) {
-      return null;
-    }
-    String value = new String(h.value(), StandardCharsets.UTF_8).trim();
-    return value.isEmpty() ? null : value;
+    return HeaderValues.nonBlank(headers, name);
   }
 
   /**
@@ -35,8 +28,7 @@ public final class EventEnvelope {
    *     dead-lettered)
    */
   public static Bytes requireEventIdKey(Headers headers) {
-    Header h = headers == null ? null : headers.lastHeader(OffloadHeaders.EVENT_ID);
-    Bytes key = h == null ? null : EventIdKey.of(h.value());
+    Bytes key = EventIdKey.of(HeaderValues.bytes(headers, OffloadHeaders.EVENT_ID));
     if (key == null) {
       throw new IllegalArgumentException(
           "record has no " + OffloadHeaders.EVENT_ID + " header, so it cannot be deduplicated");

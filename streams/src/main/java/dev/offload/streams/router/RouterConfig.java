@@ -4,7 +4,6 @@ import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.EventTypes;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.Settings;
-import dev.offload.streams.StreamTopics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +47,7 @@ public record RouterConfig(
           BuiltInEventTypes.PAGE_VIEWED.type(), List.of("analytics"));
 
   /** Default catch-all topic. */
-  public static final String DEFAULT_CATCH_ALL = StreamTopics.work("unrouted");
+  public static final String DEFAULT_CATCH_ALL = Topics.work("unrouted");
 
   /** Validates every field, naming the one at fault. */
   public RouterConfig {
@@ -63,13 +62,13 @@ public record RouterConfig(
                 "routes: '" + type + "' is not a kebab-case event type");
           }
           for (String handler : Objects.requireNonNullElse(handlers, List.<String>of())) {
-            StreamTopics.requireLegal("routes." + type, handler);
+            Topics.requireLegal("routes." + type, handler);
           }
           copy.put(type, List.copyOf(Objects.requireNonNullElse(handlers, List.of())));
         });
     routes = Map.copyOf(copy);
     if (unknownTypes == UnknownTypes.CATCH_ALL) {
-      StreamTopics.requireLegal("catchAllTopic", catchAllTopic);
+      Topics.requireLegal("catchAllTopic", catchAllTopic);
     }
     if (dedupRetention == null || dedupRetention.isNegative()) {
       throw new IllegalArgumentException("dedupRetention: must be zero or positive");
@@ -103,7 +102,7 @@ public record RouterConfig(
   /** The work topics an event of {@code type} goes to; empty when the table does not name it. */
   public List<String> destinations(String type) {
     List<String> handlers = routes.get(type);
-    return handlers == null ? List.of() : handlers.stream().map(StreamTopics::work).toList();
+    return handlers == null ? List.of() : handlers.stream().map(Topics::work).toList();
   }
 
   /** Whether the table names {@code type} (possibly with no handler, meaning drop on purpose). */

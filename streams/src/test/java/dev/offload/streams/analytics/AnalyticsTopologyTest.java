@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.Settings;
 import dev.offload.streams.TestEvents;
-import dev.offload.streams.deadletter.DeadLetterHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.offload.streams.deadletter;
 import static dev.offload.streams.TestEvents.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.streams.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;

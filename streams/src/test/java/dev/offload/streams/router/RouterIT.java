@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
+import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import dev.offload.streams.ItSupport;
-import dev.offload.streams.StreamTopics;
 import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
-import dev.offload.streams.deadletter.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,14 +78,14 @@ class RouterIT {
 
     for (String handler : List.of(email, audit)) {
       List<ConsumerRecord<byte[], byte[]>> work =
-          ItSupport.readCommitted(bootstrap, StreamTopics.work(handler), 200, PATIENCE);
+          ItSupport.readCommitted(bootstrap, Topics.work(handler), 200, PATIENCE);
       Set<String> ids =
           work.stream().map(r -> header(r, OffloadHeaders.EVENT_ID)).collect(Collectors.toSet());
       assertThat(work).hasSize(200);
       assertThat(ids).hasSize(200);
     }
     List<ConsumerRecord<byte[], byte[]>> dead =
-        ItSupport.readCommitted(bootstrap, StreamTopics.deadLetters(appId), 1, PATIENCE);
+        ItSupport.readCommitted(bootstrap, Topics.deadLetters(appId), 1, PATIENCE);
     assertThat(dead).hasSize(1);
     assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("poison");
     assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("processing");

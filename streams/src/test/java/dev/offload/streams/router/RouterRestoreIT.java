@@ -7,8 +7,8 @@ import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Topics;
 import dev.offload.streams.ItSupport;
-import dev.offload.streams.StreamTopics;
 import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ class RouterRestoreIT {
 
     runner = start(bootstrap, appId, dir.resolve("first"), type, handler);
     send(bootstrap, topic, type, ids);
-    assertThat(ItSupport.readCommitted(bootstrap, StreamTopics.work(handler), EVENTS, PATIENCE))
+    assertThat(ItSupport.readCommitted(bootstrap, Topics.work(handler), EVENTS, PATIENCE))
         .hasSize(EVENTS);
     runner.close();
 
@@ -76,7 +76,7 @@ class RouterRestoreIT {
     send(bootstrap, topic, type, fresh);
 
     List<ConsumerRecord<byte[], byte[]>> work =
-        ItSupport.readCommitted(bootstrap, StreamTopics.work(handler), EVENTS + KEYS, PATIENCE);
+        ItSupport.readCommitted(bootstrap, Topics.work(handler), EVENTS + KEYS, PATIENCE);
     List<String> out =
         work.stream()
             .map(

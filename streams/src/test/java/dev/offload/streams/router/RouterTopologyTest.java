@@ -6,11 +6,11 @@ import static dev.offload.streams.TestEvents.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.Settings;
 import dev.offload.streams.TestEvents;
-import dev.offload.streams.deadletter.DeadLetterHeaders;
 import dev.offload.streams.internal.EventDeduplicator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

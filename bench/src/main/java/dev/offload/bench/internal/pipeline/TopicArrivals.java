@@ -1,8 +1,7 @@
 package dev.offload.bench.internal.pipeline;
 
-import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -59,11 +57,10 @@ public final class TopicArrivals implements AutoCloseable {
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           long now = System.nanoTime();
-          Header id = r.headers().lastHeader(OffloadHeaders.EVENT_ID);
-          if (id == null) {
+          String eventId = HeaderValues.eventId(r.headers());
+          if (eventId == null) {
             continue;
           }
-          String eventId = new String(id.value(), StandardCharsets.UTF_8);
           if (r.topic().startsWith(Topics.EVENTS_PREFIX)) {
             traces.onEvents(eventId, now);
           } else {

@@ -7,6 +7,7 @@ import dev.offload.consumers.worker.BlockingEventHandler;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PageViewed;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -46,7 +47,7 @@ public final class AnalyticsHandler
    * with {@code EventDeserializers.avroByEventType}, since its records carry their type in a
    * header.
    */
-  public static final String WORK_TOPIC = "offload.work.analytics";
+  public static final String WORK_TOPIC = Topics.work("analytics");
 
   /**
    * The event topics it can consume directly (without the router): {@code

@@ -7,6 +7,7 @@ import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.schemas.BuiltInEventType;
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PasswordResetRequested;
 import dev.offload.schemas.events.UserSignedUp;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class EmailHandler implements BlockingEventHandler<SpecificRecord> 
    * what {@code offload worker} and {@code offload dev} consume. Read it with {@code
    * EventDeserializers.avroByEventType}, since its records carry their type in a header.
    */
-  public static final String WORK_TOPIC = "offload.work.email";
+  public static final String WORK_TOPIC = Topics.work("email");
 
   /**
    * The event topics it can consume directly (without the router): {@code

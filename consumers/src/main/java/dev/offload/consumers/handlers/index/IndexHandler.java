@@ -6,6 +6,7 @@ import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHandler;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.DocumentChanged;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class IndexHandler
    * what {@code offload worker} and {@code offload dev} consume. Read it with {@code
    * EventDeserializers.avroByEventType}, since its records carry their type in a header.
    */
-  public static final String WORK_TOPIC = "offload.work.index";
+  public static final String WORK_TOPIC = Topics.work("index");
 
   /**
    * The event topics it can consume directly (without the router): {@code

@@ -1,8 +1,8 @@
 package dev.offload.consumers.retry.internal;
 
-import dev.offload.consumers.internal.HeaderValues;
-import dev.offload.consumers.retry.RetryHeaders;
-import dev.offload.consumers.retry.RetryTopics;
+import dev.offload.schemas.HeaderValues;
+import dev.offload.schemas.RetryHeaders;
+import dev.offload.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ public final class DelayHolds {
   }
 
   private boolean isDue(ConsumerRecord<byte[], byte[]> record, Instant now) {
-    if (!RetryTopics.isDelayTopic(group, record.topic())) {
+    if (!Topics.isRetry(group, record.topic())) {
       return true;
     }
     Instant due = dueAt(record);

@@ -1,9 +1,9 @@
 package dev.offload.consumers.retry.internal;
 
-import dev.offload.consumers.internal.HeaderValues;
 import dev.offload.consumers.internal.Origin;
-import dev.offload.consumers.retry.RetryHeaders;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.RetryHeaders;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -3,16 +3,15 @@ package dev.offload.consumers.worker.internal;
 import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.deadletter.DeadLetterReason;
 import dev.offload.consumers.deadletter.internal.DeadLetterRecords;
-import dev.offload.consumers.internal.HeaderValues;
 import dev.offload.consumers.retry.FailureClass;
 import dev.offload.consumers.retry.RetryDecision;
 import dev.offload.consumers.retry.RetryPolicy;
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.retry.internal.RetryRecords;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHeaders;
 import dev.offload.consumers.worker.HandlerBinding;
-import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.HeaderValues;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.registry.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -220,7 +219,7 @@ public final class RecordProcessor<T> {
       runtime.metrics().retried();
       waitInPlace(item, inPlace.delay());
     } else if (decision instanceof RetryDecision.Delayed delayed) {
-      logRetry(item, failure, delayed.delay(), "through " + RetryTopics.label(delayed.tier()));
+      logRetry(item, failure, delayed.delay(), "through " + Topics.delayLabel(delayed.tier()));
       runtime.metrics().retried();
       sendToDelayTopic(item, delayed, now);
     } else {
@@ -262,7 +261,7 @@ public final class RecordProcessor<T> {
   }
 
   private void sendToDelayTopic(WorkItem item, RetryDecision.Delayed delayed, Instant now) {
-    String topic = RetryTopics.name(group, delayed.tier());
+    String topic = Topics.retry(group, delayed.tier());
     int next = item.attempt() + 1;
     ProducerRecord<byte[], byte[]> retry =
         RetryRecords.build(
@@ -402,7 +401,7 @@ public final class RecordProcessor<T> {
   }
 
   private static String eventId(WorkItem item) {
-    return HeaderValues.text(item.record().headers(), OffloadHeaders.EVENT_ID);
+    return HeaderValues.eventId(item.record().headers());
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -1,10 +1,10 @@
 package dev.offload.consumers.worker.internal;
 
-import dev.offload.consumers.internal.HeaderValues;
 import dev.offload.consumers.internal.Origin;
 import dev.offload.consumers.ordering.Ordering;
-import dev.offload.consumers.retry.RetryHeaders;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.RetryHeaders;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -2,12 +2,12 @@ package dev.offload.consumers.worker.internal;
 
 import dev.offload.consumers.backpressure.internal.PauseController;
 import dev.offload.consumers.breaker.CircuitBreaker;
-import dev.offload.consumers.retry.RetryTopics;
 import dev.offload.consumers.retry.internal.DelayHolds;
 import dev.offload.consumers.retry.internal.DelayTopicReader;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.WorkerMetricNames;
 import dev.offload.consumers.worker.WorkerOptions;
+import dev.offload.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
         new RetryParking(
             dispatcher,
             new DelayTopicReader(
-                consumer, delayReader, RetryTopics.names(options.group(), options.retry())),
+                consumer, delayReader, options.retry().delayTopics(options.group())),
             this::item,
             options.commitInterval(),
             options.pollTimeout(),
@@ -118,7 +118,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   public List<String> topics() {
     List<String> topics = new ArrayList<>(options.topics());
     if (readsDelayTopics) {
-      topics.addAll(RetryTopics.names(options.group(), options.retry()));
+      topics.addAll(options.retry().delayTopics(options.group()));
     }
     return topics;
   }
@@ -220,7 +220,7 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   }
 
   private WorkItem item(ConsumerRecord<byte[], byte[]> record) {
-    boolean delayed = RetryTopics.isDelayTopic(options.group(), record.topic());
+    boolean delayed = Topics.isRetry(options.group(), record.topic());
     return WorkItem.of(record, options.ordering(), delayed);
   }
 

@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.offload.consumers.database.DatabasePool;
-import dev.offload.consumers.deadletter.DeadLetterTopics;
 import dev.offload.consumers.dedup.ProcessedEventStore;
 import dev.offload.consumers.handlers.EventDeserializers;
-import dev.offload.consumers.internal.HeaderValues;
 import dev.offload.consumers.testing.AvroEvents;
 import dev.offload.consumers.testing.Databases;
 import dev.offload.consumers.testing.KafkaSupport;
@@ -23,6 +21,7 @@ import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.BuiltInEventTypes;
+import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PageViewed;
@@ -125,7 +124,7 @@ class AnalyticsHandlerIT {
           .as("records were handled in batches of more than one")
           .isGreaterThan(1);
     }
-    var letters = kafka.readAll(DeadLetterTopics.name(group), 1);
+    var letters = kafka.readAll(Topics.deadLetters(group), 1);
     assertThat(letters).hasSize(1);
     assertThat(HeaderValues.text(letters.get(0).headers(), OffloadHeaders.EVENT_ID))
         .isEqualTo("poison");

@@ -9,7 +9,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.breaker.CircuitBreakerPolicy;
 import dev.offload.consumers.breaker.CircuitState;
-import dev.offload.consumers.deadletter.DeadLetterTopics;
 import dev.offload.consumers.dedup.ProcessedEventStore;
 import dev.offload.consumers.handlers.EventDeserializers;
 import dev.offload.consumers.testing.AvroEvents;
@@ -104,7 +103,7 @@ class EmailHandlerIT {
     assertThat(GreenMailUtil.getBody(resetMail)).contains("https://app.example/reset/u2");
     assertThat(resetMail.getMessageID()).isEqualTo("<r-2@offload>");
     assertThat(Meters.count(meters, WorkerMetricNames.DEAD_LETTERED)).isEqualTo(1);
-    var letter = kafka.readAll(DeadLetterTopics.name(group), 1).get(0);
+    var letter = kafka.readAll(Topics.deadLetters(group), 1).get(0);
     assertThat(KafkaSupport.text(letter.headers().lastHeader(OffloadHeaders.EVENT_ID).value()))
         .isEqualTo("s-bad");
   }

@@ -2,8 +2,10 @@ package dev.offload.ops.dashboard.internal;
 
 import dev.offload.ops.dashboard.internal.DeadLetters.DeadLetter;
 import dev.offload.ops.dashboard.internal.DeadLetters.TopicCount;
+import dev.offload.schemas.DeadLetterHeaders;
+import dev.offload.schemas.HeaderValues;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -40,16 +41,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * fetched with the records (Kafka has no header-only fetch) but never decoded.
  */
 public final class DeadLetterReader implements AutoCloseable {
-  /** Prefix of the dead-letter topics (DESIGN.md: {@code offload.dlq.<group>}). */
-  public static final String TOPIC_PREFIX = "offload.dlq.";
-
-  private static final String AUDIT_SUFFIX = ".redriven";
-  private static final String EXCEPTION_CLASS = "offload-dlq-exception-class";
-  private static final String ORIGINAL_TOPIC = "offload-dlq-original-topic";
-  private static final String FAILED_AT = "offload-dlq-failed-at";
-  private static final String GROUP = "offload-dlq-group";
-  private static final String REASON = "offload-dlq-reason";
-
   private final Admin admin;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Set<String> watched;
@@ -91,7 +82,7 @@ public final class DeadLetterReader implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(
             security.applyTo(c), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.watched = groups.stream().map(g -> TOPIC_PREFIX + g).collect(Collectors.toSet());
+    this.watched = groups.stream().map(Topics::deadLetters).collect(Collectors.toSet());
     this.newest = newest;
     this.timeout = timeout;
     this.clock = clock;
@@ -140,7 +131,7 @@ public final class DeadLetterReader implements AutoCloseable {
 
   private Set<String> topics() throws InterruptedException, ExecutionException, TimeoutException {
     return get(admin.listTopics().names()).stream()
-        .filter(t -> t.startsWith(TOPIC_PREFIX) && !t.endsWith(AUDIT_SUFFIX))
+        .filter(Topics::isDeadLetters)
         .filter(t -> watched.isEmpty() || watched.contains(t))
         .collect(Collectors.toSet());
   }
@@ -206,16 +197,11 @@ public final class DeadLetterReader implements AutoCloseable {
         r.partition(),
         r.offset(),
         Instant.ofEpochMilli(r.timestamp()),
-        header(r, EXCEPTION_CLASS),
-        header(r, ORIGINAL_TOPIC),
-        header(r, FAILED_AT),
-        header(r, GROUP),
-        header(r, REASON));
-  }
-
-  private static String header(ConsumerRecord<?, ?> r, String name) {
-    Header h = r.headers().lastHeader(name);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        HeaderValues.text(r.headers(), DeadLetterHeaders.EXCEPTION_CLASS),
+        HeaderValues.text(r.headers(), DeadLetterHeaders.ORIGINAL_TOPIC),
+        HeaderValues.text(r.headers(), DeadLetterHeaders.FAILED_AT),
+        HeaderValues.text(r.headers(), DeadLetterHeaders.GROUP),
+        HeaderValues.text(r.headers(), DeadLetterHeaders.REASON));
   }
 
   private static Comparator<DeadLetter> newestFirst() {

@@ -1,4 +1,4 @@
-package dev.offload.consumers.retry;
+package dev.offload.schemas;
 
 /**
  * Headers a worker adds to a record it publishes to a delay topic, next to the record's own headers
