@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records that are neither (heartbeats, signals) are not produced but are marked, so the
  * recorded position moves on while the outbox is quiet. When Kafka does not acknowledge a record
- * (the broker is down or unreachable longer than the producer's delivery timeout), nothing of the
- * batch is marked and the unacknowledged records are sent again with backoff, in capture order,
- * until Kafka takes them: the connector resumes by itself when the broker is back. A record
- * acknowledged late may then be on its topic twice; consumers deduplicate by event id.
+ * for a reason that may pass (the broker down or unreachable longer than the producer's delivery
+ * timeout: a retriable error), nothing of the batch is marked and the unacknowledged records are
+ * sent again with backoff, in capture order, until Kafka takes them: the connector resumes by
+ * itself when the broker is back. A record acknowledged late may then be on its topic twice;
+ * consumers deduplicate by event id. A refusal that cannot pass (authentication, authorization, a
+ * record too large) stops the engine with nothing of the batch marked, naming the event: the batch
+ * is captured again after a restart.
  */
 public final class KafkaForwarder
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -141,8 +145,19 @@ public final class KafkaForwarder
       try {
         ack.get();
       } catch (ExecutionException e) {
+        SourceRecord record = batch.get(i).record();
+        if (!(e.getCause() instanceof RetriableException)) {
+          // Refused for good (a wrong login, no permission, a record too large): trying again
+          // cannot help, so the engine stops and says why.
+          throw new DeliveryFailedException(
+              "Kafka did not acknowledge event "
+                  + OutboxRecords.header(record, OffloadHeaders.EVENT_ID).orElse("?")
+                  + " on "
+                  + record.topic()
+                  + "; stopping so the batch is captured again after a restart",
+              e.getCause());
+        }
         if (failed.isEmpty()) {
-          SourceRecord record = batch.get(i).record();
           log.warn(
               "Kafka did not acknowledge event {} on {} ({}); sending the unacknowledged records of"
                   + " the batch again, nothing of it recorded as captured until Kafka takes them",
@@ -155,5 +170,14 @@ public final class KafkaForwarder
       }
     }
     return failed;
+  }
+
+  /** A record Kafka refused for good; it stops the engine with nothing of its batch marked. */
+  public static final class DeliveryFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DeliveryFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Schema;
@@ -99,6 +100,27 @@ class KafkaForwarderTest {
     assertThat(committer.marked).containsExactlyElementsOf(batch);
     assertThat(committer.batchesFinished).isEqualTo(1);
     assertThat(registry.get(ConnectorMetrics.RESENT).counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void stopsAndMarksNothingWhenKafkaRefusesForGood() {
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized void flush() {
+            completeNext();
+            errorNext(new SaslAuthenticationException("wrong login"));
+          }
+        };
+    List<RecordChangeEvent<SourceRecord>> batch =
+        List.of(event("id-1", "user-1"), event("id-2", "user-2"));
+
+    assertThatThrownBy(() -> new KafkaForwarder(producer, metrics).handleBatch(batch, committer))
+        .isInstanceOf(KafkaForwarder.DeliveryFailedException.class)
+        .hasMessageContaining("id-2")
+        .hasRootCauseMessage("wrong login");
+    assertThat(committer.marked).isEmpty();
+    assertThat(committer.batchesFinished).isZero();
   }
 
   @Test
