@@ -227,6 +227,16 @@ class OffloadDevIT {
                     .contains("demo: publishing 20 events/s")
                     .containsPattern("demo: last 10 s: [\\d,]+ sent, [\\d,]+ accepted, 0 refused"));
 
+    // The standalone demo is a JVM of its own, started beside a stack under load: it is stopped
+    // once it has reported its first 10 s, so that it has published something whatever its start.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .failFast("offload demo exited", () -> !demo.isAlive())
+        .untilAsserted(
+            () ->
+                assertThat(Files.readString(demoOutput))
+                    .contains("demo: publishing 20 events/s")
+                    .containsPattern("demo: last 10 s: [\\d,]+ sent, [\\d,]+ accepted"));
     demo.destroy();
     assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("offload demo stops on SIGTERM").isTrue();
     assertThat(acceptedWhenStopped(Files.readString(demoOutput))).isPositive();
