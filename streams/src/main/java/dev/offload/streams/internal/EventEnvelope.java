@@ -14,13 +14,6 @@ public final class EventEnvelope {
   private EventEnvelope() {}
 
   /**
-   * The last value of header {@code name} as trimmed UTF-8, or {@code null} when absent or blank.
-   */
-  public static String header(Headers headers, String name) {
-    return HeaderValues.nonBlank(headers, name);
-  }
-
-  /**
    * The event id as a compact state-store key ({@link EventIdKey}), read straight from the header
    * bytes.
    *
@@ -42,7 +35,7 @@ public final class EventEnvelope {
    * @throws IllegalArgumentException when neither names one (the record is dead-lettered)
    */
   public static String requireEventType(Headers headers, String topic) {
-    String type = header(headers, OffloadHeaders.EVENT_TYPE);
+    String type = HeaderValues.nonBlank(headers, OffloadHeaders.EVENT_TYPE);
     if (type == null) {
       type = Topics.eventTypeOf(topic);
     }
@@ -61,7 +54,7 @@ public final class EventEnvelope {
 
   /** The producer, or {@link #UNKNOWN_PRODUCER}. */
   public static String producer(Headers headers) {
-    String producer = header(headers, OffloadHeaders.PRODUCER);
+    String producer = HeaderValues.nonBlank(headers, OffloadHeaders.PRODUCER);
     return producer == null ? UNKNOWN_PRODUCER : producer;
   }
 }
