@@ -8,15 +8,25 @@ import static org.awaitility.Awaitility.await;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
+import dev.offload.producers.internal.Authenticator;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +50,7 @@ class ProducerAppsIT {
   private static Infrastructure infra;
   private static String database;
   private static IngestApi api;
+  private static PrometheusMeterRegistry meters;
   private static ApiClient client;
   private static Connection connection;
   private static ProducerApps apps;
@@ -55,7 +66,7 @@ class ProducerAppsIT {
         IngestApi.start(
             configFor(infra, database)
                 .withAuth(ApiConfig.Auth.keysOptional().withKeyCacheTtl(KEY_CACHE_TTL)),
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of());
     client = new ApiClient(api);
     connection =
@@ -156,6 +167,72 @@ class ProducerAppsIT {
             () ->
                 client.postJson(EVENTS, BODY, "Authorization", "Bearer " + old).statusCode()
                     == 401);
+  }
+
+  @Test
+  void aFloodOfUnknownKeysIsRefusedWithoutAQueryEachWhileRealKeysKeepWorking() throws Exception {
+    String key = apps.create("flooded", List.of("*")).key();
+    assertThat(client.postJson(EVENTS, BODY, "Authorization", "Bearer " + key).statusCode())
+        .isEqualTo(202);
+    double queriesBefore = keyQueries();
+    long start = System.nanoTime();
+
+    Map<Integer, Long> statuses = flood(10_000);
+
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double queries = keyQueries() - queriesBefore;
+    assertThat(statuses).isEqualTo(Map.of(401, 10_000L));
+    System.out.printf(
+        "Flood: 10,000 unknown keys answered 401 in %.1f s with %.0f key queries%n",
+        seconds, queries);
+    // Per second at most one read of every key's hash and a bucket's worth of single lookups.
+    double bound =
+        (Authenticator.UNSEEN_LOOKUPS_PER_SECOND + 1) * (Math.ceil(seconds) + 1)
+            + Authenticator.UNSEEN_LOOKUPS_PER_SECOND;
+    assertThat(queries)
+        .as("key queries for 10,000 unknown keys in %.1f s", seconds)
+        .isLessThanOrEqualTo(bound)
+        .isLessThan(1_000);
+    assertThat(client.postJson(EVENTS, BODY, "Authorization", "Bearer " + key).statusCode())
+        .as("a real key after the flood")
+        .isEqualTo(202);
+    String rotated = apps.rotate("flooded").key();
+    assertThat(client.postJson(EVENTS, BODY, "Authorization", "Bearer " + rotated).statusCode())
+        .as("a key issued a moment ago")
+        .isEqualTo(202);
+    assertThat(slot.inserts()).hasSize(3);
+  }
+
+  /** Sends {@code count} events, each with a new made-up key, 16 at a time; counts the statuses. */
+  private static Map<Integer, Long> flood(int count) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Semaphore inFlight = new Semaphore(16);
+    Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+    List<CompletableFuture<?>> sent = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      inFlight.acquire();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(api.baseUrl() + EVENTS))
+              .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + ApiKeys.generate())
+              .POST(HttpRequest.BodyPublishers.ofString(BODY))
+              .build();
+      sent.add(
+          http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+              .whenComplete(
+                  (response, failure) -> {
+                    inFlight.release();
+                    statuses.merge(failure == null ? response.statusCode() : -1, 1L, Long::sum);
+                  }));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+    return Map.copyOf(statuses);
+  }
+
+  private static double keyQueries() {
+    return meters.find("offload.api.key.queries").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   @Test

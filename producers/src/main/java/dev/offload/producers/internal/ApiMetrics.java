@@ -56,6 +56,18 @@ public final class ApiMetrics {
         .increment();
   }
 
+  /**
+   * Counts one query about API keys: {@code key} looks up one key's app, {@code known-keys} reads
+   * the hashes of every key.
+   */
+  public void countKeyQuery(String query) {
+    Counter.builder("offload.api.key.queries")
+        .description("Database queries made to tell who sent a request, by query")
+        .tag("query", query)
+        .register(registry)
+        .increment();
+  }
+
   /** Counts one request answered from an earlier one with the same idempotency key. */
   public void countIdempotentReplay() {
     Counter.builder("offload.api.idempotent.replays")

@@ -64,7 +64,8 @@ public final class ApiRouter {
             parts.breaker(),
             config.auth(),
             config.producerName(),
-            System::nanoTime);
+            System::nanoTime,
+            metrics);
     IngestHandler ingest =
         new IngestHandler(
             parts.store(),

@@ -3,12 +3,15 @@ package dev.offload.producers.internal;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.ApiKeys;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * revoked app, or nothing) is cached by hash for {@link ApiConfig.Auth#keyCacheTtl()}, so a revoked
  * or rotated key stops working within that time. Neither keys nor hashes are logged. Lookups go
  * through the database's circuit breaker; while it is open an uncached key is answered {@code 503}.
+ *
+ * <p>A key whose hash is not among those of every app's key, read at most once per {@link
+ * #KNOWN_KEYS_REFRESH}, is refused without a query of its own once {@link
+ * #UNSEEN_LOOKUPS_PER_SECOND} such keys have been looked up in the last second: a flood of made-up
+ * keys costs the database a few small reads a second, not one per request, while a key created a
+ * moment ago (rotated, say) works at once.
  */
 public final class Authenticator {
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
@@ -42,6 +52,21 @@ public final class Authenticator {
   private final String keylessApp;
   private final LongSupplier nanoTime;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final ApiMetrics metrics;
+  private final AtomicReference<Future<KnownKeys>> knownKeys = new AtomicReference<>();
+
+  /** How old the hashes of all keys may be before a key not among them makes the API read again. */
+  public static final Duration KNOWN_KEYS_REFRESH = Duration.ofSeconds(1);
+
+  /** Lookups a second of keys that the hashes at hand do not know. */
+  public static final int UNSEEN_LOOKUPS_PER_SECOND = 20;
+
+  private final TokenBucket unseenLookups;
+
+  private static final String SELECT_HASHES = "SELECT key_hash FROM offload_producer_apps";
+
+  /** The hashes (hex) of every app's key, and when they were read. */
+  private record KnownKeys(Set<String> hashes, long readAt) {}
 
   /** What a key stands for: an app, or {@code null} with the reason it is refused. */
   private record Cached(Caller caller, ApiError refusal, long expiresAt) {}
@@ -54,7 +79,11 @@ public final class Authenticator {
       CircuitBreaker breaker,
       ApiConfig.Auth auth,
       String keylessApp,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      ApiMetrics metrics) {
+    this.metrics = metrics;
+    this.unseenLookups =
+        new TokenBucket(UNSEEN_LOOKUPS_PER_SECOND, UNSEEN_LOOKUPS_PER_SECOND, nanoTime.getAsLong());
     this.pool = pool;
     this.breaker = breaker;
     this.auth = auth;
@@ -91,10 +120,73 @@ public final class Authenticator {
     if (cached != null && now - cached.expiresAt() < 0) {
       return answer(cached);
     }
+    return knownKeys(cacheKey)
+        .compose(
+            known ->
+                known.hashes().contains(cacheKey)
+                        || unseenLookups.tryTake(1, nanoTime.getAsLong()) == 0
+                    ? lookUp(hash, cacheKey)
+                    : answer(unknown()));
+  }
+
+  /**
+   * The hashes of every key, read again when those at hand are missing {@code cacheKey} and older
+   * than {@link #KNOWN_KEYS_REFRESH}; concurrent requests share one read.
+   */
+  private Future<KnownKeys> knownKeys(String cacheKey) {
+    while (true) {
+      Future<KnownKeys> current = knownKeys.get();
+      if (current != null && !current.isComplete()) {
+        return current;
+      }
+      if (current != null && current.succeeded()) {
+        KnownKeys known = current.result();
+        boolean fresh = nanoTime.getAsLong() - known.readAt() < KNOWN_KEYS_REFRESH.toNanos();
+        if (fresh || known.hashes().contains(cacheKey)) {
+          return current;
+        }
+      }
+      Promise<KnownKeys> reading = Promise.promise();
+      if (knownKeys.compareAndSet(current, reading.future())) {
+        readKnownKeys().onComplete(reading);
+        return reading.future();
+      }
+    }
+  }
+
+  private Future<KnownKeys> readKnownKeys() {
     if (!breaker.tryAcquire()) {
       return Future.failedFuture(
           new RejectedRequest(ApiError.databaseUnavailable(breaker.retryAfterSeconds())));
     }
+    metrics.countKeyQuery("known-keys");
+    long readAt = nanoTime.getAsLong();
+    return pool.query(SELECT_HASHES)
+        .execute()
+        .transform(
+            done -> {
+              if (done.failed()) {
+                breaker.onFailure();
+                log.warn("API key lookup failed, answering 503: {}", done.cause().toString());
+                return Future.failedFuture(
+                    new RejectedRequest(
+                        ApiError.databaseUnavailable(ApiError.RETRY_AFTER_SECONDS)));
+              }
+              breaker.onSuccess();
+              Set<String> hashes = new HashSet<>();
+              for (Row row : done.result()) {
+                hashes.add(HexFormat.of().formatHex(row.getBuffer(0).getBytes()));
+              }
+              return Future.succeededFuture(new KnownKeys(Set.copyOf(hashes), readAt));
+            });
+  }
+
+  private Future<Caller> lookUp(byte[] hash, String cacheKey) {
+    if (!breaker.tryAcquire()) {
+      return Future.failedFuture(
+          new RejectedRequest(ApiError.databaseUnavailable(breaker.retryAfterSeconds())));
+    }
+    metrics.countKeyQuery("key");
     return pool.preparedQuery(SELECT)
         .execute(Tuple.of(Buffer.buffer(hash)))
         .transform(
