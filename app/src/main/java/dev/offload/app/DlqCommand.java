@@ -12,7 +12,6 @@ import dev.offload.ops.deadletter.RedriveResult;
 import dev.offload.ops.deadletter.Redriver;
 import dev.offload.ops.replay.ReplayProgress;
 import dev.offload.ops.replay.ReplayReport;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -61,16 +60,10 @@ final class DlqCommand implements Runnable {
         description = "Consumer group whose dead letters to use (topic offload.dlq.<GROUP>).")
     String group;
 
-    @Option(
-        names = {"-b", "--bootstrap-server"},
-        paramLabel = "HOST:PORT",
-        defaultValue = "127.0.0.1:9092",
-        description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin KafkaOption kafka;
 
     DeadLetterToolsConfig config() {
-      return DeadLetterToolsConfig.defaults(bootstrapServers)
-          .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
+      return DeadLetterToolsConfig.defaults(kafka.bootstrapServers).withSecurity(kafka.security());
     }
   }
 

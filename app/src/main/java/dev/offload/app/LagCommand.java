@@ -5,7 +5,6 @@ import dev.offload.ops.lag.LagMonitor;
 import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagReport;
 import dev.offload.ops.lag.LagSnapshot;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -73,24 +73,19 @@ final class LagCommand implements Callable<Integer> {
       description = "Print JSON instead of tables; with --watch, one document per line.")
   boolean json;
 
-  @Option(
-      names = {"-b", "--bootstrap-server"},
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin KafkaOption kafka;
 
   @Override
   public Integer call() throws InterruptedException {
     LagMonitorConfig config;
     try {
       config =
-          LagMonitorConfig.defaults(bootstrapServers)
+          LagMonitorConfig.defaults(kafka.bootstrapServers)
               .withGroups(Set.copyOf(groups))
               .withInterval(interval)
               .withWindowSize(window)
               .withObjectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
-              .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
+              .withSecurity(kafka.security());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

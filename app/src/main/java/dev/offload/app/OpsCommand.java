@@ -3,7 +3,6 @@ package dev.offload.app;
 import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -24,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -59,12 +59,7 @@ final class OpsCommand implements Callable<Integer> {
       description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(
-      names = {"-b", "--bootstrap-server"},
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin KafkaOption kafka;
 
   @Option(
       names = "--interval",
@@ -137,14 +132,14 @@ final class OpsCommand implements Callable<Integer> {
 
   private OpsServerConfig config() {
     try {
-      return OpsServerConfig.defaults(bootstrapServers)
+      return OpsServerConfig.defaults(kafka.bootstrapServers)
           .withHost(host)
           .withPort(port)
           .withLagInterval(interval)
           .withHistory(history)
           .withGroups(Set.copyOf(groups))
           .withObjectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
-          .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
+          .withSecurity(kafka.security());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -2,11 +2,11 @@ package dev.offload.app;
 
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,11 +35,7 @@ final class RegistryCommand implements Callable<Integer> {
       description = "Interface to listen on; 0.0.0.0 for all (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(
-      names = {"-b", "--bootstrap-server"},
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin KafkaOption kafka;
 
   @Option(
       names = "--topic",
@@ -50,12 +46,11 @@ final class RegistryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RegistryServerConfig config =
-        RegistryServerConfig.of(bootstrapServers)
+        RegistryServerConfig.of(kafka.bootstrapServers)
             .withHost(host)
             .withPort(port)
             .withTopic(topic)
-            .withKafkaProperties(
-                KafkaClientSecurity.fromEnvironment(System.getenv()).clientPropertiesAsText());
+            .withKafkaProperties(kafka.security().clientPropertiesAsText());
     SchemaRegistryServer server = SchemaRegistryServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

@@ -12,7 +12,6 @@ import dev.offload.ops.replay.ReplayResult;
 import dev.offload.ops.replay.Replayer;
 import dev.offload.ops.replay.ReplayerConfig;
 import dev.offload.ops.replay.ResetPlan;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -109,12 +109,7 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--execute", description = "Carry the plan out.")
   boolean execute;
 
-  @Option(
-      names = {"-b", "--bootstrap-server"},
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin KafkaOption kafka;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -136,7 +131,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Instant time = time(toTime);
     PrintWriter out = spec.commandLine().getOut();
-    try (GroupOffsetReset reset = GroupOffsetReset.connect(bootstrapServers, security())) {
+    try (GroupOffsetReset reset =
+        GroupOffsetReset.connect(kafka.bootstrapServers, kafka.security())) {
       ResetPlan plan = execute ? reset.execute(group, time) : reset.plan(group, time);
       out.print(ReplayReport.reset(plan));
       out.println(execute ? "Offsets reset." : "Dry run: nothing changed. Add --execute to reset.");
@@ -152,7 +148,7 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayRequest request = new ReplayRequest(topic, from, to, partition, key, type, into, rate);
     PrintWriter out = spec.commandLine().getOut();
     ReplayPlan plan;
-    try (ReplayPlanner planner = ReplayPlanner.connect(bootstrapServers, security())) {
+    try (ReplayPlanner planner = ReplayPlanner.connect(kafka.bootstrapServers, kafka.security())) {
       plan = planner.plan(request);
     }
     out.print(ReplayReport.plan(plan));
@@ -163,9 +159,9 @@ final class ReplayCommand implements Callable<Integer> {
     out.flush();
     boolean terminal = Terminal.isInteractive();
     ReplayerConfig config =
-        ReplayerConfig.defaults(bootstrapServers)
+        ReplayerConfig.defaults(kafka.bootstrapServers)
             .withProgressInterval(Duration.ofMillis(terminal ? 200 : 5000))
-            .withSecurity(security());
+            .withSecurity(kafka.security());
     ReplayResult result = new Replayer(config).execute(plan, progressPrinter(out, terminal));
     if (terminal) {
       out.println();
@@ -183,10 +179,6 @@ final class ReplayCommand implements Callable<Integer> {
       }
       out.flush();
     };
-  }
-
-  private static KafkaClientSecurity security() {
-    return KafkaClientSecurity.fromEnvironment(System.getenv());
   }
 
   private Instant time(String text) {

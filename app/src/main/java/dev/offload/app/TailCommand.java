@@ -1,7 +1,6 @@
 package dev.offload.app;
 
 import dev.offload.app.internal.RecordPrinter;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,11 +48,7 @@ final class TailCommand implements Callable<Integer> {
       description = "Start at the oldest record instead of only new ones.")
   boolean fromBeginning;
 
-  @Option(
-      names = {"-b", "--bootstrap-server"},
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin KafkaOption kafka;
 
   @Mixin RegistryOption registry;
 
@@ -151,14 +146,14 @@ final class TailCommand implements Callable<Integer> {
 
   private Properties properties() {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-tail");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return KafkaClientSecurity.fromEnvironment(System.getenv()).applyTo(p);
+    return kafka.security().applyTo(p);
   }
 
   private static void removeHook(Thread hook) {
