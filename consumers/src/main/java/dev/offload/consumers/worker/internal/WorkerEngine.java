@@ -46,6 +46,11 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
   private final RetryParking parking;
   private final boolean readsDelayTopics;
   private Instant nextCommit;
+
+  /** Commits failed in a row, and when the first of them failed (nanoTime); poll thread only. */
+  private int failedCommits;
+
+  private long failingSince;
   private boolean closing;
 
   /**
@@ -250,10 +255,41 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
         offsets,
         (committed, error) -> {
           if (error != null) {
-            log.warn("Worker {} could not commit: {}", options.group(), error.toString());
+            commitFailed(error);
             dispatcher.commitFailed(offsets);
+          } else {
+            commitSucceeded();
           }
         });
+  }
+
+  /**
+   * Says so once when commits start failing (the broker away, a rebalance), not at every commit
+   * interval; the rest of the streak is logged at debug level.
+   */
+  private void commitFailed(Exception error) {
+    if (failedCommits++ == 0) {
+      failingSince = System.nanoTime();
+      log.warn(
+          "Worker {} could not commit: {}; retrying every {} ms, and saying so once it commits"
+              + " again",
+          options.group(),
+          error.toString(),
+          options.commitInterval().toMillis());
+    } else {
+      log.debug("Worker {} could not commit: {}", options.group(), error.toString());
+    }
+  }
+
+  private void commitSucceeded() {
+    if (failedCommits > 0) {
+      log.info(
+          "Worker {} commits again, after {} failed commits over {} ms",
+          options.group(),
+          failedCommits,
+          (System.nanoTime() - failingSince) / 1_000_000);
+      failedCommits = 0;
+    }
   }
 
   /**
