@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka broker killed with SIGKILL under a running connector, away for 15 s while events keep
+ * The Kafka broker killed with SIGKILL under a running connector, away for 10 s while events keep
  * being committed to the outbox, then started again on the same data and port: the same connector
  * resumes by itself, never stops, and every event committed before, during and after arrives. The
  * broker runs in a child JVM of its own, so that it can really be killed; PostgreSQL is the shared
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 class ConnectorBrokerKillIT {
   private static final Logger log = LoggerFactory.getLogger(ConnectorBrokerKillIT.class);
   private static final int EACH = 20;
-  private static final Duration AWAY = Duration.ofSeconds(15);
+  private static final Duration AWAY = Duration.ofSeconds(10);
 
   @Test
   void theConnectorResumesByItselfAfterTheBrokerIsKilledAndRestarted(

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka broker killed with SIGKILL while a worker is mid-way through a topic (poison records
- * among the good ones), away for 15 s, then started again on the same data and port: the same
+ * among the good ones), away for 10 s, then started again on the same data and port: the same
  * worker resumes by itself, every good record is handled, every poison record is on the dead-letter
  * topic with its headers, and the group's commits reach the end of every partition (no record is
  * left abandoned). The broker runs in a child JVM, so that it can really be killed.
@@ -51,7 +51,7 @@ class WorkerBrokerKillIT {
   private static final Logger log = LoggerFactory.getLogger(WorkerBrokerKillIT.class);
   private static final int RECORDS = 300;
   private static final int POISON_EVERY = 50;
-  private static final Duration AWAY = Duration.ofSeconds(15);
+  private static final Duration AWAY = Duration.ofSeconds(10);
 
   @Test
   void theWorkerResumesByItselfAndLeavesNoRecordBehind(@TempDir Path dir) throws Exception {
