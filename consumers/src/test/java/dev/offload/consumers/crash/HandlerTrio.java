@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -49,18 +50,24 @@ record HandlerTrio(
 
   /** Starts the three workers on {@code index}; close them in any order. */
   List<Worker> start(SearchIndex index) throws Exception {
+    return start(index, Map.of());
+  }
+
+  /** Starts the three workers on {@code index}, their Kafka clients given {@code kafka} too. */
+  List<Worker> start(SearchIndex index, Map<String, String> kafka) throws Exception {
     List<Worker> workers = new ArrayList<>();
-    workers.add(start(topics.get(0), email()));
-    workers.add(start(topics.get(1), index(index)));
-    workers.add(start(topics.get(2), analytics()));
+    workers.add(start(topics.get(0), email(), kafka));
+    workers.add(start(topics.get(1), index(index), kafka));
+    workers.add(start(topics.get(2), analytics(), kafka));
     return workers;
   }
 
-  private <T> Worker start(String topic, HandlerBinding<T> binding) {
+  private <T> Worker start(String topic, HandlerBinding<T> binding, Map<String, String> kafka) {
     WorkerOptions options =
         WorkerOptions.defaults(bootstrap, group(binding.name()), List.of(topic))
             .withMaxInFlight(64)
-            .withCommitInterval(Duration.ofMillis(100));
+            .withCommitInterval(Duration.ofMillis(100))
+            .withKafkaProperties(kafka);
     return Worker.builder(options, binding).start();
   }
 

@@ -17,7 +17,6 @@ import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,31 +138,17 @@ class WorkerCrashIT {
       List<String> topics,
       String name)
       throws Exception {
-    Path log =
-        Files.createDirectories(Path.of("target", "it-logs")).resolve(prefix + "-" + name + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            WorkerProcessMain.class.getName(),
-            infra.bootstrapServers(),
+    Process p =
+        WorkerProcessMain.launch(
+            infra,
             registryUrl,
             jdbcUrl,
-            infra.postgresUser(),
-            Integer.toString(smtp.getSmtp().getPort()),
-            index.toString(),
+            smtp.getSmtp().getPort(),
+            index,
             prefix,
-            topics.get(0),
-            topics.get(1),
-            topics.get(2),
-            "20");
-    if (infra.postgresPassword() != null) {
-      pb.environment().put("OFFLOAD_JDBC_PASSWORD", infra.postgresPassword());
-    }
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process p = pb.start();
+            topics,
+            name,
+            java.util.Map.of());
     children.add(p);
     return p;
   }
