@@ -29,19 +29,32 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No module reaches into another module's {@code internal} package: a module's public face is its
- * top package, everything under {@code dev.offload.<module>.internal} is its own business. And the
- * names of the contracts (record headers, topic prefixes) are defined once, in {@code schemas/}: a
- * string literal anywhere else that spells one is a second definition.
+ * top package, everything under {@code dev.offload.<module>.internal} is its own business. No
+ * production class uses a test library. And the names of the contracts (record headers, topic
+ * prefixes) are defined once, in {@code schemas/}: a string literal anywhere else that spells one is
+ * a second definition.
  */
 class ModuleLayeringTest {
   private static final String ROOT = "dev.offload";
 
+  /** Packages of libraries that only tests use. */
+  private static final String[] TEST_LIBRARIES = {
+    "org.junit..",
+    "junit..",
+    "org.testcontainers..",
+    "org.assertj..",
+    "org.awaitility..",
+    "org.mockito..",
+    "net.jqwik..",
+    "org.openqa.selenium..",
+    "com.tngtech.archunit.."
+  };
+
+  private static JavaClasses imported;
+
   @Test
   void noModuleImportsAnotherModulesInternals() {
-    JavaClasses production =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages(ROOT);
+    JavaClasses production = production();
     Set<String> modules = modulesOf(production);
     // app sees all modules; if the import found fewer, the rule would be checking nothing.
     assertThat(modules)
@@ -49,6 +62,29 @@ class ModuleLayeringTest {
     for (ArchRule rule : rules(modules)) {
       rule.check(production);
     }
+  }
+
+  @Test
+  void productionCodeUsesNoTestLibrary() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(TEST_LIBRARIES)
+        .because("test code lives in test sources and test jars, never in what ships")
+        .check(production());
+  }
+
+  @Test
+  void theTestLibraryRuleCatchesTestCode() {
+    JavaClasses testKit = new ClassFileImporter().importPackages(ROOT + ".embedded.junit");
+    EvaluationResult result =
+        noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(TEST_LIBRARIES)
+            .evaluate(testKit);
+    assertThat(result.getFailureReport().getDetails())
+        .anySatisfy(v -> assertThat(v).contains("embedded.junit.SharedInfrastructure"));
   }
 
   @Test
@@ -65,7 +101,22 @@ class ModuleLayeringTest {
             v ->
                 assertThat(v)
                     .contains("archfixture.leaky.LeakyCaller")
-                    .contains("embedded.internal.EmbeddedInfrastructure"));
+                    .contains("embedded.internal.Databases"));
+  }
+
+  /**
+   * The modules' main classes: neither test classes nor a module's test jar (the shared test
+   * servers and their JUnit extension come from {@code embedded}'s).
+   */
+  private static synchronized JavaClasses production() {
+    if (imported == null) {
+      imported =
+          new ClassFileImporter()
+              .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+              .withImportOption(location -> !location.contains("-tests.jar"))
+              .importPackages(ROOT);
+    }
+    return imported;
   }
 
   @Test

@@ -140,31 +140,4 @@ class ConnectorConfigTest {
             () -> CONFIG.withIntervals(Duration.ofMillis(1), Duration.ofSeconds(1), null))
         .hasMessageContaining("heartbeatInterval");
   }
-
-  @Test
-  void mainParsesKeyValueArguments() {
-    ConnectorConfig parsed =
-        ConnectorMain.parse(
-            new String[] {
-              "--bootstrap=k:1", "--db-host=pg", "--db-port=6543", "--db-name=app",
-              "--db-user=me", "--slot=s1", "--publication=p1", "--offset-file=/tmp/o.dat",
-              "--offset-flush-ms=250"
-            },
-            "from-env");
-
-    assertThat(parsed.bootstrapServers()).isEqualTo("k:1");
-    assertThat(parsed.databaseHost()).isEqualTo("pg");
-    assertThat(parsed.databasePort()).isEqualTo(6543);
-    assertThat(parsed.databaseName()).isEqualTo("app");
-    assertThat(parsed.databaseUser()).isEqualTo("me");
-    assertThat(parsed.databasePassword()).isEqualTo("from-env");
-    assertThat(parsed.slotName()).isEqualTo("s1");
-    assertThat(parsed.publicationName()).isEqualTo("p1");
-    assertThat(parsed.offsetFile()).isEqualTo(Path.of("/tmp/o.dat"));
-    assertThat(parsed.offsetFlushInterval()).isEqualTo(Duration.ofMillis(250));
-    assertThatThrownBy(() -> ConnectorMain.parse(new String[] {"--nope=1"}, null))
-        .hasMessageContaining("--nope");
-    assertThatThrownBy(() -> ConnectorMain.parse(new String[] {"--db-host=x"}, null))
-        .hasMessageContaining("--offset-file");
-  }
 }

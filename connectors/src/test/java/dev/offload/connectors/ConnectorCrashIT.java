@@ -159,28 +159,28 @@ class ConnectorCrashIT {
         "--offset-flush-ms=" + FLUSH_INTERVAL.toMillis());
   }
 
-  /** Starts ConnectorMain in a new JVM and waits for its "connector running" line. */
+  /** Starts ConnectorChildMain in a new JVM and waits for its "connector running" line. */
   private Process startChild(List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(ConnectorMain.class.getName());
+    command.add(ConnectorChildMain.class.getName());
     command.addAll(args);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     // The password (empty on the embedded server) travels in the environment, not argv.
-    builder.environment().put(ConnectorMain.PASSWORD_ENV, "");
+    builder.environment().put(ConnectorChildMain.PASSWORD_ENV, "");
     Process process = builder.start();
     children.add(process);
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(50))
         .failFast("connector process exited, see " + log, () -> !process.isAlive())
-        .until(() -> Files.readString(log).contains(ConnectorMain.RUNNING_LINE));
+        .until(() -> Files.readString(log).contains(ConnectorChildMain.RUNNING_LINE));
     return process;
   }
 

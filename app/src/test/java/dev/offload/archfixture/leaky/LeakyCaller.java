@@ -1,6 +1,6 @@
 package dev.offload.archfixture.leaky;
 
-import dev.offload.embedded.internal.EmbeddedInfrastructure;
+import dev.offload.embedded.internal.Databases;
 
 /** A deliberate layering violation that the layering test must catch. Never used at run time. */
 public final class LeakyCaller {
@@ -8,6 +8,6 @@ public final class LeakyCaller {
 
   /** Reaches into another module's internals. */
   public static Class<?> leak() {
-    return EmbeddedInfrastructure.class;
+    return Databases.class;
   }
 }

@@ -6,7 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Database administration shared by the embedded and container backends. */
+/** Database administration shared by the embedded server and the container backend of tests. */
 public final class Databases {
   private Databases() {}
 

@@ -1,11 +1,12 @@
 package dev.offload.embedded;
 
 /**
- * The servers that integration tests and the dev stack run against: one Kafka cluster and one
- * PostgreSQL server with logical decoding.
+ * The servers that integration tests run against: one Kafka cluster and one PostgreSQL server with
+ * logical decoding.
  *
  * <p>Either the in-process embedded servers (the default everywhere) or containers on a machine
- * with a Docker engine; see {@link Backend}.
+ * with a Docker engine; see {@link Backend}. Test code: other modules' tests get it, with {@link
+ * dev.offload.embedded.junit.SharedInfrastructure}, from this module's test jar.
  */
 public interface Infrastructure extends AutoCloseable {
 

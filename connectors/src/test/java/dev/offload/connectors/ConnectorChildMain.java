@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs one {@link OutboxConnector} until SIGTERM, configured by {@code --key=value} arguments.
+ * Runs one {@link OutboxConnector} until SIGTERM, configured by {@code --key=value} arguments: the
+ * connector as a separate process, for {@link ConnectorCrashIT} to kill.
  *
  * <p>Arguments: {@code --bootstrap}, {@code --db-host}, {@code --db-port}, {@code --db-name},
  * {@code --db-user}, {@code --db-password} (or the {@value #PASSWORD_ENV} environment variable,
@@ -17,17 +18,15 @@ import java.util.Set;
  * --slot}, {@code --publication}, {@code --name}, {@code --offset-flush-ms}. The producer's Kafka
  * client security comes from the {@code OFFLOAD_KAFKA_SECURITY_…} variables of {@link
  * KafkaClientSecurity}. Prints {@value #RUNNING_LINE} on standard output once the connector
- * streams. Exits with status 1 when the connector fails, 2 on bad arguments.
- *
- * <p>The {@code offload connector} command of {@code app/} is the production entry point; this
- * class is the smallest runnable form, used to run the connector as a separate process.
+ * streams. Exits with status 1 when the connector fails, 2 on bad arguments. The product's entry
+ * point is the {@code offload connector} command of {@code app/}.
  */
-public final class ConnectorMain {
+final class ConnectorChildMain {
   /** Printed on standard output once the connector streams. */
-  public static final String RUNNING_LINE = "connector running";
+  static final String RUNNING_LINE = "connector running";
 
   /** Environment variable read for the database password when no argument gives it. */
-  public static final String PASSWORD_ENV = "OFFLOAD_DATABASE_PASSWORD";
+  static final String PASSWORD_ENV = "OFFLOAD_DATABASE_PASSWORD";
 
   private static final Set<String> KEYS =
       Set.of(
@@ -43,7 +42,7 @@ public final class ConnectorMain {
           "name",
           "offset-flush-ms");
 
-  private ConnectorMain() {}
+  private ConnectorChildMain() {}
 
   /** Starts the connector and blocks until it stops. */
   public static void main(String[] args) throws InterruptedException {
