@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * No module reaches into another module's {@code internal} package: a module's public face is its
  * top package, everything under {@code dev.offload.<module>.internal} is its own business. No
  * production class uses a test library. And the names of the contracts (record headers, topic
- * prefixes) are defined once, in {@code schemas/}: a string literal anywhere else that spells one is
- * a second definition.
+ * prefixes) are defined once, in {@code schemas/}: a string literal anywhere else that spells one
+ * is a second definition.
  */
 class ModuleLayeringTest {
   private static final String ROOT = "dev.offload";

@@ -7,6 +7,7 @@ import dev.offload.connectors.OutboxTestSupport.Received;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.ChildKafka;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -62,7 +63,7 @@ class ConnectorBrokerKillIT {
             .withPublicationName(database + "_pub")
             .withName("it-" + database);
     List<Event> written = new ArrayList<>();
-    Process broker = startBroker(kafkaDir, port);
+    Process broker = ChildKafka.start(kafkaDir, port);
     try {
       OutboxTestSupport.createTopic(bootstrap, topic);
       try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
@@ -78,7 +79,7 @@ class ConnectorBrokerKillIT {
             .as("the connector waits while the broker is away")
             .isTrue();
 
-        broker = startBroker(kafkaDir, port);
+        broker = ChildKafka.start(kafkaDir, port);
         long restarted = System.nanoTime();
         written.addAll(publish(infra, database, type, 2 * EACH));
         List<Received> received =
@@ -98,44 +99,6 @@ class ConnectorBrokerKillIT {
     } finally {
       broker.destroyForcibly().waitFor();
     }
-  }
-
-  /** A broker in a child JVM, once it says it has started. */
-  private static Process startBroker(Path dataDir, int port) throws Exception {
-    Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                KafkaChildMain.class.getName(),
-                dataDir.toString(),
-                Integer.toString(port))
-            .redirectErrorStream(true)
-            .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null && !line.equals("started")) {
-      // the broker's log lines
-    }
-    assertThat(line).as("the child started its broker").isEqualTo("started");
-    // Keep draining its output, so a full pipe never blocks the broker.
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                while (out.readLine() != null) {
-                  // discarded
-                }
-              } catch (java.io.IOException e) {
-                // the child is gone
-              }
-            },
-            "broker-child-output");
-    drain.setDaemon(true);
-    drain.start();
-    return child;
   }
 
   private static List<Event> publish(Infrastructure infra, String database, String type, int from)

@@ -9,6 +9,7 @@ import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.Ports;
+import dev.offload.embedded.junit.ChildKafka;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.HeaderValues;
@@ -60,7 +61,7 @@ class WorkerBrokerKillIT {
     String bootstrap = "127.0.0.1:" + port;
     String topic = TestNames.topic("broker-kill");
     String group = TestNames.group("broker-kill");
-    Process broker = startBroker(kafkaDir, port);
+    Process broker = ChildKafka.start(kafkaDir, port);
     try {
       KafkaSupport kafka = new KafkaSupport(bootstrap);
       kafka.createTopic(topic, 3);
@@ -106,7 +107,7 @@ class WorkerBrokerKillIT {
         Thread.sleep(AWAY.toMillis());
         assertThat(worker.isRunning()).as("the worker waits while the broker is away").isTrue();
 
-        broker = startBroker(kafkaDir, port);
+        broker = ChildKafka.start(kafkaDir, port);
         long restarted = System.nanoTime();
         await()
             .atMost(Duration.ofSeconds(120))
@@ -187,55 +188,6 @@ class WorkerBrokerKillIT {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** A broker in a child JVM, once it says it has started; its output is drained. */
-  private static Process startBroker(Path dataDir, int port) throws Exception {
-    Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                BrokerChildMain.class.getName(),
-                dataDir.toString(),
-                Integer.toString(port))
-            .redirectErrorStream(true)
-            .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null && !line.equals("started")) {
-      // the broker's log lines
-    }
-    assertThat(line).as("the child started its broker").isEqualTo("started");
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                while (out.readLine() != null) {
-                  // discarded
-                }
-              } catch (IOException e) {
-                // the child is gone
-              }
-            },
-            "broker-child-output");
-    drain.setDaemon(true);
-    drain.start();
-    return child;
-  }
-
-  /** The child JVM: a broker on the data directory and port given, until killed. */
-  public static final class BrokerChildMain {
-    private BrokerChildMain() {}
-
-    public static void main(String[] args) throws Exception {
-      EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]), Map.of());
-      System.out.println("started");
-      System.out.flush();
-      Thread.sleep(Long.MAX_VALUE);
     }
   }
 }

@@ -1,0 +1,67 @@
+package dev.offload.embedded.junit;
+
+import dev.offload.embedded.EmbeddedKafka;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A Kafka broker in a child JVM of its own, so that a test can really kill it (SIGKILL) and start
+ * it again on the same data directory and port.
+ */
+public final class ChildKafka {
+  private ChildKafka() {}
+
+  /**
+   * Starts a broker on {@code dataDir} and 127.0.0.1:{@code port} in a child JVM on the test's class
+   * path; returns once it has started. Its output is drained (and dropped) so it never blocks.
+   */
+  public static Process start(Path dataDir, int port) throws IOException {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ChildKafka.class.getName(),
+                dataDir.toString(),
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.equals("started")) {
+      // the broker's log lines
+    }
+    if (line == null) {
+      throw new IOException("the child JVM ended before its broker started");
+    }
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // dropped
+                }
+              } catch (IOException e) {
+                // the child is gone
+              }
+            },
+            "child-kafka-output");
+    drain.setDaemon(true);
+    drain.start();
+    return child;
+  }
+
+  /** The child JVM: a broker on the data directory and port given, until killed. */
+  public static void main(String[] args) throws Exception {
+    EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]), Map.of());
+    System.out.println("started");
+    System.out.flush();
+    Thread.sleep(Long.MAX_VALUE);
+  }
+}
