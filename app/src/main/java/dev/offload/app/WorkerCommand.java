@@ -2,7 +2,6 @@ package dev.offload.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.offload.app.internal.WorkerRoleConfig;
-import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.database.DatabasePool;
 import dev.offload.consumers.dedup.DedupRetention;
 import dev.offload.consumers.dedup.ProcessedEventStore;
@@ -20,6 +19,7 @@ import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.http.HealthServer;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;

@@ -1,6 +1,7 @@
 package dev.offload.producers.internal;
 
 import dev.offload.producers.ApiConfig;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
