@@ -3,6 +3,7 @@ package dev.offload.runtime.http;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpHeaders;
@@ -68,6 +69,20 @@ public final class HealthServer implements AutoCloseable {
   /** A server to bind on {@code host:port} (0 for any free port); add routes, then start it. */
   public static Builder on(String host, int port) {
     return new Builder(host, port);
+  }
+
+  /**
+   * The {@code /metrics} handler for a role with a Vert.x router of its own (the API, the ops
+   * dashboard): the scrape of {@code registry} in the Prometheus text format, formatted off the
+   * event loop.
+   */
+  public static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    return ctx ->
+        ctx.vertx()
+            .executeBlocking(registry::scrape, false)
+            .onSuccess(text -> send(ctx, new Reply(200, Reply.PROMETHEUS_TEXT, text)))
+            .onFailure(ctx::fail);
   }
 
   /** The port served on. */
