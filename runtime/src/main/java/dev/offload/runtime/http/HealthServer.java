@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class HealthServer implements AutoCloseable {
   private final Vertx vertx;
   private final Router router;
   private final HttpServer server;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private HealthServer(Vertx vertx, Router router, HttpServer server) {
     this.vertx = vertx;
@@ -95,9 +97,12 @@ public final class HealthServer implements AutoCloseable {
     serve(router, path, endpoint);
   }
 
-  /** Stops serving and releases the server's threads. */
+  /** Stops serving and releases the server's threads; closing again does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       await(server.close(), "stop the HTTP server");
     } finally {
