@@ -1,11 +1,11 @@
 package dev.offload.app;
 
-import dev.offload.app.internal.HealthMetricsServer;
 import dev.offload.connectors.ConnectorConfig;
 import dev.offload.connectors.ConnectorConfiguration;
 import dev.offload.connectors.OutboxConnector;
 import dev.offload.connectors.SnapshotSignal;
 import dev.offload.connectors.TableCapture;
+import dev.offload.runtime.http.HealthServer;
 import dev.offload.schemas.outbox.OutboxTable;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
@@ -82,11 +82,13 @@ final class ConnectorCommand implements Callable<Integer> {
     OutboxConnector connector =
         OutboxConnector.start(configuration.connector(), capture, registry, schemas);
     running = connector;
-    HealthMetricsServer http =
+    HealthServer http =
         configuration.httpPort() < 0
             ? null
-            : HealthMetricsServer.start(
-                configuration.httpHost(), configuration.httpPort(), connector::isRunning, registry);
+            : HealthServer.on(configuration.httpHost(), configuration.httpPort())
+                .readiness(connector::isRunning)
+                .metrics(registry)
+                .start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -119,7 +121,7 @@ final class ConnectorCommand implements Callable<Integer> {
     }
   }
 
-  private void printSummary(ConnectorConfiguration configuration, HealthMetricsServer http) {
+  private void printSummary(ConnectorConfiguration configuration, HealthServer http) {
     ConnectorConfig c = configuration.connector();
     PrintWriter out = spec.commandLine().getOut();
     out.printf(

@@ -1,9 +1,7 @@
 package dev.offload.app;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.offload.app.internal.HealthMetricsServer;
 import dev.offload.app.internal.WorkerRoleConfig;
-import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.database.DatabasePool;
 import dev.offload.consumers.dedup.DedupRetention;
 import dev.offload.consumers.dedup.ProcessedEventStore;
@@ -21,6 +19,8 @@ import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
+import dev.offload.runtime.breaker.CircuitBreaker;
+import dev.offload.runtime.http.HealthServer;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PasswordResetRequested;
@@ -167,8 +167,10 @@ final class WorkerCommand implements Callable<Integer> {
       resources.add(0, worker);
       if (settings.httpPort() >= 0) {
         resources.add(
-            HealthMetricsServer.start(
-                settings.httpHost(), settings.httpPort(), worker::isRunning, meters));
+            HealthServer.on(settings.httpHost(), settings.httpPort())
+                .readiness(worker::isRunning)
+                .metrics(meters)
+                .start());
       }
       Runtime.getRuntime()
           .addShutdownHook(

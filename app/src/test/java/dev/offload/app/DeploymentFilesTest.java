@@ -189,16 +189,13 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void theAppHostedServerCountsOnlyForRolesWhoseCommandStartsIt() {
+  void theSharedHealthServerCountsOnlyForRolesThatStartIt() {
     RoleInvocation.ROUTE_SOURCES.forEach(
         (role, sources) -> {
-          for (String source : sources) {
-            if (source.startsWith("app/")) {
-              String server = source.substring(source.lastIndexOf('/') + 1, source.length() - 5);
-              String command = RoleInvocation.APP_HOSTED_COMMANDS.get(role);
-              assertThat(command).as(role + ": the command that starts " + server).isNotNull();
-              assertThat(files.read(command)).as(command).contains(server + ".start(");
-            }
+          if (sources.contains(RoleInvocation.HEALTH_SERVER)) {
+            String starter = RoleInvocation.HEALTH_SERVER_STARTERS.get(role);
+            assertThat(starter).as(role + ": the code that starts the health server").isNotNull();
+            assertThat(files.read(starter)).as(starter).contains("HealthServer.on(");
           }
         });
   }

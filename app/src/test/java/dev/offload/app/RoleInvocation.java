@@ -45,18 +45,19 @@ record RoleInvocation(
           "connector", ConnectorConfiguration.DEFAULT_HTTP_PORT,
           "worker", WorkerRoleConfig.DEFAULT_HTTP_PORT);
 
-  /** The server the app module runs for roles whose own module has no HTTP server. */
-  static final String HEALTH_METRICS_SERVER =
-      "app/src/main/java/dev/offload/app/internal/HealthMetricsServer.java";
+  /** The health and metrics server every role's HTTP routes are served on. */
+  static final String HEALTH_SERVER =
+      "runtime/src/main/java/dev/offload/runtime/http/HealthServer.java";
 
   /**
-   * The command of each role whose routes are (partly) served from the app module, which must start
-   * that server for its routes to count (checked by the test).
+   * Where each role whose health routes come from {@link #HEALTH_SERVER} starts that server, which
+   * it must do for those routes to count (checked by the test).
    */
-  static final Map<String, String> APP_HOSTED_COMMANDS =
+  static final Map<String, String> HEALTH_SERVER_STARTERS =
       Map.of(
           "connector", "app/src/main/java/dev/offload/app/ConnectorCommand.java",
-          "worker", "app/src/main/java/dev/offload/app/WorkerCommand.java");
+          "worker", "app/src/main/java/dev/offload/app/WorkerCommand.java",
+          "streams", "streams/src/main/java/dev/offload/streams/http/StreamsHttpServer.java");
 
   /** Environment variables that set a role's HTTP port, overriding its file. */
   private static final List<String> PORT_ENVIRONMENT =
@@ -68,17 +69,17 @@ record RoleInvocation(
 
   /**
    * Where each role's HTTP routes are written (directories or files relative to the checkout), for
-   * the check that a healthcheck path is one the role serves: the role's module, plus the app
-   * module's server for the roles whose command starts it ({@link #APP_HOSTED_COMMANDS}).
+   * the check that a healthcheck path is one the role serves: the role's module, plus the shared
+   * health server for the roles that start it ({@link #HEALTH_SERVER_STARTERS}).
    */
   static final Map<String, List<String>> ROUTE_SOURCES =
       Map.of(
           "api", List.of("producers"),
           "registry", List.of("embedded/src/main/java/dev/offload/embedded/registry"),
-          "streams", List.of("streams"),
+          "streams", List.of("streams", HEALTH_SERVER),
           "ops", List.of("ops"),
-          "connector", List.of("connectors", HEALTH_METRICS_SERVER),
-          "worker", List.of("consumers", HEALTH_METRICS_SERVER));
+          "connector", List.of("connectors", HEALTH_SERVER),
+          "worker", List.of("consumers", HEALTH_SERVER));
 
   /** Parses {@code args} as {@code offload args}. */
   static RoleInvocation parse(String location, List<String> args, Map<String, String> env) {

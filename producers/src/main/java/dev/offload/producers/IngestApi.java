@@ -2,10 +2,11 @@ package dev.offload.producers;
 
 import dev.offload.producers.internal.ApiMetrics;
 import dev.offload.producers.internal.ApiRouter;
-import dev.offload.producers.internal.CircuitBreaker;
 import dev.offload.producers.internal.EventSchemas;
 import dev.offload.producers.internal.HealthHandler;
 import dev.offload.producers.internal.OutboxStore;
+import dev.offload.runtime.breaker.CircuitBreaker;
+import dev.offload.runtime.breaker.CircuitBreakerPolicy;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.registry.RegistryException;
 import dev.offload.schemas.registry.SchemaRegistry;
@@ -169,8 +170,9 @@ public final class IngestApi implements AutoCloseable {
       CircuitBreaker breaker =
           new CircuitBreaker(
               "database",
-              config.breaker().failureThreshold(),
-              config.breaker().openFor().toNanos());
+              new CircuitBreakerPolicy(
+                  config.breaker().failureThreshold(), config.breaker().openFor()),
+              System::nanoTime);
       metrics.bindBreaker(breaker);
       ApiRouter.Parts parts =
           new ApiRouter.Parts(store, registry, checks, config, clock, schemas, breaker);

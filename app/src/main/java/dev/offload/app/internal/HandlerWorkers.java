@@ -1,6 +1,5 @@
 package dev.offload.app.internal;
 
-import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.dedup.DedupRetention;
 import dev.offload.consumers.dedup.ProcessedEventStore;
 import dev.offload.consumers.handlers.EventDeserializers;
@@ -15,6 +14,7 @@ import dev.offload.consumers.worker.BatchOptions;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.streams.router.RouterConfig;

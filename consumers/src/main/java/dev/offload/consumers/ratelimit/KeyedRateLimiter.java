@@ -1,5 +1,6 @@
 package dev.offload.consumers.ratelimit;
 
+import dev.offload.runtime.ratelimit.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,20 +9,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Token buckets per key, in the generic cell rate algorithm's form: each key keeps the theoretical
- * arrival time of its next permit, so asking for a permit is one comparison and the answer is how
- * long to wait for it. A permit asked for is reserved at once (its wait is the caller's), so
- * waiting callers of one key line up in the order they asked, and other keys are never affected.
+ * A {@link TokenBucket} per key, each holding {@code permits} tokens refilled over {@code period}.
+ * Asking for a permit reserves it at once (its wait is the caller's), so waiting callers of one key
+ * line up in the order they asked, and other keys are never affected.
  *
- * <p>Keys idle for longer than the period are forgotten, so memory follows the keys that are
- * active, not every key ever seen. Thread-safe.
+ * <p>Keys whose bucket is full again are forgotten, looked for once a period, so memory follows the
+ * keys that are active, not every key ever seen. Thread-safe.
  */
 public final class KeyedRateLimiter {
-  private final long intervalNanos;
-  private final long burstNanos;
-  private final long periodNanos;
+  private final int permits;
+  private final double perSecond;
+  private final Duration period;
   private final Clock clock;
-  private final Map<String, Instant> nextFree = new HashMap<>();
+  private final Map<String, TokenBucket> buckets = new HashMap<>();
   private Instant lastSweep;
 
   /** A limiter of {@code permits} per {@code period} per key, bursts of {@code permits}. */
@@ -29,9 +29,9 @@ public final class KeyedRateLimiter {
     if (permits < 1) {
       throw new IllegalArgumentException("permits: must be at least 1, was " + permits);
     }
-    this.periodNanos = period.toNanos();
-    this.intervalNanos = Math.max(1, periodNanos / permits);
-    this.burstNanos = periodNanos - intervalNanos;
+    this.permits = permits;
+    this.perSecond = permits / (period.toNanos() / 1e9);
+    this.period = period;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lastSweep = clock.instant();
   }
@@ -42,27 +42,20 @@ public final class KeyedRateLimiter {
    * @return how long the caller must wait before using it; {@link Duration#ZERO} when at once
    */
   public synchronized Duration reserve(String key) {
-    Instant now = clock.instant();
-    sweepIdle(now);
-    Instant theoretical = nextFree.getOrDefault(key, now);
-    if (theoretical.isBefore(now)) {
-      theoretical = now;
-    }
-    Instant allowedAt = theoretical.minusNanos(burstNanos);
-    nextFree.put(key, theoretical.plusNanos(intervalNanos));
-    return allowedAt.isAfter(now) ? Duration.between(now, allowedAt) : Duration.ZERO;
+    sweepIdle(clock.instant());
+    return buckets.computeIfAbsent(key, k -> new TokenBucket(perSecond, permits, clock)).reserve(1);
   }
 
   /** Keys currently remembered (active within the last period). */
   public synchronized int activeKeys() {
-    return nextFree.size();
+    return buckets.size();
   }
 
   private void sweepIdle(Instant now) {
-    if (Duration.between(lastSweep, now).toNanos() < periodNanos) {
+    if (Duration.between(lastSweep, now).compareTo(period) < 0) {
       return;
     }
     lastSweep = now;
-    nextFree.values().removeIf(at -> at.isBefore(now));
+    buckets.values().removeIf(TokenBucket::isFull);
   }
 }

@@ -1,10 +1,10 @@
 package dev.offload.consumers.worker;
 
-import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.ratelimit.RateLimit;
 import dev.offload.consumers.ratelimit.RateLimitedHandler;
 import dev.offload.consumers.worker.internal.BatchingHandler;
 import dev.offload.consumers.worker.internal.PooledBlockingHandler;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;

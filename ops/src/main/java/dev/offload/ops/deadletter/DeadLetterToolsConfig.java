@@ -1,6 +1,6 @@
 package dev.offload.ops.deadletter;
 
-import dev.offload.ops.replay.TokenBucket;
+import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.offload.ops.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.ops.replay.ReplayProgress;
-import dev.offload.ops.replay.TokenBucket;
+import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;

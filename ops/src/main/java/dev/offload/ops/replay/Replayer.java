@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import java.nio.charset.StandardCharsets;

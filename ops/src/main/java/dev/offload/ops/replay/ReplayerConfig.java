@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.offload.producers.internal;
 
+import dev.offload.runtime.breaker.CircuitBreaker;
+import dev.offload.runtime.breaker.CircuitState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,7 +94,7 @@ public final class ApiMetrics {
 
   /** Publishes {@code breaker}'s state as one gauge per state. */
   public void bindBreaker(CircuitBreaker breaker) {
-    for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+    for (CircuitState state : CircuitState.values()) {
       Gauge.builder("offload.api.breaker.state", breaker, b -> b.state() == state ? 1 : 0)
           .description("Circuit breaker state: 1 for the current state, else 0")
           .tag("name", breaker.name())

@@ -1,6 +1,8 @@
 package dev.offload.producers.internal;
 
 import dev.offload.producers.ApiConfig;
+import dev.offload.runtime.breaker.CircuitBreaker;
+import dev.offload.runtime.http.HealthServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -19,9 +21,6 @@ import org.slf4j.LoggerFactory;
 
 /** Builds the API's routes; every answer, errors included, is JSON (but {@code /metrics}). */
 public final class ApiRouter {
-  /** Content type of {@code /metrics}: the Prometheus text format. */
-  public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
   private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
   private static final String ROUTE_KEY = "offload.route";
 
@@ -108,7 +107,9 @@ public final class ApiRouter {
     }
     router.get("/health/live").handler(named("/health/live", health::live));
     router.get("/health/ready").handler(named("/health/ready", health::ready));
-    router.get("/metrics").handler(named("/metrics", ctx -> scrape(ctx, parts.registry())));
+    router
+        .get(HealthServer.METRICS)
+        .handler(named(HealthServer.METRICS, HealthServer.scrapeHandler(parts.registry())));
     router.get(DocsHandler.OPENAPI_PATH).handler(named(DocsHandler.OPENAPI_PATH, docs::openApi));
     router.get(DocsHandler.DOCS_PATH).handler(named(DocsHandler.DOCS_PATH, docs::page));
     router.get(DocsHandler.ASSET_PATH).handler(named(DocsHandler.ASSET_ROUTE, docs::asset));
@@ -216,12 +217,5 @@ public final class ApiRouter {
       ctx.put(ROUTE_KEY, route);
       handler.handle(ctx);
     };
-  }
-
-  private static void scrape(RoutingContext ctx, PrometheusMeterRegistry registry) {
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(registry.scrape());
   }
 }

@@ -2,6 +2,7 @@ package dev.offload.producers.internal;
 
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.ApiKeys;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -192,7 +193,7 @@ public final class Authenticator {
         .transform(
             done -> {
               if (done.failed()) {
-                breaker.onFailure();
+                breaker.onSinkFailure();
                 log.warn("API key lookup failed, answering 503: {}", done.cause().toString());
                 return Future.failedFuture(
                     new RejectedRequest(

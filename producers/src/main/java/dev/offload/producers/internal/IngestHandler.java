@@ -2,6 +2,7 @@ package dev.offload.producers.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.producers.ApiConfig;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.registry.SchemaVersion;
 import io.vertx.core.Future;
@@ -305,7 +306,7 @@ public final class IngestHandler {
               ctx.fail(done.cause());
               return;
             }
-            breaker.onFailure();
+            breaker.onSinkFailure();
             log.warn("Outbox write failed, answering 503: {}", done.cause().toString());
             replies.error(ctx, ApiError.databaseUnavailable(ApiError.RETRY_AFTER_SECONDS));
             return;

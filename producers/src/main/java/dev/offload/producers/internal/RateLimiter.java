@@ -1,6 +1,7 @@
 package dev.offload.producers.internal;
 
 import dev.offload.producers.ApiConfig;
+import dev.offload.runtime.ratelimit.TokenBucket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +33,10 @@ public final class RateLimiter {
     if (!limit.enabled()) {
       return 0;
     }
-    long now = nanoTime.getAsLong();
     TokenBucket bucket =
         buckets.computeIfAbsent(
-            app, a -> new TokenBucket(limit.eventsPerSecond(), limit.burst(), now));
-    long waitNanos = bucket.tryTake(events, now);
+            app, a -> new TokenBucket(limit.eventsPerSecond(), limit.burst(), nanoTime));
+    long waitNanos = bucket.tryTake(events);
     if (waitNanos == 0) {
       return 0;
     }

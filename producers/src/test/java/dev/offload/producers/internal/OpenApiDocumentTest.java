@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.offload.producers.ApiConfig;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.schemas.registry.InMemorySchemaRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -123,6 +124,6 @@ class OpenApiDocumentTest {
             config,
             Clock.systemUTC(),
             schemas,
-            new CircuitBreaker("database", 5, Duration.ofSeconds(5).toNanos())));
+            CircuitBreaker.withDefaults("database")));
   }
 }

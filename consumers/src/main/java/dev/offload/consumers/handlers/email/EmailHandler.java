@@ -1,10 +1,10 @@
 package dev.offload.consumers.handlers.email;
 
-import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.dedup.ProcessedEventStore;
 import dev.offload.consumers.worker.BlockingEventHandler;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.schemas.BuiltInEventType;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;

@@ -1,6 +1,5 @@
 package dev.offload.consumers.worker.internal;
 
-import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.deadletter.DeadLetterReason;
 import dev.offload.consumers.deadletter.internal.DeadLetterRecords;
 import dev.offload.consumers.retry.FailureClass;
@@ -10,6 +9,7 @@ import dev.offload.consumers.retry.internal.RetryRecords;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHeaders;
 import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.registry.RegistryException;

@@ -1,12 +1,12 @@
 package dev.offload.consumers.worker.internal;
 
 import dev.offload.consumers.backpressure.internal.PauseController;
-import dev.offload.consumers.breaker.CircuitBreaker;
 import dev.offload.consumers.retry.internal.DelayHolds;
 import dev.offload.consumers.retry.internal.DelayTopicReader;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.WorkerMetricNames;
 import dev.offload.consumers.worker.WorkerOptions;
+import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;

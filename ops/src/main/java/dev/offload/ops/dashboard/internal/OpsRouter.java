@@ -2,6 +2,7 @@ package dev.offload.ops.dashboard.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.offload.runtime.http.HealthServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -19,12 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The ops server's routes: the dashboard and its files, the JSON API the page polls, {@code
  * /metrics} and the health endpoints. Handlers only read what the {@link Collector} gathered, so
- * none blocks the event loop but {@code /metrics}, which formats the registry.
+ * none blocks the event loop; {@code /metrics} formats the registry on a worker thread.
  */
 public final class OpsRouter {
-  /** Content type of {@code /metrics}: the Prometheus text format. */
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
   private static final Logger log = LoggerFactory.getLogger(OpsRouter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,7 +60,7 @@ public final class OpsRouter {
     router.get("/api/dead-letters").handler(ctx -> ops.json(ctx, ops::deadLetters));
     router.get("/api/roles").handler(ctx -> ops.json(ctx, ops::roles));
     router.get("/api/connectors").handler(ctx -> ops.json(ctx, ops::connectors));
-    router.get("/metrics").handler(ops::scrape);
+    router.get(HealthServer.METRICS).handler(HealthServer.scrapeHandler(parts.registry()));
     router.get("/health/live").handler(ctx -> ops.json(ctx, () -> Map.of("status", "UP")));
     router.get("/health/ready").handler(ops::ready);
     router.errorHandler(
@@ -124,12 +122,6 @@ public final class OpsRouter {
     body.put("lagTakenAt", taken.equals(Instant.EPOCH) ? null : taken.toString());
     ctx.response().setStatusCode(fresh ? 200 : 503);
     json(ctx, () -> body);
-  }
-
-  private void scrape(RoutingContext ctx) {
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
-        .end(parts.registry().scrape());
   }
 
   private void json(RoutingContext ctx, Supplier<Object> body) {

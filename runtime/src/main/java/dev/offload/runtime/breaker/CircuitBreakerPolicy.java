@@ -1,13 +1,13 @@
-package dev.offload.consumers.breaker;
+package dev.offload.runtime.breaker;
 
 import java.time.Duration;
 
 /**
  * When a {@link CircuitBreaker} opens and how long it stays open.
  *
- * <p>Pick {@code failureThreshold} at most the retry policy's {@code maxAttempts}: failures seen
- * while the breaker is open, half-open or being opened cost a record no attempt, so with that
- * choice an outage of the sink dead-letters nothing.
+ * <p>For a worker's sink, pick {@code failureThreshold} at most the retry policy's {@code
+ * maxAttempts}: failures seen while the breaker is open, half-open or being opened cost a record no
+ * attempt, so with that choice an outage of the sink dead-letters nothing.
  *
  * @param failureThreshold consecutive sink failures that open the breaker; default 5, at least 1
  * @param openDuration how long the breaker stays open before a half-open probe; default 2 s
