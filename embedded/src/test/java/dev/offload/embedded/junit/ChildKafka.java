@@ -16,8 +16,9 @@ public final class ChildKafka {
   private ChildKafka() {}
 
   /**
-   * Starts a broker on {@code dataDir} and 127.0.0.1:{@code port} in a child JVM on the test's class
-   * path; returns once it has started. Its output is drained (and dropped) so it never blocks.
+   * Starts a broker on {@code dataDir} and 127.0.0.1:{@code port} in a child JVM on the test's
+   * class path; returns once it has started. Its output is drained (and dropped) so it never
+   * blocks.
    */
   public static Process start(Path dataDir, int port) throws IOException {
     Process child =

@@ -3,6 +3,7 @@ package dev.offload.producers.internal;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.ApiKeys;
 import dev.offload.runtime.breaker.CircuitBreaker;
+import dev.offload.runtime.ratelimit.TokenBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -84,7 +85,7 @@ public final class Authenticator {
       ApiMetrics metrics) {
     this.metrics = metrics;
     this.unseenLookups =
-        new TokenBucket(UNSEEN_LOOKUPS_PER_SECOND, UNSEEN_LOOKUPS_PER_SECOND, nanoTime.getAsLong());
+        new TokenBucket(UNSEEN_LOOKUPS_PER_SECOND, UNSEEN_LOOKUPS_PER_SECOND, nanoTime);
     this.pool = pool;
     this.breaker = breaker;
     this.auth = auth;
@@ -124,8 +125,7 @@ public final class Authenticator {
     return knownKeys(cacheKey)
         .compose(
             known ->
-                known.hashes().contains(cacheKey)
-                        || unseenLookups.tryTake(1, nanoTime.getAsLong()) == 0
+                known.hashes().contains(cacheKey) || unseenLookups.tryTake(1) == 0
                     ? lookUp(hash, cacheKey)
                     : answer(unknown()));
   }
@@ -167,7 +167,7 @@ public final class Authenticator {
         .transform(
             done -> {
               if (done.failed()) {
-                breaker.onFailure();
+                breaker.onSinkFailure();
                 log.warn("API key lookup failed, answering 503: {}", done.cause().toString());
                 return Future.failedFuture(
                     new RejectedRequest(
