@@ -195,7 +195,9 @@ class DeploymentFilesTest {
           if (sources.contains(RoleInvocation.HEALTH_SERVER)) {
             String starter = RoleInvocation.HEALTH_SERVER_STARTERS.get(role);
             assertThat(starter).as(role + ": the code that starts the health server").isNotNull();
-            assertThat(files.read(starter)).as(starter).contains("HealthServer.on(");
+            assertThat(files.read(starter))
+                .as(starter)
+                .containsAnyOf("HealthServer.on(", "HealthServer.scrapeHandler(");
           }
         });
   }

@@ -50,14 +50,17 @@ record RoleInvocation(
       "runtime/src/main/java/dev/offload/runtime/http/HealthServer.java";
 
   /**
-   * Where each role whose health routes come from {@link #HEALTH_SERVER} starts that server, which
-   * it must do for those routes to count (checked by the test).
+   * Where each role whose health routes come from {@link #HEALTH_SERVER} starts that server or
+   * mounts its scrape handler on its own router, which it must do for those routes to count
+   * (checked by the test).
    */
   static final Map<String, String> HEALTH_SERVER_STARTERS =
       Map.of(
           "connector", "app/src/main/java/dev/offload/app/ConnectorCommand.java",
           "worker", "app/src/main/java/dev/offload/app/WorkerCommand.java",
-          "streams", "streams/src/main/java/dev/offload/streams/http/StreamsHttpServer.java");
+          "streams", "streams/src/main/java/dev/offload/streams/http/StreamsHttpServer.java",
+          "api", "producers/src/main/java/dev/offload/producers/internal/ApiRouter.java",
+          "ops", "ops/src/main/java/dev/offload/ops/dashboard/internal/OpsRouter.java");
 
   /** Environment variables that set a role's HTTP port, overriding its file. */
   private static final List<String> PORT_ENVIRONMENT =
@@ -74,10 +77,10 @@ record RoleInvocation(
    */
   static final Map<String, List<String>> ROUTE_SOURCES =
       Map.of(
-          "api", List.of("producers"),
+          "api", List.of("producers", HEALTH_SERVER),
           "registry", List.of("embedded/src/main/java/dev/offload/embedded/registry"),
           "streams", List.of("streams", HEALTH_SERVER),
-          "ops", List.of("ops"),
+          "ops", List.of("ops", HEALTH_SERVER),
           "connector", List.of("connectors", HEALTH_SERVER),
           "worker", List.of("consumers", HEALTH_SERVER));
 
