@@ -80,13 +80,16 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     this.options = options;
     this.consumer = consumer;
     this.runtime = runtime;
-    this.dispatcher = new Dispatcher(options.maxInFlight(), runtime.executor(), options.topics());
+    FailurePolicy failures = new FailurePolicy(options.retry(), binding.breaker(), runtime);
+    this.dispatcher =
+        new Dispatcher(
+            options.maxInFlight(),
+            options.topics(),
+            new RecordProcessor<>(binding, failures, runtime.metrics()),
+            new FailedRecordPublisher(options.group(), producer),
+            runtime);
     this.holds = new DelayHolds(options.group());
     this.pauses = new PauseController(options.watermarks());
-    RecordProcessor<T> processor =
-        new RecordProcessor<>(
-            binding, options.group(), options.retry(), producer, dispatcher, runtime);
-    dispatcher.onStart(processor::attempt);
     this.nextCommit = runtime.clock().instant().plus(options.commitInterval());
     WorkerMetrics metrics = runtime.metrics();
     this.parking =
