@@ -54,7 +54,7 @@ public final class Dispatcher {
   private final Lanes<WorkItem> lanes = new Lanes<>(WorkItem::lane);
   private final AssignedPartitions assigned = new AssignedPartitions();
   private final PendingRetries pending = new PendingRetries();
-  private final Set<String> sourceTopics;
+  private final Predicate<String> isSourceTopic;
   private final Set<WorkItem> waitingRetries = new HashSet<>();
   private final Set<WorkItem> abandoned = new HashSet<>();
   private final int maxInFlight;
@@ -69,17 +69,17 @@ public final class Dispatcher {
 
   /**
    * A dispatcher that runs at most {@code maxInFlight} attempts of {@code processor} at once, on
-   * the runtime's executor, for records of {@code sourceTopics} and of delay topics; failed records
-   * leave through {@code publisher}.
+   * the runtime's executor, for records of the topics {@code isSourceTopic} accepts and of delay
+   * topics; failed records leave through {@code publisher}.
    */
   Dispatcher(
       int maxInFlight,
-      Collection<String> sourceTopics,
+      Predicate<String> isSourceTopic,
       RecordProcessor<?> processor,
       FailedRecordPublisher publisher,
       WorkerRuntime runtime) {
     this.maxInFlight = maxInFlight;
-    this.sourceTopics = Set.copyOf(sourceTopics);
+    this.isSourceTopic = isSourceTopic;
     this.processor = processor;
     this.publisher = publisher;
     this.runtime = runtime;
@@ -349,7 +349,7 @@ public final class Dispatcher {
 
   /** Whether {@code tp} is one of this worker's source partitions (not a delay partition). */
   public boolean isSource(TopicPartition tp) {
-    return sourceTopics.contains(tp.topic());
+    return isSourceTopic.test(tp.topic());
   }
 
   private boolean mayHold(WorkItem retry, Map<TopicPartition, Long> committed) {
