@@ -1,8 +1,6 @@
 package dev.offload.consumers.worker.internal;
 
 import dev.offload.consumers.ordering.internal.Lanes;
-import dev.offload.consumers.worker.internal.PendingRetries.Entry;
-import dev.offload.consumers.worker.internal.PendingRetries.Position;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,7 +51,7 @@ public final class Dispatcher {
   private final Condition changed = lock.newCondition();
   private final Lanes<WorkItem> lanes = new Lanes<>(WorkItem::lane);
   private final AssignedPartitions assigned = new AssignedPartitions();
-  private final PendingRetries pending = new PendingRetries();
+  private final PendingRetries pending = new PendingRetries(lanes);
   private final Predicate<String> isSourceTopic;
   private final Set<WorkItem> waitingRetries = new HashSet<>();
   private final Set<WorkItem> abandoned = new HashSet<>();
@@ -108,16 +106,11 @@ public final class Dispatcher {
     }
     offsets.started(item.record().offset());
     item.offsets(offsets);
-    if (!item.fromDelayTopic()) {
+    if (item.fromDelayTopic()) {
+      pending.returned(item);
+    } else {
       lanes.add(item);
-      return;
     }
-    Entry entry = pending.get(item.origin());
-    if (entry != null) {
-      entry.positions.remove(position(item));
-      pending.removeIfFinished(entry);
-    }
-    lanes.resume(item, item.origin());
   }
 
   /** Starts ready records while there is room. */
@@ -272,8 +265,7 @@ public final class Dispatcher {
           if (item.lane() == item) {
             lanes.release(item); // unordered: nothing waits behind this record
           } else {
-            pending.entry(item.origin(), item).publishing++;
-            lanes.park(item, item.origin());
+            pending.publishing(item);
           }
         });
   }
@@ -284,34 +276,18 @@ public final class Dispatcher {
    */
   private void delayed(WorkItem item, RecordMetadata stored) {
     TopicPartition delayPartition = new TopicPartition(stored.topic(), stored.partition());
-    long offset = stored.offset();
     withLock(
         () -> {
           finish(item);
           item.offsets().done(item.record().offset());
-          Entry entry = pending.get(item.origin());
-          if (entry != null) {
-            entry.publishing = Math.max(0, entry.publishing - 1);
-            entry.positions.add(new Position(delayPartition, offset));
-            if (pending.removeIfFinished(entry)) {
-              lanes.unpark(entry.probe, entry.origin);
-            }
-          }
+          pending.stored(item, delayPartition, stored.offset());
         });
     dispatch();
   }
 
   /** {@code item}'s retry could not be stored: it takes its lane back and retries in place. */
   private void delayFailed(WorkItem item) {
-    withLock(
-        () -> {
-          Entry entry = pending.get(item.origin());
-          if (entry != null) {
-            entry.publishing = Math.max(0, entry.publishing - 1);
-            pending.removeIfFinished(entry);
-          }
-          lanes.reoccupy(item, item.origin());
-        });
+    withLock(() -> pending.notStored(item));
   }
 
   /**
@@ -325,9 +301,7 @@ public final class Dispatcher {
         () -> {
           for (WorkItem retry : retries) {
             if (mayHold(retry, committed)) {
-              Entry entry = pending.entry(retry.origin(), retry);
-              entry.positions.add(position(retry));
-              lanes.hold(entry.probe, entry.origin);
+              pending.hold(retry);
             }
           }
         });
@@ -338,7 +312,7 @@ public final class Dispatcher {
    * finished, and lanes with no other pending retry move on.
    */
   public void releaseFinished(Map<TopicPartition, Long> committed) {
-    withLock(() -> pending.finishedBelow(committed).forEach(e -> lanes.unpark(e.probe, e.origin)));
+    withLock(() -> pending.releaseFinishedBelow(committed));
     dispatch();
   }
 
@@ -378,12 +352,7 @@ public final class Dispatcher {
         || !assigned.contains(origin)) {
       return;
     }
-    pending.entry(item.origin(), item).positions.add(position(item));
-    lanes.hold(item, item.origin());
-  }
-
-  private static Position position(WorkItem item) {
-    return new Position(item.partition(), item.record().offset());
+    pending.hold(item);
   }
 
   /**
@@ -452,7 +421,7 @@ public final class Dispatcher {
     withLock(
         () -> {
           drop(item -> gone.contains(item.partition()), item -> holdAgain(item, gone));
-          pending.removeOrigins(gone::contains).forEach(e -> lanes.unpark(e.probe, e.origin));
+          pending.releaseOrigins(gone::contains);
           awaitDrained(gone, wait);
           offsets.putAll(assigned.retire(gone));
         });
