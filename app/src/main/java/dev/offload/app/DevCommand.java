@@ -134,7 +134,7 @@ final class DevCommand implements Callable<Integer> {
       Configurator.setLevel("dev.offload", Level.WARN);
     }
     if (System.getenv("OFFLOAD_WORKER_LOG_LEVEL") == null) {
-      Configurator.setLevel("dev.offload.consumers.EventLogWorker", Level.WARN);
+      Configurator.setLevel("dev.offload.consumers.handlers.eventlog.EventLogHandler", Level.WARN);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     DevStack stack =

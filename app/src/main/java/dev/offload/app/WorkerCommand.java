@@ -2,29 +2,15 @@ package dev.offload.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.offload.app.internal.WorkerRoleConfig;
+import dev.offload.consumers.HandlerCatalog;
+import dev.offload.consumers.HandlerContext;
+import dev.offload.consumers.HandlerDefinition;
+import dev.offload.consumers.WorkerRole;
 import dev.offload.consumers.database.DatabasePool;
-import dev.offload.consumers.dedup.DedupRetention;
-import dev.offload.consumers.dedup.ProcessedEventStore;
-import dev.offload.consumers.handlers.EventDeserializers;
-import dev.offload.consumers.handlers.analytics.AnalyticsHandler;
-import dev.offload.consumers.handlers.analytics.PageAnalytics;
 import dev.offload.consumers.handlers.email.EmailConfig;
-import dev.offload.consumers.handlers.email.EmailHandler;
-import dev.offload.consumers.handlers.index.IndexHandler;
-import dev.offload.consumers.handlers.index.SearchIndex;
-import dev.offload.consumers.handlers.index.SearchIndexConfig;
-import dev.offload.consumers.ratelimit.RateLimit;
-import dev.offload.consumers.worker.BatchOptions;
-import dev.offload.consumers.worker.Event;
-import dev.offload.consumers.worker.HandlerBinding;
-import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
-import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.http.HealthServer;
-import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
-import dev.offload.schemas.events.PasswordResetRequested;
-import dev.offload.schemas.events.UserSignedUp;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
@@ -40,11 +26,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
-import javax.sql.DataSource;
-import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -151,24 +135,29 @@ final class WorkerCommand implements Callable<Integer> {
       err.println("offload: --replay-share must be between 0 and 1, was " + replayShare);
       return 2;
     }
-    String name = settings.group() == null ? "offload-worker-" + handler : settings.group();
+    HandlerDefinition<?> definition = HandlerCatalog.builtIns().require(handler.name());
+    String name = settings.group() == null ? definition.defaultGroup() : settings.group();
     String topic = settings.topic() == null ? Topics.work(handler.toString()) : settings.topic();
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       SchemaRegistry registry = new RegistryClient(RegistryClientConfig.of(settings.registryUrl()));
-      HandlerBinding<?> binding = binding(settings, name, registry, resources);
+      int maxInFlight =
+          settings.concurrency() > 0 ? settings.concurrency() : definition.defaultMaxInFlight();
       WorkerOptions options =
-          WorkerOptions.defaults(settings.bootstrapServers(), name, List.of(topic))
-              .withMaxInFlight(maxInFlight(settings))
+          definition
+              .defaultOptions(settings.bootstrapServers(), name)
+              .withTopics(List.of(topic))
+              .withMaxInFlight(maxInFlight)
               .withKafkaProperties(kafkaProperties(security, settings));
       CountDownLatch stopped = new CountDownLatch(1);
-      Worker worker =
-          Worker.builder(options, binding).meterRegistry(meters).replayLane(replayShare).start();
-      resources.add(0, worker);
+      HandlerContext context =
+          context(settings, definition, name, registry, Math.min(maxInFlight, 32), resources);
+      WorkerRole role = start(definition, options, context, settings);
+      resources.add(0, role);
       if (settings.httpPort() >= 0) {
         resources.add(
             HealthServer.on(settings.httpHost(), settings.httpPort())
-                .readiness(worker::isRunning)
+                .readiness(role::isRunning)
                 .metrics(meters)
                 .start());
       }
@@ -193,62 +182,65 @@ final class WorkerCommand implements Callable<Integer> {
     }
   }
 
-  private HandlerBinding<?> binding(
-      WorkerRoleConfig c, String name, SchemaRegistry registry, List<AutoCloseable> resources)
-      throws SQLException, IOException {
-    int threads = Math.min(maxInFlight(c), 32);
-    switch (handler) {
-      case email -> {
-        EmailConfig email =
-            EmailConfig.defaults(c.smtpHost(), c.smtpPort())
-                .withFrom(c.smtpFrom())
-                .withTls(c.smtpTls());
-        if (!c.smtpUser().isBlank()) {
-          email = email.withCredentials(c.smtpUser(), c.smtpPassword());
-        }
-        HandlerBinding<SpecificRecord> binding =
-            EmailHandler.binding(
-                email,
-                markStore(c, dataSource(c, threads, resources), name, resources),
-                EventDeserializers.avroByEventType(registry, EmailHandler.TYPES),
-                threads,
-                CircuitBreaker.withDefaults("smtp"));
-        return limited(binding, c, WorkerCommand::recipientOf);
+  /**
+   * What the handler binds to: the SMTP server (email), the index directory (index) and, for a
+   * handler with a database, a pool of {@code jdbc.pool-size} connections, or as many as it uses on
+   * {@code threads} threads when that is 0; the pool is closed with the other resources.
+   */
+  private HandlerContext context(
+      WorkerRoleConfig c,
+      HandlerDefinition<?> definition,
+      String group,
+      SchemaRegistry registry,
+      int threads,
+      List<AutoCloseable> resources) {
+    HandlerContext.Builder context =
+        HandlerContext.builder(group, registry, meters)
+            .threads(threads)
+            .indexDir(c.indexDir())
+            .dedup(c.dedupRetention(), c.dedupPurgeInterval());
+    if (handler == Role.email) {
+      EmailConfig email =
+          EmailConfig.defaults(c.smtpHost(), c.smtpPort())
+              .withFrom(c.smtpFrom())
+              .withTls(c.smtpTls());
+      if (!c.smtpUser().isBlank()) {
+        email = email.withCredentials(c.smtpUser(), c.smtpPassword());
       }
-      case index -> {
-        SearchIndex index = SearchIndex.open(SearchIndexConfig.defaults(c.indexDir()));
-        resources.add(index);
-        return limited(
-            IndexHandler.binding(
-                index,
-                EventDeserializers.avroOfEventType(registry, BuiltInEventTypes.DOCUMENT_CHANGED)),
-            c,
-            Event::key);
-      }
-      default -> {
-        DataSource db = dataSource(c, BatchOptions.DEFAULT_THREADS + 1, resources);
-        return limited(
-            AnalyticsHandler.binding(
-                PageAnalytics.open(db),
-                markStore(c, db, name, resources),
-                EventDeserializers.avroOfEventType(registry, BuiltInEventTypes.PAGE_VIEWED),
-                BatchOptions.defaults()),
-            c,
-            Event::key);
-      }
+      context.smtp(email);
     }
+    int connections = definition.connections(OptionalInt.of(threads));
+    if (connections > 0) {
+      HikariDataSource pool =
+          DatabasePool.open(
+              c.jdbcUrl(),
+              c.jdbcUser(),
+              c.jdbcPassword(),
+              c.jdbcPoolSize() > 0 ? c.jdbcPoolSize() : connections,
+              "offload-worker-" + handler,
+              meters);
+      resources.add(pool);
+      context.database(pool);
+    }
+    return context.build();
   }
 
-  /** The configured concurrency, or the handler's default. */
-  private int maxInFlight(WorkerRoleConfig c) {
-    if (c.concurrency() > 0) {
-      return c.concurrency();
+  /** Starts {@code definition}'s role behind the configured rate limits, if any. */
+  private <T> WorkerRole start(
+      HandlerDefinition<T> definition,
+      WorkerOptions options,
+      HandlerContext context,
+      WorkerRoleConfig c)
+      throws IOException, SQLException {
+    WorkerRole.Builder<T> role =
+        WorkerRole.builder(definition, options, context).replayShare(replayShare);
+    if (c.perHandlerLimit() != null) {
+      role.perHandlerLimit(c.perHandlerLimit().permits(), c.perHandlerLimit().period());
     }
-    return switch (handler) {
-      case email -> EmailHandler.DEFAULT_MAX_IN_FLIGHT;
-      case index -> IndexHandler.DEFAULT_MAX_IN_FLIGHT;
-      case analytics -> AnalyticsHandler.DEFAULT_MAX_IN_FLIGHT;
-    };
+    if (c.perKeyLimit() != null) {
+      role.perKeyLimit(c.perKeyLimit().permits(), c.perKeyLimit().period());
+    }
+    return role.start();
   }
 
   /** The Kafka security of the environment, then the file's kafka.properties over it. */
@@ -257,65 +249,6 @@ final class WorkerCommand implements Callable<Integer> {
     Map<String, String> properties = new LinkedHashMap<>(security.clientPropertiesAsText());
     properties.putAll(settings.kafkaProperties());
     return properties;
-  }
-
-  /** {@code binding} behind the configured rate limits, if any. */
-  private <T> HandlerBinding<T> limited(
-      HandlerBinding<T> binding, WorkerRoleConfig c, Function<Event<T>, String> keyOf) {
-    List<RateLimit<T>> limits = new ArrayList<>();
-    if (c.perHandlerLimit() != null) {
-      limits.add(
-          RateLimit.perHandler(
-              handler + "-total", c.perHandlerLimit().permits(), c.perHandlerLimit().period()));
-    }
-    if (c.perKeyLimit() != null) {
-      limits.add(
-          RateLimit.perKey(
-              handler == Role.email ? "per-recipient" : "per-key",
-              c.perKeyLimit().permits(),
-              c.perKeyLimit().period(),
-              keyOf));
-    }
-    return limits.isEmpty() ? binding : binding.withRateLimits(limits, meters);
-  }
-
-  /** The recipient of a mail event, the key of the email worker's per-key limit. */
-  static String recipientOf(Event<SpecificRecord> event) {
-    if (event.value() instanceof UserSignedUp signup) {
-      return signup.getEmail();
-    }
-    if (event.value() instanceof PasswordResetRequested reset) {
-      return reset.getEmail();
-    }
-    return event.key();
-  }
-
-  /**
-   * The role's connection pool of {@code jdbc.pool-size} connections, or {@code needed} when that
-   * is 0; closed with the other resources after the worker.
-   */
-  private DataSource dataSource(WorkerRoleConfig c, int needed, List<AutoCloseable> resources) {
-    HikariDataSource pool =
-        DatabasePool.open(
-            c.jdbcUrl(),
-            c.jdbcUser(),
-            c.jdbcPassword(),
-            c.jdbcPoolSize() > 0 ? c.jdbcPoolSize() : needed,
-            "offload-worker-" + handler,
-            meters);
-    resources.add(pool);
-    return pool;
-  }
-
-  /** The group's processed-event marks, purged of those older than the retention. */
-  private ProcessedEventStore markStore(
-      WorkerRoleConfig c, DataSource db, String group, List<AutoCloseable> resources)
-      throws SQLException {
-    ProcessedEventStore store = ProcessedEventStore.open(db, group);
-    resources.add(
-        0,
-        DedupRetention.start(List.of(store), c.dedupRetention(), c.dedupPurgeInterval(), meters));
-    return store;
   }
 
   private static void closeAll(List<AutoCloseable> resources, PrintWriter err) {

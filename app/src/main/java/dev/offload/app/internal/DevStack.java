@@ -2,10 +2,9 @@ package dev.offload.app.internal;
 
 import dev.offload.connectors.ConnectorConfig;
 import dev.offload.connectors.OutboxConnector;
-import dev.offload.consumers.EventLogWorker;
-import dev.offload.consumers.WorkerConfig;
 import dev.offload.consumers.database.DatabasePool;
 import dev.offload.consumers.handlers.email.EmailConfig;
+import dev.offload.consumers.handlers.eventlog.EventLogHandler;
 import dev.offload.consumers.handlers.index.SearchIndex;
 import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.EmbeddedPostgres;
@@ -63,9 +62,9 @@ import org.slf4j.LoggerFactory;
  * Everything {@code offload dev} runs, in three layers: PostgreSQL, the Kafka broker and the
  * embedded SMTP server; then the schema registry, the workers' connection pool and the work topics;
  * then the ingest API (validating against the registry) and the outbox connector, the {@code
- * router} and {@code analytics} topologies, the event-log worker, the email, index and analytics
- * workers with their endpoints, and the operations dashboard. The parts of a layer start at the
- * same time; closing stops the layers in reverse order.
+ * router} and {@code analytics} topologies, the workers (the event log, email, index and analytics,
+ * each run by its worker role) with their endpoints, and the operations dashboard. The parts of a
+ * layer start at the same time; closing stops the layers in reverse order.
  */
 public final class DevStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
@@ -87,7 +86,6 @@ public final class DevStack implements AutoCloseable {
   private volatile StreamsRunner router;
   private volatile StreamsRunner analytics;
   private volatile OutboxConnector connector;
-  private volatile EventLogWorker worker;
   private volatile Admin admin;
   private volatile DataSource workerDb;
   private final OutboxMode outboxMode;
@@ -208,11 +206,6 @@ public final class DevStack implements AutoCloseable {
         () -> connector = parts.started(OutboxConnector.start(connectorConfig(), registry)),
         () -> router = parts.started(startTopology("router", -1)),
         () -> analytics = parts.started(startTopology("analytics", ports.analytics())),
-        () ->
-            worker =
-                parts.started(
-                    EventLogWorker.start(
-                        WorkerConfig.defaults(kafka.bootstrapServers()), registry)),
         () -> startHandlerWorkers(schemas),
         () ->
             ops =
@@ -329,7 +322,7 @@ public final class DevStack implements AutoCloseable {
     checks.put("connector", () -> connector != null && connector.isRunning());
     checks.put("router", () -> streamsReady(router));
     checks.put("analytics", () -> streamsReady(analytics));
-    checks.put("worker", () -> worker != null && worker.isRunning());
+    checks.put("worker", () -> handlers != null && handlers.isRunning(EventLogHandler.NAME));
     checks.put("handlers", () -> handlers != null && handlers.isRunning());
     return checks;
   }
@@ -405,7 +398,7 @@ public final class DevStack implements AutoCloseable {
     out.printf("  postgres   %s  (user %s)%n", postgres.jdbcUrl(DATABASE), EmbeddedPostgres.USER);
     out.printf("  connector  outbox -> offload.events.<type>%n");
     out.printf("  streams    router -> offload.work.<handler>, analytics -> offload.analytics.*%n");
-    out.printf("  worker     group %s on offload.events.*%n", WorkerConfig.DEFAULT_GROUP);
+    out.printf("  worker     group %s on offload.events.*%n", EventLogHandler.GROUP);
     String workers = "http://127.0.0.1:" + workerHttp.port();
     out.printf(
         "  handlers   email, index, analytics on offload.work.<handler> (groups offload-worker-<handler>)%n");

@@ -1,20 +1,16 @@
 package dev.offload.app.internal;
 
-import dev.offload.consumers.dedup.DedupRetention;
-import dev.offload.consumers.dedup.ProcessedEventStore;
-import dev.offload.consumers.handlers.EventDeserializers;
+import dev.offload.consumers.HandlerCatalog;
+import dev.offload.consumers.HandlerContext;
+import dev.offload.consumers.HandlerDefinition;
+import dev.offload.consumers.WorkerRole;
 import dev.offload.consumers.handlers.analytics.AnalyticsHandler;
 import dev.offload.consumers.handlers.analytics.PageAnalytics;
 import dev.offload.consumers.handlers.email.EmailConfig;
 import dev.offload.consumers.handlers.email.EmailHandler;
 import dev.offload.consumers.handlers.index.IndexHandler;
 import dev.offload.consumers.handlers.index.SearchIndex;
-import dev.offload.consumers.handlers.index.SearchIndexConfig;
-import dev.offload.consumers.worker.BatchOptions;
-import dev.offload.consumers.worker.HandlerBinding;
-import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
-import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.streams.router.RouterConfig;
@@ -30,6 +26,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,9 +37,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The three handler workers of {@code offload dev} (email, index, analytics), each a consumer group
- * {@code offload-worker-<handler>} on its routed work topic {@code offload.work.<handler>}. Closing
- * stops the workers, then the search index.
+ * The workers of {@code offload dev}: every handler of the {@link HandlerCatalog} run by its {@link
+ * WorkerRole}, as {@code offload worker} runs one: email, index and analytics, each a consumer
+ * group {@code offload-worker-<handler>} on its routed work topic {@code offload.work.<handler>},
+ * and the event log, group {@code offload-event-log} on every event topic. Closing stops the roles,
+ * the last started first, each closing its sinks after its worker.
  */
 public final class HandlerWorkers implements AutoCloseable {
   /**
@@ -56,11 +55,13 @@ public final class HandlerWorkers implements AutoCloseable {
       List.of(EmailHandler.WORK_TOPIC, IndexHandler.WORK_TOPIC, AnalyticsHandler.WORK_TOPIC);
 
   /**
-   * Connections the workers use at once: one per email sending thread, one per analytics batch
-   * thread, and one for the marks' purge.
+   * Connections the workers use at once: each handler's, with its default threads (one per email
+   * sending thread, one per analytics batch thread, one per purge of processed-event marks).
    */
   public static final int CONNECTIONS =
-      EmailHandler.DEFAULT_THREADS + BatchOptions.DEFAULT_THREADS + 1;
+      HandlerCatalog.builtIns().all().stream()
+          .mapToInt(handler -> handler.connections(OptionalInt.empty()))
+          .sum();
 
   /**
    * How long a stop waits for records in flight: what finished by then is committed, the rest is
@@ -68,19 +69,14 @@ public final class HandlerWorkers implements AutoCloseable {
    */
   public static final Duration DRAIN_DEADLINE = Duration.ofSeconds(2);
 
-  private final Deque<AutoCloseable> running = new ArrayDeque<>();
-  private final SearchIndex index;
-  private final PageAnalytics analytics;
-  private final List<Worker> workers;
+  private final Deque<WorkerRole> running;
 
-  private HandlerWorkers(SearchIndex index, PageAnalytics analytics, List<Worker> workers) {
-    this.index = index;
-    this.analytics = analytics;
-    this.workers = workers;
+  private HandlerWorkers(Deque<WorkerRole> running) {
+    this.running = running;
   }
 
   /**
-   * Starts the three workers.
+   * Starts every worker.
    *
    * @param indexDir where the search index lives
    * @param db the database of processed-event marks and of the page-view rollup, pooled with at
@@ -94,58 +90,19 @@ public final class HandlerWorkers implements AutoCloseable {
       Path indexDir,
       DataSource db,
       MeterRegistry meters) {
-    Deque<AutoCloseable> started = new ArrayDeque<>();
+    createTopics(bootstrapServers);
+    Deque<WorkerRole> started = new ArrayDeque<>();
     try {
-      createTopics(bootstrapServers);
-      SearchIndex index = SearchIndex.open(SearchIndexConfig.defaults(indexDir));
-      started.push(index);
-      PageAnalytics analytics = PageAnalytics.open(db);
-      ProcessedEventStore mailMarks = ProcessedEventStore.open(db, group(EmailHandler.NAME));
-      ProcessedEventStore viewMarks = ProcessedEventStore.open(db, group(AnalyticsHandler.NAME));
-      started.push(
-          DedupRetention.start(
-              List.of(mailMarks, viewMarks),
-              DedupRetention.DEFAULT_RETENTION,
-              DedupRetention.DEFAULT_INTERVAL,
-              meters));
-      Worker email =
-          start(
-              bootstrapServers,
-              EmailHandler.WORK_TOPIC,
-              EmailHandler.binding(
-                  smtp,
-                  mailMarks,
-                  EventDeserializers.avroByEventType(schemas, EmailHandler.TYPES),
-                  EmailHandler.DEFAULT_THREADS,
-                  CircuitBreaker.withDefaults("smtp")),
-              EmailHandler.DEFAULT_MAX_IN_FLIGHT,
-              meters);
-      started.push(email);
-      Worker indexer =
-          start(
-              bootstrapServers,
-              IndexHandler.WORK_TOPIC,
-              IndexHandler.binding(
-                  index,
-                  EventDeserializers.avroOfEventType(schemas, BuiltInEventTypes.DOCUMENT_CHANGED)),
-              IndexHandler.DEFAULT_MAX_IN_FLIGHT,
-              meters);
-      started.push(indexer);
-      Worker counter =
-          start(
-              bootstrapServers,
-              AnalyticsHandler.WORK_TOPIC,
-              AnalyticsHandler.binding(
-                  analytics,
-                  viewMarks,
-                  EventDeserializers.avroOfEventType(schemas, BuiltInEventTypes.PAGE_VIEWED)),
-              AnalyticsHandler.DEFAULT_MAX_IN_FLIGHT,
-              meters);
-      started.push(counter);
-      HandlerWorkers workers =
-          new HandlerWorkers(index, analytics, List.of(email, indexer, counter));
-      workers.running.addAll(started);
-      return workers;
+      for (HandlerDefinition<?> handler : HandlerCatalog.builtIns().all()) {
+        HandlerContext context =
+            HandlerContext.builder(handler.defaultGroup(), schemas, meters)
+                .smtp(smtp)
+                .indexDir(indexDir)
+                .database(db)
+                .build();
+        started.push(start(handler, bootstrapServers, context));
+      }
+      return new HandlerWorkers(started);
     } catch (IOException e) {
       closeAll(started);
       throw new UncheckedIOException("cannot open the search index in " + indexDir, e);
@@ -156,6 +113,16 @@ public final class HandlerWorkers implements AutoCloseable {
       closeAll(started);
       throw e;
     }
+  }
+
+  private static <T> WorkerRole start(
+      HandlerDefinition<T> handler, String bootstrap, HandlerContext context)
+      throws IOException, SQLException {
+    WorkerOptions options =
+        handler
+            .defaultOptions(bootstrap, handler.defaultGroup())
+            .withShutdownTimeout(DRAIN_DEADLINE);
+    return WorkerRole.builder(handler, options, context).start();
   }
 
   /**
@@ -198,41 +165,52 @@ public final class HandlerWorkers implements AutoCloseable {
     return "offload-worker-" + handler;
   }
 
-  private static <T> Worker start(
-      String bootstrap,
-      String topic,
-      HandlerBinding<T> binding,
-      int maxInFlight,
-      MeterRegistry meters) {
-    WorkerOptions options =
-        WorkerOptions.defaults(bootstrap, group(binding.name()), List.of(topic))
-            .withMaxInFlight(maxInFlight)
-            .withShutdownTimeout(DRAIN_DEADLINE);
-    return Worker.builder(options, binding).meterRegistry(meters).start();
-  }
-
   /** The search index the index worker writes. */
   public SearchIndex index() {
-    return index;
+    return sink(IndexHandler.NAME, HandlerContext::searchIndex);
   }
 
   /** The page-view rollup the analytics worker writes. */
   public PageAnalytics analytics() {
-    return analytics;
+    return sink(AnalyticsHandler.NAME, HandlerContext::pageAnalytics);
   }
 
   /** Whether every worker's polling thread is alive. */
   public boolean isRunning() {
-    return workers.stream().allMatch(Worker::isRunning);
+    return running.stream().allMatch(WorkerRole::isRunning);
   }
 
-  /** Stops the workers, then closes the index. */
+  /** Whether the polling thread of {@code handler}'s worker is alive. */
+  public boolean isRunning(String handler) {
+    return running.stream()
+        .anyMatch(role -> role.handler().name().equals(handler) && role.isRunning());
+  }
+
+  /** Stops the workers, each closing its sinks. */
   @Override
   public void close() {
     closeAll(running);
   }
 
-  private static void closeAll(Deque<AutoCloseable> parts) {
+  private <S> S sink(String handler, Sink<S> open) {
+    for (WorkerRole role : running) {
+      if (role.handler().name().equals(handler)) {
+        try {
+          return open.of(role.context());
+        } catch (IOException | SQLException e) {
+          throw new IllegalStateException("the " + handler + " worker's sink is closed: " + e, e);
+        }
+      }
+    }
+    throw new IllegalStateException("no " + handler + " worker runs");
+  }
+
+  /** A sink that a role's context opened. */
+  private interface Sink<S> {
+    S of(HandlerContext context) throws IOException, SQLException;
+  }
+
+  private static void closeAll(Deque<WorkerRole> parts) {
     RuntimeException failure = null;
     while (!parts.isEmpty()) {
       try {

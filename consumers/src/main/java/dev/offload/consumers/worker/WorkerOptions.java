@@ -40,6 +40,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param kafkaProperties extra client properties (security, tuning) for the consumer, producer and
  *     admin client; they cannot turn on auto-commit or change the group, serializers or assignor;
  *     default none. Never logged.
+ * @param topicPattern when set, the worker also reads every topic whose whole name matches it, new
+ *     ones included (within {@code metadata.max.age.ms}), and {@code topics} may be empty; default
+ *     none
  */
 public record WorkerOptions(
     String bootstrapServers,
@@ -53,7 +56,8 @@ public record WorkerOptions(
     Duration shutdownTimeout,
     Duration pollTimeout,
     int internalTopicPartitions,
-    Map<String, String> kafkaProperties) {
+    Map<String, String> kafkaProperties,
+    Pattern topicPattern) {
 
   /** Default of {@code maxInFlight}. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -68,7 +72,7 @@ public record WorkerOptions(
           "group must be 1-200 letters, digits, '.', '_' or '-', was " + group);
     }
     topics = List.copyOf(Objects.requireNonNull(topics, "topics must be set"));
-    if (topics.isEmpty()) {
+    if (topics.isEmpty() && topicPattern == null) {
       throw new IllegalArgumentException("topics must name at least one topic");
     }
     topics.forEach(t -> requireText(t, "topics"));
@@ -107,7 +111,30 @@ public record WorkerOptions(
         Duration.ofSeconds(30),
         Duration.ofMillis(100),
         6,
-        Map.of());
+        Map.of(),
+        null);
+  }
+
+  /**
+   * The defaults listed on the record, for {@code group} handling every topic whose whole name
+   * matches {@code topicPattern}, new ones included.
+   */
+  public static WorkerOptions defaults(
+      String bootstrapServers, String group, Pattern topicPattern) {
+    return new WorkerOptions(
+        bootstrapServers,
+        group,
+        List.of(),
+        Ordering.KEY,
+        DEFAULT_MAX_IN_FLIGHT,
+        Watermarks.forMaxInFlight(DEFAULT_MAX_IN_FLIGHT),
+        Duration.ofSeconds(1),
+        RetryPolicy.defaults(),
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        6,
+        Map.of(),
+        Objects.requireNonNull(topicPattern, "topicPattern"));
   }
 
   /** A copy reading other topics. */
@@ -124,7 +151,8 @@ public record WorkerOptions(
         shutdownTimeout,
         pollTimeout,
         internalTopicPartitions,
-        kafkaProperties);
+        kafkaProperties,
+        topicPattern);
   }
 
   /** A copy with another ordering. */
@@ -141,7 +169,8 @@ public record WorkerOptions(
         shutdownTimeout,
         pollTimeout,
         internalTopicPartitions,
-        kafkaProperties);
+        kafkaProperties,
+        topicPattern);
   }
 
   /** A copy with another {@code maxInFlight} and the default watermarks for it. */
@@ -158,7 +187,8 @@ public record WorkerOptions(
         shutdownTimeout,
         pollTimeout,
         internalTopicPartitions,
-        kafkaProperties);
+        kafkaProperties,
+        topicPattern);
   }
 
   /** A copy with other watermarks. */
@@ -175,7 +205,8 @@ public record WorkerOptions(
         shutdownTimeout,
         pollTimeout,
         internalTopicPartitions,
-        kafkaProperties);
+        kafkaProperties,
+        topicPattern);
   }
 
   /** A copy with another commit interval. */
@@ -192,7 +223,8 @@ public record WorkerOptions(
         shutdownTimeout,
         pollTimeout,
         internalTopicPartitions,
-        kafkaProperties);
+        kafkaProperties,
+        topicPattern);
   }
 
   /** A copy with another retry policy. */
@@ -209,7 +241,8 @@ public record WorkerOptions(
         shutdownTimeout,
         pollTimeout,
         internalTopicPartitions,
-        kafkaProperties);
+        kafkaProperties,
+        topicPattern);
   }
 
   /** A copy with another shutdown timeout. */
@@ -226,7 +259,8 @@ public record WorkerOptions(
         value,
         pollTimeout,
         internalTopicPartitions,
-        kafkaProperties);
+        kafkaProperties,
+        topicPattern);
   }
 
   /** A copy with extra Kafka client properties. */
@@ -243,7 +277,14 @@ public record WorkerOptions(
         shutdownTimeout,
         pollTimeout,
         internalTopicPartitions,
-        value);
+        value,
+        topicPattern);
+  }
+
+  /** Whether the worker handles records of {@code topic}: one of its topics, or a match. */
+  public boolean isSourceTopic(String topic) {
+    return topics.contains(topic)
+        || (topicPattern != null && topicPattern.matcher(topic).matches());
   }
 
   /** The consumer's {@code max.poll.interval.ms}: from {@code kafkaProperties}, else 5 min. */
@@ -328,6 +369,7 @@ public record WorkerOptions(
         + group
         + ", topics="
         + topics
+        + (topicPattern == null ? "" : ", topicPattern=" + topicPattern)
         + ", ordering="
         + ordering
         + ", maxInFlight="

@@ -1,8 +1,6 @@
 package dev.offload.consumers.worker.internal;
 
 import dev.offload.consumers.ordering.internal.Lanes;
-import dev.offload.consumers.worker.internal.PendingRetries.Entry;
-import dev.offload.consumers.worker.internal.PendingRetries.Position;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,22 +9,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's shared state, behind one lock: lanes of fetched records, the partitions' offsets,
  * the in-flight count and the pending retries its lanes wait for. The polling thread feeds it
- * records; handler completions (on any thread) report back, and each report starts whatever became
- * ready, up to {@code maxInFlight}, on the executor — so a completion starts the next record of its
- * key without waiting for the next poll.
+ * records; it starts each ready one, up to {@code maxInFlight}, on the executor, and alone applies
+ * the {@link Outcome} of its attempt (on whichever thread the attempt ended): done, retried in
+ * place or held after a wait, sent to a delay topic, or dead-lettered (a refused letter is sent
+ * again with backoff, its key waiting). Each outcome starts whatever became ready, so a completion
+ * starts the next record of its key without waiting for the next poll.
  *
  * <p>A record of a source partition that goes to a delay topic leaves a ticket on its lane, named
  * by its origin, and its retry's delay-topic position in {@link PendingRetries}. The ticket comes
@@ -36,17 +39,26 @@ import org.apache.kafka.common.TopicPartition;
  * assigned are found in the delay topics themselves ({@link #found}).
  */
 public final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** The first wait before a dead letter that Kafka refused is sent again. */
+  static final Duration DEAD_LETTER_BACKOFF = Duration.ofSeconds(1);
+
+  /** The longest wait between tries of a refused dead letter. */
+  static final Duration DEAD_LETTER_BACKOFF_MAX = Duration.ofSeconds(30);
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Lanes<WorkItem> lanes = new Lanes<>(WorkItem::lane);
   private final AssignedPartitions assigned = new AssignedPartitions();
-  private final PendingRetries pending = new PendingRetries();
-  private final Set<String> sourceTopics;
+  private final PendingRetries pending = new PendingRetries(lanes);
+  private final Predicate<String> isSourceTopic;
   private final Set<WorkItem> waitingRetries = new HashSet<>();
   private final Set<WorkItem> abandoned = new HashSet<>();
   private final int maxInFlight;
-  private final Executor executor;
-  private Consumer<WorkItem> starter = item -> {};
+  private final RecordProcessor<?> processor;
+  private final FailedRecordPublisher publisher;
+  private final WorkerRuntime runtime;
   private int inFlight;
   private boolean stopping;
   private volatile int inFlightSnapshot;
@@ -54,18 +66,21 @@ public final class Dispatcher {
   private volatile int pendingSnapshot;
 
   /**
-   * A dispatcher that runs at most {@code maxInFlight} records at once on {@code executor}, for
-   * records of {@code sourceTopics} and of delay topics.
+   * A dispatcher that runs at most {@code maxInFlight} attempts of {@code processor} at once, on
+   * the runtime's executor, for records of the topics {@code isSourceTopic} accepts and of delay
+   * topics; failed records leave through {@code publisher}.
    */
-  public Dispatcher(int maxInFlight, Executor executor, Collection<String> sourceTopics) {
+  Dispatcher(
+      int maxInFlight,
+      Predicate<String> isSourceTopic,
+      RecordProcessor<?> processor,
+      FailedRecordPublisher publisher,
+      WorkerRuntime runtime) {
     this.maxInFlight = maxInFlight;
-    this.executor = executor;
-    this.sourceTopics = Set.copyOf(sourceTopics);
-  }
-
-  /** What starting a record means; set once before records arrive. */
-  public void onStart(Consumer<WorkItem> value) {
-    this.starter = value;
+    this.isSourceTopic = isSourceTopic;
+    this.processor = processor;
+    this.publisher = publisher;
+    this.runtime = runtime;
   }
 
   /** Partitions were assigned: track their offsets. */
@@ -91,16 +106,11 @@ public final class Dispatcher {
     }
     offsets.started(item.record().offset());
     item.offsets(offsets);
-    if (!item.fromDelayTopic()) {
+    if (item.fromDelayTopic()) {
+      pending.returned(item);
+    } else {
       lanes.add(item);
-      return;
     }
-    Entry entry = pending.get(item.origin());
-    if (entry != null) {
-      entry.positions.remove(position(item));
-      pending.removeIfFinished(entry);
-    }
-    lanes.resume(item, item.origin());
   }
 
   /** Starts ready records while there is room. */
@@ -115,17 +125,130 @@ public final class Dispatcher {
             start.add(item);
           }
         });
-    for (WorkItem item : start) {
-      try {
-        executor.execute(() -> starter.accept(item));
-      } catch (RejectedExecutionException e) {
+    start.forEach(this::start);
+  }
+
+  /** Runs the current attempt of {@code item} on the executor, then applies its outcome. */
+  private void start(WorkItem item) {
+    try {
+      runtime.executor().execute(() -> processor.attempt(item).whenComplete(applyTo(item)));
+    } catch (RejectedExecutionException e) {
+      abandoned(item);
+    }
+  }
+
+  private BiConsumer<Outcome, Throwable> applyTo(WorkItem item) {
+    return (outcome, error) -> {
+      if (error != null) {
+        log.error("The attempt of {} ended unexpectedly; it is redelivered", item, error);
+        abandoned(item);
+      } else {
+        apply(item, outcome);
+      }
+    };
+  }
+
+  /** Applies the outcome of {@code item}'s attempt to its lane and its partition's offsets. */
+  private void apply(WorkItem item, Outcome outcome) {
+    if (outcome instanceof Outcome.Done) {
+      completed(item);
+    } else if (outcome instanceof Outcome.RetryInPlace retry) {
+      waitThen(item, retry.delay(), () -> nextAttempt(item));
+    } else if (outcome instanceof Outcome.Held held) {
+      waitThen(item, held.pause(), () -> start(item));
+    } else if (outcome instanceof Outcome.Delayed delayed) {
+      sendToDelayTopic(item, delayed);
+    } else {
+      deadLetter(item, (Outcome.DeadLetter) outcome, DEAD_LETTER_BACKOFF);
+    }
+  }
+
+  private void nextAttempt(WorkItem item) {
+    item.nextAttempt();
+    start(item);
+  }
+
+  /**
+   * Runs {@code then} after {@code delay}, {@code item} keeping its slot and its lane meanwhile;
+   * unless the worker stops or the partition is revoked first: the record is then dropped
+   * unfinished, and redelivered.
+   */
+  private void waitThen(WorkItem item, Duration delay, Runnable then) {
+    if (!retryWaiting(item)) {
+      log.debug("Dropped the retry of {}: stopping or revoked; it is redelivered", item);
+      return;
+    }
+    try {
+      runtime
+          .scheduler()
+          .schedule(
+              delay,
+              () -> {
+                if (retryDue(item)) {
+                  then.run();
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      if (retryDue(item)) {
         abandoned(item);
       }
     }
   }
 
+  private void sendToDelayTopic(WorkItem item, Outcome.Delayed delayed) {
+    parking(item);
+    publisher
+        .toDelayTopic(item, delayed, this::assignedPartitions)
+        .whenComplete(
+            (stored, error) -> {
+              if (error == null) {
+                delayed(item, stored);
+              } else {
+                log.warn(
+                    "Could not publish the retry of event {} at {} ({}); retrying in place",
+                    item.eventId(),
+                    item.origin(),
+                    error.toString());
+                delayFailed(item);
+                waitThen(item, delayed.delay(), () -> nextAttempt(item));
+              }
+            });
+  }
+
+  /**
+   * Sends the dead letter of {@code item}; a refused one is sent again after {@code backoff}
+   * (doubling up to {@link #DEAD_LETTER_BACKOFF_MAX}), the record holding its key and its
+   * partition's commits meanwhile: while Kafka refuses the letter, nothing behind it is committed,
+   * and nothing is lost.
+   */
+  private void deadLetter(WorkItem item, Outcome.DeadLetter letter, Duration backoff) {
+    publisher
+        .toDeadLetters(item, letter)
+        .whenComplete(
+            (stored, error) -> {
+              if (error == null) {
+                runtime.metrics().deadLettered(letter.reason());
+                completed(item);
+                return;
+              }
+              log.warn(
+                  "Could not dead-letter event {} at {} ({}); trying again in {} ms, its key"
+                      + " waiting",
+                  item.eventId(),
+                  item.origin(),
+                  error.toString(),
+                  backoff.toMillis());
+              Duration doubled = backoff.multipliedBy(2);
+              Duration next =
+                  doubled.compareTo(DEAD_LETTER_BACKOFF_MAX) > 0
+                      ? DEAD_LETTER_BACKOFF_MAX
+                      : doubled;
+              waitThen(item, backoff, () -> deadLetter(item, letter, next));
+            });
+  }
+
   /** {@code item} is done (handled or dead-lettered): its offset and its lane move on. */
-  public void completed(WorkItem item) {
+  private void completed(WorkItem item) {
     withLock(
         () -> {
           finish(item);
@@ -136,50 +259,35 @@ public final class Dispatcher {
   }
 
   /** {@code item} is about to go to a delay topic: its lane holds its origin as a ticket. */
-  public void parking(WorkItem item) {
+  private void parking(WorkItem item) {
     withLock(
         () -> {
           if (item.lane() == item) {
             lanes.release(item); // unordered: nothing waits behind this record
           } else {
-            pending.entry(item.origin(), item).publishing++;
-            lanes.park(item, item.origin());
+            pending.publishing(item);
           }
         });
   }
 
   /**
-   * {@code item}'s retry is stored at {@code offset} of {@code delayPartition}: its own offset is
-   * done, and its lane keeps the ticket until that retry is finished, here or by another member.
+   * {@code item}'s retry is {@code stored} in a delay partition: its own offset is done, and its
+   * lane keeps the ticket until that retry is finished, here or by another member.
    */
-  public void delayed(WorkItem item, TopicPartition delayPartition, long offset) {
+  private void delayed(WorkItem item, RecordMetadata stored) {
+    TopicPartition delayPartition = new TopicPartition(stored.topic(), stored.partition());
     withLock(
         () -> {
           finish(item);
           item.offsets().done(item.record().offset());
-          Entry entry = pending.get(item.origin());
-          if (entry != null) {
-            entry.publishing = Math.max(0, entry.publishing - 1);
-            entry.positions.add(new Position(delayPartition, offset));
-            if (pending.removeIfFinished(entry)) {
-              lanes.unpark(entry.probe, entry.origin);
-            }
-          }
+          pending.stored(item, delayPartition, stored.offset());
         });
     dispatch();
   }
 
   /** {@code item}'s retry could not be stored: it takes its lane back and retries in place. */
-  public void delayFailed(WorkItem item) {
-    withLock(
-        () -> {
-          Entry entry = pending.get(item.origin());
-          if (entry != null) {
-            entry.publishing = Math.max(0, entry.publishing - 1);
-            pending.removeIfFinished(entry);
-          }
-          lanes.reoccupy(item, item.origin());
-        });
+  private void delayFailed(WorkItem item) {
+    withLock(() -> pending.notStored(item));
   }
 
   /**
@@ -193,9 +301,7 @@ public final class Dispatcher {
         () -> {
           for (WorkItem retry : retries) {
             if (mayHold(retry, committed)) {
-              Entry entry = pending.entry(retry.origin(), retry);
-              entry.positions.add(position(retry));
-              lanes.hold(entry.probe, entry.origin);
+              pending.hold(retry);
             }
           }
         });
@@ -206,7 +312,7 @@ public final class Dispatcher {
    * finished, and lanes with no other pending retry move on.
    */
   public void releaseFinished(Map<TopicPartition, Long> committed) {
-    withLock(() -> pending.finishedBelow(committed).forEach(e -> lanes.unpark(e.probe, e.origin)));
+    withLock(() -> pending.releaseFinishedBelow(committed));
     dispatch();
   }
 
@@ -217,7 +323,7 @@ public final class Dispatcher {
 
   /** Whether {@code tp} is one of this worker's source partitions (not a delay partition). */
   public boolean isSource(TopicPartition tp) {
-    return sourceTopics.contains(tp.topic());
+    return isSourceTopic.test(tp.topic());
   }
 
   private boolean mayHold(WorkItem retry, Map<TopicPartition, Long> committed) {
@@ -246,19 +352,14 @@ public final class Dispatcher {
         || !assigned.contains(origin)) {
       return;
     }
-    pending.entry(item.origin(), item).positions.add(position(item));
-    lanes.hold(item, item.origin());
-  }
-
-  private static Position position(WorkItem item) {
-    return new Position(item.partition(), item.record().offset());
+    pending.hold(item);
   }
 
   /**
-   * {@code item} could not be finished (its dead letter was not stored): its offset stays
+   * {@code item} could not be finished (its executor or scheduler refused it): its offset stays
    * uncommitted and its lane closed until the partition is revoked or the worker restarts.
    */
-  public void abandoned(WorkItem item) {
+  private void abandoned(WorkItem item) {
     withLock(
         () -> {
           finish(item);
@@ -273,7 +374,7 @@ public final class Dispatcher {
    * @return false when the worker stops or the partition was revoked: the record is dropped
    *     unfinished and redelivered later
    */
-  public boolean retryWaiting(WorkItem item) {
+  private boolean retryWaiting(WorkItem item) {
     return locked(
         () -> {
           if (stopping || item.offsets().isRetired()) {
@@ -287,7 +388,7 @@ public final class Dispatcher {
   }
 
   /** The in-place retry of {@code item} is due; false if it was dropped meanwhile. */
-  public boolean retryDue(WorkItem item) {
+  private boolean retryDue(WorkItem item) {
     return locked(() -> waitingRetries.remove(item));
   }
 
@@ -320,7 +421,7 @@ public final class Dispatcher {
     withLock(
         () -> {
           drop(item -> gone.contains(item.partition()), item -> holdAgain(item, gone));
-          pending.removeOrigins(gone::contains).forEach(e -> lanes.unpark(e.probe, e.origin));
+          pending.releaseOrigins(gone::contains);
           awaitDrained(gone, wait);
           offsets.putAll(assigned.retire(gone));
         });

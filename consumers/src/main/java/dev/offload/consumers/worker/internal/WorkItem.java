@@ -61,6 +61,11 @@ public final class WorkItem {
     return partition;
   }
 
+  /** The event id of its headers, for logs. */
+  public String eventId() {
+    return HeaderValues.eventId(record.headers());
+  }
+
   /** Where it was first consumed. */
   public Origin origin() {
     return origin;

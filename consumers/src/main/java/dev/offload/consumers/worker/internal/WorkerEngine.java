@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,13 +86,16 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     this.options = options;
     this.consumer = consumer;
     this.runtime = runtime;
-    this.dispatcher = new Dispatcher(options.maxInFlight(), runtime.executor(), options.topics());
+    FailurePolicy failures = new FailurePolicy(options.retry(), binding.breaker(), runtime);
+    this.dispatcher =
+        new Dispatcher(
+            options.maxInFlight(),
+            options::isSourceTopic,
+            new RecordProcessor<>(binding, failures, runtime.metrics()),
+            new FailedRecordPublisher(options.group(), producer),
+            runtime);
     this.holds = new DelayHolds(options.group());
     this.pauses = new PauseController(options.watermarks());
-    RecordProcessor<T> processor =
-        new RecordProcessor<>(
-            binding, options.group(), options.retry(), producer, dispatcher, runtime);
-    dispatcher.onStart(processor::attempt);
     this.nextCommit = runtime.clock().instant().plus(options.commitInterval());
     WorkerMetrics metrics = runtime.metrics();
     this.parking =
@@ -128,9 +132,19 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
     return topics;
   }
 
-  /** Subscribes the consumer to {@link #topics()}, with this engine as rebalance listener. */
+  /**
+   * Subscribes the consumer to {@link #topics()} and, when the options have one, to the topics
+   * matching their pattern, with this engine as rebalance listener.
+   */
   public void subscribe() {
-    consumer.subscribe(topics(), this);
+    if (options.topicPattern() == null) {
+      consumer.subscribe(topics(), this);
+      return;
+    }
+    StringBuilder any =
+        new StringBuilder("(?:").append(options.topicPattern().pattern()).append(')');
+    topics().forEach(topic -> any.append("|").append(Pattern.quote(topic)));
+    consumer.subscribe(Pattern.compile(any.toString()), this);
   }
 
   /** One turn of the loop: poll, take records in, pause or resume, commit when due. */
