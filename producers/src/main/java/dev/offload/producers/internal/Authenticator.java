@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * #KNOWN_KEYS_REFRESH}, is refused without a query of its own once {@link
  * #UNSEEN_LOOKUPS_PER_SECOND} such keys have been looked up in the last second: a flood of made-up
  * keys costs the database a few small reads a second, not one per request, while a key created a
- * moment ago (rotated, say) works at once.
+ * moment ago (rotated, say) works at once, or within {@link #KNOWN_KEYS_REFRESH} while such a flood
+ * has the budget spent.
  */
 public final class Authenticator {
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
