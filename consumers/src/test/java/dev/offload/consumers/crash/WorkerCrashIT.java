@@ -153,7 +153,7 @@ class WorkerCrashIT {
     return p;
   }
 
-  private static PGSimpleDataSource dataSource(Infrastructure infra, String url) {
+  static PGSimpleDataSource dataSource(Infrastructure infra, String url) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(url);
     ds.setUser(infra.postgresUser());

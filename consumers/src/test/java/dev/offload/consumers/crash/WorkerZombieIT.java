@@ -66,10 +66,7 @@ class WorkerZombieIT {
       throws Exception {
     String bootstrap = infra.bootstrapServers();
     String jdbcUrl = infra.createDatabase(TestNames.database("zombie"));
-    PGSimpleDataSource db = new PGSimpleDataSource();
-    db.setUrl(jdbcUrl);
-    db.setUser(infra.postgresUser());
-    db.setPassword(infra.postgresPassword());
+    PGSimpleDataSource db = WorkerCrashIT.dataSource(infra, jdbcUrl);
     String prefix = TestNames.group("zombie");
     List<String> topics =
         List.of(

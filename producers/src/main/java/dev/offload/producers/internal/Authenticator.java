@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,40 +160,44 @@ public final class Authenticator {
   }
 
   private Future<KnownKeys> readKnownKeys() {
-    if (!breaker.tryAcquire()) {
-      return Future.failedFuture(
-          new RejectedRequest(ApiError.databaseUnavailable(breaker.retryAfterSeconds())));
-    }
-    metrics.countKeyQuery("known-keys");
     long readAt = nanoTime.getAsLong();
-    return pool.query(SELECT_HASHES)
-        .execute()
-        .transform(
-            done -> {
-              if (done.failed()) {
-                breaker.onSinkFailure();
-                log.warn("API key lookup failed, answering 503: {}", done.cause().toString());
-                return Future.failedFuture(
-                    new RejectedRequest(
-                        ApiError.databaseUnavailable(ApiError.RETRY_AFTER_SECONDS)));
-              }
-              breaker.onSuccess();
-              Set<String> hashes = new HashSet<>();
-              for (Row row : done.result()) {
-                hashes.add(HexFormat.of().formatHex(row.getBuffer(0).getBytes()));
-              }
-              return Future.succeededFuture(new KnownKeys(Set.copyOf(hashes), readAt));
-            });
+    return query(
+        "known-keys",
+        () -> pool.query(SELECT_HASHES).execute(),
+        rows -> {
+          Set<String> hashes = new HashSet<>();
+          for (Row row : rows) {
+            hashes.add(HexFormat.of().formatHex(row.getBuffer(0).getBytes()));
+          }
+          return new KnownKeys(Set.copyOf(hashes), readAt);
+        });
   }
 
   private Future<Caller> lookUp(byte[] hash, String cacheKey) {
+    return query(
+            "key",
+            () -> pool.preparedQuery(SELECT).execute(Tuple.of(Buffer.buffer(hash))),
+            rows -> {
+              RowIterator<Row> found = rows.iterator();
+              Cached cached = found.hasNext() ? found(found.next(), hash) : unknown();
+              remember(cacheKey, cached);
+              return cached;
+            })
+        .compose(Authenticator::answer);
+  }
+
+  /**
+   * Runs a key query through the database's breaker, counted as {@code name}: a failed query, or an
+   * open breaker, fails with {@code 503}.
+   */
+  private <T> Future<T> query(
+      String name, Supplier<Future<RowSet<Row>>> run, Function<RowSet<Row>, T> onRows) {
     if (!breaker.tryAcquire()) {
       return Future.failedFuture(
           new RejectedRequest(ApiError.databaseUnavailable(breaker.retryAfterSeconds())));
     }
-    metrics.countKeyQuery("key");
-    return pool.preparedQuery(SELECT)
-        .execute(Tuple.of(Buffer.buffer(hash)))
+    metrics.countKeyQuery(name);
+    return run.get()
         .transform(
             done -> {
               if (done.failed()) {
@@ -201,10 +208,7 @@ public final class Authenticator {
                         ApiError.databaseUnavailable(ApiError.RETRY_AFTER_SECONDS)));
               }
               breaker.onSuccess();
-              RowIterator<Row> rows = done.result().iterator();
-              Cached found = rows.hasNext() ? found(rows.next(), hash) : unknown();
-              remember(cacheKey, found);
-              return answer(found);
+              return Future.succeededFuture(onRows.apply(done.result()));
             });
   }
 
