@@ -1,5 +1,6 @@
 package dev.offload.app.internal;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,6 +74,10 @@ final class PartLayers implements AutoCloseable {
   /** Registers {@code part} in the current layer, to be closed with it; returns it. */
   <T extends AutoCloseable> T started(T part) {
     layers.element().add(new Named(part.getClass().getSimpleName(), part));
+    log.debug(
+        "{} started, {} ms after the JVM",
+        part.getClass().getSimpleName(),
+        ManagementFactory.getRuntimeMXBean().getUptime());
     return part;
   }
 
