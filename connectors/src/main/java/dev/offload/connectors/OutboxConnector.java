@@ -106,6 +106,12 @@ public final class OutboxConnector implements AutoCloseable {
       MeterRegistry registry,
       SchemaRegistry schemas,
       Clock clock) {
+    SlotMonitor.requireSlotOfStoredPosition(
+        config.jdbcUrl(),
+        config.databaseUser(),
+        config.databasePassword(),
+        config.slotName(),
+        config.offsetFile());
     ChangeRecords changes = null;
     if (capture.enabled()) {
       if (schemas == null) {
