@@ -96,6 +96,11 @@ public final class Ledger {
     }
   }
 
+  /** The events acknowledged so far, in the order they were. */
+  public List<Entry> entries() {
+    return entries.values().stream().sorted((a, b) -> Long.compare(a.seq(), b.seq())).toList();
+  }
+
   /** How many events were acknowledged so far. */
   public int size() {
     return entries.size();
