@@ -3,10 +3,12 @@ package dev.offload.app.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerRoleConfigTest {
 
@@ -80,8 +82,10 @@ class WorkerRoleConfigTest {
   void aWrongFieldIsNamed() {
     assertThatThrownBy(() -> WorkerRoleConfig.parse("concurrency: -1", Map.of()))
         .hasMessageStartingWith("concurrency:");
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("jdbc: {pool-size: -1}", Map.of()))
-        .hasMessageStartingWith("jdbc.pool-size:");
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("database: {pool-size: -1}", Map.of()))
+        .hasMessageStartingWith("database.pool-size:");
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {password: hunter2}", Map.of()))
+        .hasMessageStartingWith("smtp.password: a secret is never written");
     assertThatThrownBy(() -> WorkerRoleConfig.parse("dedup: {retention: 0s}", Map.of()))
         .hasMessageStartingWith("dedup.retention:");
     assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {port: 70000}", Map.of()))
@@ -103,5 +107,34 @@ class WorkerRoleConfigTest {
     assertThat(defaults.jdbcPoolSize()).isEqualTo(3);
     assertThat(defaults.dedupRetention()).isEqualTo(java.time.Duration.ofDays(7));
     assertThat(defaults.dedupPurgeInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
+  }
+
+  @Test
+  void theDatabaseHasTheSameNamesAsTheApisAndTheSecretsCanComeFromFiles(@TempDir Path dir)
+      throws Exception {
+    Path db = Files.writeString(dir.resolve("db"), "db-secret\n");
+    Path smtp = Files.writeString(dir.resolve("smtp"), "smtp-secret");
+    WorkerRoleConfig c =
+        WorkerRoleConfig.parse(
+            "database: {jdbc-url: 'jdbc:postgresql://db/offload', pool-size: 4}\n"
+                + "smtp: {password-file: '"
+                + smtp
+                + "'}",
+            Map.of(
+                "OFFLOAD_DATABASE_USER", "worker",
+                "OFFLOAD_DATABASE_PASSWORD_FILE", db.toString(),
+                "OFFLOAD_HTTP_PORT", "9187"));
+    assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db/offload");
+    assertThat(c.jdbcUser()).isEqualTo("worker");
+    assertThat(c.jdbcPassword()).isEqualTo("db-secret");
+    assertThat(c.jdbcPoolSize()).isEqualTo(4);
+    assertThat(c.smtpPassword()).isEqualTo("smtp-secret");
+    assertThat(c.httpPort()).isEqualTo(9187);
+    assertThat(
+            WorkerRoleConfig.print(
+                null, Map.of("OFFLOAD_DATABASE_PASSWORD", "db-secret", "OFFLOAD_CONCURRENCY", "3")))
+        .contains("concurrency: 3")
+        .contains("password: '****'")
+        .doesNotContain("db-secret");
   }
 }
