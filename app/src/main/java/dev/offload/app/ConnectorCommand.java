@@ -20,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,10 +64,16 @@ final class ConnectorCommand implements Callable<Integer> {
               + "; 0 = any free port, -1 = none).")
   Integer port;
 
+  @Mixin PrintConfigOption printConfig = new PrintConfigOption();
+
   private volatile OutboxConnector running;
 
   @Override
   public Integer call() throws InterruptedException {
+    if (printConfig.printIfRequested(
+        spec, () -> ConnectorConfiguration.print(config, System.getenv()))) {
+      return 0;
+    }
     ConnectorConfiguration loaded =
         config == null
             ? ConnectorConfiguration.defaults(System.getenv())

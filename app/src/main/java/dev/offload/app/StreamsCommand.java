@@ -130,8 +130,14 @@ final class StreamsCommand implements Runnable {
                 + "; 0 = any free port, -1 = none).")
     Integer port;
 
+    @Mixin PrintConfigOption printConfig = new PrintConfigOption();
+
     @Override
     public Integer call() throws InterruptedException {
+      if (printConfig.printIfRequested(
+          spec, () -> StreamsConfiguration.print(options.config, System.getenv()))) {
+        return 0;
+      }
       StreamsConfiguration loaded = options.load();
       StreamsSettings settings = loaded.settings();
       if (bootstrapServers != null) {

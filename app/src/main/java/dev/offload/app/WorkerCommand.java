@@ -30,6 +30,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -115,9 +116,20 @@ final class WorkerCommand implements Callable<Integer> {
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+  @Mixin PrintConfigOption printConfig = new PrintConfigOption();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      if (printConfig.printIfRequested(
+          spec, () -> WorkerRoleConfig.print(config, System.getenv()))) {
+        return 0;
+      }
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      err.println("offload: " + e.getMessage());
+      return 2;
+    }
     WorkerRoleConfig settings;
     KafkaClientSecurity security;
     try {
