@@ -5,6 +5,7 @@ import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The connector role's configuration file: where the outbox and the captured tables live, where
@@ -85,6 +86,11 @@ public record ConnectorConfiguration(
     if (httpPort < -1 || httpPort > 65_535) {
       throw new IllegalArgumentException("http.port must be -1 (none), 0 (any) or a port");
     }
+  }
+
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
   }
 
   /** The defaults, with environment overrides. */

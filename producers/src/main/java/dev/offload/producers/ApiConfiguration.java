@@ -4,6 +4,7 @@ import dev.offload.runtime.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The configuration file of the {@code api} role ({@code offload api -c api.yaml}): where the API
@@ -73,6 +74,11 @@ public record ApiConfiguration(ApiConfig api, String registryUrl) {
     if (registryUrl == null || registryUrl.isBlank()) {
       throw new IllegalArgumentException("registry.url must not be blank");
     }
+  }
+
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
   }
 
   /** The defaults (keys required), with environment overrides. */

@@ -5,6 +5,7 @@ import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The streams configuration file: runtime settings plus one section per topology. Every key is
@@ -70,6 +71,11 @@ public record StreamsConfiguration(
   public StreamsConfiguration {
     Objects.requireNonNull(settings, "settings");
     topologies = Map.copyOf(Objects.requireNonNullElse(topologies, Map.of()));
+  }
+
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
   }
 
   /** The defaults, with environment overrides. */

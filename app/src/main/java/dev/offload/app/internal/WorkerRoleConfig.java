@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Configuration of the {@code worker} role, loaded from YAML; every key is optional, unknown keys
@@ -152,6 +153,11 @@ public record WorkerRoleConfig(
     if (httpPort < -1 || httpPort > 65_535) {
       throw new IllegalArgumentException("http.port: must be -1 (none), 0 (any) or a port");
     }
+  }
+
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
   }
 
   /** The defaults, with environment overrides. */

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -87,6 +88,16 @@ public final class ConfigLoader<T> {
   }
 
   /**
+   * The value of the variable the rule names for {@code dottedPath}, else of the first of {@code
+   * legacyNames} that is set (logging a WARN that names the new variable); {@code null} when none
+   * is set. For a command that reads a few variables without a file ({@code offload apps}).
+   */
+  public static String variable(Map<String, String> env, String dottedPath, String... legacyNames) {
+    Map<String, List<String>> legacy = Map.of(dottedPath, List.of(legacyNames));
+    return variable(env, dottedPath, legacy, false, LOG::warn);
+  }
+
+  /**
    * Loads {@code file}, with environment overrides.
    *
    * @throws UncheckedIOException when the file cannot be read
@@ -150,6 +161,21 @@ public final class ConfigLoader<T> {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + what, e);
     }
+  }
+
+  /**
+   * Every environment variable this loader reads: one per key by the rule, a {@code _FILE} one per
+   * secret, and the legacy names.
+   */
+  public Set<String> environmentVariables() {
+    Set<String> names = new TreeSet<>(legacyEnv.keySet());
+    for (ConfigKeys.Key key : keys) {
+      names.add(key.env());
+      if (key.secret()) {
+        names.add(key.env() + "_FILE");
+      }
+    }
+    return names;
   }
 
   private ObjectNode read(String text, String source) {
@@ -240,13 +266,22 @@ public final class ConfigLoader<T> {
       String dottedPath,
       Map<String, List<String>> legacyByPath,
       boolean secret) {
+    return variable(env, dottedPath, legacyByPath, secret, warnings);
+  }
+
+  private static String variable(
+      Map<String, String> env,
+      String dottedPath,
+      Map<String, List<String>> legacyByPath,
+      boolean secret,
+      Consumer<String> warnings) {
     String name = ConfigKeys.envName(dottedPath);
     String value = env.get(name);
     boolean set = value != null && (secret || !value.isBlank());
     for (String legacy : legacyByPath.getOrDefault(dottedPath, List.of())) {
       String old = env.get(legacy);
       if (old != null && (secret || !old.isBlank())) {
-        warn(
+        warnings.accept(
             legacy
                 + " is deprecated and will be removed; set "
                 + name
