@@ -44,10 +44,10 @@ import picocli.CommandLine.Spec;
       "reading the work topic offload.work.<handler> that the router topology fills.",
       "Settings come from --config (YAML), then OFFLOAD_* environment variables, then the options",
       "below; the defaults run against offload dev. PostgreSQL is reached through a pool of",
-      "jdbc.pool-size connections (default: sized to the handler); processed-event marks older than dedup.retention",
+      "database.pool-size connections (default: sized to the handler); processed-event marks older than dedup.retention",
       "(default 7d) are purged every dedup.purge-interval (default 10m).",
-      "Secrets only from OFFLOAD_JDBC_PASSWORD and",
-      "OFFLOAD_SMTP_PASSWORD; Kafka security from OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other",
+      "Secrets only from OFFLOAD_DATABASE_PASSWORD and OFFLOAD_SMTP_PASSWORD (or their _FILE",
+      "variables and password-file keys); Kafka security from OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other",
       "OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_* variables. Serves /health/ready, /health/live and",
       "/metrics on http.port. Scale out by starting more instances with the same --group.",
       "Stops cleanly on Ctrl-C."
