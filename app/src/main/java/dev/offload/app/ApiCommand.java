@@ -63,7 +63,7 @@ final class ApiCommand implements Callable<Integer> {
     }
     ApiConfiguration loaded =
         config == null ? ApiConfiguration.defaults(env) : ApiConfiguration.load(config, env);
-    ApiConfig apiConfig = port == null ? loaded.api() : loaded.api().withPort(port);
+    ApiConfig apiConfig = port == null ? loaded.api() : loaded.api().toBuilder().port(port).build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
