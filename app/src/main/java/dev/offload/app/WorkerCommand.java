@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,12 +119,23 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin PrintConfigOption printConfig = new PrintConfigOption();
 
+  /** The options that override the file's keys, by key; {@code null} where not given. */
+  private Map<String, String> options() {
+    Map<String, String> options = new HashMap<>();
+    options.put("kafka.bootstrap-servers", bootstrapServers);
+    options.put("registry-url", registryUrl);
+    options.put("group", group);
+    options.put("concurrency", concurrency == null ? null : concurrency.toString());
+    options.put("http.port", metricsPort == null ? null : metricsPort.toString());
+    return options;
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     try {
       if (printConfig.printIfRequested(
-          spec, () -> WorkerRoleConfig.print(config, System.getenv()))) {
+          spec, () -> WorkerRoleConfig.print(config, System.getenv(), options()))) {
         return 0;
       }
     } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -133,11 +145,7 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerRoleConfig settings;
     KafkaClientSecurity security;
     try {
-      WorkerRoleConfig base =
-          config == null
-              ? WorkerRoleConfig.defaults(System.getenv())
-              : WorkerRoleConfig.load(config, System.getenv());
-      settings = base.withOverrides(bootstrapServers, registryUrl, group, concurrency, metricsPort);
+      settings = WorkerRoleConfig.load(config, System.getenv(), options());
       security = KafkaClientSecurity.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println("offload: " + e.getMessage());

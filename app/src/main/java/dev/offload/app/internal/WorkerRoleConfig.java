@@ -184,44 +184,34 @@ public record WorkerRoleConfig(
   }
 
   /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment
-   * overrides) as YAML, secrets masked: what {@code offload worker --print-config} shows.
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
+   *
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public static WorkerRoleConfig load(
+      Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options).toConfig();
+  }
+
+  /** Parses YAML text, with environment overrides and then the command line's {@code options}. */
+  public static WorkerRoleConfig parse(
+      String yaml, Map<String, String> env, Map<String, String> options) {
+    return LOADER.parse(yaml, "the worker configuration", env, options).toConfig();
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
+   * worker --print-config} shows.
    *
    * @throws IllegalArgumentException as {@link #load} does
    */
-  public static String print(Path file, Map<String, String> env) {
-    WorkerFile effective = file == null ? LOADER.defaults(env) : LOADER.load(file, env);
+  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
+    WorkerFile effective = LOADER.load(file, env, options);
     effective.toConfig();
     return LOADER.print(effective);
-  }
-
-  /** A copy with CLI overrides applied where given ({@code null} keeps the value). */
-  public WorkerRoleConfig withOverrides(
-      String bootstrap, String registry, String group, Integer concurrency, Integer httpPort) {
-    return new WorkerRoleConfig(
-        bootstrap == null ? bootstrapServers : bootstrap,
-        kafkaProperties,
-        registry == null ? registryUrl : registry,
-        group == null ? this.group : group,
-        topic,
-        concurrency == null ? this.concurrency : concurrency,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        jdbcPoolSize,
-        dedupRetention,
-        dedupPurgeInterval,
-        smtpHost,
-        smtpPort,
-        smtpFrom,
-        smtpUser,
-        smtpPassword,
-        smtpTls,
-        indexDir,
-        httpHost,
-        httpPort == null ? this.httpPort : httpPort,
-        perHandlerLimit,
-        perKeyLimit);
   }
 
   /** Never shows the secrets. */

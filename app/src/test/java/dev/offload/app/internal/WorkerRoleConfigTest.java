@@ -33,7 +33,14 @@ class WorkerRoleConfigTest {
             WorkerRoleConfig.parse("http: {port: 9187}", Map.of("OFFLOAD_WORKER_HTTP_PORT", "-1"))
                 .httpPort())
         .isEqualTo(-1);
-    assertThat(file.withOverrides(null, null, null, null, 0).httpPort()).isZero();
+    assertThat(
+            WorkerRoleConfig.parse(
+                    "http: {port: 9187}",
+                    Map.of("OFFLOAD_HTTP_PORT", "9188"),
+                    Map.of("http.port", "0"))
+                .httpPort())
+        .as("the command line wins")
+        .isZero();
     assertThatThrownBy(() -> WorkerRoleConfig.parse("http: {port: -2}", Map.of()))
         .hasMessageStartingWith("http.port:");
   }
@@ -73,7 +80,7 @@ class WorkerRoleConfigTest {
         .isEqualTo(new WorkerRoleConfig.Limit(100, Duration.ofSeconds(1)));
     assertThat(c.perKeyLimit()).isEqualTo(new WorkerRoleConfig.Limit(2, Duration.ofMinutes(1)));
     assertThat(c.toString()).doesNotContain("s3cret");
-    assertThat(c.withOverrides(null, null, "other", 8, null))
+    assertThat(WorkerRoleConfig.parse(yaml, Map.of(), Map.of("group", "other", "concurrency", "8")))
         .extracting(WorkerRoleConfig::group, WorkerRoleConfig::concurrency)
         .containsExactly("other", 8);
   }
@@ -132,8 +139,11 @@ class WorkerRoleConfigTest {
     assertThat(c.httpPort()).isEqualTo(9187);
     assertThat(
             WorkerRoleConfig.print(
-                null, Map.of("OFFLOAD_DATABASE_PASSWORD", "db-secret", "OFFLOAD_CONCURRENCY", "3")))
+                null,
+                Map.of("OFFLOAD_DATABASE_PASSWORD", "db-secret", "OFFLOAD_CONCURRENCY", "3"),
+                Map.of("group", "mails")))
         .contains("concurrency: 3")
+        .contains("group: mails")
         .contains("password: '****'")
         .doesNotContain("db-secret");
   }

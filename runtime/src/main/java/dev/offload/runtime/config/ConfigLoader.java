@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *   <li>a {@link Secret} comes from its variable ({@code OFFLOAD_DATABASE_PASSWORD}) or from the
  *       file its {@code -file} sibling key names ({@code password-file}, or {@code
  *       OFFLOAD_DATABASE_PASSWORD_FILE}), never from the configuration file itself;
+ *   <li>a command's options override both ({@link #parse(String, String, Map, Map)});
  *   <li>keys left unset take the values of the defaults record;
  *   <li>the tree is bound onto {@code T} by Jackson: {@code 30s}-style durations, kebab-case keys;
  *       the records' compact constructors validate.
@@ -119,16 +120,43 @@ public final class ConfigLoader<T> {
   }
 
   /**
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then {@code
+   * options} as {@link #parse(String, String, Map, Map)} takes them.
+   */
+  public T load(Path file, Map<String, String> env, Map<String, String> options) {
+    if (file == null) {
+      return parse("{}", what, env, options);
+    }
+    try {
+      return parse(Files.readString(file), file.toString(), env, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + " " + file, e);
+    }
+  }
+
+  /**
    * Parses YAML {@code text} read from {@code source} (a file name, for errors), with environment
    * overrides.
    *
    * @throws IllegalArgumentException naming the key at fault and the source
    */
   public T parse(String text, String source, Map<String, String> env) {
+    return parse(text, source, env, Map.of());
+  }
+
+  /**
+   * Parses YAML {@code text} read from {@code source}, with environment overrides and then {@code
+   * options}: values by dotted key path ({@code http.port}), as a command line gives them (a list
+   * comma-separated); secrets cannot be set this way.
+   *
+   * @throws IllegalArgumentException naming the key at fault and the source
+   */
+  public T parse(String text, String source, Map<String, String> env, Map<String, String> options) {
     ObjectNode tree = read(text, source);
     renameLegacyKeys(tree, source);
     refuseWrittenSecrets(tree, source);
     applyEnvironment(tree, env);
+    applyOptions(tree, options);
     ConfigSecrets.readFiles(tree, keys);
     ObjectNode merged = MAPPER.valueToTree(defaults);
     merge(merged, tree);
@@ -255,6 +283,21 @@ public final class ConfigLoader<T> {
         Trees.put(tree, key.path(), key.list() ? list(tree, value) : tree.textNode(value));
       }
     }
+  }
+
+  private void applyOptions(ObjectNode tree, Map<String, String> options) {
+    options.forEach(
+        (path, value) -> {
+          ConfigKeys.Key key =
+              keys.stream()
+                  .filter(k -> k.dotted().equals(path) && !k.secret())
+                  .findFirst()
+                  .orElseThrow(
+                      () -> new IllegalArgumentException(path + ": not a key of the " + what));
+          if (value != null) {
+            Trees.put(tree, key.path(), key.list() ? list(tree, value) : tree.textNode(value));
+          }
+        });
   }
 
   /**

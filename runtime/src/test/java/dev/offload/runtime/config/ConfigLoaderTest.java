@@ -146,6 +146,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aCommandsOptionsOverrideTheEnvironmentAndTheFile() {
+    Sample s =
+        loader.parse(
+            "http: {port: 9000}",
+            "x.yaml",
+            Map.of("OFFLOAD_HTTP_PORT", "9100", "OFFLOAD_HTTP_HOST", "10.0.0.1"),
+            Map.of("http.port", "0", "tables", "a.b,c.d"));
+
+    assertThat(s.http()).isEqualTo(new Sample.Http("10.0.0.1", 0));
+    assertThat(s.tables()).containsExactly("a.b", "c.d");
+    assertThatThrownBy(() -> loader.parse("{}", "x.yaml", Map.of(), Map.of("http.prot", "1")))
+        .hasMessageContaining("http.prot");
+    assertThatThrownBy(
+            () -> loader.parse("{}", "x.yaml", Map.of(), Map.of("database.password", "x")))
+        .as("a secret never comes from a command line")
+        .hasMessageContaining("database.password");
+  }
+
+  @Test
   void aLegacyVariableStillWorksWithOneWarningNamingTheNewOne() {
     Sample s =
         loader.parse("{}", "x.yaml", Map.of("OFFLOAD_JDBC_URL", "jdbc:postgresql://old:1/x"));
