@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -58,12 +59,13 @@ final class ApiCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> env = System.getenv();
-    if (printConfig.printIfRequested(spec, () -> ApiConfiguration.print(config, env))) {
+    Map<String, String> options =
+        Collections.singletonMap("http.port", port == null ? null : port.toString());
+    if (printConfig.printIfRequested(spec, () -> ApiConfiguration.print(config, env, options))) {
       return 0;
     }
-    ApiConfiguration loaded =
-        config == null ? ApiConfiguration.defaults(env) : ApiConfiguration.load(config, env);
-    ApiConfig apiConfig = port == null ? loaded.api() : loaded.api().toBuilder().port(port).build();
+    ApiConfiguration loaded = ApiConfiguration.load(config, env, options);
+    ApiConfig apiConfig = loaded.api();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,15 +73,14 @@ final class ConnectorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Map<String, String> options =
+        Collections.singletonMap("http.port", port == null ? null : port.toString());
     if (printConfig.printIfRequested(
-        spec, () -> ConnectorConfiguration.print(config, System.getenv()))) {
+        spec, () -> ConnectorConfiguration.print(config, System.getenv(), options))) {
       return 0;
     }
-    ConnectorConfiguration loaded =
-        config == null
-            ? ConnectorConfiguration.defaults(System.getenv())
-            : ConnectorConfiguration.load(config, System.getenv());
-    ConnectorConfiguration configuration = port == null ? loaded : loaded.withHttpPort(port);
+    ConnectorConfiguration configuration =
+        ConnectorConfiguration.load(config, System.getenv(), options);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     TableCapture capture = configuration.capture();

@@ -69,4 +69,28 @@ class PrintConfigTest {
         .doesNotContain(SECRET)
         .doesNotContain("password-file");
   }
+
+  @ParameterizedTest
+  @MethodSource("portOptions")
+  void theCommandLineOverridesTheFileInWhatIsPrinted(List<String> command) throws Exception {
+    Path file = Files.writeString(dir.resolve("role.yaml"), "http: {port: 9000}");
+    List<String> args = new ArrayList<>(command);
+    args.add(file.toString());
+    args.add("--print-config");
+    StringWriter out = new StringWriter();
+    CommandLine cli = Offload.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(new StringWriter()));
+
+    assertThat(cli.execute(args.toArray(String[]::new))).isZero();
+    assertThat(out.toString()).contains("port: 9999").doesNotContain("port: 9000");
+  }
+
+  static Stream<List<String>> portOptions() {
+    return Stream.of(
+        List.of("api", "-p", "9999", "-c"),
+        List.of("connector", "-p", "9999", "-c"),
+        List.of("streams", "run", "router", "-p", "9999", "-c"),
+        List.of("worker", "--handler", "index", "--metrics-port", "9999", "--config"));
+  }
 }

@@ -117,24 +117,27 @@ public record ConnectorConfiguration(
   }
 
   /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment
-   * overrides) as YAML, the password masked: what {@code offload connector --print-config} shows.
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
+   *
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public static ConnectorConfiguration load(
+      Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options).toConfiguration(env);
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
+   * connector --print-config} shows.
    *
    * @throws IllegalArgumentException as {@link #load} does
    */
-  public static String print(Path file, Map<String, String> env) {
-    ConnectorFile effective = file == null ? LOADER.defaults(env) : LOADER.load(file, env);
+  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
+    ConnectorFile effective = LOADER.load(file, env, options);
     effective.toConfiguration(env);
     return LOADER.print(effective);
-  }
-
-  /** This configuration with another connector part. */
-  public ConnectorConfiguration withConnector(ConnectorConfig other) {
-    return new ConnectorConfiguration(other, capture, registryUrl, httpHost, httpPort);
-  }
-
-  /** This configuration with another HTTP port. */
-  public ConnectorConfiguration withHttpPort(int port) {
-    return new ConnectorConfiguration(connector, capture, registryUrl, httpHost, port);
   }
 }

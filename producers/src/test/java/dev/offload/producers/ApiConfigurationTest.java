@@ -161,7 +161,7 @@ class ApiConfigurationTest {
     assertThat(c.api().database())
         .isEqualTo(new ApiConfig.Database("pg", 5433, "x", "env-user", "s3cret"));
     assertThat(c.api().auth().required()).isFalse();
-    assertThat(ApiConfiguration.print(null, env))
+    assertThat(ApiConfiguration.print(null, env, Map.of()))
         .contains("jdbc-url: jdbc:postgresql://pg:5433/x")
         .contains("password: '****'")
         .contains("port: 9100")

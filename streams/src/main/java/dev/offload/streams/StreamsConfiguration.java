@@ -102,13 +102,26 @@ public record StreamsConfiguration(
   }
 
   /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment
-   * overrides) as YAML, secrets masked: what {@code offload streams run --print-config} shows.
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
+   *
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public static StreamsConfiguration load(
+      Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options).toConfiguration(env);
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
+   * streams run --print-config} shows.
    *
    * @throws IllegalArgumentException as {@link #load} does
    */
-  public static String print(Path file, Map<String, String> env) {
-    StreamsFile effective = file == null ? LOADER.defaults(env) : LOADER.load(file, env);
+  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
+    StreamsFile effective = LOADER.load(file, env, options);
     effective.toConfiguration(env);
     return LOADER.print(effective);
   }
