@@ -1,20 +1,14 @@
 package dev.offload.runtime.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +17,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +60,7 @@ public final class ConfigLoader<T> {
   private final Map<String, String> legacyEnv;
   private final Map<String, String> legacyKeys;
   private final Consumer<String> warnings;
+  private final ConfigOverrides overrides;
 
   private ConfigLoader(Builder<T> b) {
     this.type = b.type;
@@ -76,6 +70,7 @@ public final class ConfigLoader<T> {
     this.legacyEnv = Map.copyOf(b.legacyEnv);
     this.legacyKeys = Map.copyOf(b.legacyKeys);
     this.warnings = b.warnings;
+    this.overrides = new ConfigOverrides(keys, legacyEnv, warnings);
   }
 
   /** A loader of record type {@code type}, whose unset keys take the values of {@code defaults}. */
@@ -95,7 +90,7 @@ public final class ConfigLoader<T> {
    */
   public static String variable(Map<String, String> env, String dottedPath, String... legacyNames) {
     Map<String, List<String>> legacy = Map.of(dottedPath, List.of(legacyNames));
-    return variable(env, dottedPath, legacy, false, LOG::warn);
+    return ConfigOverrides.variable(env, dottedPath, legacy, false, LOG::warn);
   }
 
   /**
@@ -155,8 +150,8 @@ public final class ConfigLoader<T> {
     ObjectNode tree = read(text, source);
     renameLegacyKeys(tree, source);
     refuseWrittenSecrets(tree, source);
-    applyEnvironment(tree, env);
-    applyOptions(tree, options);
+    overrides.applyEnvironment(tree, env);
+    overrides.applyOptions(tree, options);
     ConfigSecrets.readFiles(tree, keys);
     ObjectNode merged = MAPPER.valueToTree(defaults);
     merge(merged, tree);
@@ -167,13 +162,13 @@ public final class ConfigLoader<T> {
       if (e.getCause() instanceof RuntimeException cause) {
         throw cause;
       }
-      throw new IllegalArgumentException(describe(e, source), e);
+      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       if (e.getCause() instanceof ValueInstantiationException v
           && v.getCause() instanceof RuntimeException cause) {
         throw cause;
       }
-      throw new IllegalArgumentException(describe(e, source), e);
+      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
     }
   }
 
@@ -258,96 +253,6 @@ public final class ConfigLoader<T> {
     }
   }
 
-  private void applyEnvironment(ObjectNode tree, Map<String, String> env) {
-    Map<String, List<String>> legacyByPath = new LinkedHashMap<>();
-    legacyEnv.forEach(
-        (name, path) -> legacyByPath.computeIfAbsent(path, p -> new ArrayList<>()).add(name));
-    for (ConfigKeys.Key key : keys) {
-      if (key.secret()) {
-        List<String> filePath = new ArrayList<>(key.parent());
-        filePath.add(key.name() + "-file");
-        String file = variable(env, String.join(".", filePath), legacyByPath, true);
-        if (file != null) {
-          Trees.remove(tree, key.path());
-          Trees.put(tree, filePath, tree.textNode(file));
-        }
-        String secret = variable(env, key.dotted(), legacyByPath, true);
-        if (secret != null) {
-          Trees.remove(tree, filePath);
-          Trees.put(tree, key.path(), tree.textNode(secret));
-        }
-        continue;
-      }
-      String value = variable(env, key.dotted(), legacyByPath, false);
-      if (value != null) {
-        Trees.put(tree, key.path(), key.list() ? list(tree, value) : tree.textNode(value));
-      }
-    }
-  }
-
-  private void applyOptions(ObjectNode tree, Map<String, String> options) {
-    options.forEach(
-        (path, value) -> {
-          ConfigKeys.Key key =
-              keys.stream()
-                  .filter(k -> k.dotted().equals(path) && !k.secret())
-                  .findFirst()
-                  .orElseThrow(
-                      () -> new IllegalArgumentException(path + ": not a key of the " + what));
-          if (value != null) {
-            Trees.put(tree, key.path(), key.list() ? list(tree, value) : tree.textNode(value));
-          }
-        });
-  }
-
-  /**
-   * The value of the variable of {@code dottedPath}, else of a legacy name of it (with a warning);
-   * a blank value counts as unset except for a secret.
-   */
-  private String variable(
-      Map<String, String> env,
-      String dottedPath,
-      Map<String, List<String>> legacyByPath,
-      boolean secret) {
-    return variable(env, dottedPath, legacyByPath, secret, warnings);
-  }
-
-  private static String variable(
-      Map<String, String> env,
-      String dottedPath,
-      Map<String, List<String>> legacyByPath,
-      boolean secret,
-      Consumer<String> warnings) {
-    String name = ConfigKeys.envName(dottedPath);
-    String value = env.get(name);
-    boolean set = value != null && (secret || !value.isBlank());
-    for (String legacy : legacyByPath.getOrDefault(dottedPath, List.of())) {
-      String old = env.get(legacy);
-      if (old != null && (secret || !old.isBlank())) {
-        warnings.accept(
-            legacy
-                + " is deprecated and will be removed; set "
-                + name
-                + (set ? " (which is set, and wins)" : " instead"));
-        if (!set) {
-          value = old;
-          set = true;
-        }
-      }
-    }
-    return set ? value : null;
-  }
-
-  private static ArrayNode list(ObjectNode tree, String commaSeparated) {
-    ArrayNode items = tree.arrayNode();
-    for (String item : commaSeparated.split(",")) {
-      if (!item.isBlank()) {
-        items.add(item.strip());
-      }
-    }
-    return items;
-  }
-
   /** Lays {@code overrides} over {@code base}: mappings key by key, anything else replaced. */
   private static void merge(ObjectNode base, ObjectNode overrides) {
     overrides
@@ -369,58 +274,6 @@ public final class ConfigLoader<T> {
 
   private void warn(String message) {
     warnings.accept(message);
-  }
-
-  private static String describe(Exception e, String source) {
-    if (!(e instanceof JsonMappingException d)) {
-      return source + ": " + e.getMessage();
-    }
-    String path = dotted(d.getPath());
-    String where = path.isEmpty() ? "the configuration" : path;
-    if (e instanceof UnrecognizedPropertyException u) {
-      String known =
-          u.getKnownPropertyIds() == null
-              ? ""
-              : "; known: "
-                  + u.getKnownPropertyIds().stream()
-                      .map(String::valueOf)
-                      .collect(Collectors.toCollection(TreeSet::new));
-      return where + ": unknown setting in " + source + known;
-    }
-    return where + ": " + reason(d) + " (in " + source + ")";
-  }
-
-  private static String reason(JsonMappingException e) {
-    Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
-    Object value = e instanceof InvalidFormatException f ? f.getValue() : null;
-    if (target == int.class || target == Integer.class || target == long.class) {
-      return "not an integer: '" + value + "'";
-    }
-    if (target == double.class || target == Double.class) {
-      return "not a number: '" + value + "'";
-    }
-    if (target != null && (target.isRecord() || Map.class.isAssignableFrom(target))) {
-      return "expected a mapping";
-    }
-    if (target != null && List.class.isAssignableFrom(target)) {
-      return "expected a list";
-    }
-    if (e instanceof InvalidFormatException) {
-      return e.getOriginalMessage();
-    }
-    return Objects.toString(e.getOriginalMessage(), e.toString());
-  }
-
-  private static String dotted(List<JsonMappingException.Reference> path) {
-    StringBuilder s = new StringBuilder();
-    for (JsonMappingException.Reference r : path) {
-      if (r.getFieldName() != null) {
-        s.append(s.isEmpty() ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        s.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return s.toString();
   }
 
   /**
