@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,9 @@ public final class ConfigLoader<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final ObjectMapper MAPPER = ConfigMapper.create();
+
+  /** The deprecation warnings logged so far: each once per process, however often a file loads. */
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
   private final Class<T> type;
   private final String what;
@@ -90,7 +94,7 @@ public final class ConfigLoader<T> {
    */
   public static String variable(Map<String, String> env, String dottedPath, String... legacyNames) {
     Map<String, List<String>> legacy = Map.of(dottedPath, List.of(legacyNames));
-    return ConfigOverrides.variable(env, dottedPath, legacy, false, LOG::warn);
+    return ConfigOverrides.variable(env, dottedPath, legacy, false, ConfigLoader::logOnce);
   }
 
   /**
@@ -272,6 +276,12 @@ public final class ConfigLoader<T> {
             });
   }
 
+  private static void logOnce(String warning) {
+    if (WARNED.add(warning)) {
+      LOG.warn(warning);
+    }
+  }
+
   private void warn(String message) {
     warnings.accept(message);
   }
@@ -287,7 +297,7 @@ public final class ConfigLoader<T> {
     private String what;
     private final Map<String, String> legacyEnv = new LinkedHashMap<>();
     private final Map<String, String> legacyKeys = new LinkedHashMap<>();
-    private Consumer<String> warnings = LOG::warn;
+    private Consumer<String> warnings = ConfigLoader::logOnce;
 
     private Builder(Class<T> type, T defaults) {
       if (!type.isRecord()) {
@@ -319,7 +329,7 @@ public final class ConfigLoader<T> {
       return this;
     }
 
-    /** Where the deprecation warnings go; default the log, at WARN. */
+    /** Where the deprecation warnings go; default the log, at WARN, each once per process. */
     public Builder<T> warnings(Consumer<String> warnings) {
       this.warnings = Objects.requireNonNull(warnings, "warnings");
       return this;
