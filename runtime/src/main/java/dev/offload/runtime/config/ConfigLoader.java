@@ -104,13 +104,7 @@ public final class ConfigLoader<T> {
    * @throws IllegalArgumentException naming the key at fault and the file
    */
   public T load(Path file, Map<String, String> env) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + what + " " + file, e);
-    }
-    return parse(text, file.toString(), env);
+    return load(Objects.requireNonNull(file, "file"), env, Map.of());
   }
 
   /** The defaults with environment overrides, as from an empty file. */
