@@ -35,12 +35,12 @@ final class ConfigErrors {
 
   private static String reason(JsonMappingException e) {
     Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
-    Object value = e instanceof InvalidFormatException f ? f.getValue() : null;
+    String value = e instanceof InvalidFormatException f ? ": '" + f.getValue() + "'" : "";
     if (target == int.class || target == Integer.class || target == long.class) {
-      return "not an integer: '" + value + "'";
+      return "not an integer" + value;
     }
     if (target == double.class || target == Double.class) {
-      return "not a number: '" + value + "'";
+      return "not a number" + value;
     }
     if (target != null && (target.isRecord() || Map.class.isAssignableFrom(target))) {
       return "expected a mapping";

@@ -105,6 +105,8 @@ class ConfigLoaderTest {
   void typeMistakesNameTheKey() {
     assertThatThrownBy(() -> loader.parse("http: {port: x}", "x.yaml", Map.of()))
         .hasMessageStartingWith("http.port: not an integer: 'x'");
+    assertThatThrownBy(() -> loader.parse("http: {port: [1, 2]}", "x.yaml", Map.of()))
+        .hasMessageStartingWith("http.port: not an integer (in x.yaml)");
     assertThatThrownBy(() -> loader.parse("http: 8080", "x.yaml", Map.of()))
         .hasMessageStartingWith("http: expected a mapping");
     assertThatThrownBy(() -> loader.parse("- a list", "x.yaml", Map.of()))
