@@ -25,10 +25,7 @@ for role in connector registry streams worker ops; do
 done
 
 # The database password of the roles that connect to PostgreSQL (api, connector, workers).
-{
-  echo "OFFLOAD_DATABASE_PASSWORD=$(cat postgres-password)"
-  echo "OFFLOAD_JDBC_PASSWORD=$(cat postgres-password)"
-} > database.env
+echo "OFFLOAD_DATABASE_PASSWORD=$(cat postgres-password)" > database.env
 
 # Confluent Schema Registry (profile confluent-registry) logs in as offload-registry.
 {

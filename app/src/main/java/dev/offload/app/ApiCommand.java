@@ -14,10 +14,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,9 +33,10 @@ import picocli.CommandLine.Spec;
       "schema registry and written to the PostgreSQL outbox, with /health/ready, /metrics,",
       "/openapi.yaml and /docs. Requests need an app's API key (offload apps create) unless the",
       "file says auth.required: false, which only a loopback address allows.",
-      "Settings come from the YAML file (-c), overridden by OFFLOAD_API_HOST, OFFLOAD_API_PORT,",
-      "OFFLOAD_JDBC_URL, OFFLOAD_JDBC_USER, OFFLOAD_JDBC_PASSWORD(_FILE), OFFLOAD_REGISTRY_URL and",
-      "OFFLOAD_API_AUTH_REQUIRED; see the ApiConfiguration javadoc for every key. Runs until Ctrl-C."
+      "Settings come from the YAML file (-c), each key overridden by OFFLOAD_<KEY PATH>: e.g.",
+      "OFFLOAD_HTTP_PORT, OFFLOAD_DATABASE_JDBC_URL, OFFLOAD_DATABASE_USER,",
+      "OFFLOAD_DATABASE_PASSWORD(_FILE), OFFLOAD_REGISTRY_URL, OFFLOAD_AUTH_REQUIRED; see the",
+      "ApiConfiguration javadoc for every key. Runs until Ctrl-C."
     })
 final class ApiCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -51,12 +54,18 @@ final class ApiCommand implements Callable<Integer> {
       description = "HTTP port, overriding the file; 0 picks a free one.")
   Integer port;
 
+  @Mixin PrintConfigOption printConfig = new PrintConfigOption();
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> env = System.getenv();
-    ApiConfiguration loaded =
-        config == null ? ApiConfiguration.defaults(env) : ApiConfiguration.load(config, env);
-    ApiConfig apiConfig = port == null ? loaded.api() : loaded.api().withPort(port);
+    Map<String, String> options =
+        Collections.singletonMap("http.port", port == null ? null : port.toString());
+    if (printConfig.printIfRequested(spec, () -> ApiConfiguration.print(config, env, options))) {
+      return 0;
+    }
+    ApiConfiguration loaded = ApiConfiguration.load(config, env, options);
+    ApiConfig apiConfig = loaded.api();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);

@@ -3,6 +3,7 @@ package dev.offload.app;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.ProducerApp;
 import dev.offload.producers.ProducerApps;
+import dev.offload.runtime.config.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -56,23 +57,23 @@ final class AppsCommand implements Runnable {
         names = "--jdbc-url",
         paramLabel = "URL",
         description = {
-          "The API's PostgreSQL (default: $OFFLOAD_JDBC_URL, else the PostgreSQL of the offload dev",
-          "running on --data-dir, else jdbc:postgresql://127.0.0.1:5432/offload)."
+          "The API's PostgreSQL (default: $OFFLOAD_DATABASE_JDBC_URL, else the PostgreSQL of the offload",
+          "dev running on --data-dir, else jdbc:postgresql://127.0.0.1:5432/offload)."
         })
     String jdbcUrl;
 
     @Option(
         names = "--db-user",
         paramLabel = "USER",
-        description = "PostgreSQL user (default: $OFFLOAD_JDBC_USER, else postgres).")
+        description = "PostgreSQL user (default: $OFFLOAD_DATABASE_USER, else postgres).")
     String user;
 
     @Option(
         names = "--db-password-file",
         paramLabel = "FILE",
         description =
-            "File holding the PostgreSQL password (default: $OFFLOAD_JDBC_PASSWORD_FILE; or the"
-                + " password in $OFFLOAD_JDBC_PASSWORD; else none).")
+            "File holding the PostgreSQL password (default: $OFFLOAD_DATABASE_PASSWORD_FILE; or"
+                + " the password in $OFFLOAD_DATABASE_PASSWORD; else none).")
     Path passwordFile;
 
     @Option(
@@ -90,7 +91,7 @@ final class AppsCommand implements Runnable {
       if (jdbcUrl != null) {
         return jdbcUrl;
       }
-      String fromEnv = env.get("OFFLOAD_JDBC_URL");
+      String fromEnv = ConfigLoader.variable(env, "database.jdbc-url", "OFFLOAD_JDBC_URL");
       if (fromEnv != null && !fromEnv.isBlank()) {
         return fromEnv;
       }
@@ -104,7 +105,8 @@ final class AppsCommand implements Runnable {
     Connection connect() throws SQLException, IOException {
       String url = url();
       ApiConfig.Database.fromJdbcUrl(url, "u", ""); // a clear error for a URL of another form
-      String name = user != null ? user : env.getOrDefault("OFFLOAD_JDBC_USER", "postgres");
+      String fromEnv = ConfigLoader.variable(env, "database.user", "OFFLOAD_JDBC_USER");
+      String name = user != null ? user : fromEnv != null ? fromEnv : "postgres";
       try {
         return DriverManager.getConnection(url, name, password());
       } catch (SQLException e) {
@@ -115,13 +117,16 @@ final class AppsCommand implements Runnable {
 
     private String password() throws IOException {
       Path file = passwordFile;
-      if (file == null && env.get("OFFLOAD_JDBC_PASSWORD_FILE") != null) {
-        file = Path.of(env.get("OFFLOAD_JDBC_PASSWORD_FILE"));
+      String fileFromEnv =
+          ConfigLoader.variable(env, "database.password-file", "OFFLOAD_JDBC_PASSWORD_FILE");
+      if (file == null && fileFromEnv != null) {
+        file = Path.of(fileFromEnv);
       }
       if (file != null) {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
       }
-      return env.getOrDefault("OFFLOAD_JDBC_PASSWORD", "");
+      String password = ConfigLoader.variable(env, "database.password", "OFFLOAD_JDBC_PASSWORD");
+      return password == null ? "" : password;
     }
 
     /**

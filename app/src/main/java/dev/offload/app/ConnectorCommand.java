@@ -5,6 +5,7 @@ import dev.offload.connectors.ConnectorConfiguration;
 import dev.offload.connectors.OutboxConnector;
 import dev.offload.connectors.SnapshotSignal;
 import dev.offload.connectors.TableCapture;
+import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.http.HealthServer;
 import dev.offload.schemas.outbox.OutboxTable;
 import dev.offload.schemas.registry.RegistryClient;
@@ -18,8 +19,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,15 +67,20 @@ final class ConnectorCommand implements Callable<Integer> {
               + "; 0 = any free port, -1 = none).")
   Integer port;
 
+  @Mixin PrintConfigOption printConfig = new PrintConfigOption();
+
   private volatile OutboxConnector running;
 
   @Override
   public Integer call() throws InterruptedException {
-    ConnectorConfiguration loaded =
-        config == null
-            ? ConnectorConfiguration.defaults(System.getenv())
-            : ConnectorConfiguration.load(config, System.getenv());
-    ConnectorConfiguration configuration = port == null ? loaded : loaded.withHttpPort(port);
+    Map<String, String> options =
+        Collections.singletonMap("http.port", port == null ? null : port.toString());
+    if (printConfig.printIfRequested(
+        spec, () -> ConnectorConfiguration.print(config, System.getenv(), options))) {
+      return 0;
+    }
+    ConnectorConfiguration configuration =
+        ConnectorConfiguration.load(config, System.getenv(), options);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     TableCapture capture = configuration.capture();
@@ -187,13 +196,12 @@ final class ConnectorCommand implements Callable<Integer> {
 
     @Option(
         names = "--jdbc-user",
-        defaultValue = "${env:OFFLOAD_JDBC_USER:-postgres}",
-        description = "PostgreSQL user (default: $OFFLOAD_JDBC_USER or postgres).")
+        description = "PostgreSQL user (default: $OFFLOAD_DATABASE_USER or postgres).")
     String jdbcUser;
 
     @Option(
         names = "--jdbc-password-env",
-        defaultValue = "OFFLOAD_JDBC_PASSWORD",
+        defaultValue = "OFFLOAD_DATABASE_PASSWORD",
         description =
             "Environment variable holding the PostgreSQL password (default: ${DEFAULT-VALUE}).")
     String jdbcPasswordEnv;
@@ -207,9 +215,18 @@ final class ConnectorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       String qualified = table.contains(".") ? table : "public." + table;
-      String password = System.getenv(jdbcPasswordEnv);
+      Map<String, String> env = System.getenv();
+      String user = jdbcUser;
+      if (user == null) {
+        String fromEnv = ConfigLoader.variable(env, "database.user", "OFFLOAD_JDBC_USER");
+        user = fromEnv != null ? fromEnv : "postgres";
+      }
+      String password =
+          jdbcPasswordEnv.equals("OFFLOAD_DATABASE_PASSWORD")
+              ? ConfigLoader.variable(env, "database.password", "OFFLOAD_JDBC_PASSWORD")
+              : env.get(jdbcPasswordEnv);
       try (Connection c =
-          DriverManager.getConnection(jdbcUrl, jdbcUser, password == null ? "" : password)) {
+          DriverManager.getConnection(jdbcUrl, user, password == null ? "" : password)) {
         c.setAutoCommit(true);
         String id = SnapshotSignal.requestIncrementalSnapshot(c, signalTable, qualified);
         PrintWriter out = spec.commandLine().getOut();

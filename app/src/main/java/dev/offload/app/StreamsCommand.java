@@ -8,6 +8,8 @@ import dev.offload.streams.TopologyContext;
 import dev.offload.streams.TopologyDefinition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -130,18 +132,20 @@ final class StreamsCommand implements Runnable {
                 + "; 0 = any free port, -1 = none).")
     Integer port;
 
+    @Mixin PrintConfigOption printConfig = new PrintConfigOption();
+
     @Override
     public Integer call() throws InterruptedException {
-      StreamsConfiguration loaded = options.load();
-      StreamsSettings settings = loaded.settings();
-      if (bootstrapServers != null) {
-        settings = settings.withBootstrapServers(bootstrapServers);
+      Map<String, String> overrides = new HashMap<>();
+      overrides.put("kafka.bootstrap-servers", bootstrapServers);
+      overrides.put("instances", instances == null ? null : instances.toString());
+      overrides.put("http.port", port == null ? null : port.toString());
+      if (printConfig.printIfRequested(
+          spec, () -> StreamsConfiguration.print(options.config, System.getenv(), overrides))) {
+        return 0;
       }
-      settings =
-          settings.withInstancesAndPort(
-              instances != null ? instances : settings.instances(),
-              port != null ? port : settings.httpPort());
-      StreamsConfiguration configuration = new StreamsConfiguration(settings, loaded.topologies());
+      StreamsConfiguration configuration =
+          StreamsConfiguration.load(options.config, System.getenv(), overrides);
       TopologyDefinition definition = TopologyCatalog.of(configuration).require(name);
       CountDownLatch stopped = new CountDownLatch(1);
       StreamsRunner runner = StreamsRunner.start(definition, configuration);

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,10 +45,10 @@ import picocli.CommandLine.Spec;
       "reading the work topic offload.work.<handler> that the router topology fills.",
       "Settings come from --config (YAML), then OFFLOAD_* environment variables, then the options",
       "below; the defaults run against offload dev. PostgreSQL is reached through a pool of",
-      "jdbc.pool-size connections (default: sized to the handler); processed-event marks older than dedup.retention",
+      "database.pool-size connections (default: sized to the handler); processed-event marks older than dedup.retention",
       "(default 7d) are purged every dedup.purge-interval (default 10m).",
-      "Secrets only from OFFLOAD_JDBC_PASSWORD and",
-      "OFFLOAD_SMTP_PASSWORD; Kafka security from OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other",
+      "Secrets only from OFFLOAD_DATABASE_PASSWORD and OFFLOAD_SMTP_PASSWORD (or their _FILE",
+      "variables and password-file keys); Kafka security from OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other",
       "OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_* variables. Serves /health/ready, /health/live and",
       "/metrics on http.port. Scale out by starting more instances with the same --group.",
       "Stops cleanly on Ctrl-C."
@@ -115,17 +117,35 @@ final class WorkerCommand implements Callable<Integer> {
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+  @Mixin PrintConfigOption printConfig = new PrintConfigOption();
+
+  /** The options that override the file's keys, by key; {@code null} where not given. */
+  private Map<String, String> options() {
+    Map<String, String> options = new HashMap<>();
+    options.put("kafka.bootstrap-servers", bootstrapServers);
+    options.put("registry-url", registryUrl);
+    options.put("group", group);
+    options.put("concurrency", concurrency == null ? null : concurrency.toString());
+    options.put("http.port", metricsPort == null ? null : metricsPort.toString());
+    return options;
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      if (printConfig.printIfRequested(
+          spec, () -> WorkerRoleConfig.print(config, System.getenv(), options()))) {
+        return 0;
+      }
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      err.println("offload: " + e.getMessage());
+      return 2;
+    }
     WorkerRoleConfig settings;
     KafkaClientSecurity security;
     try {
-      WorkerRoleConfig base =
-          config == null
-              ? WorkerRoleConfig.defaults(System.getenv())
-              : WorkerRoleConfig.load(config, System.getenv());
-      settings = base.withOverrides(bootstrapServers, registryUrl, group, concurrency, metricsPort);
+      settings = WorkerRoleConfig.load(config, System.getenv(), options());
       security = KafkaClientSecurity.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println("offload: " + e.getMessage());

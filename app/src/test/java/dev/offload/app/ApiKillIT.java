@@ -220,7 +220,7 @@ class ApiKillIT {
             "--config",
             config.toString());
     if (infra.postgresPassword() != null) {
-      pb.environment().put("OFFLOAD_JDBC_PASSWORD", infra.postgresPassword());
+      pb.environment().put("OFFLOAD_DATABASE_PASSWORD", infra.postgresPassword());
     }
     Path log =
         Files.createDirectories(Path.of("target", "it-logs")).resolve("api-kill-" + name + ".log");

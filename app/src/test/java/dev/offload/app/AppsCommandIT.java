@@ -70,16 +70,17 @@ class AppsCommandIT {
         .contains("shown once");
 
     ApiConfig config =
-        ApiConfig.defaults()
-            .withPort(0)
-            .withDatabase(
+        ApiConfig.builder()
+            .port(0)
+            .database(
                 new ApiConfig.Database(
                     infra.postgresHost(),
                     infra.postgresPort(),
                     database,
                     infra.postgresUser(),
                     infra.postgresPassword()))
-            .withAuth(ApiConfig.Auth.keysRequired().withKeyCacheTtl(KEY_CACHE_TTL));
+            .auth(ApiConfig.Auth.keysRequired().withKeyCacheTtl(KEY_CACHE_TTL))
+            .build();
     try (IngestApi api =
         IngestApi.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of())) {
       assertThat(post(api, "user-signed-up", key)).isEqualTo(202);

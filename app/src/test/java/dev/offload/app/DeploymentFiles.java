@@ -1,5 +1,9 @@
 package dev.offload.app;
 
+import dev.offload.app.internal.WorkerRoleConfig;
+import dev.offload.connectors.ConnectorConfiguration;
+import dev.offload.producers.ApiConfiguration;
+import dev.offload.streams.StreamsConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -114,6 +118,11 @@ final class DeploymentFiles {
   /** Every {@code OFFLOAD_…} name in a string literal of any module's main sources. */
   Set<String> environmentVariablesTheCodeReads() {
     Set<String> names = new TreeSet<>();
+    // the roles' files: one variable per key, named by the configuration loader's rule
+    names.addAll(ApiConfiguration.environmentVariables());
+    names.addAll(ConnectorConfiguration.environmentVariables());
+    names.addAll(StreamsConfiguration.environmentVariables());
+    names.addAll(WorkerRoleConfig.environmentVariables());
     for (Path file : mainSources("")) {
       Matcher literal = STRING_LITERAL.matcher(readFile(file));
       while (literal.find()) {

@@ -175,15 +175,16 @@ class EndToEndIT {
   }
 
   private ApiConfig apiConfig(Infrastructure infra, String database) {
-    return ApiConfig.defaults()
-        .withPort(0)
-        .withDatabase(
+    return ApiConfig.builder()
+        .port(0)
+        .database(
             new ApiConfig.Database(
                 infra.postgresHost(),
                 infra.postgresPort(),
                 database,
                 infra.postgresUser(),
-                infra.postgresPassword()));
+                infra.postgresPassword()))
+        .build();
   }
 
   private ConnectorConfig connectorConfig(Infrastructure infra, String database) {

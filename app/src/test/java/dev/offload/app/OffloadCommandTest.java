@@ -105,6 +105,11 @@ class OffloadCommandTest {
     assertThat(options.url()).isEqualTo("jdbc:postgresql://127.0.0.1:54321/offload");
     options.env = java.util.Map.of("OFFLOAD_JDBC_URL", "jdbc:postgresql://db:5432/x");
     assertThat(options.url()).isEqualTo("jdbc:postgresql://db:5432/x");
+    options.env =
+        java.util.Map.of(
+            "OFFLOAD_JDBC_URL", "jdbc:postgresql://db:5432/x",
+            "OFFLOAD_DATABASE_JDBC_URL", "jdbc:postgresql://db2:5432/y");
+    assertThat(options.url()).as("the one name wins").isEqualTo("jdbc:postgresql://db2:5432/y");
   }
 
   @Test

@@ -78,7 +78,7 @@ class OutboxModesIT {
             IngestApi.start(apiConfig(infra, database), meters, Map.of(), registry);
         IngestApi messageApi =
             IngestApi.start(
-                apiConfig(infra, database).withOutboxMode(OutboxMode.MESSAGE),
+                apiConfig(infra, database).toBuilder().outboxMode(OutboxMode.MESSAGE).build(),
                 meters,
                 Map.of(),
                 registry);
@@ -213,15 +213,16 @@ class OutboxModesIT {
   }
 
   private static ApiConfig apiConfig(Infrastructure infra, String database) {
-    return ApiConfig.defaults()
-        .withPort(0)
-        .withDatabase(
+    return ApiConfig.builder()
+        .port(0)
+        .database(
             new ApiConfig.Database(
                 infra.postgresHost(),
                 infra.postgresPort(),
                 database,
                 infra.postgresUser(),
-                infra.postgresPassword()));
+                infra.postgresPassword()))
+        .build();
   }
 
   private ConnectorConfig connectorConfig(Infrastructure infra, String database) {

@@ -65,7 +65,10 @@ record RoleInvocation(
   /** Environment variables that set a role's HTTP port, overriding its file. */
   private static final List<String> PORT_ENVIRONMENT =
       List.of(
-          "OFFLOAD_STREAMS_HTTP_PORT", "OFFLOAD_CONNECTOR_HTTP_PORT", "OFFLOAD_WORKER_HTTP_PORT");
+          "OFFLOAD_HTTP_PORT",
+          "OFFLOAD_STREAMS_HTTP_PORT",
+          "OFFLOAD_CONNECTOR_HTTP_PORT",
+          "OFFLOAD_WORKER_HTTP_PORT");
 
   /** Command-line options that set a role's HTTP port. */
   private static final List<String> PORT_OPTIONS = List.of("--port", "--metrics-port");

@@ -65,7 +65,7 @@ class WorkerCommandIT {
               "group: " + group,
               "topic: " + topic,
               "concurrency: 8",
-              "jdbc: {url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
+              "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
               "rate-limits: {per-key: {permits: 100, period: 1s}}"));
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -82,7 +82,7 @@ class WorkerCommandIT {
               Integer.toString(metricsPort));
       pb.environment().put("OFFLOAD_KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
       if (infra.postgresPassword() != null) {
-        pb.environment().put("OFFLOAD_JDBC_PASSWORD", infra.postgresPassword());
+        pb.environment().put("OFFLOAD_DATABASE_PASSWORD", infra.postgresPassword());
       }
       Path log =
           Files.createDirectories(Path.of("target", "it-logs")).resolve(group + "-worker.log");

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>Every component is validated when the record is built; the message of the {@link
  * IllegalArgumentException} names the offending field. Start from {@link #defaults()}, which runs
- * on the embedded dev stack, and change what differs with the {@code with…} methods.
+ * on the embedded dev stack, and change what differs with a {@link #builder()}.
  *
  * @param host interface the HTTP server binds to; default {@code 127.0.0.1}
  * @param port HTTP port; {@code 0} picks a free port (see {@link IngestApi#port()}); default {@code
@@ -176,270 +176,159 @@ public record ApiConfig(
         OutboxMode.TABLE);
   }
 
-  /** A copy with {@link #host()} replaced. */
-  public ApiConfig withHost(String host) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return defaults().toBuilder();
   }
 
-  /** A copy with {@link #port()} replaced. */
-  public ApiConfig withPort(int port) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
+  /** A builder starting from this configuration, to change some fields of a copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** A copy with {@link #database()} replaced. */
-  public ApiConfig withDatabase(Database database) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+  /**
+   * Builds an {@link ApiConfig}: each setter replaces one field, {@link #build()} validates them
+   * all.
+   */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private Database database;
+    private int maxBodyBytes;
+    private String producerName;
+    private int dbPoolSize;
+    private Duration dbConnectTimeout;
+    private Duration schemaCacheTtl;
+    private Limits limits;
+    private Auth auth;
+    private RateLimit rateLimit;
+    private Idempotency idempotency;
+    private Breaker breaker;
+    private OutboxMode outboxMode;
 
-  /** A copy with {@link #maxBodyBytes()} replaced. */
-  public ApiConfig withMaxBodyBytes(int maxBodyBytes) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    private Builder(ApiConfig from) {
+      host = from.host;
+      port = from.port;
+      database = from.database;
+      maxBodyBytes = from.maxBodyBytes;
+      producerName = from.producerName;
+      dbPoolSize = from.dbPoolSize;
+      dbConnectTimeout = from.dbConnectTimeout;
+      schemaCacheTtl = from.schemaCacheTtl;
+      limits = from.limits;
+      auth = from.auth;
+      rateLimit = from.rateLimit;
+      idempotency = from.idempotency;
+      breaker = from.breaker;
+      outboxMode = from.outboxMode;
+    }
 
-  /** A copy with {@link #producerName()} replaced. */
-  public ApiConfig withProducerName(String producerName) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#host()}. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
 
-  /** A copy with {@link #dbPoolSize()} replaced. */
-  public ApiConfig withDbPoolSize(int dbPoolSize) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#port()}. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
 
-  /** A copy with {@link #dbConnectTimeout()} replaced. */
-  public ApiConfig withDbConnectTimeout(Duration dbConnectTimeout) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#database()}. */
+    public Builder database(Database database) {
+      this.database = database;
+      return this;
+    }
 
-  /** A copy with {@link #schemaCacheTtl()} replaced. */
-  public ApiConfig withSchemaCacheTtl(Duration schemaCacheTtl) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#maxBodyBytes()}. */
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
 
-  /** A copy with {@link #limits()} replaced. */
-  public ApiConfig withLimits(Limits limits) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#producerName()}. */
+    public Builder producerName(String producerName) {
+      this.producerName = producerName;
+      return this;
+    }
 
-  /** A copy with {@link #auth()} replaced. */
-  public ApiConfig withAuth(Auth auth) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#dbPoolSize()}. */
+    public Builder dbPoolSize(int dbPoolSize) {
+      this.dbPoolSize = dbPoolSize;
+      return this;
+    }
 
-  /** A copy with {@link #rateLimit()} replaced. */
-  public ApiConfig withRateLimit(RateLimit rateLimit) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#dbConnectTimeout()}. */
+    public Builder dbConnectTimeout(Duration dbConnectTimeout) {
+      this.dbConnectTimeout = dbConnectTimeout;
+      return this;
+    }
 
-  /** A copy with {@link #idempotency()} replaced. */
-  public ApiConfig withIdempotency(Idempotency idempotency) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#schemaCacheTtl()}. */
+    public Builder schemaCacheTtl(Duration schemaCacheTtl) {
+      this.schemaCacheTtl = schemaCacheTtl;
+      return this;
+    }
 
-  /** A copy with {@link #breaker()} replaced. */
-  public ApiConfig withBreaker(Breaker breaker) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
-  }
+    /** Sets {@link ApiConfig#limits()}. */
+    public Builder limits(Limits limits) {
+      this.limits = limits;
+      return this;
+    }
 
-  /** A copy with {@link #outboxMode()} replaced. */
-  public ApiConfig withOutboxMode(OutboxMode outboxMode) {
-    return new ApiConfig(
-        host,
-        port,
-        database,
-        maxBodyBytes,
-        producerName,
-        dbPoolSize,
-        dbConnectTimeout,
-        schemaCacheTtl,
-        limits,
-        auth,
-        rateLimit,
-        idempotency,
-        breaker,
-        outboxMode);
+    /** Sets {@link ApiConfig#auth()}. */
+    public Builder auth(Auth auth) {
+      this.auth = auth;
+      return this;
+    }
+
+    /** Sets {@link ApiConfig#rateLimit()}. */
+    public Builder rateLimit(RateLimit rateLimit) {
+      this.rateLimit = rateLimit;
+      return this;
+    }
+
+    /** Sets {@link ApiConfig#idempotency()}. */
+    public Builder idempotency(Idempotency idempotency) {
+      this.idempotency = idempotency;
+      return this;
+    }
+
+    /** Sets {@link ApiConfig#breaker()}. */
+    public Builder breaker(Breaker breaker) {
+      this.breaker = breaker;
+      return this;
+    }
+
+    /** Sets {@link ApiConfig#outboxMode()}. */
+    public Builder outboxMode(OutboxMode outboxMode) {
+      this.outboxMode = outboxMode;
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming the first invalid field
+     */
+    public ApiConfig build() {
+      return new ApiConfig(
+          host,
+          port,
+          database,
+          maxBodyBytes,
+          producerName,
+          dbPoolSize,
+          dbConnectTimeout,
+          schemaCacheTtl,
+          limits,
+          auth,
+          rateLimit,
+          idempotency,
+          breaker,
+          outboxMode);
+    }
   }
 
   /**

@@ -24,8 +24,8 @@ class ApiConfigTest {
   }
 
   @Test
-  void withMethodsChangeOneField() {
-    ApiConfig config = ApiConfig.defaults().withPort(0).withProducerName("billing");
+  void aBuilderChangesSomeFieldsOfTheDefaults() {
+    ApiConfig config = ApiConfig.builder().port(0).producerName("billing").build();
 
     assertThat(config.port()).isZero();
     assertThat(config.producerName()).isEqualTo("billing");
@@ -36,17 +36,18 @@ class ApiConfigTest {
   void rejectionsNameTheOffendingField() {
     ApiConfig base = ApiConfig.defaults();
 
-    assertRejected(() -> base.withHost(" "), "host");
-    assertRejected(() -> base.withPort(-1), "port");
-    assertRejected(() -> base.withPort(65536), "port");
-    assertRejected(() -> base.withMaxBodyBytes(0), "maxBodyBytes");
-    assertRejected(() -> base.withProducerName(""), "producerName");
-    assertRejected(() -> base.withProducerName("p".repeat(256)), "producerName");
-    assertRejected(() -> base.withDbPoolSize(0), "dbPoolSize");
-    assertRejected(() -> base.withDbConnectTimeout(Duration.ZERO), "dbConnectTimeout");
-    assertRejected(() -> base.withDatabase(null), "database");
-    assertRejected(() -> base.withSchemaCacheTtl(Duration.ZERO), "schemaCacheTtl");
-    assertRejected(() -> base.withSchemaCacheTtl(null), "schemaCacheTtl");
+    assertRejected(() -> base.toBuilder().host(" ").build(), "host");
+    assertRejected(() -> base.toBuilder().port(-1).build(), "port");
+    assertRejected(() -> base.toBuilder().port(65536).build(), "port");
+    assertRejected(() -> base.toBuilder().maxBodyBytes(0).build(), "maxBodyBytes");
+    assertRejected(() -> base.toBuilder().producerName("").build(), "producerName");
+    assertRejected(() -> base.toBuilder().producerName("p".repeat(256)).build(), "producerName");
+    assertRejected(() -> base.toBuilder().dbPoolSize(0).build(), "dbPoolSize");
+    assertRejected(
+        () -> base.toBuilder().dbConnectTimeout(Duration.ZERO).build(), "dbConnectTimeout");
+    assertRejected(() -> base.toBuilder().database(null).build(), "database");
+    assertRejected(() -> base.toBuilder().schemaCacheTtl(Duration.ZERO).build(), "schemaCacheTtl");
+    assertRejected(() -> base.toBuilder().schemaCacheTtl(null).build(), "schemaCacheTtl");
   }
 
   @Test
@@ -67,9 +68,12 @@ class ApiConfigTest {
     assertRejected(
         () -> new ApiConfig.Idempotency(Duration.ZERO, Duration.ofSeconds(1)),
         "idempotency.retention");
-    assertRejected(() -> config.withRateLimit(new ApiConfig.RateLimit(1, 10)), "rateLimit.burst");
-    assertRejected(() -> config.withHost("0.0.0.0"), "auth.required");
-    assertThat(config.withAuth(ApiConfig.Auth.keysRequired()).withHost("0.0.0.0").host())
+    assertRejected(
+        () -> config.toBuilder().rateLimit(new ApiConfig.RateLimit(1, 10)).build(),
+        "rateLimit.burst");
+    assertRejected(() -> config.toBuilder().host("0.0.0.0").build(), "auth.required");
+    assertThat(
+            config.toBuilder().auth(ApiConfig.Auth.keysRequired()).host("0.0.0.0").build().host())
         .isEqualTo("0.0.0.0");
   }
 
@@ -98,8 +102,9 @@ class ApiConfigTest {
   @Test
   void passwordNeverAppearsInToString() {
     ApiConfig config =
-        ApiConfig.defaults()
-            .withDatabase(new ApiConfig.Database("db", 5432, "offload", "app", "s3cret-pw"));
+        ApiConfig.builder()
+            .database(new ApiConfig.Database("db", 5432, "offload", "app", "s3cret-pw"))
+            .build();
 
     assertThat(config.toString()).doesNotContain("s3cret-pw").contains("user=app");
     assertThat(config.database().toString()).doesNotContain("s3cret-pw");

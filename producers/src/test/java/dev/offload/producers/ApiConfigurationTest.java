@@ -141,4 +141,30 @@ class ApiConfigurationTest {
     assertThatThrownBy(() -> ApiConfiguration.parse("- a list", Map.of()))
         .hasMessageContaining("expected a mapping");
   }
+
+  @Test
+  void theDatabaseHasTheConnectorsNamesAndThePrintedFileHidesThePassword(@TempDir Path dir)
+      throws Exception {
+    Path secret = dir.resolve("pw");
+    Files.writeString(secret, "s3cret\n");
+    Map<String, String> env =
+        Map.of(
+            "OFFLOAD_HTTP_PORT", "9100",
+            "OFFLOAD_DATABASE_JDBC_URL", "jdbc:postgresql://pg:5433/x",
+            "OFFLOAD_DATABASE_USER", "env-user",
+            "OFFLOAD_DATABASE_PASSWORD_FILE", secret.toString(),
+            "OFFLOAD_AUTH_REQUIRED", "false");
+
+    ApiConfiguration c = ApiConfiguration.parse("{}", env);
+
+    assertThat(c.api().port()).isEqualTo(9100);
+    assertThat(c.api().database())
+        .isEqualTo(new ApiConfig.Database("pg", 5433, "x", "env-user", "s3cret"));
+    assertThat(c.api().auth().required()).isFalse();
+    assertThat(ApiConfiguration.print(null, env, Map.of()))
+        .contains("jdbc-url: jdbc:postgresql://pg:5433/x")
+        .contains("password: '****'")
+        .contains("port: 9100")
+        .doesNotContain("s3cret");
+  }
 }

@@ -88,13 +88,14 @@ class DatabaseOutageIT {
     ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     try {
       ApiConfig config =
-          ApiConfig.defaults()
-              .withPort(0)
-              .withDatabase(
+          ApiConfig.builder()
+              .port(0)
+              .database(
                   new ApiConfig.Database("127.0.0.1", pgPort, DATABASE, EmbeddedPostgres.USER, ""))
-              .withDbConnectTimeout(Duration.ofSeconds(1))
-              .withBreaker(new ApiConfig.Breaker(3, Duration.ofSeconds(1)))
-              .withRateLimit(ApiConfig.RateLimit.off());
+              .dbConnectTimeout(Duration.ofSeconds(1))
+              .breaker(new ApiConfig.Breaker(3, Duration.ofSeconds(1)))
+              .rateLimit(ApiConfig.RateLimit.off())
+              .build();
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       api = IngestApi.start(config, meters, Map.of());
       createSlot(pgPort);

@@ -76,7 +76,7 @@ class EventValidationIT {
     registry.register(subject(SINK_TYPE), sinkSchema);
     api =
         IngestApi.start(
-            configFor(infra, database).withSchemaCacheTtl(CACHE_TTL),
+            configFor(infra, database).toBuilder().schemaCacheTtl(CACHE_TTL).build(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of(),
             registry);

@@ -75,8 +75,9 @@ class IdempotencyIT {
     meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     api =
         IngestApi.start(
-            configFor(infra, database)
-                .withIdempotency(new ApiConfig.Idempotency(RETENTION, Duration.ofMillis(500))),
+            configFor(infra, database).toBuilder()
+                .idempotency(new ApiConfig.Idempotency(RETENTION, Duration.ofMillis(500)))
+                .build(),
             meters,
             Map.of());
     client = new ApiClient(api);

@@ -66,7 +66,7 @@ class IngestApiIT {
     infra.createDatabase(database);
     api =
         IngestApi.start(
-            configFor(infra, database).withMaxBodyBytes(MAX_BODY_BYTES),
+            configFor(infra, database).toBuilder().maxBodyBytes(MAX_BODY_BYTES).build(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of("kafka", brokerReady::get));
     client = new ApiClient(api);
@@ -236,15 +236,16 @@ class IngestApiIT {
 
   /** Configuration of an API on a free port, writing to {@code db} on the shared server. */
   static ApiConfig configFor(Infrastructure infra, String db) {
-    return ApiConfig.defaults()
-        .withPort(0)
-        .withDatabase(
+    return ApiConfig.builder()
+        .port(0)
+        .database(
             new ApiConfig.Database(
                 infra.postgresHost(),
                 infra.postgresPort(),
                 db,
                 infra.postgresUser(),
-                infra.postgresPassword()));
+                infra.postgresPassword()))
+        .build();
   }
 
   private static JsonObject health(String status, String database, String kafka) {

@@ -39,7 +39,7 @@ class IngestApiResilienceIT {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
 
-      assertThatThrownBy(() -> start(configFor(infra, db).withPort(port)))
+      assertThatThrownBy(() -> start(configFor(infra, db).toBuilder().port(port).build()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("port " + port)
           .hasMessageContaining("already in use");
@@ -50,10 +50,11 @@ class IngestApiResilienceIT {
   void startFailsClearlyWhenTheDatabaseIsUnreachable(Infrastructure infra) {
     int nothingListens = Ports.freePort();
     ApiConfig config =
-        configFor(infra, "offload")
-            .withDatabase(
+        configFor(infra, "offload").toBuilder()
+            .database(
                 new ApiConfig.Database(
-                    "127.0.0.1", nothingListens, "offload", infra.postgresUser(), ""));
+                    "127.0.0.1", nothingListens, "offload", infra.postgresUser(), ""))
+            .build();
 
     assertThatThrownBy(() -> start(config))
         .isInstanceOf(IllegalStateException.class)
@@ -66,7 +67,9 @@ class IngestApiResilienceIT {
       throws Exception {
     String db = TestNames.database("api_down");
     infra.createDatabase(db);
-    try (IngestApi api = start(configFor(infra, db).withDbConnectTimeout(Duration.ofSeconds(2)));
+    try (IngestApi api =
+            start(
+                configFor(infra, db).toBuilder().dbConnectTimeout(Duration.ofSeconds(2)).build());
         Connection admin =
             DriverManager.getConnection(
                 infra.jdbcUrl("postgres"), infra.postgresUser(), infra.postgresPassword())) {

@@ -89,11 +89,12 @@ class IngestRejectionsIT {
     infra.createDatabase(database);
     registry = new ControllableRegistry();
     ApiConfig config =
-        configFor(infra, database)
-            .withMaxBodyBytes(MAX_BODY_BYTES)
-            .withAuth(ApiConfig.Auth.keysRequired().withKeyCacheTtl(KEY_CACHE_TTL))
-            .withLimits(new ApiConfig.Limits(MAX_BATCH, 8, 1000, 30, REQUEST_TIMEOUT))
-            .withRateLimit(new ApiConfig.RateLimit(1, BURST));
+        configFor(infra, database).toBuilder()
+            .maxBodyBytes(MAX_BODY_BYTES)
+            .auth(ApiConfig.Auth.keysRequired().withKeyCacheTtl(KEY_CACHE_TTL))
+            .limits(new ApiConfig.Limits(MAX_BATCH, 8, 1000, 30, REQUEST_TIMEOUT))
+            .rateLimit(new ApiConfig.RateLimit(1, BURST))
+            .build();
     api =
         IngestApi.start(
             config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of(), registry);

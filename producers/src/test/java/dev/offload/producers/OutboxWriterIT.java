@@ -206,9 +206,10 @@ class OutboxWriterIT {
   @Test
   void apiInMessageModeEmitsWhatTheWriterEmits() throws Exception {
     ApiConfig config =
-        IngestApiIT.configFor(infra, database)
-            .withProducerName("billing")
-            .withOutboxMode(OutboxMode.MESSAGE);
+        IngestApiIT.configFor(infra, database).toBuilder()
+            .producerName("billing")
+            .outboxMode(OutboxMode.MESSAGE)
+            .build();
     UUID fromWriter =
         writer(OutboxMode.MESSAGE).publish(connection, TYPE, "user-42", ada(), TRACEPARENT);
     connection.commit();

@@ -31,11 +31,11 @@ class OutboxWriterTest {
   @Test
   void theApiWritesTableRowsUnlessConfiguredOtherwise() {
     assertThat(ApiConfig.defaults().outboxMode()).isEqualTo(OutboxMode.TABLE);
-    ApiConfig messages = ApiConfig.defaults().withOutboxMode(OutboxMode.parse("message"));
+    ApiConfig messages = ApiConfig.builder().outboxMode(OutboxMode.parse("message")).build();
 
     assertThat(messages.outboxMode()).isEqualTo(OutboxMode.MESSAGE);
-    assertThat(messages.withPort(0).outboxMode()).isEqualTo(OutboxMode.MESSAGE);
-    assertThatThrownBy(() -> ApiConfig.defaults().withOutboxMode(null))
+    assertThat(messages.toBuilder().port(0).build().outboxMode()).isEqualTo(OutboxMode.MESSAGE);
+    assertThatThrownBy(() -> ApiConfig.builder().outboxMode(null).build())
         .hasMessage("outboxMode must not be null");
   }
 }

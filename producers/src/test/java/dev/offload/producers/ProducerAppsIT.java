@@ -64,8 +64,9 @@ class ProducerAppsIT {
     infra.createDatabase(database);
     api =
         IngestApi.start(
-            configFor(infra, database)
-                .withAuth(ApiConfig.Auth.keysOptional().withKeyCacheTtl(KEY_CACHE_TTL)),
+            configFor(infra, database).toBuilder()
+                .auth(ApiConfig.Auth.keysOptional().withKeyCacheTtl(KEY_CACHE_TTL))
+                .build(),
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of());
     client = new ApiClient(api);

@@ -1,12 +1,12 @@
 package dev.offload.streams;
 
+import dev.offload.runtime.config.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -15,8 +15,6 @@ import java.util.regex.PatternSyntaxException;
  * field in every error; {@link TopologyContext#typedSettings()} hands one to each topology.
  */
 public final class Settings {
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
   private final String path;
   private final Map<String, Object> values;
 
@@ -129,26 +127,6 @@ public final class Settings {
 
   /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601. */
   public static Duration parseDuration(String field, String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = SHORT_DURATION.matcher(t);
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-      }
-      return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          field + ": not a duration (e.g. 500ms, 30s, 5m, 1h, PT1H): '" + text + "'", e);
-    }
+    return DurationText.parse(field, text);
   }
 }

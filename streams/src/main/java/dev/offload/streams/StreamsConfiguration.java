@@ -1,24 +1,24 @@
 package dev.offload.streams;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The streams configuration file: runtime settings plus one section per topology. Every key is
- * optional; environment variables {@code OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code
- * OFFLOAD_STREAMS_STATE_DIR}, {@code OFFLOAD_STREAMS_PROCESSING_GUARANTEE}, {@code
- * OFFLOAD_STREAMS_INSTANCES}, {@code OFFLOAD_STREAMS_HTTP_HOST} (the address served and advertised
- * for interactive queries: the pod's or container's own) and {@code OFFLOAD_STREAMS_HTTP_PORT}
- * override the file, and the {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…}
- * and {@code OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code
+ * optional; unknown keys are refused. Environment variables override the file, one per key, named
+ * by {@link ConfigLoader}'s rule: {@code OFFLOAD_} and the key's dotted path upper-cased ({@code
+ * OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code OFFLOAD_STATE_DIR}, {@code
+ * OFFLOAD_PROCESSING_GUARANTEE}, {@code OFFLOAD_INSTANCES}, {@code OFFLOAD_HTTP_HOST} (the address
+ * served and advertised for interactive queries: the pod's or container's own), {@code
+ * OFFLOAD_HTTP_PORT}, …). The names read before ({@code OFFLOAD_STREAMS_STATE_DIR}, {@code
+ * OFFLOAD_STREAMS_PROCESSING_GUARANTEE}, {@code OFFLOAD_STREAMS_INSTANCES}, {@code
+ * OFFLOAD_STREAMS_HTTP_HOST}, {@code OFFLOAD_STREAMS_HTTP_PORT}) still work for one release, each
+ * with a warning. The {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…} and
+ * {@code OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code
  * kafka.security}.
  *
  * <pre>{@code
@@ -57,7 +57,15 @@ import java.util.Objects;
 public record StreamsConfiguration(
     StreamsSettings settings, Map<String, Map<String, Object>> topologies) {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ConfigLoader<StreamsFile> LOADER =
+      ConfigLoader.builder(StreamsFile.class, StreamsFile.defaults())
+          .describedAs("streams configuration")
+          .legacyEnv("OFFLOAD_STREAMS_STATE_DIR", "state-dir")
+          .legacyEnv("OFFLOAD_STREAMS_PROCESSING_GUARANTEE", "processing-guarantee")
+          .legacyEnv("OFFLOAD_STREAMS_INSTANCES", "instances")
+          .legacyEnv("OFFLOAD_STREAMS_HTTP_HOST", "http.host")
+          .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
+          .build();
 
   /** Checks both parts are present. */
   public StreamsConfiguration {
@@ -65,18 +73,23 @@ public record StreamsConfiguration(
     topologies = Map.copyOf(Objects.requireNonNullElse(topologies, Map.of()));
   }
 
-  /** The defaults, with environment overrides. */
-  public static StreamsConfiguration defaults(Map<String, String> env) {
-    return parse("{}", env);
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
   }
 
-  /** Loads {@code file}, with environment overrides. */
+  /** The defaults, with environment overrides. */
+  public static StreamsConfiguration defaults(Map<String, String> env) {
+    return LOADER.defaults(env).toConfiguration(env);
+  }
+
+  /**
+   * Loads {@code file}, with environment overrides.
+   *
+   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
+   */
   public static StreamsConfiguration load(Path file, Map<String, String> env) {
-    try {
-      return parse(Files.readString(file), env);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read streams configuration " + file, e);
-    }
+    return LOADER.load(file, env).toConfiguration(env);
   }
 
   /**
@@ -84,68 +97,37 @@ public record StreamsConfiguration(
    *
    * @throws IllegalArgumentException naming the first invalid field
    */
-  @SuppressWarnings("unchecked")
   public static StreamsConfiguration parse(String yaml, Map<String, String> env) {
-    Map<String, Object> root;
-    try {
-      root = YAML.readValue(yaml, Map.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("streams configuration is not valid YAML: " + e, e);
-    }
-    Settings s = Settings.of("", root == null ? Map.of() : root);
-    Settings kafka = Settings.of("kafka", s.section("kafka"));
-    Settings http = Settings.of("http", s.section("http"));
-    StreamsSettings d = StreamsSettings.defaults();
-    Map<String, String> properties = new LinkedHashMap<>();
-    kafka.section("properties").forEach((k, v) -> properties.put(k, String.valueOf(v)));
-    Map<String, Object> overridden = new LinkedHashMap<>();
-    putIfSet(overridden, "processing-guarantee", env.get("OFFLOAD_STREAMS_PROCESSING_GUARANTEE"));
-    putIfSet(overridden, "instances", env.get("OFFLOAD_STREAMS_INSTANCES"));
-    putIfSet(overridden, "port", env.get("OFFLOAD_STREAMS_HTTP_PORT"));
-    putIfSet(overridden, "host", env.get("OFFLOAD_STREAMS_HTTP_HOST"));
-    Settings envs = Settings.of("environment", overridden);
-    StreamsSettings settings =
-        new StreamsSettings(
-            firstSet(
-                env.get("OFFLOAD_KAFKA_BOOTSTRAP_SERVERS"),
-                kafka.string("bootstrap-servers", d.bootstrapServers())),
-            s.string("application-id", null),
-            envs.enumValue(
-                "processing-guarantee",
-                ProcessingGuarantee.class,
-                s.enumValue(
-                    "processing-guarantee", ProcessingGuarantee.class, d.processingGuarantee())),
-            Path.of(
-                firstSet(
-                    env.get("OFFLOAD_STREAMS_STATE_DIR"),
-                    s.string("state-dir", d.stateDir().toString()))),
-            envs.integer("instances", s.integer("instances", d.instances())),
-            s.integer("threads", d.threads()),
-            s.duration("commit-interval", d.commitInterval()),
-            envs.string("host", http.string("host", d.httpHost())),
-            envs.integer("port", http.integer("port", d.httpPort())),
-            properties,
-            KafkaClientSecurity.from(kafka.section("security"), env));
-    Map<String, Map<String, Object>> topologies = new LinkedHashMap<>();
-    Settings sections = Settings.of("topologies", s.section("topologies"));
-    for (String name : s.section("topologies").keySet()) {
-      topologies.put(name, sections.section(name));
-    }
-    return new StreamsConfiguration(settings, topologies);
+    return LOADER.parse(yaml, "the streams configuration", env).toConfiguration(env);
+  }
+
+  /**
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
+   *
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public static StreamsConfiguration load(
+      Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options).toConfiguration(env);
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
+   * streams run --print-config} shows.
+   *
+   * @throws IllegalArgumentException as {@link #load} does
+   */
+  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
+    StreamsFile effective = LOADER.load(file, env, options);
+    effective.toConfiguration(env);
+    return LOADER.print(effective);
   }
 
   /** The section of topology {@code name}, empty when the file has none. */
   public Map<String, Object> sectionOf(String name) {
     return topologies.getOrDefault(name, Map.of());
-  }
-
-  private static void putIfSet(Map<String, Object> map, String key, String value) {
-    if (value != null && !value.isBlank()) {
-      map.put(key, value);
-    }
-  }
-
-  private static String firstSet(String preferred, String fallback) {
-    return preferred != null && !preferred.isBlank() ? preferred : fallback;
   }
 }

@@ -122,38 +122,6 @@ public record StreamsSettings(
     return applicationId != null ? applicationId : "offload-" + topologyName;
   }
 
-  /** A copy with {@code instances} and {@code httpPort} replaced (command-line overrides). */
-  public StreamsSettings withInstancesAndPort(int instances, int httpPort) {
-    return new StreamsSettings(
-        bootstrapServers,
-        applicationId,
-        processingGuarantee,
-        stateDir,
-        instances,
-        threads,
-        commitInterval,
-        httpHost,
-        httpPort,
-        kafka,
-        security);
-  }
-
-  /** A copy with {@code bootstrapServers} replaced. */
-  public StreamsSettings withBootstrapServers(String bootstrapServers) {
-    return new StreamsSettings(
-        bootstrapServers,
-        applicationId,
-        processingGuarantee,
-        stateDir,
-        instances,
-        threads,
-        commitInterval,
-        httpHost,
-        httpPort,
-        kafka,
-        security);
-  }
-
   /**
    * The Kafka Streams properties of one instance.
    *

@@ -259,13 +259,14 @@ public final class DevStack implements AutoCloseable {
   }
 
   private ApiConfig apiConfig(int apiPort) {
-    return ApiConfig.defaults()
-        .withHost("127.0.0.1")
-        .withPort(apiPort)
-        .withOutboxMode(outboxMode)
-        .withDatabase(
+    return ApiConfig.builder()
+        .host("127.0.0.1")
+        .port(apiPort)
+        .outboxMode(outboxMode)
+        .database(
             new ApiConfig.Database(
-                postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""));
+                postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""))
+        .build();
   }
 
   private ConnectorConfig connectorConfig() {

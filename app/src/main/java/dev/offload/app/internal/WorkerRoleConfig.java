@@ -1,26 +1,26 @@
 package dev.offload.app.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.offload.consumers.dedup.DedupRetention;
-import dev.offload.streams.Settings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.offload.runtime.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * Configuration of the {@code worker} role, loaded from YAML; every key is optional and the
- * defaults run against {@code offload dev}. Environment variables override the file: {@code
- * OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code OFFLOAD_REGISTRY_URL}, {@code OFFLOAD_JDBC_URL}, {@code
- * OFFLOAD_JDBC_USER}, {@code OFFLOAD_JDBC_POOL_SIZE}, {@code OFFLOAD_SMTP_HOST}, {@code
- * OFFLOAD_SMTP_PORT}, {@code OFFLOAD_INDEX_DIR}, {@code OFFLOAD_WORKER_HTTP_PORT}. Secrets come
- * only from the environment ({@code OFFLOAD_JDBC_PASSWORD}, {@code OFFLOAD_SMTP_PASSWORD}) and are
- * never printed.
+ * Configuration of the {@code worker} role, loaded from YAML; every key is optional, unknown keys
+ * are refused, and the defaults run against {@code offload dev}. Environment variables override the
+ * file, one per key, named by {@link ConfigLoader}'s rule: {@code OFFLOAD_} and the key's dotted
+ * path upper-cased ({@code OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code OFFLOAD_REGISTRY_URL}, {@code
+ * OFFLOAD_DATABASE_JDBC_URL}, {@code OFFLOAD_DATABASE_USER}, {@code OFFLOAD_DATABASE_POOL_SIZE},
+ * {@code OFFLOAD_SMTP_HOST}, {@code OFFLOAD_SMTP_PORT}, {@code OFFLOAD_INDEX_DIR}, {@code
+ * OFFLOAD_HTTP_PORT}, …). Secrets come only from the environment ({@code
+ * OFFLOAD_DATABASE_PASSWORD}, {@code OFFLOAD_SMTP_PASSWORD}) or from the files {@code
+ * password-file} (or {@code OFFLOAD_DATABASE_PASSWORD_FILE}, {@code OFFLOAD_SMTP_PASSWORD_FILE})
+ * names, and are never printed. The names read before ({@code OFFLOAD_JDBC_URL}, {@code
+ * OFFLOAD_JDBC_USER}, {@code OFFLOAD_JDBC_PASSWORD}, {@code OFFLOAD_JDBC_POOL_SIZE}, {@code
+ * OFFLOAD_WORKER_HTTP_PORT}) and the file's former {@code jdbc: {url, user, pool-size}} section
+ * still work for one release, each with a warning.
  *
  * <pre>{@code
  * kafka:
@@ -30,7 +30,7 @@ import java.util.Objects;
  * group: offload-worker-email              # default offload-worker-<handler>
  * topic: offload.work.email                # default offload.work.<handler>
  * concurrency: 0                           # records in flight at most; 0: the handler's default
- * jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/offload", user: postgres, pool-size: 0}  # 0: sized to the handler
+ * database: {jdbc-url: "jdbc:postgresql://127.0.0.1:5432/offload", user: postgres, pool-size: 0}  # 0: sized to the handler
  * dedup: {retention: 7d, purge-interval: 10m}  # processed-event marks older than retention go
  * smtp: {host: 127.0.0.1, port: 2525, from: "Offload <no-reply@offload.local>", user: "", tls: false}
  * index-dir: offload-data/index
@@ -49,9 +49,10 @@ import java.util.Objects;
  *     1024 for index and analytics (their batches grow with the records in flight)
  * @param jdbcUrl PostgreSQL of the processed-event marks and the analytics rollup
  * @param jdbcUser its user; default {@code postgres}
- * @param jdbcPassword its password, from {@code OFFLOAD_JDBC_PASSWORD}; never printed
+ * @param jdbcPassword its password, from {@code OFFLOAD_DATABASE_PASSWORD} or {@code
+ *     database.password-file}; never printed
  * @param jdbcPoolSize connections of the worker's pool (HikariCP), or {@code
- *     OFFLOAD_JDBC_POOL_SIZE}; default 0, sized to the handler: one per email sending thread (a
+ *     OFFLOAD_DATABASE_POOL_SIZE}; default 0, sized to the handler: one per email sending thread (a
  *     mail's mark is held open while it is sent), one per analytics batch thread plus one
  * @param dedupRetention how long a processed-event mark is kept; default 7 days
  * @param dedupPurgeInterval how often old marks are purged; default 10 minutes
@@ -59,7 +60,8 @@ import java.util.Objects;
  * @param smtpPort its port; default 2525 (the one {@code offload dev} serves)
  * @param smtpFrom the sender; default {@code Offload <no-reply@offload.local>}
  * @param smtpUser the SMTP user, empty for none
- * @param smtpPassword the SMTP password, from {@code OFFLOAD_SMTP_PASSWORD}; never printed
+ * @param smtpPassword the SMTP password, from {@code OFFLOAD_SMTP_PASSWORD} or {@code
+ *     smtp.password-file}; never printed
  * @param smtpTls whether to use STARTTLS; default false
  * @param indexDir the search index directory; default {@code offload-data/index}
  * @param httpHost the address health and metrics are served on; default {@code 127.0.0.1}
@@ -95,7 +97,18 @@ public record WorkerRoleConfig(
   /** Default HTTP port of health and metrics, the one the compose Prometheus setup scrapes. */
   public static final int DEFAULT_HTTP_PORT = 8087;
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ConfigLoader<WorkerFile> LOADER =
+      ConfigLoader.builder(WorkerFile.class, WorkerFile.defaults())
+          .describedAs("worker configuration")
+          .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
+          .legacyEnv("OFFLOAD_JDBC_USER", "database.user")
+          .legacyEnv("OFFLOAD_JDBC_PASSWORD", "database.password")
+          .legacyEnv("OFFLOAD_JDBC_POOL_SIZE", "database.pool-size")
+          .legacyEnv("OFFLOAD_WORKER_HTTP_PORT", "http.port")
+          .legacyKey("jdbc.url", "database.jdbc-url")
+          .legacyKey("jdbc.user", "database.user")
+          .legacyKey("jdbc.pool-size", "database.pool-size")
+          .build();
 
   /**
    * A rate limit.
@@ -124,10 +137,10 @@ public record WorkerRoleConfig(
       throw new IllegalArgumentException(
           "concurrency: must be 0 (the handler's default) or more, was " + concurrency);
     }
-    requireText(jdbcUrl, "jdbc.url");
+    requireText(jdbcUrl, "database.jdbc-url");
     if (jdbcPoolSize < 0) {
       throw new IllegalArgumentException(
-          "jdbc.pool-size: must be 0 (sized to the handler) or more, was " + jdbcPoolSize);
+          "database.pool-size: must be 0 (sized to the handler) or more, was " + jdbcPoolSize);
     }
     requirePositive(dedupRetention, "dedup.retention");
     requirePositive(dedupPurgeInterval, "dedup.purge-interval");
@@ -142,18 +155,23 @@ public record WorkerRoleConfig(
     }
   }
 
-  /** The defaults, with environment overrides. */
-  public static WorkerRoleConfig defaults(Map<String, String> env) {
-    return parse("{}", env);
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
   }
 
-  /** Loads {@code file}, with environment overrides. */
+  /** The defaults, with environment overrides. */
+  public static WorkerRoleConfig defaults(Map<String, String> env) {
+    return LOADER.defaults(env).toConfig();
+  }
+
+  /**
+   * Loads {@code file}, with environment overrides.
+   *
+   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
+   */
   public static WorkerRoleConfig load(Path file, Map<String, String> env) {
-    try {
-      return parse(Files.readString(file), env);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read worker configuration " + file, e);
-    }
+    return LOADER.load(file, env).toConfig();
   }
 
   /**
@@ -161,91 +179,39 @@ public record WorkerRoleConfig(
    *
    * @throws IllegalArgumentException naming the first invalid field
    */
-  @SuppressWarnings("unchecked")
   public static WorkerRoleConfig parse(String yaml, Map<String, String> env) {
-    Map<String, Object> root;
-    try {
-      root = YAML.readValue(yaml, Map.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("worker configuration is not valid YAML: " + e, e);
-    }
-    Settings s = Settings.of("", root == null ? Map.of() : root);
-    Settings kafka = Settings.of("kafka", s.section("kafka"));
-    Settings jdbc = Settings.of("jdbc", s.section("jdbc"));
-    Settings smtp = Settings.of("smtp", s.section("smtp"));
-    Settings dedup = Settings.of("dedup", s.section("dedup"));
-    String poolSize = env.get("OFFLOAD_JDBC_POOL_SIZE");
-    Settings limits = Settings.of("rate-limits", s.section("rate-limits"));
-    Settings http = Settings.of("http", s.section("http"));
-    Map<String, String> properties = new LinkedHashMap<>();
-    kafka.section("properties").forEach((k, v) -> properties.put(k, String.valueOf(v)));
-    String smtpPort = env.get("OFFLOAD_SMTP_PORT");
-    String httpPort = env.get("OFFLOAD_WORKER_HTTP_PORT");
-    return new WorkerRoleConfig(
-        first(
-            env,
-            "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS",
-            kafka.string("bootstrap-servers", "127.0.0.1:9092")),
-        properties,
-        first(env, "OFFLOAD_REGISTRY_URL", s.string("registry-url", "http://127.0.0.1:8081")),
-        s.string("group", null),
-        s.string("topic", null),
-        s.integer("concurrency", 0),
-        first(
-            env,
-            "OFFLOAD_JDBC_URL",
-            jdbc.string("url", "jdbc:postgresql://127.0.0.1:5432/offload")),
-        first(env, "OFFLOAD_JDBC_USER", jdbc.string("user", "postgres")),
-        env.get("OFFLOAD_JDBC_PASSWORD"),
-        isSet(poolSize)
-            ? parseInt("OFFLOAD_JDBC_POOL_SIZE", poolSize)
-            : jdbc.integer("pool-size", 0),
-        dedup.duration("retention", DedupRetention.DEFAULT_RETENTION),
-        dedup.duration("purge-interval", DedupRetention.DEFAULT_INTERVAL),
-        first(env, "OFFLOAD_SMTP_HOST", smtp.string("host", "127.0.0.1")),
-        isSet(smtpPort)
-            ? parseInt("OFFLOAD_SMTP_PORT", smtpPort)
-            : smtp.integer("port", WorkerPorts.DEFAULT_SMTP),
-        smtp.string("from", "Offload <no-reply@offload.local>"),
-        smtp.string("user", ""),
-        env.get("OFFLOAD_SMTP_PASSWORD"),
-        Boolean.parseBoolean(smtp.string("tls", "false")),
-        Path.of(first(env, "OFFLOAD_INDEX_DIR", s.string("index-dir", "offload-data/index"))),
-        http.string("host", "127.0.0.1"),
-        isSet(httpPort)
-            ? parseInt("OFFLOAD_WORKER_HTTP_PORT", httpPort)
-            : http.integer("port", DEFAULT_HTTP_PORT),
-        limit(limits, "per-handler"),
-        limit(limits, "per-key"));
+    return LOADER.parse(yaml, "the worker configuration", env).toConfig();
   }
 
-  /** A copy with CLI overrides applied where given ({@code null} keeps the value). */
-  public WorkerRoleConfig withOverrides(
-      String bootstrap, String registry, String group, Integer concurrency, Integer httpPort) {
-    return new WorkerRoleConfig(
-        bootstrap == null ? bootstrapServers : bootstrap,
-        kafkaProperties,
-        registry == null ? registryUrl : registry,
-        group == null ? this.group : group,
-        topic,
-        concurrency == null ? this.concurrency : concurrency,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        jdbcPoolSize,
-        dedupRetention,
-        dedupPurgeInterval,
-        smtpHost,
-        smtpPort,
-        smtpFrom,
-        smtpUser,
-        smtpPassword,
-        smtpTls,
-        indexDir,
-        httpHost,
-        httpPort == null ? this.httpPort : httpPort,
-        perHandlerLimit,
-        perKeyLimit);
+  /**
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
+   *
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public static WorkerRoleConfig load(
+      Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options).toConfig();
+  }
+
+  /** Parses YAML text, with environment overrides and then the command line's {@code options}. */
+  public static WorkerRoleConfig parse(
+      String yaml, Map<String, String> env, Map<String, String> options) {
+    return LOADER.parse(yaml, "the worker configuration", env, options).toConfig();
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
+   * worker --print-config} shows.
+   *
+   * @throws IllegalArgumentException as {@link #load} does
+   */
+  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
+    WorkerFile effective = LOADER.load(file, env, options);
+    effective.toConfig();
+    return LOADER.print(effective);
   }
 
   /** Never shows the secrets. */
@@ -269,31 +235,6 @@ public record WorkerRoleConfig(
             httpPort,
             perHandlerLimit,
             perKeyLimit);
-  }
-
-  private static Limit limit(Settings limits, String key) {
-    if (!limits.has(key)) {
-      return null;
-    }
-    Settings l = Settings.of("rate-limits." + key, limits.section(key));
-    return new Limit(l.integer("permits", 1), l.duration("period", Duration.ofSeconds(1)));
-  }
-
-  private static String first(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return isSet(value) ? value : fallback;
-  }
-
-  private static boolean isSet(String value) {
-    return value != null && !value.isBlank();
-  }
-
-  private static int parseInt(String name, String text) {
-    try {
-      return Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": not a port number: " + text, e);
-    }
   }
 
   private static void requirePositive(Duration value, String field) {

@@ -3,10 +3,12 @@ package dev.offload.app.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerRoleConfigTest {
 
@@ -31,7 +33,14 @@ class WorkerRoleConfigTest {
             WorkerRoleConfig.parse("http: {port: 9187}", Map.of("OFFLOAD_WORKER_HTTP_PORT", "-1"))
                 .httpPort())
         .isEqualTo(-1);
-    assertThat(file.withOverrides(null, null, null, null, 0).httpPort()).isZero();
+    assertThat(
+            WorkerRoleConfig.parse(
+                    "http: {port: 9187}",
+                    Map.of("OFFLOAD_HTTP_PORT", "9188"),
+                    Map.of("http.port", "0"))
+                .httpPort())
+        .as("the command line wins")
+        .isZero();
     assertThatThrownBy(() -> WorkerRoleConfig.parse("http: {port: -2}", Map.of()))
         .hasMessageStartingWith("http.port:");
   }
@@ -71,7 +80,7 @@ class WorkerRoleConfigTest {
         .isEqualTo(new WorkerRoleConfig.Limit(100, Duration.ofSeconds(1)));
     assertThat(c.perKeyLimit()).isEqualTo(new WorkerRoleConfig.Limit(2, Duration.ofMinutes(1)));
     assertThat(c.toString()).doesNotContain("s3cret");
-    assertThat(c.withOverrides(null, null, "other", 8, null))
+    assertThat(WorkerRoleConfig.parse(yaml, Map.of(), Map.of("group", "other", "concurrency", "8")))
         .extracting(WorkerRoleConfig::group, WorkerRoleConfig::concurrency)
         .containsExactly("other", 8);
   }
@@ -80,8 +89,10 @@ class WorkerRoleConfigTest {
   void aWrongFieldIsNamed() {
     assertThatThrownBy(() -> WorkerRoleConfig.parse("concurrency: -1", Map.of()))
         .hasMessageStartingWith("concurrency:");
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("jdbc: {pool-size: -1}", Map.of()))
-        .hasMessageStartingWith("jdbc.pool-size:");
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("database: {pool-size: -1}", Map.of()))
+        .hasMessageStartingWith("database.pool-size:");
+    assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {password: hunter2}", Map.of()))
+        .hasMessageStartingWith("smtp.password: a secret is never written");
     assertThatThrownBy(() -> WorkerRoleConfig.parse("dedup: {retention: 0s}", Map.of()))
         .hasMessageStartingWith("dedup.retention:");
     assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {port: 70000}", Map.of()))
@@ -103,5 +114,37 @@ class WorkerRoleConfigTest {
     assertThat(defaults.jdbcPoolSize()).isEqualTo(3);
     assertThat(defaults.dedupRetention()).isEqualTo(java.time.Duration.ofDays(7));
     assertThat(defaults.dedupPurgeInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
+  }
+
+  @Test
+  void theDatabaseHasTheSameNamesAsTheApisAndTheSecretsCanComeFromFiles(@TempDir Path dir)
+      throws Exception {
+    Path db = Files.writeString(dir.resolve("db"), "db-secret\n");
+    Path smtp = Files.writeString(dir.resolve("smtp"), "smtp-secret");
+    WorkerRoleConfig c =
+        WorkerRoleConfig.parse(
+            "database: {jdbc-url: 'jdbc:postgresql://db/offload', pool-size: 4}\n"
+                + "smtp: {password-file: '"
+                + smtp
+                + "'}",
+            Map.of(
+                "OFFLOAD_DATABASE_USER", "worker",
+                "OFFLOAD_DATABASE_PASSWORD_FILE", db.toString(),
+                "OFFLOAD_HTTP_PORT", "9187"));
+    assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db/offload");
+    assertThat(c.jdbcUser()).isEqualTo("worker");
+    assertThat(c.jdbcPassword()).isEqualTo("db-secret");
+    assertThat(c.jdbcPoolSize()).isEqualTo(4);
+    assertThat(c.smtpPassword()).isEqualTo("smtp-secret");
+    assertThat(c.httpPort()).isEqualTo(9187);
+    assertThat(
+            WorkerRoleConfig.print(
+                null,
+                Map.of("OFFLOAD_DATABASE_PASSWORD", "db-secret", "OFFLOAD_CONCURRENCY", "3"),
+                Map.of("group", "mails")))
+        .contains("concurrency: 3")
+        .contains("group: mails")
+        .contains("password: '****'")
+        .doesNotContain("db-secret");
   }
 }

@@ -66,14 +66,17 @@ public final class BenchStack implements AutoCloseable {
     postgres = started(EmbeddedPostgres.start(root.resolve("postgres"), 0));
     postgres.createDatabaseIfAbsent(DATABASE);
     ApiConfig apiConfig =
-        ApiConfig.defaults()
-            .withPort(0)
-            .withDatabase(
+        ApiConfig.builder()
+            .port(0)
+            .database(
                 new ApiConfig.Database(
                     postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""))
+            .build()
             // The benchmark measures the API's ceiling, not the per-app rate limit.
-            .withRateLimit(ApiConfig.RateLimit.off())
-            .withOutboxMode(mode);
+            .toBuilder()
+            .rateLimit(ApiConfig.RateLimit.off())
+            .outboxMode(mode)
+            .build();
     api = started(IngestApi.start(apiConfig, registry, Map.of()));
     if (!withCapture) {
       return;

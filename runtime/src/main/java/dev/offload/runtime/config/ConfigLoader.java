@@ -1,0 +1,337 @@
+package dev.offload.runtime.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a role's configuration file onto its record type {@code T}, the one way every role is
+ * configured:
+ *
+ * <ol>
+ *   <li>the YAML file is read; a key the record does not have is refused, naming the key's dotted
+ *       path and the file;
+ *   <li>each key is overridden by one environment variable, named by one rule: {@code OFFLOAD_} and
+ *       the dotted path upper-cased, {@code -} and {@code .} as {@code _} ({@code
+ *       database.jdbc-url} → {@code OFFLOAD_DATABASE_JDBC_URL}); a list takes its items
+ *       comma-separated;
+ *   <li>a {@link Secret} comes from its variable ({@code OFFLOAD_DATABASE_PASSWORD}) or from the
+ *       file its {@code -file} sibling key names ({@code password-file}, or {@code
+ *       OFFLOAD_DATABASE_PASSWORD_FILE}), never from the configuration file itself;
+ *   <li>a command's options override both ({@link #parse(String, String, Map, Map)});
+ *   <li>keys left unset take the values of the defaults record;
+ *   <li>the tree is bound onto {@code T} by Jackson: {@code 30s}-style durations, kebab-case keys;
+ *       the records' compact constructors validate.
+ * </ol>
+ *
+ * <p>Names a role used before this rule ({@code OFFLOAD_JDBC_URL}, a file's {@code jdbc:} section)
+ * are declared with {@link Builder#legacyEnv} and {@link Builder#legacyKey}: they keep working for
+ * one release, each logging one WARN that names the new name.
+ *
+ * @param <T> the role's configuration record
+ */
+public final class ConfigLoader<T> {
+  /** What {@link #print} shows instead of a secret. */
+  public static final String MASK = "****";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+  private static final ObjectMapper MAPPER = ConfigMapper.create();
+
+  /** The deprecation warnings logged so far: each once per process, however often a file loads. */
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+  private final Class<T> type;
+  private final String what;
+  private final T defaults;
+  private final List<ConfigKeys.Key> keys;
+  private final Map<String, String> legacyEnv;
+  private final Map<String, String> legacyKeys;
+  private final Consumer<String> warnings;
+  private final ConfigOverrides overrides;
+
+  private ConfigLoader(Builder<T> b) {
+    this.type = b.type;
+    this.what = b.what;
+    this.defaults = b.defaults;
+    this.keys = ConfigKeys.of(b.type);
+    this.legacyEnv = Map.copyOf(b.legacyEnv);
+    this.legacyKeys = Map.copyOf(b.legacyKeys);
+    this.warnings = b.warnings;
+    this.overrides = new ConfigOverrides(keys, legacyEnv, warnings);
+  }
+
+  /** A loader of record type {@code type}, whose unset keys take the values of {@code defaults}. */
+  public static <T> Builder<T> builder(Class<T> type, T defaults) {
+    return new Builder<>(type, defaults);
+  }
+
+  /** The environment variable of the key at {@code dottedPath}, by the one rule. */
+  public static String envName(String dottedPath) {
+    return ConfigKeys.envName(dottedPath);
+  }
+
+  /**
+   * The value of the variable the rule names for {@code dottedPath}, else of the first of {@code
+   * legacyNames} that is set (logging a WARN that names the new variable); {@code null} when none
+   * is set. For a command that reads a few variables without a file ({@code offload apps}).
+   */
+  public static String variable(Map<String, String> env, String dottedPath, String... legacyNames) {
+    Map<String, List<String>> legacy = Map.of(dottedPath, List.of(legacyNames));
+    return ConfigOverrides.variable(env, dottedPath, legacy, false, ConfigLoader::logOnce);
+  }
+
+  /**
+   * Loads {@code file}, with environment overrides.
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   * @throws IllegalArgumentException naming the key at fault and the file
+   */
+  public T load(Path file, Map<String, String> env) {
+    return load(Objects.requireNonNull(file, "file"), env, Map.of());
+  }
+
+  /** The defaults with environment overrides, as from an empty file. */
+  public T defaults(Map<String, String> env) {
+    return parse("{}", what, env);
+  }
+
+  /**
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then {@code
+   * options} as {@link #parse(String, String, Map, Map)} takes them.
+   */
+  public T load(Path file, Map<String, String> env, Map<String, String> options) {
+    if (file == null) {
+      return parse("{}", what, env, options);
+    }
+    try {
+      return parse(Files.readString(file), file.toString(), env, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + " " + file, e);
+    }
+  }
+
+  /**
+   * Parses YAML {@code text} read from {@code source} (a file name, for errors), with environment
+   * overrides.
+   *
+   * @throws IllegalArgumentException naming the key at fault and the source
+   */
+  public T parse(String text, String source, Map<String, String> env) {
+    return parse(text, source, env, Map.of());
+  }
+
+  /**
+   * Parses YAML {@code text} read from {@code source}, with environment overrides and then {@code
+   * options}: values by dotted key path ({@code http.port}), as a command line gives them (a list
+   * comma-separated); secrets cannot be set this way.
+   *
+   * @throws IllegalArgumentException naming the key at fault and the source
+   */
+  public T parse(String text, String source, Map<String, String> env, Map<String, String> options) {
+    ObjectNode tree = read(text, source);
+    renameLegacyKeys(tree, source);
+    refuseWrittenSecrets(tree, source);
+    overrides.applyEnvironment(tree, env);
+    overrides.applyOptions(tree, options);
+    ConfigSecrets.readFiles(tree, keys);
+    ObjectNode merged = MAPPER.valueToTree(defaults);
+    merge(merged, tree);
+    try {
+      return MAPPER.treeToValue(merged, type);
+    } catch (ValueInstantiationException e) {
+      // a compact constructor refused a value: its message already names the field
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      if (e.getCause() instanceof ValueInstantiationException v
+          && v.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
+    }
+  }
+
+  /**
+   * {@code config} as YAML in the file's own shape, every {@link Secret} (and every free property
+   * whose name says password, secret or JAAS) shown as {@value #MASK}.
+   */
+  public String print(T config) {
+    ObjectNode tree = MAPPER.valueToTree(config);
+    ConfigSecrets.mask(tree, keys);
+    try {
+      return MAPPER.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + what, e);
+    }
+  }
+
+  /**
+   * Every environment variable this loader reads: one per key by the rule, a {@code _FILE} one per
+   * secret, and the legacy names.
+   */
+  public Set<String> environmentVariables() {
+    Set<String> names = new TreeSet<>(legacyEnv.keySet());
+    for (ConfigKeys.Key key : keys) {
+      names.add(key.env());
+      if (key.secret()) {
+        names.add(key.env() + "_FILE");
+      }
+    }
+    return names;
+  }
+
+  private ObjectNode read(String text, String source) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          source + " is not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return MAPPER.createObjectNode();
+    }
+    if (!(root instanceof ObjectNode object)) {
+      throw new IllegalArgumentException(
+          "the configuration in " + source + ": expected a mapping, got a " + root.getNodeType());
+    }
+    return object;
+  }
+
+  private void renameLegacyKeys(ObjectNode tree, String source) {
+    legacyKeys.forEach(
+        (old, now) -> {
+          List<String> from = Arrays.asList(old.split("\\."));
+          JsonNode value = Trees.get(tree, from);
+          if (value == null) {
+            return;
+          }
+          warn(old + " in " + source + " is deprecated and will be removed; write " + now);
+          Trees.remove(tree, from);
+          List<String> to = Arrays.asList(now.split("\\."));
+          if (Trees.get(tree, to) == null) {
+            Trees.put(tree, to, value);
+          }
+        });
+  }
+
+  private void refuseWrittenSecrets(ObjectNode tree, String source) {
+    for (ConfigKeys.Key key : keys) {
+      JsonNode value = Trees.get(tree, key.path());
+      if (key.secret() && value != null && !value.isNull()) {
+        throw new IllegalArgumentException(
+            key.dotted()
+                + ": a secret is never written in "
+                + source
+                + "; set "
+                + key.env()
+                + " or "
+                + key.name()
+                + "-file");
+      }
+    }
+  }
+
+  /** Lays {@code overrides} over {@code base}: mappings key by key, anything else replaced. */
+  private static void merge(ObjectNode base, ObjectNode overrides) {
+    overrides
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode value = e.getValue();
+              JsonNode current = base.get(e.getKey());
+              if (value == null || value.isNull()) {
+                return;
+              }
+              if (current instanceof ObjectNode c && value instanceof ObjectNode v) {
+                merge(c, v);
+              } else {
+                base.set(e.getKey(), value);
+              }
+            });
+  }
+
+  private static void logOnce(String warning) {
+    if (WARNED.add(warning)) {
+      LOG.warn(warning);
+    }
+  }
+
+  private void warn(String message) {
+    warnings.accept(message);
+  }
+
+  /**
+   * Builds a {@link ConfigLoader}.
+   *
+   * @param <T> the configuration record
+   */
+  public static final class Builder<T> {
+    private final Class<T> type;
+    private final T defaults;
+    private String what;
+    private final Map<String, String> legacyEnv = new LinkedHashMap<>();
+    private final Map<String, String> legacyKeys = new LinkedHashMap<>();
+    private Consumer<String> warnings = ConfigLoader::logOnce;
+
+    private Builder(Class<T> type, T defaults) {
+      if (!type.isRecord()) {
+        throw new IllegalArgumentException(type + " is not a record");
+      }
+      this.type = type;
+      this.defaults = Objects.requireNonNull(defaults, "defaults");
+      this.what = type.getSimpleName();
+    }
+
+    /** What errors call the configuration ({@code "API configuration"}). */
+    public Builder<T> describedAs(String what) {
+      this.what = Objects.requireNonNull(what, "what");
+      return this;
+    }
+
+    /**
+     * An environment variable read before the rule named its key: still read when the rule's own is
+     * unset, with a WARN naming the new one. {@code dottedPath} may name a secret's {@code -file}.
+     */
+    public Builder<T> legacyEnv(String name, String dottedPath) {
+      legacyEnv.put(name, dottedPath);
+      return this;
+    }
+
+    /** A file key renamed: still read, moved to {@code newPath}, with a WARN. */
+    public Builder<T> legacyKey(String oldPath, String newPath) {
+      legacyKeys.put(oldPath, newPath);
+      return this;
+    }
+
+    /** Where the deprecation warnings go; default the log, at WARN, each once per process. */
+    public Builder<T> warnings(Consumer<String> warnings) {
+      this.warnings = Objects.requireNonNull(warnings, "warnings");
+      return this;
+    }
+
+    /** The loader. */
+    public ConfigLoader<T> build() {
+      return new ConfigLoader<>(this);
+    }
+  }
+}
