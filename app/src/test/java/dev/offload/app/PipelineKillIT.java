@@ -138,7 +138,7 @@ class PipelineKillIT {
       Role api =
           new Role(
               "api",
-              Map.of("OFFLOAD_JDBC_PASSWORD", password),
+              Map.of("OFFLOAD_DATABASE_PASSWORD", password),
               "api",
               "--config",
               write(
@@ -200,7 +200,7 @@ class PipelineKillIT {
       Role worker =
           new Role(
               "worker",
-              Map.of("OFFLOAD_JDBC_PASSWORD", password),
+              Map.of("OFFLOAD_DATABASE_PASSWORD", password),
               "worker",
               "--handler",
               "email",
@@ -212,7 +212,7 @@ class PipelineKillIT {
                   "  properties: {session.timeout.ms: 6000, heartbeat.interval.ms: 1500}",
                   "registry-url: " + registry.url(),
                   "concurrency: " + EMAIL_CONCURRENCY,
-                  "jdbc: {url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
+                  "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
                   "smtp: {host: 127.0.0.1, port: " + smtp.port() + "}",
                   "http: {host: 127.0.0.1, port: " + Ports.freePort() + "}"));
       roles.addAll(List.of(api, connector, router, worker));

@@ -102,7 +102,7 @@ class RoleSecretsIT {
           start(
               "api",
               logs,
-              Map.of("OFFLOAD_JDBC_PASSWORD", dbPassword),
+              Map.of("OFFLOAD_DATABASE_PASSWORD", dbPassword),
               "api",
               "--config",
               api.toString()));
@@ -146,14 +146,15 @@ class RoleSecretsIT {
               "registry-url: " + registry.url(),
               "group: " + TestNames.group("secrets-email"),
               "topic: " + workTopic,
-              "jdbc: {url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
+              "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
               "smtp: {host: 127.0.0.1, port: " + smtpPort + ", user: offload}",
               "http: {host: 127.0.0.1, port: " + workerPort + "}"));
       roles.add(
           start(
               "worker",
               logs,
-              Map.of("OFFLOAD_JDBC_PASSWORD", dbPassword, "OFFLOAD_SMTP_PASSWORD", smtpPassword),
+              Map.of(
+                  "OFFLOAD_DATABASE_PASSWORD", dbPassword, "OFFLOAD_SMTP_PASSWORD", smtpPassword),
               "worker",
               "--handler",
               "email",
