@@ -156,7 +156,8 @@ class OffloadDevIT {
                     .contains("offload-event-log"));
 
     stop(dev);
-    Process restarted = startDev("second");
+    Path secondLog = log("dev-second");
+    Process restarted = startDev("second", secondLog, dataDir);
     String second =
         publish(
             type,
@@ -176,6 +177,10 @@ class OffloadDevIT {
                 assertThat(get("/metrics").body())
                     .containsPattern(
                         "offload_worker_events_total\\{[^}]*type=\"" + type + "\"[^}]*\\} 1\\.0"));
+    // The stores Kafka Streams wipes and restores after a restart are not reported as corrupted.
+    assertThat(Files.readString(secondLog))
+        .doesNotContain("did not find checkpoint offsets")
+        .doesNotContain("TaskCorruptedException");
     stop(restarted);
 
     demoWithTheStackAndBesideIt();

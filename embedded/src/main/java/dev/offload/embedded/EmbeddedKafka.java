@@ -197,6 +197,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("share.coordinator.state.topic.replication.factor", "1");
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
     p.setProperty("group.initial.rebalance.delay.ms", "0");
+    // The log cleaner allocates its whole deduplication buffer as it starts (128 MB by default,
+    // half
+    // a second of every start); the compacted topics of one embedded broker need far less.
+    p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
     p.setProperty("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
     return p;
   }

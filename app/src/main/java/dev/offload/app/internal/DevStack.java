@@ -54,7 +54,12 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.filter.AbstractFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,6 +146,7 @@ public final class DevStack implements AutoCloseable {
     // them and logs each retried lookup as an error.
     Configurator.setLevel(
         "org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", Level.FATAL);
+    quietRecoveryOfUncheckpointedStores();
     DevStack stack = new DevStack(dataDir, outboxMode);
     stack.workerPorts = workerPorts;
     try {
@@ -150,6 +156,48 @@ public final class DevStack implements AutoCloseable {
       stack.close();
       throw e;
     }
+  }
+
+  /**
+   * After a restart, Kafka Streams under exactly-once finds the stores of tasks whose changelog
+   * offsets it had not checkpointed (a store that had nothing to write since its last start, say),
+   * wipes them and restores them from their changelog: the counts and seen ids come back whole. It
+   * says so with a warning per store and task and an error with stack traces, none of which a
+   * person can act on in the dev stack; those lines are dropped here. Any other warning or error of
+   * those classes still shows.
+   */
+  private static void quietRecoveryOfUncheckpointedStores() {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    context
+        .getConfiguration()
+        .getRootLogger()
+        .addFilter(
+            new AbstractFilter(Filter.Result.DENY, Filter.Result.NEUTRAL) {
+              @Override
+              public Result filter(LogEvent event) {
+                if (!event.getLoggerName().startsWith("org.apache.kafka.streams.processor")) {
+                  return onMismatch;
+                }
+                String message = event.getMessage().getFormattedMessage();
+                boolean recovery =
+                    message.contains("did not find checkpoint offsets")
+                        || message.contains("Encounter corrupted task")
+                        || message.contains("are corrupted. Will close the task as dirty")
+                        || onlyCorruptedTasks(message);
+                return recovery ? onMatch : onMismatch;
+              }
+            });
+    context.updateLoggers();
+  }
+
+  /** Whether {@code message} lists task failures and every one is a corrupted task. */
+  private static boolean onlyCorruptedTasks(String message) {
+    if (!message.contains("Get exceptions for the following tasks")) {
+      return false;
+    }
+    int exceptions = message.split("Exception:", -1).length - 1;
+    int corrupted = message.split("TaskCorruptedException:", -1).length - 1;
+    return exceptions > 0 && exceptions == corrupted;
   }
 
   private void startAll(DevPorts ports) {

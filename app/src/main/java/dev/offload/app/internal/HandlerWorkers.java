@@ -69,6 +69,13 @@ public final class HandlerWorkers implements AutoCloseable {
    */
   public static final Duration DRAIN_DEADLINE = Duration.ofSeconds(2);
 
+  /**
+   * Partitions of each delay and dead-letter topic the dev stack's workers create: one, as a single
+   * process reads them. Each partition costs the broker at every start (a fifth of its partitions
+   * were these, six each).
+   */
+  static final int INTERNAL_TOPIC_PARTITIONS = 1;
+
   private final Deque<WorkerRole> running;
 
   private HandlerWorkers(Deque<WorkerRole> running) {
@@ -121,7 +128,8 @@ public final class HandlerWorkers implements AutoCloseable {
     WorkerOptions options =
         handler
             .defaultOptions(bootstrap, handler.defaultGroup())
-            .withShutdownTimeout(DRAIN_DEADLINE);
+            .withShutdownTimeout(DRAIN_DEADLINE)
+            .withInternalTopicPartitions(INTERNAL_TOPIC_PARTITIONS);
     return WorkerRole.builder(handler, options, context).start();
   }
 

@@ -263,6 +263,24 @@ public record WorkerOptions(
         topicPattern);
   }
 
+  /** A copy creating its delay and dead-letter topics with {@code value} partitions. */
+  public WorkerOptions withInternalTopicPartitions(int value) {
+    return new WorkerOptions(
+        bootstrapServers,
+        group,
+        topics,
+        ordering,
+        maxInFlight,
+        watermarks,
+        commitInterval,
+        retry,
+        shutdownTimeout,
+        pollTimeout,
+        value,
+        kafkaProperties,
+        topicPattern);
+  }
+
   /** A copy with extra Kafka client properties. */
   public WorkerOptions withKafkaProperties(Map<String, String> value) {
     return new WorkerOptions(
