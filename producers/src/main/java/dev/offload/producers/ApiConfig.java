@@ -37,6 +37,11 @@ import java.util.Objects;
  *     Breaker#defaults()}
  * @param outboxMode how events are written ({@code outbox.mode: table|message}): rows of the outbox
  *     table, or table-less logical decoding messages; default {@link OutboxMode#TABLE}
+ * @param requireCapture whether events are refused ({@code 503 capture-not-ready}) while no logical
+ *     replication slot exists in the database ({@code outbox.require-capture}): an event committed
+ *     before the connector's slot exists never reaches Kafka, since the outbox keeps it only in the
+ *     WAL. The {@code api} role's file and {@code offload dev} turn it on; off in {@link
+ *     #defaults()}, for an API embedded in a test or a bench that runs no connector
  */
 public record ApiConfig(
     String host,
@@ -52,7 +57,8 @@ public record ApiConfig(
     RateLimit rateLimit,
     Idempotency idempotency,
     Breaker breaker,
-    OutboxMode outboxMode) {
+    OutboxMode outboxMode,
+    boolean requireCapture) {
 
   /** Default {@link #host()}: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -173,7 +179,8 @@ public record ApiConfig(
         RateLimit.defaults(),
         Idempotency.defaults(),
         Breaker.defaults(),
-        OutboxMode.TABLE);
+        OutboxMode.TABLE,
+        false);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -205,6 +212,7 @@ public record ApiConfig(
     private Idempotency idempotency;
     private Breaker breaker;
     private OutboxMode outboxMode;
+    private boolean requireCapture;
 
     private Builder(ApiConfig from) {
       host = from.host;
@@ -221,6 +229,7 @@ public record ApiConfig(
       idempotency = from.idempotency;
       breaker = from.breaker;
       outboxMode = from.outboxMode;
+      requireCapture = from.requireCapture;
     }
 
     /** Sets {@link ApiConfig#host()}. */
@@ -301,6 +310,12 @@ public record ApiConfig(
       return this;
     }
 
+    /** Sets {@link ApiConfig#requireCapture()}. */
+    public Builder requireCapture(boolean requireCapture) {
+      this.requireCapture = requireCapture;
+      return this;
+    }
+
     /** Sets {@link ApiConfig#outboxMode()}. */
     public Builder outboxMode(OutboxMode outboxMode) {
       this.outboxMode = outboxMode;
@@ -327,7 +342,8 @@ public record ApiConfig(
           rateLimit,
           idempotency,
           breaker,
-          outboxMode);
+          outboxMode,
+          requireCapture);
     }
   }
 

@@ -33,6 +33,7 @@ import java.util.Set;
  * idempotency: {retention: 24h, purge-interval: 10m}
  * breaker: {failure-threshold: 5, open-for: 5s}
  * outbox: {mode: table}                  # or message: table-less, pg_logical_emit_message
+ *   # require-capture: true               # 503 capture-not-ready while no replication slot exists
  * producer-name: dev                     # producer of keyless requests (auth.required false)
  * }</pre>
  *

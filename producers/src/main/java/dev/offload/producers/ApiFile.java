@@ -48,7 +48,7 @@ record ApiFile(
 
   record Breaker(int failureThreshold, Duration openFor) {}
 
-  record Outbox(String mode) {}
+  record Outbox(String mode, boolean requireCapture) {}
 
   /** The file with every key at its default; API keys required. */
   static ApiFile defaults() {
@@ -74,7 +74,7 @@ record ApiFile(
         new RateLimit(d.rateLimit().eventsPerSecond(), d.rateLimit().burst()),
         new Idempotency(d.idempotency().retention(), d.idempotency().purgeInterval()),
         new Breaker(d.breaker().failureThreshold(), d.breaker().openFor()),
-        new Outbox("table"),
+        new Outbox("table", true),
         d.producerName());
   }
 
@@ -105,7 +105,8 @@ record ApiFile(
             new ApiConfig.RateLimit(rateLimit.eventsPerSecond(), rateLimit.burst()),
             new ApiConfig.Idempotency(idempotency.retention(), idempotency.purgeInterval()),
             new ApiConfig.Breaker(breaker.failureThreshold(), breaker.openFor()),
-            outboxMode(outbox.mode()));
+            outboxMode(outbox.mode()),
+            outbox.requireCapture());
     return new ApiConfiguration(config, registry.url());
   }
 

@@ -2,6 +2,7 @@ package dev.offload.producers;
 
 import dev.offload.producers.internal.ApiMetrics;
 import dev.offload.producers.internal.ApiRouter;
+import dev.offload.producers.internal.CaptureGate;
 import dev.offload.producers.internal.EventSchemas;
 import dev.offload.producers.internal.HealthHandler;
 import dev.offload.producers.internal.OutboxStore;
@@ -174,8 +175,13 @@ public final class IngestApi implements AutoCloseable {
                   config.breaker().failureThreshold(), config.breaker().openFor()),
               System::nanoTime);
       metrics.bindBreaker(breaker);
+      CaptureGate capture =
+          config.requireCapture()
+              ? CaptureGate.start(vertx, store, registry)
+              : CaptureGate.notRequired();
       ApiRouter.Parts parts =
-          new ApiRouter.Parts(store, registry, checks, config, clock, schemas, breaker);
+          new ApiRouter.Parts(
+              store, registry, checks, config, clock, schemas, breaker, capture::ready);
       Router router = ApiRouter.create(vertx, metrics, parts);
       List<HttpServer> servers = listen(vertx, router, config);
       IngestApi api = new IngestApi(config, vertx, store, schemas, servers);

@@ -311,6 +311,9 @@ public final class DevStack implements AutoCloseable {
         .host("127.0.0.1")
         .port(apiPort)
         .outboxMode(outboxMode)
+        // The connector, started beside the API, makes its slot: until it has, a request is
+        // answered 503 capture-not-ready rather than accepted and never captured.
+        .requireCapture(true)
         .database(
             new ApiConfig.Database(
                 postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""))

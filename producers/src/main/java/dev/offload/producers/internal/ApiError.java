@@ -174,6 +174,20 @@ public record ApiError(int status, String code, String message, String field, Js
         new JsonObject().put(RETRY_AFTER, retryAfterSeconds));
   }
 
+  /**
+   * No replication slot captures the database yet, so an event written now would never reach Kafka:
+   * {@code 503} with {@code Retry-After}.
+   */
+  public static ApiError captureNotReady() {
+    return new ApiError(
+        503,
+        "capture-not-ready",
+        "the event was not accepted because no replication slot captures the outbox yet, so it"
+            + " would never reach Kafka; start the connector (offload connector) once, then retry",
+        null,
+        new JsonObject().put(RETRY_AFTER, 1));
+  }
+
   /** The request carries no API key, and the API requires one. */
   public static ApiError missingApiKey() {
     return new ApiError(

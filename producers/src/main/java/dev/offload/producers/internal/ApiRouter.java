@@ -4,6 +4,7 @@ import dev.offload.producers.ApiConfig;
 import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.http.HealthServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,6 +40,8 @@ public final class ApiRouter {
    * @param schemas the event types' schemas; {@code null} for an API without schema registry, which
    *     accepts any data and has no {@code /v1/event-types}
    * @param breaker the circuit breaker in front of the database
+   * @param captureReady whether events may be written: false while a capture is required and no
+   *     replication slot exists
    */
   public record Parts(
       OutboxStore store,
@@ -46,7 +50,8 @@ public final class ApiRouter {
       ApiConfig config,
       Clock clock,
       EventSchemas schemas,
-      CircuitBreaker breaker) {}
+      CircuitBreaker breaker,
+      Supplier<Future<Boolean>> captureReady) {}
 
   /** The router of the ingest API. */
   public static Router create(Vertx vertx, ApiMetrics metrics, Parts parts) {
@@ -74,6 +79,7 @@ public final class ApiRouter {
             schemaCheck,
             authenticator,
             parts.breaker(),
+            parts.captureReady(),
             config);
     HealthHandler health =
         new HealthHandler(vertx, parts.store(), parts.readinessChecks(), replies);

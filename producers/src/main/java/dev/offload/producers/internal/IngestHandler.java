@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ public final class IngestHandler {
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final CircuitBreaker breaker;
+  private final Supplier<Future<Boolean>> captureReady;
   private final JsonBodies bodies;
   private final ApiConfig config;
 
@@ -81,6 +83,7 @@ public final class IngestHandler {
       SchemaCheck schemaCheck,
       Authenticator authenticator,
       CircuitBreaker breaker,
+      Supplier<Future<Boolean>> captureReady,
       ApiConfig config) {
     this.store = store;
     this.replies = replies;
@@ -90,6 +93,7 @@ public final class IngestHandler {
     this.authenticator = authenticator;
     this.rateLimiter = new RateLimiter(config.rateLimit());
     this.breaker = breaker;
+    this.captureReady = captureReady;
     this.bodies = new JsonBodies(config.limits());
     this.config = config;
   }
@@ -266,6 +270,23 @@ public final class IngestHandler {
   }
 
   private void write(
+      RoutingContext ctx, List<EventRequest> events, List<byte[]> payloads, String what) {
+    captureReady
+        .get()
+        .onComplete(
+            ready -> {
+              if (ready.succeeded() && ready.result()) {
+                writeCaptured(ctx, events, payloads, what);
+              } else if (ready.succeeded()) {
+                replies.error(ctx, ApiError.captureNotReady());
+              } else {
+                replies.error(ctx, ApiError.databaseUnavailable(ApiError.RETRY_AFTER_SECONDS));
+              }
+            });
+  }
+
+  /** Writes once a replication slot is known to capture what is written. */
+  private void writeCaptured(
       RoutingContext ctx, List<EventRequest> events, List<byte[]> payloads, String what) {
     Caller caller = ctx.get(CALLER);
     String traceparent = ctx.get(OffloadHeaders.TRACEPARENT);

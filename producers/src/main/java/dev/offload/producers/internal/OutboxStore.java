@@ -61,6 +61,10 @@ public final class OutboxStore {
   private static final String PURGE_KEYS =
       "DELETE FROM offload_idempotency_keys WHERE created_at < now() - make_interval(secs => $1)";
 
+  private static final String CAPTURE_SLOT =
+      "SELECT EXISTS (SELECT 1 FROM pg_replication_slots"
+          + " WHERE database = current_database() AND slot_type = 'logical')";
+
   private final Pool pool;
   private final ApiMetrics metrics;
   private final OutboxMode mode;
@@ -381,6 +385,14 @@ public final class OutboxStore {
     return pool.preparedQuery(PURGE_KEYS)
         .execute(Tuple.of(retention.toMillis() / 1000.0))
         .map(SqlResult::rowCount);
+  }
+
+  /**
+   * Whether a logical replication slot exists in this database: from the moment one does, what is
+   * written is kept in the WAL until the slot's reader (the connector) has captured it.
+   */
+  public Future<Boolean> captureSlotExists() {
+    return pool.query(CAPTURE_SLOT).execute().map(rows -> rows.iterator().next().getBoolean(0));
   }
 
   /** The pool, for the API's other queries (API keys). */

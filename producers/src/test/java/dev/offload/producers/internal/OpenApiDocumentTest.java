@@ -124,6 +124,7 @@ class OpenApiDocumentTest {
             config,
             Clock.systemUTC(),
             schemas,
-            CircuitBreaker.withDefaults("database")));
+            CircuitBreaker.withDefaults("database"),
+            () -> io.vertx.core.Future.succeededFuture(true)));
   }
 }
