@@ -61,7 +61,9 @@ public final class CaptureGate {
       Thread.currentThread().interrupt();
     }
     if (!gate.open) {
-      log.warn(
+      // A state, not a fault, on a first deployment (and in offload dev, where the connector starts
+      // beside the API): each refused request says so too.
+      log.info(
           "No replication slot captures the outbox yet: events are refused (503 capture-not-ready)"
               + " until the connector has started once and made its slot");
     }
