@@ -155,29 +155,15 @@ class PipelineKillIT {
               Map.of("OFFLOAD_DATABASE_PASSWORD", password),
               "connector",
               "--config",
-              write(
-                  "connector.yaml",
-                  "kafka: {bootstrap-servers: \"" + bootstrap + "\"}",
-                  "database: {host: "
-                      + infra.postgresHost()
-                      + ", port: "
-                      + infra.postgresPort()
-                      + ", name: "
-                      + database
-                      + ", user: "
-                      + infra.postgresUser()
-                      + "}",
-                  "registry: {url: \"" + registry.url() + "\"}",
-                  "connector: {name: pipeline-"
-                      + database
-                      + ", slot: "
-                      + database
-                      + ", publication: "
-                      + database
-                      + "_pub, offset-file: \""
-                      + dir.resolve("connector.offsets")
-                      + "\"}",
-                  "http: {port: " + connectorPort + "}"));
+              RoleFiles.connector(
+                      dir.resolve("connector.yaml"),
+                      infra,
+                      database,
+                      bootstrap,
+                      registry.url(),
+                      dir.resolve("connector.offsets"),
+                      connectorPort)
+                  .toString());
       Role router =
           new Role(
               "router",

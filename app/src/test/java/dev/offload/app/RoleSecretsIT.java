@@ -108,32 +108,15 @@ class RoleSecretsIT {
               api.toString()));
 
       int connectorPort = Ports.freePort();
-      Path connector = dir.resolve("connector.yaml");
-      Files.writeString(
-          connector,
-          String.join(
-              "\n",
-              "kafka: {bootstrap-servers: \"" + infra.bootstrapServers() + "\"}",
-              "database: {host: "
-                  + infra.postgresHost()
-                  + ", port: "
-                  + infra.postgresPort()
-                  + ", name: "
-                  + database
-                  + ", user: "
-                  + infra.postgresUser()
-                  + "}",
-              "registry: {url: \"" + registry.url() + "\"}",
-              "connector: {name: secrets-"
-                  + database
-                  + ", slot: "
-                  + database
-                  + ", publication: "
-                  + database
-                  + "_pub, offset-file: \""
-                  + dir.resolve("offsets.dat")
-                  + "\"}",
-              "http: {port: " + connectorPort + "}"));
+      Path connector =
+          RoleFiles.connector(
+              dir.resolve("connector.yaml"),
+              infra,
+              database,
+              infra.bootstrapServers(),
+              registry.url(),
+              dir.resolve("offsets.dat"),
+              connectorPort);
 
       String workTopic = TestNames.topic("secrets-work-email");
       int workerPort = Ports.freePort();

@@ -180,8 +180,7 @@ public final class IngestApi implements AutoCloseable {
               ? CaptureGate.start(vertx, store, registry)
               : CaptureGate.notRequired();
       ApiRouter.Parts parts =
-          new ApiRouter.Parts(
-              store, registry, checks, config, clock, schemas, breaker, capture::ready);
+          new ApiRouter.Parts(store, registry, checks, config, clock, schemas, breaker, capture);
       Router router = ApiRouter.create(vertx, metrics, parts);
       List<HttpServer> servers = listen(vertx, router, config);
       IngestApi api = new IngestApi(config, vertx, store, schemas, servers);

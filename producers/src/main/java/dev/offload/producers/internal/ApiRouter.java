@@ -4,7 +4,6 @@ import dev.offload.producers.ApiConfig;
 import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.http.HealthServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -15,7 +14,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -40,7 +38,7 @@ public final class ApiRouter {
    * @param schemas the event types' schemas; {@code null} for an API without schema registry, which
    *     accepts any data and has no {@code /v1/event-types}
    * @param breaker the circuit breaker in front of the database
-   * @param captureReady whether events may be written: false while a capture is required and no
+   * @param capture whether events may be written: closed while a capture is required and no
    *     replication slot exists
    */
   public record Parts(
@@ -51,7 +49,7 @@ public final class ApiRouter {
       Clock clock,
       EventSchemas schemas,
       CircuitBreaker breaker,
-      Supplier<Future<Boolean>> captureReady) {}
+      CaptureGate capture) {}
 
   /** The router of the ingest API. */
   public static Router create(Vertx vertx, ApiMetrics metrics, Parts parts) {
@@ -79,7 +77,7 @@ public final class ApiRouter {
             schemaCheck,
             authenticator,
             parts.breaker(),
-            parts.captureReady(),
+            parts.capture(),
             config);
     HealthHandler health =
         new HealthHandler(vertx, parts.store(), parts.readinessChecks(), replies);

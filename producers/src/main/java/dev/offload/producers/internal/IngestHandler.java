@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,7 @@ public final class IngestHandler {
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final CircuitBreaker breaker;
-  private final Supplier<Future<Boolean>> captureReady;
+  private final CaptureGate capture;
   private final JsonBodies bodies;
   private final ApiConfig config;
 
@@ -83,7 +82,7 @@ public final class IngestHandler {
       SchemaCheck schemaCheck,
       Authenticator authenticator,
       CircuitBreaker breaker,
-      Supplier<Future<Boolean>> captureReady,
+      CaptureGate capture,
       ApiConfig config) {
     this.store = store;
     this.replies = replies;
@@ -93,7 +92,7 @@ public final class IngestHandler {
     this.authenticator = authenticator;
     this.rateLimiter = new RateLimiter(config.rateLimit());
     this.breaker = breaker;
-    this.captureReady = captureReady;
+    this.capture = capture;
     this.bodies = new JsonBodies(config.limits());
     this.config = config;
   }
@@ -271,8 +270,12 @@ public final class IngestHandler {
 
   private void write(
       RoutingContext ctx, List<EventRequest> events, List<byte[]> payloads, String what) {
-    captureReady
-        .get()
+    if (capture.open()) {
+      writeCaptured(ctx, events, payloads, what);
+      return;
+    }
+    capture
+        .ready()
         .onComplete(
             ready -> {
               if (ready.succeeded() && ready.result()) {

@@ -125,6 +125,6 @@ class OpenApiDocumentTest {
             Clock.systemUTC(),
             schemas,
             CircuitBreaker.withDefaults("database"),
-            () -> io.vertx.core.Future.succeededFuture(true)));
+            CaptureGate.notRequired()));
   }
 }

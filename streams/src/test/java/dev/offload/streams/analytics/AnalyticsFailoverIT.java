@@ -111,24 +111,9 @@ class AnalyticsFailoverIT {
             : "producer.interceptor.classes: " + CrashBeforeCommitInterceptor.class.getName();
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, yaml(dir.resolve(name).toString(), freePort(), extra));
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx384m");
-    if (crashAfterSends != null) {
-      command.add("-D" + CrashBeforeCommitInterceptor.AFTER_SENDS + "=" + crashAfterSends);
-    }
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            ChildInstance.class.getName(),
-            config.toString(),
-            AnalyticsTopology.NAME));
     Process child =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".log").toFile())
-            .start();
+        ChildInstance.start(
+            config, dir.resolve(name + ".log"), AnalyticsTopology.NAME, crashAfterSends);
     children.add(child);
     return child;
   }
