@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +83,6 @@ class WorkerZombieIT {
                 .withPort(Ports.freePort())
                 .withTopic(TestNames.topic("zombie-schemas")))) {
       work.createTopics(bootstrap);
-      work.produce(bootstrap, new RegistryClient(RegistryClientConfig.of(registry.url())));
       PageAnalytics analytics = PageAnalytics.open(db);
       Map<String, String> env = Map.of("SESSION_TIMEOUT_MS", Long.toString(SESSION.toMillis()));
       Process zombie =
@@ -107,6 +107,17 @@ class WorkerZombieIT {
               topics,
               "b",
               env);
+      // Both processes hold email partitions before the first event: otherwise one of them can
+      // drain the topic alone while the other is still joining, and there is nothing to freeze.
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(100))
+          .failFast("a worker process exited", () -> !zombie.isAlive() || !survivor.isAlive())
+          .until(
+              () ->
+                  holdsEmailPartitions(prefix, "a", topics.get(0))
+                      && holdsEmailPartitions(prefix, "b", topics.get(0)));
+      work.produce(bootstrap, new RegistryClient(RegistryClientConfig.of(registry.url())));
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(10))
@@ -130,7 +141,7 @@ class WorkerZombieIT {
       Workload.awaitCaughtUp(bootstrap, prefix + "-index", topics.get(1));
       Workload.awaitCaughtUp(bootstrap, prefix + "-analytics", topics.get(2));
       assertThat(zombie.isAlive()).as("the thawed worker carries on").isTrue();
-      assertThat(Files.readString(Path.of("target", "it-logs", prefix + "-a.log")))
+      assertThat(Files.readString(log(prefix, "a")))
           .as("the thawed worker learns it lost its partitions, and rejoins")
           .contains("Worker " + prefix + "-email lost [");
       zombie.destroy();
@@ -153,6 +164,25 @@ class WorkerZombieIT {
     } finally {
       smtp.stop();
     }
+  }
+
+  private static Path log(String prefix, String name) {
+    return Path.of("target", "it-logs", prefix + "-" + name + ".log");
+  }
+
+  /** Whether the process was assigned a partition of the email topic itself (not only retries). */
+  private static boolean holdsEmailPartitions(String prefix, String name, String topic)
+      throws Exception {
+    Path log = log(prefix, name);
+    return Files.exists(log)
+        && Pattern.compile(
+                "Worker "
+                    + Pattern.quote(prefix + "-email")
+                    + " assigned \\[[^\\]]*"
+                    + Pattern.quote(topic)
+                    + "-\\d")
+            .matcher(Files.readString(log))
+            .find();
   }
 
   private Process start(
