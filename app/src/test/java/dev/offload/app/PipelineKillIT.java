@@ -7,6 +7,7 @@ import dev.offload.embedded.EmbeddedSmtp;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.ChildKafka;
+import dev.offload.embedded.junit.ChildKafkaCluster;
 import dev.offload.embedded.junit.Ledger;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
@@ -37,8 +38,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,12 +55,13 @@ import org.slf4j.LoggerFactory;
  * offload streams run router}, {@code offload worker --handler email} and a Kafka broker of its own
  * — under steady load over HTTP from clients that send every sign-up under an {@code
  * Idempotency-Key} and retry it until answered {@code 202}. Each role's process is killed with
- * SIGKILL in turn and started again at once, while the load goes on (the broker's own kill is in
- * {@code ConnectorBrokerKillIT} and {@code WorkerBrokerKillIT}). Judged by the {@link Ledger}:
- * every event answered 202 is on its events topic (duplicates allowed there: the connector delivers
- * at least once), on the email work topic exactly once and in key order (the router deduplicates
- * under exactly-once), and has its mail — a repeat only of a send a kill caught in flight, with the
- * same Message-ID.
+ * SIGKILL in turn and started again at once, while the load goes on; then the broker is killed with
+ * SIGKILL, kept away for 10 s and started again on its data. A second test runs the same roles on a
+ * three-node cluster (replication 3, two in sync required) and kills the node that leads the events
+ * topic, as long, while the others carry on. Judged by the {@link Ledger}: every event answered 202
+ * is on its events topic (duplicates allowed there: the connector delivers at least once), on the
+ * email work topic exactly once and in key order (the router deduplicates under exactly-once), and
+ * has its mail — a repeat only of a send a kill caught in flight, with the same Message-ID.
  */
 @ExtendWith(SharedInfrastructure.class)
 class PipelineKillIT {
@@ -64,10 +70,14 @@ class PipelineKillIT {
   private static final int BETWEEN_FAULTS = 80;
   private static final int EMAIL_CONCURRENCY = 16;
   private static final Duration PATIENCE = Duration.ofSeconds(120);
+  private static final Duration BROKER_AWAY = Duration.ofSeconds(10);
   private static final String SIGNUPS = Topics.events("user-signed-up");
   private static final String WORK = Topics.work("email");
 
   @TempDir Path dir;
+
+  /** Where the role processes of a run write their output: target/it-logs, one folder a run. */
+  private Path logs;
 
   /** A role's process, started again on the same command and environment. */
   private final class Role {
@@ -75,6 +85,7 @@ class PipelineKillIT {
     final List<String> args;
     final Map<String, String> env;
     Process process;
+    Path log;
     int starts;
 
     Role(String name, Map<String, String> env, String... args) {
@@ -93,10 +104,8 @@ class PipelineKillIT {
       command.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(command);
       pb.environment().putAll(env);
-      Path logFile =
-          Files.createDirectories(Path.of("target", "it-logs", "pipeline-kill"))
-              .resolve(name + "-" + ++starts + ".log");
-      process = pb.redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+      log = Files.createDirectories(logs).resolve(name + "-" + ++starts + ".log");
+      process = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     void kill() throws Exception {
@@ -114,15 +123,157 @@ class PipelineKillIT {
   }
 
   @Test
-  void everyAcceptedSignupHasItsMailOnceWhileEachProcessIsKilledInTurn(Infrastructure infra)
-      throws Exception {
-    String database = TestNames.database("pipeline_kill");
-    String jdbcUrl = infra.createDatabase(database);
+  void everyAcceptedSignupHasItsMailOnceWhileEachProcessAndTheBrokerAreKilledInTurn(
+      Infrastructure infra) throws Exception {
     int kafkaPort = Ports.freePort();
-    String bootstrap = "127.0.0.1:" + kafkaPort;
     Path kafkaDir = dir.resolve("kafka");
     // A broker of its own: the roles use their default topic and group names.
-    Process broker = ChildKafka.start(kafkaDir, kafkaPort);
+    AtomicReference<Process> broker = new AtomicReference<>(ChildKafka.start(kafkaDir, kafkaPort));
+    try {
+      run(
+          infra,
+          "pipeline_kill",
+          "127.0.0.1:" + kafkaPort,
+          pipeline -> {
+            for (Role role : pipeline.roles) {
+              pipeline.awaitMoreAccepted();
+              log.info(
+                  "Killing {} after {} events answered 202", role.name, pipeline.accepted.size());
+              role.kill();
+              long killedAt = System.nanoTime();
+              role.start();
+              int before = pipeline.accepted.size();
+              awaitAccepted(pipeline.accepted, before + 1, pipeline.running);
+              pipeline.recovery.put(
+                  role.name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+            }
+            // Then the broker: killed, kept away while the load goes on, started again on its
+            // data. The API keeps accepting into the outbox; the other roles resume by themselves.
+            pipeline.awaitMoreAccepted();
+            log.info("Killing the broker after {} events answered 202", pipeline.accepted.size());
+            broker.get().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            // A worker deployed while Kafka is away waits for it rather than exiting.
+            Role worker = pipeline.roles.get(pipeline.roles.size() - 1);
+            worker.kill();
+            worker.start();
+            pipeline.awayAndBack(() -> broker.set(ChildKafka.start(kafkaDir, kafkaPort)));
+          });
+    } finally {
+      broker.get().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void everyAcceptedSignupHasItsMailOnceWhileANodeOfAThreeNodeClusterIsKilled(Infrastructure infra)
+      throws Exception {
+    try (ChildKafkaCluster cluster = ChildKafkaCluster.start(dir.resolve("cluster"), 3)) {
+      run(
+          infra,
+          "pipeline_cluster",
+          cluster.bootstrapServers(),
+          pipeline -> {
+            pipeline.awaitMoreAccepted();
+            // The node that leads the events topic: the connector's sends fail over to another.
+            int node = leaderOf(cluster.bootstrapServers(), SIGNUPS) - 1;
+            log.info(
+                "Killing node {} of 3, the events topic's leader, after {} events answered 202",
+                node + 1,
+                pipeline.accepted.size());
+            cluster.kill(node);
+            pipeline.awayAndBack(() -> cluster.restart(node));
+          });
+    }
+  }
+
+  /** What a test's faults act on: the roles, the load and what it was answered. */
+  private final class Pipeline {
+    final List<Role> roles;
+    final Ledger accepted;
+    final List<Future<?>> running;
+    final EmbeddedSmtp smtp;
+    final Map<String, Long> recovery = new LinkedHashMap<>();
+
+    Pipeline(List<Role> roles, Ledger accepted, List<Future<?>> running, EmbeddedSmtp smtp) {
+      this.roles = roles;
+      this.accepted = accepted;
+      this.running = running;
+      this.smtp = smtp;
+    }
+
+    void awaitMoreAccepted() throws Exception {
+      awaitAccepted(accepted, accepted.size() + BETWEEN_FAULTS, running);
+    }
+
+    /**
+     * Keeps Kafka away for {@link #BROKER_AWAY} while the load goes on, then brings it back with
+     * {@code restart}; checks that the API accepted meanwhile, that every event accepted until then
+     * is mailed, and that no role exited.
+     */
+    void awayAndBack(Restart restart) throws Exception {
+      int beforeOutage = accepted.size();
+      Thread.sleep(BROKER_AWAY.toMillis()); // the outage itself, not a wait for a condition
+      int acceptedWhileAway = accepted.size() - beforeOutage;
+      restart.run();
+      long restartedAt = System.nanoTime();
+      // Judged with every other stage at the end, where the ledger says what is missing.
+      boolean mailed = awaitMailed(smtp, accepted);
+      long mailedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
+      recovery.put("kafka", mailed ? mailedMillis : -1);
+      log.info(
+          "Kafka node away {} s: {} events answered 202 meanwhile; every event accepted until its"
+              + " restart {}",
+          BROKER_AWAY.toSeconds(),
+          acceptedWhileAway,
+          mailed
+              ? "mailed " + mailedMillis + " ms after it"
+              : "not yet mailed " + PATIENCE.toSeconds() + " s after it");
+      assertThat(acceptedWhileAway)
+          .as("the API keeps accepting into the outbox while Kafka is away")
+          .isPositive();
+      for (Role role : roles) {
+        assertThat(role.process.isAlive())
+            .as("%s carries on instead of exiting (its log: %s)", role.name, role.log)
+            .isTrue();
+      }
+    }
+  }
+
+  /** Brings a killed broker back. */
+  @FunctionalInterface
+  private interface Restart {
+    void run() throws Exception;
+  }
+
+  /** The faults of one test, injected while the load goes on. */
+  @FunctionalInterface
+  private interface Faults {
+    void inject(Pipeline pipeline) throws Exception;
+  }
+
+  private static int leaderOf(String bootstrap, String topic) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .get(0)
+          .leader()
+          .id();
+    }
+  }
+
+  /**
+   * Runs the four roles on {@code bootstrap} under the load, injects {@code faults}, then judges
+   * every stage with the ledger.
+   */
+  private void run(Infrastructure infra, String name, String bootstrap, Faults faults)
+      throws Exception {
+    logs = Path.of("target", "it-logs", name.replace('_', '-'));
+    String database = TestNames.database(name);
+    String jdbcUrl = infra.createDatabase(database);
     Ledger accepted = new Ledger();
     Map<String, String> eventOfEmail = new ConcurrentHashMap<>();
     AtomicInteger refused = new AtomicInteger();
@@ -242,41 +393,26 @@ class PipelineKillIT {
                 }));
       }
 
-      Map<String, Long> recovery = new LinkedHashMap<>();
-      for (Role role : roles) {
-        awaitAccepted(accepted, accepted.size() + BETWEEN_FAULTS, running);
-        log.info("Killing {} after {} events answered 202", role.name, accepted.size());
-        role.kill();
-        long killedAt = System.nanoTime();
-        role.start();
-        int before = accepted.size();
-        awaitAccepted(accepted, before + 1, running);
-        recovery.put(role.name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
-      }
+      Pipeline pipeline = new Pipeline(roles, accepted, running, smtp);
+      faults.inject(pipeline);
+      Map<String, Long> recovery = pipeline.recovery;
       awaitAccepted(accepted, accepted.size() + BETWEEN_FAULTS, running);
       stop.set(true);
       for (Future<?> client : running) {
         client.get(60, TimeUnit.SECONDS);
       }
 
-      Set<String> ids =
-          accepted.entries().stream().map(Ledger.Entry::id).collect(Collectors.toSet());
       // Wait for the last mail, then judge every stage: a stage that lost events shows in the
       // reports below, whether or not the wait ran out.
       try {
-        await()
-            .atMost(PATIENCE)
-            .until(
-                () ->
-                    smtp.received().stream()
-                        .map(EmbeddedSmtp.ReceivedMail::eventId)
-                        .collect(Collectors.toSet())
-                        .containsAll(ids));
+        if (!awaitMailed(smtp, accepted)) {
+          log.warn("Not every signup has its mail within {}", PATIENCE);
+        }
         await()
             .atMost(PATIENCE)
             .until(() -> Ledger.caughtUp(bootstrap, "offload-router", List.of(SIGNUPS)));
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        log.warn("Not every signup has its mail within {}: {}", PATIENCE, e.getMessage());
+      } catch (ConditionTimeoutException e) {
+        log.warn("The router has not committed its input's end within {}", PATIENCE);
       }
 
       Ledger.Report events =
@@ -299,7 +435,7 @@ class PipelineKillIT {
       Ledger.Report effects = accepted.judge(mails);
       log.info(
           "{} signups answered 202 ({} attempts refused or cut) while each process was killed in"
-              + " turn; back to accepting after {} ms",
+              + " turn; back to accepting after {} ms (the broker: see above)",
           accepted.size(),
           refused.get(),
           recovery);
@@ -316,9 +452,7 @@ class PipelineKillIT {
           if (role.process.isAlive()) {
             new ProcessBuilder("jcmd", Long.toString(role.process.pid()), "Thread.print")
                 .redirectErrorStream(true)
-                .redirectOutput(
-                    Path.of("target", "it-logs", "pipeline-kill", role.name + "-threads.txt")
-                        .toFile())
+                .redirectOutput(logs.resolve(role.name + "-threads.txt").toFile())
                 .start()
                 .waitFor(30, TimeUnit.SECONDS);
           }
@@ -346,7 +480,6 @@ class PipelineKillIT {
       for (Role role : roles) {
         role.stop();
       }
-      broker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       dropSlot(infra, jdbcUrl, database);
     }
   }
@@ -355,6 +488,27 @@ class PipelineKillIT {
     Path file = dir.resolve(name);
     Files.writeString(file, String.join("\n", lines));
     return file.toString();
+  }
+
+  /**
+   * Waits until every event {@code accepted} holds now has its mail; false when {@link #PATIENCE}
+   * ran out first.
+   */
+  private static boolean awaitMailed(EmbeddedSmtp smtp, Ledger accepted) {
+    Set<String> ids = accepted.entries().stream().map(Ledger.Entry::id).collect(Collectors.toSet());
+    try {
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  smtp.received().stream()
+                      .map(EmbeddedSmtp.ReceivedMail::eventId)
+                      .collect(Collectors.toSet())
+                      .containsAll(ids));
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
+    }
   }
 
   private static void awaitAccepted(Ledger accepted, int count, List<Future<?>> running)

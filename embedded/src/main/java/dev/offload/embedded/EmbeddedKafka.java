@@ -267,14 +267,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (OutputStream out = Files.newOutputStream(config)) {
       props.store(out, "Offload embedded Kafka broker");
     }
-    String clusterId = Uuid.randomUuid().toString();
+    formatStorage(config, Uuid.randomUuid().toString());
+  }
+
+  /**
+   * Formats the log directory that the broker properties file {@code config} names as a node of
+   * cluster {@code clusterId}; a broker started on a formatted directory joins that cluster.
+   */
+  public static void formatStorage(Path config, String clusterId) {
     PrintStream sink =
         new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     int exit =
         StorageTool.execute(
             new String[] {"format", "-t", clusterId, "-c", config.toString()}, sink);
     if (exit != 0) {
-      throw new IllegalStateException("formatting Kafka storage in " + logDir + " failed: " + exit);
+      throw new IllegalStateException(
+          "formatting Kafka storage with " + config + " failed: " + exit);
     }
   }
 
