@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
@@ -98,28 +101,58 @@ public final class HandlerWorkers implements AutoCloseable {
       DataSource db,
       MeterRegistry meters) {
     createTopics(bootstrapServers);
+    // Each worker's start waits mostly on Kafka and PostgreSQL round trips (its topics, its
+    // clients, its tables), so they start at the same time.
+    List<HandlerDefinition<?>> handlers = HandlerCatalog.builtIns().all();
+    ExecutorService starting =
+        Executors.newFixedThreadPool(
+            handlers.size(),
+            r -> {
+              Thread t = new Thread(r, "offload-worker-start");
+              t.setDaemon(true);
+              return t;
+            });
+    List<Future<WorkerRole>> starts = new ArrayList<>();
+    for (HandlerDefinition<?> handler : handlers) {
+      starts.add(
+          starting.submit(
+              () ->
+                  start(
+                      handler,
+                      bootstrapServers,
+                      HandlerContext.builder(handler.defaultGroup(), schemas, meters)
+                          .smtp(smtp)
+                          .indexDir(indexDir)
+                          .database(db)
+                          .build())));
+    }
+    starting.shutdown();
     Deque<WorkerRole> started = new ArrayDeque<>();
-    try {
-      for (HandlerDefinition<?> handler : HandlerCatalog.builtIns().all()) {
-        HandlerContext context =
-            HandlerContext.builder(handler.defaultGroup(), schemas, meters)
-                .smtp(smtp)
-                .indexDir(indexDir)
-                .database(db)
-                .build();
-        started.push(start(handler, bootstrapServers, context));
+    Throwable failure = null;
+    for (Future<WorkerRole> start : starts) {
+      try {
+        started.push(start.get());
+      } catch (ExecutionException e) {
+        failure = failure == null ? e.getCause() : failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure == null ? e : failure;
       }
+    }
+    if (failure == null) {
       return new HandlerWorkers(started);
-    } catch (IOException e) {
-      closeAll(started);
+    }
+    closeAll(started);
+    if (failure instanceof IOException e) {
       throw new UncheckedIOException("cannot open the search index in " + indexDir, e);
-    } catch (SQLException e) {
-      closeAll(started);
+    }
+    if (failure instanceof SQLException e) {
       throw new IllegalStateException("cannot prepare the workers' tables: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      closeAll(started);
+    }
+    if (failure instanceof RuntimeException e) {
       throw e;
     }
+    throw new IllegalStateException("cannot start the handler workers: " + failure, failure);
   }
 
   private static <T> WorkerRole start(

@@ -84,9 +84,13 @@ public final class TopicProvisioner {
         topics.stream()
             .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty()))
             .toList();
+    // An attempt gives up after ATTEMPT unless the properties say otherwise; the admin client
+    // refuses an API timeout shorter than its request timeout, so both are set.
     Map<String, Object> properties = new HashMap<>(adminProperties);
+    properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ATTEMPT.toMillis());
     properties.putIfAbsent(
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ATTEMPT.toMillis());
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        properties.get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG));
     try (Admin admin = Admin.create(properties)) {
       for (var result : admin.createTopics(wanted).values().values()) {
         awaitCreated(result);
