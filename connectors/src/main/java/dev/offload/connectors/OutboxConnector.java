@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.ChangeRecords;
 import dev.offload.connectors.internal.ConnectorMetrics;
 import dev.offload.connectors.internal.KafkaForwarder;
+import dev.offload.connectors.internal.SlotCheck;
 import dev.offload.connectors.internal.SlotMonitor;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.debezium.embedded.Connect;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The engine runs on its own thread. An event's position is recorded only after Kafka
  * acknowledged it; see {@link ConnectorConfig} for what a crash re-delivers.
+ *
+ * <p>A replication slot that is gone when the connector starts, or when its task reconnects after
+ * the connection to PostgreSQL was cut, stops it with an error that says what was not captured and
+ * how to recover ({@link #failure()}); the connector never makes a new slot in its place once it
+ * has streamed from one.
  *
  * <pre>{@code
  * try (OutboxConnector connector = OutboxConnector.start(config, registry)) {
@@ -106,7 +112,7 @@ public final class OutboxConnector implements AutoCloseable {
       MeterRegistry registry,
       SchemaRegistry schemas,
       Clock clock) {
-    SlotMonitor.requireSlotOfStoredPosition(
+    SlotCheck.requireSlotOfStoredPosition(
         config.jdbcUrl(),
         config.databaseUser(),
         config.databasePassword(),
