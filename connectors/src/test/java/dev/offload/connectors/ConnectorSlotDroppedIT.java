@@ -96,15 +96,16 @@ class ConnectorSlotDroppedIT {
         }
       }
       System.out.printf(
-          "ConnectorSlotDroppedIT: %d events committed (%d before the slot was dropped, %d while"
-              + " the connector went on, %d after it stopped), %d records on Kafka: %d lost (all"
-              + " after the drop, reported by the connector's error), %d duplicated, %d out of key"
-              + " order; no new slot; error: %s%n",
+          "ConnectorSlotDroppedIT: %d events committed (%d by the time the slot was dropped, %d"
+              + " while the connector went on, %d after it stopped), %d records on Kafka: every"
+              + " event up to the %dth, none after; %d lost (the connector's error reports them),"
+              + " %d duplicated, %d out of key order; no new slot; error: %s%n",
           report.accepted(),
           atDrop,
           atStop - atDrop,
           report.accepted() - atStop,
           report.delivered(),
+          firstLost,
           lost.size(),
           report.duplicated().size(),
           report.outOfOrder().size(),
