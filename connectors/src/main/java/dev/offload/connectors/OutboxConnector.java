@@ -205,8 +205,15 @@ public final class OutboxConnector implements AutoCloseable {
       streaming.completeExceptionally(new IllegalStateException("engine stopped: " + message));
       stopped.complete(null);
     } else {
-      Throwable failure = error != null ? error : new IllegalStateException(message);
-      log.error("Connector {} failed: {}", config.name(), message, failure);
+      Throwable raised = error != null ? error : new IllegalStateException(message);
+      // A lost slot's error says what was lost and how to recover; Debezium wraps it in its own.
+      Throwable failure =
+          SlotCheck.SlotLostException.in(raised).map(Throwable.class::cast).orElse(raised);
+      log.error(
+          "Connector {} failed: {}",
+          config.name(),
+          failure == raised ? message : failure.getMessage(),
+          failure);
       streaming.completeExceptionally(failure);
       stopped.completeExceptionally(failure);
     }

@@ -30,6 +30,7 @@ import org.apache.kafka.connect.errors.RetriableException;
  */
 public final class SlotCheck {
   private static final Pattern LSN = Pattern.compile("\"lsn\":(\\d+)");
+  private static final Pattern ANY_LSN = Pattern.compile("\"lsn[a-z_]*\":(\\d+)");
 
   private SlotCheck() {}
 
@@ -84,18 +85,95 @@ public final class SlotCheck {
   }
 
   /**
-   * The check before each replication stream starts, once the task has found or made the slot
+   * The check before each replication stream opens, once the task has found or made the slot
    * (Debezium makes a missing slot again as it opens a stream, which would skip what was committed
    * since it went missing).
    *
    * @param since when the connector started capturing from the slot
+   * @return the highest position the slot may restart from while it is the slot capture confirmed
+   *     positions to, for {@link #requireSameSlot} once the stream is open: its confirmed position
+   *     now or the latest in {@code offsetFile}, whichever is later
    * @throws IllegalStateException when the slot is missing or lost
    * @throws SQLException when the slot cannot be read, as opening the stream would fail
    */
-  public static void requireSlotToStream(
+  public static long requireSlotToStream(
       String jdbcUrl, String user, String password, String slot, Path offsetFile, Instant since)
       throws SQLException {
     check(jdbcUrl, user, password, slot, offsetFile, Objects.requireNonNull(since, "since"));
+    long stored = offsetFile != null && holdsPosition(offsetFile) ? latestLsn(offsetFile) : 0;
+    return Math.max(stored, slotLsn(jdbcUrl, user, password, slot, "confirmed_flush_lsn"));
+  }
+
+  /**
+   * The check once a stream is open: a slot dropped between {@link #requireSlotToStream} and the
+   * stream's opening was made anew by Debezium, at the WAL position of its making; its restart
+   * position is then past {@code bound} (once anything was written in between, which is when events
+   * can have been skipped).
+   *
+   * @throws IllegalStateException when the slot was made anew
+   */
+  public static void requireSameSlot(
+      String jdbcUrl, String user, String password, String slot, Path offsetFile, long bound)
+      throws SQLException {
+    long restart = slotLsn(jdbcUrl, user, password, slot, "restart_lsn");
+    if (restart <= bound) {
+      return;
+    }
+    throw new SlotLostException(
+        "replication slot "
+            + slot
+            + " was made anew as the connector opened a stream from it (it starts at LSN "
+            + lsnText(restart)
+            + ", past LSN "
+            + lsnText(bound)
+            + ", the position capture had reached): it was dropped just before, and the events"
+            + " committed in between were not captured and cannot be any more. The connector"
+            + " stops here rather than go on from the new slot. To recover: publish those events"
+            + " again (the outbox rows written since, or `offload connector snapshot` for captured"
+            + " tables), drop the new slot once the connector has stopped (SELECT"
+            + " pg_drop_replication_slot('"
+            + slot
+            + "')), then move "
+            + offsetFile
+            + " aside if it exists and start again: the connector makes a new slot and captures"
+            + " from now on.");
+  }
+
+  /** An LSN column of the slot as a number, 0 when the slot or the value is missing. */
+  private static long slotLsn(String jdbcUrl, String user, String password, String slot, String col)
+      throws SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pg_wal_lsn_diff("
+                    + col
+                    + ", '0/0')::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** The latest of the LSNs in a stored position ({@code lsn}, {@code lsn_commit}, ...), or 0. */
+  private static long latestLsn(Path offsetFile) {
+    try {
+      Matcher m =
+          ANY_LSN.matcher(new String(Files.readAllBytes(offsetFile), StandardCharsets.ISO_8859_1));
+      long latest = 0;
+      while (m.find()) {
+        latest = Math.max(latest, Long.parseLong(m.group(1)));
+      }
+      return latest;
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String lsnText(long lsn) {
+    return Long.toHexString(lsn >>> 32).toUpperCase(Locale.ROOT)
+        + "/"
+        + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
   }
 
   private static void check(
@@ -112,7 +190,7 @@ public final class SlotCheck {
     if (stored) {
       throw lostSinceStoredPosition(slot, status, offsetFile);
     }
-    throw new IllegalStateException(
+    throw new SlotLostException(
         describe(slot, status)
             + " (found as the connector went to stream from it again, before it had stored a"
             + " position): events committed since it started capturing at "
@@ -122,6 +200,28 @@ public final class SlotCheck {
             + " rows written since, or `offload connector snapshot` for captured tables), "
             + dropAdvice(slot, status)
             + "then start the connector again: it makes a new slot and captures from then on.");
+  }
+
+  /**
+   * The replication slot is gone, or no longer the one capture confirmed positions to: what was
+   * lost and how to recover, in the message.
+   */
+  public static final class SlotLostException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    SlotLostException(String message) {
+      super(message);
+    }
+
+    /** This exception in {@code failure}'s chain of causes (Debezium wraps what a task throws). */
+    public static Optional<SlotLostException> in(Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        if (t instanceof SlotLostException lost) {
+          return Optional.of(lost);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /** A slot that could not be read, for a reason that may pass (the database is away). */
@@ -154,10 +254,10 @@ public final class SlotCheck {
     }
   }
 
-  private static IllegalStateException lostSinceStoredPosition(
+  private static SlotLostException lostSinceStoredPosition(
       String slot, String status, Path offsetFile) {
     String position = storedLsn(offsetFile).map(lsn -> " (LSN " + lsn + ")").orElse("");
-    return new IllegalStateException(
+    return new SlotLostException(
         describe(slot, status)
             + ", but "
             + offsetFile
@@ -196,11 +296,7 @@ public final class SlotCheck {
       if (!m.find()) {
         return Optional.empty();
       }
-      long lsn = Long.parseLong(m.group(1));
-      return Optional.of(
-          Long.toHexString(lsn >>> 32).toUpperCase(Locale.ROOT)
-              + "/"
-              + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(Locale.ROOT));
+      return Optional.of(lsnText(Long.parseLong(m.group(1))));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }

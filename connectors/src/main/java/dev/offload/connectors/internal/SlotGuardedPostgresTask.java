@@ -58,16 +58,25 @@ public final class SlotGuardedPostgresTask extends PostgresConnectorTask {
       PostgresConnection connection, PostgresSchema schema, PostgresConnectorConfig connectorConfig)
       throws SQLException {
     Configuration c = config;
+    String url = jdbcUrl(c);
+    String user = c.getString("database.user");
+    String password = c.getString("database.password", "");
+    String slot = c.getString("slot.name");
+    Path offsetFile = offsetFile(c);
     return new SlotGuardedReplicationConnection(
         super.buildReplicationConnection(connection, schema, connectorConfig),
-        () ->
-            SlotCheck.requireSlotToStream(
-                jdbcUrl(c),
-                c.getString("database.user"),
-                c.getString("database.password", ""),
-                c.getString("slot.name"),
-                offsetFile(c),
-                capturingSince));
+        new SlotGuardedReplicationConnection.SlotRequirement() {
+          @Override
+          public long checkBefore() throws SQLException {
+            return SlotCheck.requireSlotToStream(
+                url, user, password, slot, offsetFile, capturingSince);
+          }
+
+          @Override
+          public void checkAfter(long bound) throws SQLException {
+            SlotCheck.requireSameSlot(url, user, password, slot, offsetFile, bound);
+          }
+        });
   }
 
   private static String jdbcUrl(Configuration config) {

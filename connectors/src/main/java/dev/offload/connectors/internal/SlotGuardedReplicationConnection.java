@@ -9,15 +9,19 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Debezium's replication connection, made to check the slot before each stream it opens: opening a
- * stream on a missing slot makes a new one, which would silently skip the events committed since
- * the slot went missing (see {@link SlotCheck#requireSlotToStream}).
+ * Debezium's replication connection, made to check the slot before and after each stream it opens:
+ * opening a stream on a missing slot makes a new one, which would silently skip the events
+ * committed since the slot went missing ({@link SlotCheck#requireSlotToStream}, and {@link
+ * SlotCheck#requireSameSlot} for a slot dropped in between).
  */
 final class SlotGuardedReplicationConnection implements ReplicationConnection {
-  /** The check, throwing when the slot is missing or lost. */
-  @FunctionalInterface
+  /** The checks around opening a stream. */
   interface SlotRequirement {
-    void check() throws SQLException;
+    /** Throws when the slot is missing or lost; returns what {@link #checkAfter} compares to. */
+    long checkBefore() throws SQLException;
+
+    /** Throws when the slot of the open stream was made anew since {@link #checkBefore}. */
+    void checkAfter(long bound) throws SQLException;
   }
 
   private final ReplicationConnection delegate;
@@ -31,15 +35,30 @@ final class SlotGuardedReplicationConnection implements ReplicationConnection {
   @Override
   public ReplicationStream startStreaming(WalPositionLocator walPosition)
       throws SQLException, InterruptedException {
-    requirement.check();
-    return delegate.startStreaming(walPosition);
+    long bound = requirement.checkBefore();
+    return checkedAfter(delegate.startStreaming(walPosition), bound);
   }
 
   @Override
   public ReplicationStream startStreaming(Lsn offset, WalPositionLocator walPosition)
       throws SQLException, InterruptedException {
-    requirement.check();
-    return delegate.startStreaming(offset, walPosition);
+    long bound = requirement.checkBefore();
+    return checkedAfter(delegate.startStreaming(offset, walPosition), bound);
+  }
+
+  /** Closes {@code stream} and rethrows when its slot was made anew after the check before it. */
+  private ReplicationStream checkedAfter(ReplicationStream stream, long bound) throws SQLException {
+    try {
+      requirement.checkAfter(bound);
+      return stream;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        stream.close();
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
   }
 
   @Override
