@@ -2,6 +2,7 @@ package dev.offload.connectors;
 
 import dev.offload.connectors.internal.AtomicFileOffsetStore;
 import dev.offload.connectors.internal.OutboxMessageRouter;
+import dev.offload.connectors.internal.SlotGuardedPostgresConnector;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -301,7 +302,7 @@ public record ConnectorConfig(
   private Properties outboxProperties() {
     Properties p = new Properties();
     p.setProperty("name", name);
-    p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    p.setProperty("connector.class", SlotGuardedPostgresConnector.class.getName());
     p.setProperty("topic.prefix", name);
     // Progress: a file under the data directory, replaced atomically so a crash mid-write
     // cannot leave a torn file (Kafka's FileOffsetBackingStore truncates and rewrites in place).

@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.ChangeRecords;
 import dev.offload.connectors.internal.ConnectorMetrics;
 import dev.offload.connectors.internal.KafkaForwarder;
+import dev.offload.connectors.internal.SlotCheck;
 import dev.offload.connectors.internal.SlotMonitor;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.debezium.embedded.Connect;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The engine runs on its own thread. An event's position is recorded only after Kafka
  * acknowledged it; see {@link ConnectorConfig} for what a crash re-delivers.
+ *
+ * <p>A replication slot that is gone when the connector starts, or when its task reconnects after
+ * the connection to PostgreSQL was cut, stops it with an error that says what was not captured and
+ * how to recover ({@link #failure()}); the connector never makes a new slot in its place once it
+ * has streamed from one.
  *
  * <pre>{@code
  * try (OutboxConnector connector = OutboxConnector.start(config, registry)) {
@@ -106,7 +112,7 @@ public final class OutboxConnector implements AutoCloseable {
       MeterRegistry registry,
       SchemaRegistry schemas,
       Clock clock) {
-    SlotMonitor.requireSlotOfStoredPosition(
+    SlotCheck.requireSlotOfStoredPosition(
         config.jdbcUrl(),
         config.databaseUser(),
         config.databasePassword(),
@@ -199,8 +205,15 @@ public final class OutboxConnector implements AutoCloseable {
       streaming.completeExceptionally(new IllegalStateException("engine stopped: " + message));
       stopped.complete(null);
     } else {
-      Throwable failure = error != null ? error : new IllegalStateException(message);
-      log.error("Connector {} failed: {}", config.name(), message, failure);
+      Throwable raised = error != null ? error : new IllegalStateException(message);
+      // A lost slot's error says what was lost and how to recover; Debezium wraps it in its own.
+      Throwable failure =
+          SlotCheck.SlotLostException.in(raised).map(Throwable.class::cast).orElse(raised);
+      log.error(
+          "Connector {} failed: {}",
+          config.name(),
+          failure == raised ? message : failure.getMessage(),
+          failure);
       streaming.completeExceptionally(failure);
       stopped.completeExceptionally(failure);
     }

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Runs one {@link OutboxConnector} until SIGTERM, configured by {@code --key=value} arguments: the
- * connector as a separate process, for {@link ConnectorCrashIT} to kill.
+ * connector as a separate process, for the crash tests to kill ({@link ConnectorChildren}).
  *
  * <p>Arguments: {@code --bootstrap}, {@code --db-host}, {@code --db-port}, {@code --db-name},
  * {@code --db-user}, {@code --db-password} (or the {@value #PASSWORD_ENV} environment variable,

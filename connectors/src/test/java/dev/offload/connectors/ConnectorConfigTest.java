@@ -27,7 +27,8 @@ class ConnectorConfigTest {
     Properties p = CONFIG.debeziumProperties();
 
     assertThat(p)
-        .containsEntry("connector.class", "io.debezium.connector.postgresql.PostgresConnector")
+        .containsEntry(
+            "connector.class", "dev.offload.connectors.internal.SlotGuardedPostgresConnector")
         .containsEntry("plugin.name", "pgoutput")
         .containsEntry("publication.autocreate.mode", "filtered")
         .containsEntry("publication.name", "offload_outbox_pub")

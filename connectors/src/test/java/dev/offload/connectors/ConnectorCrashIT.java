@@ -9,13 +9,11 @@ import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,11 +37,13 @@ class ConnectorCrashIT {
   private static final int KEYS = 20;
   private static final int EVENTS_PER_PHASE = 1_500;
 
-  private final List<Process> children = new ArrayList<>();
+  private ConnectorChildren children;
 
   @AfterEach
   void killChildren() {
-    children.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
+    if (children != null) {
+      children.close();
+    }
   }
 
   @Test
@@ -53,9 +53,10 @@ class ConnectorCrashIT {
     String type = TestNames.eventType("payment-captured");
     OutboxTestSupport.createTopic(infra.bootstrapServers(), Topics.events(type));
     Path dir = Files.createDirectories(Path.of("target", "connector-crash-it", database));
-    List<String> args = childArgs(infra, database, dir.resolve("connector.offsets"));
+    children =
+        new ConnectorChildren(infra, database, dir.resolve("connector.offsets"), FLUSH_INTERVAL);
 
-    Process first = startChild(args, dir.resolve("connector-1.log"));
+    Process first = children.start(dir.resolve("connector-1.log"));
     Writer writer = new Writer(infra, database, type);
     Instant writingFrom = Instant.now();
     writer.start();
@@ -71,7 +72,7 @@ class ConnectorCrashIT {
     Instant killedAt = Instant.now();
     int acceptedAtKill = writer.accepted();
 
-    Process second = startChild(args, dir.resolve("connector-2.log"));
+    Process second = children.start(dir.resolve("connector-2.log"));
     int acceptedAtRestart = writer.accepted();
     Instant restartedAt = Instant.now();
     await()
@@ -143,45 +144,6 @@ class ConnectorCrashIT {
     assertThat(duplicates).isLessThanOrEqualTo((int) committedInWindow);
 
     OutboxTestSupport.dropSlot(infra, database, database);
-  }
-
-  private static List<String> childArgs(Infrastructure infra, String database, Path offsets) {
-    return List.of(
-        "--bootstrap=" + infra.bootstrapServers(),
-        "--db-host=" + infra.postgresHost(),
-        "--db-port=" + infra.postgresPort(),
-        "--db-name=" + database,
-        "--db-user=" + infra.postgresUser(),
-        "--slot=" + database,
-        "--publication=" + database + "_pub",
-        "--name=crash-" + database,
-        "--offset-file=" + offsets.toAbsolutePath(),
-        "--offset-flush-ms=" + FLUSH_INTERVAL.toMillis());
-  }
-
-  /** Starts ConnectorChildMain in a new JVM and waits for its "connector running" line. */
-  private Process startChild(List<String> args, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ConnectorChildMain.class.getName());
-    command.addAll(args);
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    // The password (empty on the embedded server) travels in the environment, not argv.
-    builder.environment().put(ConnectorChildMain.PASSWORD_ENV, "");
-    Process process = builder.start();
-    children.add(process);
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(50))
-        .failFast("connector process exited, see " + log, () -> !process.isAlive())
-        .until(() -> Files.readString(log).contains(ConnectorChildMain.RUNNING_LINE));
-    return process;
   }
 
   private static Set<String> distinctIds(List<Received> received) {

@@ -14,8 +14,6 @@ import dev.offload.schemas.outbox.OutboxMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,11 +67,11 @@ class OutboxMessageCaptureIT {
       OutboxTestSupport.createTopic(infra.bootstrapServers(), Topics.events(type));
       OutboxTestSupport.publish(c, List.of(roundTime, now));
       c.setAutoCommit(false);
-      emit(c, rolledBack, OutboxMessage.PREFIX);
+      OutboxTestSupport.emitMessage(c, rolledBack, OutboxMessage.PREFIX);
       c.rollback();
-      emit(c, roundTime, OutboxMessage.PREFIX);
-      emit(c, now, OutboxMessage.PREFIX);
-      emit(c, Event.next(type, "invoice-7", 3), "someone-else");
+      OutboxTestSupport.emitMessage(c, roundTime, OutboxMessage.PREFIX);
+      OutboxTestSupport.emitMessage(c, now, OutboxMessage.PREFIX);
+      OutboxTestSupport.emitMessage(c, Event.next(type, "invoice-7", 3), "someone-else");
       c.commit();
 
       List<Received> received =
@@ -109,25 +107,5 @@ class OutboxMessageCaptureIT {
       assertThat(connector.failure()).isEmpty();
     }
     OutboxTestSupport.dropSlot(infra, database, database);
-  }
-
-  /** Emits {@code event} as an outbox message with {@code prefix}, as OutboxWriter does. */
-  private static void emit(Connection c, Event event, String prefix) throws SQLException {
-    byte[] body =
-        new OutboxMessage(
-                event.id(),
-                event.type(),
-                event.key(),
-                event.occurredAt(),
-                "connector-it",
-                event.traceparent(),
-                event.payload())
-            .encode();
-    try (PreparedStatement emit =
-        c.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?::bytea)")) {
-      emit.setString(1, prefix);
-      emit.setBytes(2, body);
-      emit.execute();
-    }
   }
 }

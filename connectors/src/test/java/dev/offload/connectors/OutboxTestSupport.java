@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
+import dev.offload.schemas.outbox.OutboxMessage;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.outbox.OutboxTable;
 import dev.offload.schemas.registry.InMemorySchemaRegistry;
@@ -158,6 +159,45 @@ final class OutboxTestSupport {
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
+    }
+  }
+
+  /**
+   * Emits {@code events} as outbox messages ({@code pg_logical_emit_message}, transactional) and
+   * commits them in one transaction, as {@code OutboxWriter} does in message mode.
+   */
+  static void emit(Connection c, List<Event> events) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      for (Event e : events) {
+        emitMessage(c, e, OutboxMessage.PREFIX);
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    }
+  }
+
+  /**
+   * Emits {@code event} as a logical decoding message with {@code prefix}, in the open transaction.
+   */
+  static void emitMessage(Connection c, Event event, String prefix) throws SQLException {
+    byte[] body =
+        new OutboxMessage(
+                event.id(),
+                event.type(),
+                event.key(),
+                event.occurredAt(),
+                "connector-it",
+                event.traceparent(),
+                event.payload())
+            .encode();
+    try (PreparedStatement emit =
+        c.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?::bytea)")) {
+      emit.setString(1, prefix);
+      emit.setBytes(2, body);
+      emit.execute();
     }
   }
 

@@ -2,24 +2,15 @@ package dev.offload.connectors.internal;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Gauges, tagged {@code connector} and {@code slot}: {@value #RETAINED} (bytes from the slot's
  * restart position to the current WAL position; NaN until the first read or while the slot is
  * missing) and {@value #USABLE} (1 while the slot exists and its WAL is not lost, else 0). Read
- * with one short connection every {@link #INTERVAL}.
+ * with one short connection every {@link #INTERVAL}. {@link SlotCheck} refuses to (re)start capture
+ * on a slot in that state.
  */
 public final class SlotMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SlotMonitor.class);
@@ -46,7 +38,6 @@ public final class SlotMonitor implements AutoCloseable {
   /** How often the slot is read. */
   public static final Duration INTERVAL = Duration.ofSeconds(15);
 
-  private static final Pattern LSN = Pattern.compile("\"lsn\":(\\d+)");
   private static final String QUERY =
       "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), wal_status"
           + " FROM pg_replication_slots WHERE slot_name = ?";
@@ -98,83 +89,6 @@ public final class SlotMonitor implements AutoCloseable {
     monitor.timer.scheduleWithFixedDelay(
         monitor::readQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return monitor;
-  }
-
-  /**
-   * Refuses a start that would silently skip events: when {@code offsetFile} holds a position (the
-   * connector captured before) but {@code slot} does not exist, or PostgreSQL invalidated it and
-   * removed the WAL it held back, the events committed since that position can no longer be
-   * captured, and a new slot would start after them. The error says so, with the position, and how
-   * to recover. Does nothing on a first start (no offset file, or an empty one).
-   *
-   * @throws IllegalStateException when the slot is missing or lost, or cannot be read
-   */
-  public static void requireSlotOfStoredPosition(
-      String jdbcUrl, String user, String password, String slot, Path offsetFile) {
-    try {
-      if (!Files.isRegularFile(offsetFile) || Files.size(offsetFile) == 0) {
-        return;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + offsetFile, e);
-    }
-    String status;
-    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
-        PreparedStatement s =
-            c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
-      s.setString(1, slot);
-      try (ResultSet rs = s.executeQuery()) {
-        status = rs.next() ? String.valueOf(rs.getString(1)) : null;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot check replication slot " + slot + ": " + e.getMessage(), e);
-    }
-    if (status != null && !status.equals("lost")) {
-      return;
-    }
-    String what =
-        status == null
-            ? "replication slot " + slot + " does not exist"
-            : "replication slot "
-                + slot
-                + " was invalidated and its WAL removed (wal_status lost,"
-                + " see max_slot_wal_keep_size)";
-    String position = storedLsn(offsetFile).map(lsn -> " (LSN " + lsn + ")").orElse("");
-    throw new IllegalStateException(
-        what
-            + ", but "
-            + offsetFile
-            + " holds the position capture stopped at"
-            + position
-            + ": events committed since then were not captured and cannot be any more. The"
-            + " connector does not start, since a new slot would skip them silently. To recover:"
-            + " publish those events again (the outbox rows written since, or `offload connector"
-            + " snapshot` for captured tables), "
-            + (status == null
-                ? ""
-                : "drop the slot (SELECT pg_drop_replication_slot('" + slot + "')), ")
-            + "then move "
-            + offsetFile
-            + " aside and start again: the connector makes a new slot and captures from now on.");
-  }
-
-  /** The LSN in a stored position, e.g. {@code 0/1736370}, when one can be read. */
-  private static Optional<String> storedLsn(Path offsetFile) {
-    try {
-      Matcher m =
-          LSN.matcher(new String(Files.readAllBytes(offsetFile), StandardCharsets.ISO_8859_1));
-      if (!m.find()) {
-        return Optional.empty();
-      }
-      long lsn = Long.parseLong(m.group(1));
-      return Optional.of(
-          Long.toHexString(lsn >>> 32).toUpperCase(Locale.ROOT)
-              + "/"
-              + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(Locale.ROOT));
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 
   /** Reads the slot once; for tests and the first read. */
