@@ -1,7 +1,7 @@
 package dev.offload.app;
 
 import dev.offload.app.internal.WorkerRoleConfig;
-import dev.offload.connectors.ConnectorConfiguration;
+import dev.offload.connectors.ConnectorConfig;
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.producers.ApiConfig;
@@ -42,7 +42,7 @@ record RoleInvocation(
           "registry", RegistryServerConfig.DEFAULT_PORT,
           "streams", StreamsSettings.DEFAULT_HTTP_PORT,
           "ops", OpsServerConfig.DEFAULT_PORT,
-          "connector", ConnectorConfiguration.DEFAULT_HTTP_PORT,
+          "connector", ConnectorConfig.DEFAULT_HTTP_PORT,
           "worker", WorkerRoleConfig.DEFAULT_HTTP_PORT);
 
   /** The health and metrics server every role's HTTP routes are served on. */
