@@ -258,7 +258,7 @@ public final class DevStack implements AutoCloseable {
             ops =
                 parts.started(
                     OpsServer.start(
-                        OpsServerConfig.defaults(kafka.bootstrapServers()).withPort(ports.ops()),
+                        OpsServerConfig.builder(kafka.bootstrapServers()).port(ports.ops()).build(),
                         registry,
                         roleChecks())));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
