@@ -1,12 +1,12 @@
 package dev.offload.app;
 
 import dev.offload.connectors.ConnectorConfig;
-import dev.offload.connectors.ConnectorConfiguration;
 import dev.offload.connectors.OutboxConnector;
 import dev.offload.connectors.SnapshotSignal;
 import dev.offload.connectors.TableCapture;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.http.HealthServer;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.outbox.OutboxTable;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
@@ -63,7 +63,7 @@ final class ConnectorCommand implements Callable<Integer> {
       paramLabel = "P",
       description =
           "HTTP port for /health/ready and /metrics (default: from the file, else "
-              + ConnectorConfiguration.DEFAULT_HTTP_PORT
+              + ConnectorConfig.DEFAULT_HTTP_PORT
               + "; 0 = any free port, -1 = none).")
   Integer port;
 
@@ -76,25 +76,23 @@ final class ConnectorCommand implements Callable<Integer> {
     Map<String, String> options =
         Collections.singletonMap("http.port", port == null ? null : port.toString());
     if (printConfig.printIfRequested(
-        spec, () -> ConnectorConfiguration.print(config, System.getenv(), options))) {
+        spec, () -> ConnectorConfig.print(config, System.getenv(), options))) {
       return 0;
     }
-    ConnectorConfiguration configuration =
-        ConnectorConfiguration.load(config, System.getenv(), options);
+    ConnectorConfig configuration = ConnectorConfig.load(config, System.getenv(), options);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     TableCapture capture = configuration.capture();
     SchemaRegistry schemas =
         capture.enabled()
-            ? new RegistryClient(RegistryClientConfig.of(configuration.registryUrl()))
+            ? new RegistryClient(RegistryClientConfig.of(configuration.registry().url()))
             : null;
-    OutboxConnector connector =
-        OutboxConnector.start(configuration.connector(), capture, registry, schemas);
+    OutboxConnector connector = OutboxConnector.start(configuration, registry, schemas);
     running = connector;
     HealthServer http =
-        configuration.httpPort() < 0
+        configuration.http().port() < 0
             ? null
-            : HealthServer.on(configuration.httpHost(), configuration.httpPort())
+            : HealthServer.on(configuration.http().host(), configuration.http().port())
                 .readiness(connector::isRunning)
                 .metrics(registry)
                 .start();
@@ -130,40 +128,36 @@ final class ConnectorCommand implements Callable<Integer> {
     }
   }
 
-  private void printSummary(ConnectorConfiguration configuration, HealthServer http) {
-    ConnectorConfig c = configuration.connector();
+  private void printSummary(ConnectorConfig configuration, HealthServer http) {
+    ConnectorConfig.Connector c = configuration.connector();
+    ConnectorConfig.Database db = configuration.database();
+    KafkaClientSecurity security = configuration.kafka().clientSecurity();
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "connector %s capturing from postgresql://%s@%s:%d/%s (slot %s, publication %s)%n",
-        c.name(),
-        c.databaseUser(),
-        c.databaseHost(),
-        c.databasePort(),
-        c.databaseName(),
-        c.slotName(),
-        c.publicationName());
+        c.name(), db.user(), db.host(), db.port(), db.name(), c.slot(), c.publication());
     out.printf("  %-28s -> offload.events.<type>%n", OutboxTable.QUALIFIED_NAME);
     for (String table : configuration.capture().tables()) {
       out.printf("  %-28s -> %s%n", table, TableCapture.topicOf(table));
     }
-    out.printf("  kafka %s", c.bootstrapServers());
-    if (!c.security().isPlaintext()) {
+    out.printf("  kafka %s", configuration.kafka().bootstrapServers());
+    if (!security.isPlaintext()) {
       out.printf(
           " (%s%s)",
-          c.security().protocol(),
-          c.security().saslMechanism() == null ? "" : " " + c.security().saslMechanism());
+          security.protocol(),
+          security.saslMechanism() == null ? "" : " " + security.saslMechanism());
     }
     if (configuration.capture().enabled()) {
       out.printf(
           ", schema registry %s, snapshot %s, signals in %s",
-          configuration.registryUrl(),
+          configuration.registry().url(),
           configuration.capture().snapshot().name().toLowerCase(java.util.Locale.ROOT),
           configuration.capture().signalTable());
     }
     out.println();
     if (http != null) {
       out.printf(
-          "  http://%s:%d/health/ready and /metrics%n", configuration.httpHost(), http.port());
+          "  http://%s:%d/health/ready and /metrics%n", configuration.http().host(), http.port());
     }
     out.println("connector running; Ctrl-C stops it");
     out.flush();

@@ -80,12 +80,13 @@ final class LagCommand implements Callable<Integer> {
     LagMonitorConfig config;
     try {
       config =
-          LagMonitorConfig.defaults(kafka.bootstrapServers)
-              .withGroups(Set.copyOf(groups))
-              .withInterval(interval)
-              .withWindowSize(window)
-              .withObjectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
-              .withSecurity(kafka.security());
+          LagMonitorConfig.builder(kafka.bootstrapServers)
+              .groups(Set.copyOf(groups))
+              .interval(interval)
+              .windowSize(window)
+              .objectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
+              .security(kafka.security())
+              .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -132,14 +132,15 @@ final class OpsCommand implements Callable<Integer> {
 
   private OpsServerConfig config() {
     try {
-      return OpsServerConfig.defaults(kafka.bootstrapServers)
-          .withHost(host)
-          .withPort(port)
-          .withLagInterval(interval)
-          .withHistory(history)
-          .withGroups(Set.copyOf(groups))
-          .withObjectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
-          .withSecurity(kafka.security());
+      return OpsServerConfig.builder(kafka.bootstrapServers)
+          .host(host)
+          .port(port)
+          .lagInterval(interval)
+          .history(history)
+          .groups(Set.copyOf(groups))
+          .objectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
+          .security(kafka.security())
+          .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -2,7 +2,6 @@ package dev.offload.app;
 
 import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
-import dev.offload.streams.StreamsSettings;
 import dev.offload.streams.TopologyCatalog;
 import dev.offload.streams.TopologyContext;
 import dev.offload.streams.TopologyDefinition;
@@ -86,7 +85,7 @@ final class StreamsCommand implements Runnable {
     public Integer call() {
       StreamsConfiguration configuration = options.load();
       TopologyDefinition definition = TopologyCatalog.of(configuration).require(name);
-      String appId = configuration.settings().applicationIdFor(name);
+      String appId = configuration.applicationIdFor(name);
       var topology =
           definition.build(new TopologyContext(name, appId, configuration.sectionOf(name)));
       PrintWriter out = spec.commandLine().getOut();
@@ -128,7 +127,7 @@ final class StreamsCommand implements Runnable {
         paramLabel = "P",
         description =
             "HTTP port for /health/ready, /metrics and queries (default: from the file, else "
-                + StreamsSettings.DEFAULT_HTTP_PORT
+                + StreamsConfiguration.DEFAULT_HTTP_PORT
                 + "; 0 = any free port, -1 = none).")
     Integer port;
 

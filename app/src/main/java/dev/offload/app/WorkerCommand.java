@@ -165,7 +165,7 @@ final class WorkerCommand implements Callable<Integer> {
           settings.concurrency() > 0 ? settings.concurrency() : definition.defaultMaxInFlight();
       WorkerOptions options =
           definition
-              .defaultOptions(settings.bootstrapServers(), name)
+              .defaultOptions(settings.kafka().bootstrapServers(), name)
               .withTopics(List.of(topic))
               .withMaxInFlight(maxInFlight)
               .withKafkaProperties(kafkaProperties(security, settings));
@@ -174,9 +174,9 @@ final class WorkerCommand implements Callable<Integer> {
           context(settings, definition, name, registry, Math.min(maxInFlight, 32), resources);
       WorkerRole role = start(definition, options, context, settings);
       resources.add(0, role);
-      if (settings.httpPort() >= 0) {
+      if (settings.http().port() >= 0) {
         resources.add(
-            HealthServer.on(settings.httpHost(), settings.httpPort())
+            HealthServer.on(settings.http().host(), settings.http().port())
                 .readiness(role::isRunning)
                 .metrics(meters)
                 .start());
@@ -218,14 +218,13 @@ final class WorkerCommand implements Callable<Integer> {
         HandlerContext.builder(group, registry, meters)
             .threads(threads)
             .indexDir(c.indexDir())
-            .dedup(c.dedupRetention(), c.dedupPurgeInterval());
+            .dedup(c.dedup().retention(), c.dedup().purgeInterval());
     if (handler == Role.email) {
+      WorkerRoleConfig.Smtp smtp = c.smtp();
       EmailConfig email =
-          EmailConfig.defaults(c.smtpHost(), c.smtpPort())
-              .withFrom(c.smtpFrom())
-              .withTls(c.smtpTls());
-      if (!c.smtpUser().isBlank()) {
-        email = email.withCredentials(c.smtpUser(), c.smtpPassword());
+          EmailConfig.defaults(smtp.host(), smtp.port()).withFrom(smtp.from()).withTls(smtp.tls());
+      if (!smtp.user().isBlank()) {
+        email = email.withCredentials(smtp.user(), smtp.password());
       }
       context.smtp(email);
     }
@@ -233,10 +232,10 @@ final class WorkerCommand implements Callable<Integer> {
     if (connections > 0) {
       HikariDataSource pool =
           DatabasePool.open(
-              c.jdbcUrl(),
-              c.jdbcUser(),
-              c.jdbcPassword(),
-              c.jdbcPoolSize() > 0 ? c.jdbcPoolSize() : connections,
+              c.database().jdbcUrl(),
+              c.database().user(),
+              c.database().password(),
+              c.database().poolSize() > 0 ? c.database().poolSize() : connections,
               "offload-worker-" + handler,
               meters);
       resources.add(pool);
@@ -254,11 +253,13 @@ final class WorkerCommand implements Callable<Integer> {
       throws IOException, SQLException {
     WorkerRole.Builder<T> role =
         WorkerRole.builder(definition, options, context).replayShare(replayShare);
-    if (c.perHandlerLimit() != null) {
-      role.perHandlerLimit(c.perHandlerLimit().permits(), c.perHandlerLimit().period());
+    WorkerRoleConfig.Limit perHandler = c.rateLimits().perHandler();
+    if (perHandler != null) {
+      role.perHandlerLimit(perHandler.permits(), perHandler.period());
     }
-    if (c.perKeyLimit() != null) {
-      role.perKeyLimit(c.perKeyLimit().permits(), c.perKeyLimit().period());
+    WorkerRoleConfig.Limit perKey = c.rateLimits().perKey();
+    if (perKey != null) {
+      role.perKeyLimit(perKey.permits(), perKey.period());
     }
     return role.start();
   }
@@ -267,7 +268,7 @@ final class WorkerCommand implements Callable<Integer> {
   private static Map<String, String> kafkaProperties(
       KafkaClientSecurity security, WorkerRoleConfig settings) {
     Map<String, String> properties = new LinkedHashMap<>(security.clientPropertiesAsText());
-    properties.putAll(settings.kafkaProperties());
+    properties.putAll(settings.kafka().properties());
     return properties;
   }
 

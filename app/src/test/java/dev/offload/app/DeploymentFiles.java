@@ -1,7 +1,7 @@
 package dev.offload.app;
 
 import dev.offload.app.internal.WorkerRoleConfig;
-import dev.offload.connectors.ConnectorConfiguration;
+import dev.offload.connectors.ConnectorConfig;
 import dev.offload.producers.ApiConfiguration;
 import dev.offload.streams.StreamsConfiguration;
 import java.io.IOException;
@@ -120,7 +120,7 @@ final class DeploymentFiles {
     Set<String> names = new TreeSet<>();
     // the roles' files: one variable per key, named by the configuration loader's rule
     names.addAll(ApiConfiguration.environmentVariables());
-    names.addAll(ConnectorConfiguration.environmentVariables());
+    names.addAll(ConnectorConfig.environmentVariables());
     names.addAll(StreamsConfiguration.environmentVariables());
     names.addAll(WorkerRoleConfig.environmentVariables());
     for (Path file : mainSources("")) {

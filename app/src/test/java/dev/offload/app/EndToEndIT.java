@@ -196,8 +196,7 @@ class EndToEndIT {
             infra.postgresUser(),
             infra.postgresPassword(),
             dir.resolve("offsets.dat"))
-        .withSlotName(database)
-        .withPublicationName(database + "_pub");
+        .with(Map.of("connector.slot", database, "connector.publication", database + "_pub"));
   }
 
   private static void dropSlot(Infrastructure infra, String database) throws Exception {

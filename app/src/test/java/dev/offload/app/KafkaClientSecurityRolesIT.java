@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.offload.connectors.ConnectorConfig;
-import dev.offload.connectors.ConnectorConfiguration;
 import dev.offload.connectors.OutboxConnector;
 import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.Infrastructure;
@@ -204,7 +203,7 @@ class KafkaClientSecurityRolesIT {
     ConnectorConfig refused =
         connectorConfig(
             infra, bad, rightJaas, Map.of(KafkaClientSecurity.JAAS_FILE_ENV, wrongJaas.toString()));
-    assertThat(refused.security().jaasConfigFile()).isEqualTo(wrongJaas);
+    assertThat(refused.kafka().clientSecurity().jaasConfigFile()).isEqualTo(wrongJaas);
     try (OutboxConnector connector = OutboxConnector.start(refused, new SimpleMeterRegistry())) {
       String lost = publish(infra, bad, schemas, type);
       await().atMost(Duration.ofSeconds(90)).until(() -> connector.failure().isPresent());
@@ -244,7 +243,7 @@ class KafkaClientSecurityRolesIT {
             "");
     Map<String, String> env = new java.util.HashMap<>(securityEnv);
     env.put("OFFLOAD_DATABASE_PASSWORD", infra.postgresPassword());
-    return ConnectorConfiguration.parse(yaml, env).connector();
+    return ConnectorConfig.parse(yaml, env);
   }
 
   private static String publish(

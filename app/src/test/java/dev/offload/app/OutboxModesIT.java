@@ -234,8 +234,13 @@ class OutboxModesIT {
             infra.postgresUser(),
             infra.postgresPassword(),
             dir.resolve("offsets.dat"))
-        .withSlotName(database)
-        .withPublicationName(database + "_pub")
-        .withName("it-" + database);
+        .with(
+            Map.of(
+                "connector.slot",
+                database,
+                "connector.publication",
+                database + "_pub",
+                "connector.name",
+                "it-" + database));
   }
 }

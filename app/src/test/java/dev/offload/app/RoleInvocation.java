@@ -1,11 +1,11 @@
 package dev.offload.app;
 
 import dev.offload.app.internal.WorkerRoleConfig;
-import dev.offload.connectors.ConnectorConfiguration;
+import dev.offload.connectors.ConnectorConfig;
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.producers.ApiConfig;
-import dev.offload.streams.StreamsSettings;
+import dev.offload.streams.StreamsConfiguration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +40,9 @@ record RoleInvocation(
       Map.of(
           "api", ApiConfig.DEFAULT_PORT,
           "registry", RegistryServerConfig.DEFAULT_PORT,
-          "streams", StreamsSettings.DEFAULT_HTTP_PORT,
+          "streams", StreamsConfiguration.DEFAULT_HTTP_PORT,
           "ops", OpsServerConfig.DEFAULT_PORT,
-          "connector", ConnectorConfiguration.DEFAULT_HTTP_PORT,
+          "connector", ConnectorConfig.DEFAULT_HTTP_PORT,
           "worker", WorkerRoleConfig.DEFAULT_HTTP_PORT);
 
   /** The health and metrics server every role's HTTP routes are served on. */

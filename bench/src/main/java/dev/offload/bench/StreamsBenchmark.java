@@ -10,7 +10,6 @@ import dev.offload.schemas.Topics;
 import dev.offload.streams.ProcessingGuarantee;
 import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
-import dev.offload.streams.StreamsSettings;
 import dev.offload.streams.TopologyCatalog;
 import dev.offload.streams.analytics.AnalyticsConfig;
 import dev.offload.streams.analytics.CountDimension;
@@ -172,18 +171,6 @@ public final class StreamsBenchmark {
 
   private StreamsConfiguration streamsConfiguration(
       BenchKafka kafka, Processor p, Pattern input, String id) {
-    StreamsSettings settings =
-        new StreamsSettings(
-            kafka.bootstrapServers(),
-            id,
-            p.guarantee(),
-            kafka.dir("streams"),
-            1,
-            1,
-            config.commitInterval(),
-            "127.0.0.1",
-            -1,
-            Map.of());
     Map<String, Object> section = new LinkedHashMap<>();
     section.put("input-pattern", input.pattern());
     if (p.name().equals(ROUTER)) {
@@ -191,7 +178,16 @@ public final class StreamsBenchmark {
     } else {
       section.put("view-prefix", analyticsConfig(id).viewPrefix());
     }
-    return new StreamsConfiguration(settings, Map.of(p.name(), section));
+    return new StreamsConfiguration(
+        new StreamsConfiguration.Kafka(kafka.bootstrapServers(), Map.of(), Map.of()),
+        id,
+        p.guarantee(),
+        kafka.dir("streams"),
+        1,
+        1,
+        config.commitInterval(),
+        new StreamsConfiguration.Http("127.0.0.1", -1),
+        Map.of(p.name(), section));
   }
 
   private static List<String> outputTopics(Processor p, Pattern input, String id) {

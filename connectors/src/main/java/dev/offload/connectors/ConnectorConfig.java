@@ -3,323 +3,365 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.AtomicFileOffsetStore;
 import dev.offload.connectors.internal.OutboxMessageRouter;
 import dev.offload.connectors.internal.SlotGuardedPostgresConnector;
+import dev.offload.runtime.config.ConfigLoader;
+import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.outbox.OutboxTable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Configuration of the connector role: where the outbox lives, where its events go, and how often
- * the connector records its progress.
+ * The connector role's configuration, bound from its YAML file: where the outbox and the captured
+ * tables live, where their events go, the schema registry, and the HTTP port for health and
+ * metrics. Every key is optional; unknown keys are refused. Environment variables override the
+ * file, one per key, named by {@link ConfigLoader}'s rule: {@code OFFLOAD_} and the key's dotted
+ * path upper-cased ({@code OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code OFFLOAD_DATABASE_HOST}, {@code
+ * _PORT}, {@code _NAME}, {@code _USER}, {@code OFFLOAD_REGISTRY_URL}, {@code
+ * OFFLOAD_CONNECTOR_NAME}, {@code OFFLOAD_CONNECTOR_SLOT}, {@code OFFLOAD_CONNECTOR_OFFSET_FILE},
+ * {@code OFFLOAD_CAPTURE_TABLES} (comma-separated), {@code OFFLOAD_CAPTURE_SNAPSHOT}, {@code
+ * OFFLOAD_HTTP_PORT}, …). The password comes from {@code OFFLOAD_DATABASE_PASSWORD} or the file
+ * {@code password-file} (or {@code OFFLOAD_DATABASE_PASSWORD_FILE}) names, never from the file
+ * itself. {@code OFFLOAD_CONNECTOR_HTTP_PORT} still works for one release, with a warning. The
+ * {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…} and {@code
+ * OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code kafka.security}.
+ *
+ * <pre>{@code
+ * kafka:
+ *   bootstrap-servers: 127.0.0.1:9092
+ *   security:                               # see KafkaClientSecurity; default PLAINTEXT
+ *     protocol: SASL_SSL
+ *     sasl-mechanism: SCRAM-SHA-512
+ *     sasl-jaas-config-file: /run/secrets/kafka-jaas.conf
+ *     ssl-truststore-location: /run/secrets/kafka-truststore.p12
+ *     ssl-truststore-password-file: /run/secrets/kafka-truststore.password
+ * database: {host: 127.0.0.1, port: 5432, name: offload, user: postgres, password-file: /run/pw}
+ * registry:
+ *   url: http://127.0.0.1:8081
+ * connector:
+ *   name: offload-connector                 # engine name, Debezium topic.prefix
+ *   slot: offload_outbox
+ *   publication: offload_outbox_pub
+ *   offset-file: offload-data/connector/offsets.dat
+ *   poll-interval: 10ms
+ *   offset-flush-interval: 1s
+ *   heartbeat-interval: 10s
+ * capture:
+ *   tables: [public.orders]                 # -> offload.changes.public.orders
+ *   snapshot: initial                       # never | always | when-needed
+ *   signal-table: public.offload_signal
+ *   full-before-image: true
+ * http: {host: 127.0.0.1, port: 8086}       # /health/ready, /metrics; port -1: none
+ * }</pre>
  *
  * <p>The Debezium and Kafka producer properties are built only here ({@link #debeziumProperties()},
  * {@link #producerProperties()}).
  *
  * <p><b>Delivery after a crash.</b> Every event is produced to Kafka and acknowledged before its
- * position is recorded, and positions are written to {@link #offsetFile} (and confirmed to the
- * replication slot) at most every {@link #offsetFlushInterval}. A connector that dies hard loses
- * none of the committed events; after a restart it re-delivers those it had sent since the last
- * flush: at most the events captured during one {@code offsetFlushInterval} plus the batch in
- * flight (a batch holds at most 2,048 records), so about {@code throughput × offsetFlushInterval}.
- * Handlers are idempotent on {@code offload-event-id}, so duplicates have no effect. A graceful
- * {@link OutboxConnector#close()} flushes the positions and re-delivers nothing — while the
- * database answers: closed while PostgreSQL is down, the position cannot reach the slot, and the
- * next connector re-delivers the events sent since the last flush (seen: 2–7 events after an
- * outage).
+ * position is recorded, and positions are written to {@code connector.offset-file} (and confirmed
+ * to the replication slot) at most every {@code connector.offset-flush-interval}. A connector that
+ * dies hard loses none of the committed events; after a restart it re-delivers those it had sent
+ * since the last flush: at most the events captured during one flush interval plus the batch in
+ * flight (a batch holds at most 2,048 records), so about {@code throughput × interval}. Handlers
+ * are idempotent on {@code offload-event-id}, so duplicates have no effect. A graceful {@link
+ * OutboxConnector#close()} flushes the positions and re-delivers nothing — while the database
+ * answers: closed while PostgreSQL is down, the position cannot reach the slot, and the next
+ * connector re-delivers the events sent since the last flush (seen: 2–7 events after an outage).
  *
- * @param bootstrapServers the Kafka {@code bootstrap.servers} the events are produced to
- * @param databaseHost PostgreSQL host of the database holding {@code offload_outbox}
- * @param databasePort PostgreSQL port
- * @param databaseName the database holding {@code public.offload_outbox}
- * @param databaseUser a user allowed to replicate and to create the publication
- * @param databasePassword that user's password, may be empty; never logged nor shown by {@link
- *     #toString()}
- * @param slotName the logical replication slot; default {@value #DEFAULT_SLOT_NAME}. It must
- *     survive restarts (it is never dropped on stop): a new slot would skip the events written
- *     while no connector ran
- * @param publicationName the publication the connector creates for the outbox table only; default
- *     {@value #DEFAULT_PUBLICATION_NAME}
- * @param offsetFile where the connector's WAL position is stored, under the data directory, so a
- *     restart resumes where it stopped; no default
- * @param pollInterval how long the connector waits for new changes before looking again; default 10
- *     ms (Debezium's 500 ms default adds half a second to every event)
- * @param offsetFlushInterval how often the position is written and confirmed to the slot; the bound
- *     on re-delivery after a crash (see above); default 1 s
- * @param heartbeatInterval how often the connector records its position even when the outbox is
- *     quiet, so the slot advances and PostgreSQL can recycle WAL; default 10 s
- * @param name the engine name and Debezium {@code topic.prefix} (names the offsets and the
- *     heartbeat topic, never the event topics); default {@value #DEFAULT_NAME}
- * @param security how the Kafka producer authenticates and encrypts (the {@code
- *     OFFLOAD_KAFKA_SECURITY_…} variables or the {@code kafka.security} section of {@link
- *     KafkaClientSecurity}); default {@link KafkaClientSecurity#none()}. The engine itself has no
- *     Kafka client: its offsets are a file and PostgreSQL needs no schema history
+ * @param kafka where the events are produced
+ * @param database the database holding {@code public.offload_outbox}
+ * @param registry the schema registry change-event schemas are registered in
+ * @param connector the engine's names, position file and intervals
+ * @param capture the tables captured besides the outbox; default none
+ * @param http where health and metrics are served
  */
 public record ConnectorConfig(
-    String bootstrapServers,
-    String databaseHost,
-    int databasePort,
-    String databaseName,
-    String databaseUser,
-    String databasePassword,
-    String slotName,
-    String publicationName,
-    Path offsetFile,
-    Duration pollInterval,
-    Duration offsetFlushInterval,
-    Duration heartbeatInterval,
-    String name,
-    KafkaClientSecurity security) {
+    Kafka kafka,
+    Database database,
+    Registry registry,
+    Connector connector,
+    TableCapture capture,
+    Http http) {
 
-  /** Default replication slot name. */
-  public static final String DEFAULT_SLOT_NAME = "offload_outbox";
-
-  /** Default publication name. */
-  public static final String DEFAULT_PUBLICATION_NAME = "offload_outbox_pub";
-
-  /** Default engine name and topic prefix. */
-  public static final String DEFAULT_NAME = "offload-connector";
-
-  /** Default {@link #pollInterval}. */
-  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
-
-  /** Default {@link #offsetFlushInterval}. */
-  public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
-
-  /** Default {@link #heartbeatInterval}. */
-  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  /** Default HTTP port, the one the compose Prometheus configuration scrapes. */
+  public static final int DEFAULT_HTTP_PORT = 8086;
 
   /** PostgreSQL identifiers for slots and publications: lower case, digits, underscores. */
   private static final Pattern PG_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private static final Pattern ENGINE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
-  /** Validates every field and names the offending one. */
+  private static final ConnectorConfig DEFAULTS =
+      new ConnectorConfig(
+          new Kafka("127.0.0.1:9092", Map.of()),
+          new Database("127.0.0.1", 5432, "offload", "postgres", ""),
+          new Registry("http://127.0.0.1:8081"),
+          new Connector(
+              "offload-connector",
+              "offload_outbox",
+              "offload_outbox_pub",
+              Path.of("offload-data/connector/offsets.dat"),
+              Duration.ofMillis(10),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(10)),
+          TableCapture.none(),
+          new Http("127.0.0.1", DEFAULT_HTTP_PORT));
+
+  private static final ConfigLoader<ConnectorConfig> LOADER =
+      ConfigLoader.builder(ConnectorConfig.class, DEFAULTS)
+          .describedAs("connector configuration")
+          .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port")
+          .build();
+
+  /** Requires every section. */
   public ConnectorConfig {
-    requireText(bootstrapServers, "bootstrapServers");
-    requireText(databaseHost, "databaseHost");
-    if (databasePort < 1 || databasePort > 65_535) {
-      throw new IllegalArgumentException(
-          "databasePort must be between 1 and 65535: " + databasePort);
-    }
-    requireText(databaseName, "databaseName");
-    requireText(databaseUser, "databaseUser");
-    Objects.requireNonNull(databasePassword, "databasePassword must not be null (may be empty)");
-    requirePgName(slotName, "slotName");
-    requirePgName(publicationName, "publicationName");
-    Objects.requireNonNull(offsetFile, "offsetFile must not be null");
-    requirePositive(pollInterval, "pollInterval");
-    requirePositive(offsetFlushInterval, "offsetFlushInterval");
-    requirePositive(heartbeatInterval, "heartbeatInterval");
-    requireText(name, "name");
-    if (!ENGINE_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "name must be 1-100 letters, digits, '.', '_' or '-': '" + name + "'");
-    }
-    security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
+    Objects.requireNonNull(kafka, "kafka must not be null");
+    Objects.requireNonNull(database, "database must not be null");
+    Objects.requireNonNull(registry, "registry must not be null");
+    Objects.requireNonNull(connector, "connector must not be null");
+    Objects.requireNonNull(capture, "capture must not be null");
+    Objects.requireNonNull(http, "http must not be null");
   }
 
-  /** A configuration whose producer uses no client security ({@code PLAINTEXT}). */
-  public ConnectorConfig(
-      String bootstrapServers,
-      String databaseHost,
-      int databasePort,
-      String databaseName,
-      String databaseUser,
-      String databasePassword,
-      String slotName,
-      String publicationName,
+  /**
+   * @param bootstrapServers the Kafka {@code bootstrap.servers} the events are produced to
+   * @param security how the producer authenticates and encrypts, the keys {@link
+   *     KafkaClientSecurity#from} reads; default none ({@code PLAINTEXT}). The engine itself has no
+   *     Kafka client: its offsets are a file and PostgreSQL needs no schema history
+   */
+  public record Kafka(String bootstrapServers, Map<String, Object> security) {
+    /** Validates the servers. */
+    public Kafka {
+      requireText(bootstrapServers, "kafka.bootstrap-servers");
+      security =
+          Collections.unmodifiableMap(new LinkedHashMap<>(security == null ? Map.of() : security));
+    }
+
+    /** The producer's security settings. */
+    public KafkaClientSecurity clientSecurity() {
+      return KafkaClientSecurity.from(security, Map.of());
+    }
+  }
+
+  /**
+   * @param host PostgreSQL host of the database holding {@code offload_outbox}
+   * @param port PostgreSQL port
+   * @param name the database holding {@code public.offload_outbox}
+   * @param user a user allowed to replicate and to create the publication
+   * @param password that user's password, may be empty; never logged nor shown by {@link
+   *     #toString()}
+   */
+  public record Database(String host, int port, String name, String user, @Secret String password) {
+    /** Validates every field and names the offending one. */
+    public Database {
+      requireText(host, "database.host");
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("database.port must be between 1 and 65535: " + port);
+      }
+      requireText(name, "database.name");
+      requireText(user, "database.user");
+      Objects.requireNonNull(password, "database.password must not be null (may be empty)");
+    }
+
+    /** The JDBC URL of the database. */
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+
+    /** Every field but the password. */
+    @Override
+    public String toString() {
+      return "Database[" + user + "@" + host + ":" + port + "/" + name + ", password=****]";
+    }
+  }
+
+  /**
+   * @param url the registry's URL; default {@code http://127.0.0.1:8081}
+   */
+  public record Registry(String url) {
+    /** Validates the URL. */
+    public Registry {
+      requireText(url, "registry.url");
+    }
+  }
+
+  /**
+   * @param name the engine name and Debezium {@code topic.prefix} (names the offsets and the
+   *     heartbeat topic, never the event topics); default {@code offload-connector}
+   * @param slot the logical replication slot; default {@code offload_outbox}. It must survive
+   *     restarts (it is never dropped on stop): a new slot would skip the events written while no
+   *     connector ran
+   * @param publication the publication the connector creates for the captured tables only; default
+   *     {@code offload_outbox_pub}
+   * @param offsetFile where the connector's WAL position is stored, so a restart resumes where it
+   *     stopped; default {@code offload-data/connector/offsets.dat}
+   * @param pollInterval how long the connector waits for new changes before looking again; default
+   *     10 ms (Debezium's 500 ms default adds half a second to every event)
+   * @param offsetFlushInterval how often the position is written and confirmed to the slot; the
+   *     bound on re-delivery after a crash (see above); default 1 s
+   * @param heartbeatInterval how often the connector records its position even when the outbox is
+   *     quiet, so the slot advances and PostgreSQL can recycle WAL; default 10 s
+   */
+  public record Connector(
+      String name,
+      String slot,
+      String publication,
       Path offsetFile,
       Duration pollInterval,
       Duration offsetFlushInterval,
-      Duration heartbeatInterval,
-      String name) {
-    this(
-        bootstrapServers,
-        databaseHost,
-        databasePort,
-        databaseName,
-        databaseUser,
-        databasePassword,
-        slotName,
-        publicationName,
-        offsetFile,
-        pollInterval,
-        offsetFlushInterval,
-        heartbeatInterval,
-        name,
-        KafkaClientSecurity.none());
+      Duration heartbeatInterval) {
+    /** Validates every field and names the offending one. */
+    public Connector {
+      if (name == null || !ENGINE_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "connector.name must be 1-100 letters, digits, '.', '_' or '-': '" + name + "'");
+      }
+      requirePgName(slot, "connector.slot");
+      requirePgName(publication, "connector.publication");
+      Objects.requireNonNull(offsetFile, "connector.offset-file must not be null");
+      requirePositive(pollInterval, "connector.poll-interval");
+      requirePositive(offsetFlushInterval, "connector.offset-flush-interval");
+      requirePositive(heartbeatInterval, "connector.heartbeat-interval");
+    }
   }
 
   /**
-   * A configuration with every default: slot {@value #DEFAULT_SLOT_NAME}, publication {@value
-   * #DEFAULT_PUBLICATION_NAME}, poll 10 ms, flush 1 s, heartbeat 10 s, name {@value #DEFAULT_NAME}.
+   * @param host the address health and metrics are served on; default {@code 127.0.0.1}
+   * @param port their port; default {@value #DEFAULT_HTTP_PORT}, 0 any free port, -1 none
+   */
+  public record Http(String host, int port) {
+    /** Validates the address and port. */
+    public Http {
+      requireText(host, "http.host");
+      if (port < -1 || port > 65_535) {
+        throw new IllegalArgumentException("http.port must be -1 (none), 0 (any) or a port");
+      }
+    }
+  }
+
+  /**
+   * The defaults, connecting to {@code bootstrapServers} and the database named, the position kept
+   * in {@code offsetFile}.
    */
   public static ConnectorConfig of(
       String bootstrapServers,
-      String databaseHost,
-      int databasePort,
-      String databaseName,
-      String databaseUser,
-      String databasePassword,
+      String host,
+      int port,
+      String database,
+      String user,
+      String password,
       Path offsetFile) {
+    Connector c = DEFAULTS.connector;
     return new ConnectorConfig(
-        bootstrapServers,
-        databaseHost,
-        databasePort,
-        databaseName,
-        databaseUser,
-        databasePassword,
-        DEFAULT_SLOT_NAME,
-        DEFAULT_PUBLICATION_NAME,
-        offsetFile,
-        DEFAULT_POLL_INTERVAL,
-        DEFAULT_OFFSET_FLUSH_INTERVAL,
-        DEFAULT_HEARTBEAT_INTERVAL,
-        DEFAULT_NAME);
-  }
-
-  /** This configuration with another replication slot. */
-  public ConnectorConfig withSlotName(String slot) {
-    return new ConnectorConfig(
-        bootstrapServers,
-        databaseHost,
-        databasePort,
-        databaseName,
-        databaseUser,
-        databasePassword,
-        slot,
-        publicationName,
-        offsetFile,
-        pollInterval,
-        offsetFlushInterval,
-        heartbeatInterval,
-        name,
-        security);
-  }
-
-  /** This configuration with another publication. */
-  public ConnectorConfig withPublicationName(String publication) {
-    return new ConnectorConfig(
-        bootstrapServers,
-        databaseHost,
-        databasePort,
-        databaseName,
-        databaseUser,
-        databasePassword,
-        slotName,
-        publication,
-        offsetFile,
-        pollInterval,
-        offsetFlushInterval,
-        heartbeatInterval,
-        name,
-        security);
-  }
-
-  /** This configuration with other poll, offset flush and heartbeat intervals. */
-  public ConnectorConfig withIntervals(Duration poll, Duration offsetFlush, Duration heartbeat) {
-    return new ConnectorConfig(
-        bootstrapServers,
-        databaseHost,
-        databasePort,
-        databaseName,
-        databaseUser,
-        databasePassword,
-        slotName,
-        publicationName,
-        offsetFile,
-        poll,
-        offsetFlush,
-        heartbeat,
-        name,
-        security);
-  }
-
-  /** This configuration with another engine name and topic prefix. */
-  public ConnectorConfig withName(String engineName) {
-    return new ConnectorConfig(
-        bootstrapServers,
-        databaseHost,
-        databasePort,
-        databaseName,
-        databaseUser,
-        databasePassword,
-        slotName,
-        publicationName,
-        offsetFile,
-        pollInterval,
-        offsetFlushInterval,
-        heartbeatInterval,
-        engineName,
-        security);
+        new Kafka(bootstrapServers, Map.of()),
+        new Database(host, port, database, user, password),
+        DEFAULTS.registry,
+        new Connector(
+            c.name(),
+            c.slot(),
+            c.publication(),
+            offsetFile,
+            c.pollInterval(),
+            c.offsetFlushInterval(),
+            c.heartbeatInterval()),
+        DEFAULTS.capture,
+        DEFAULTS.http);
   }
 
   /**
-   * This configuration with a producer that authenticates and encrypts as {@code settings} says.
+   * This configuration with {@code keys} set, by dotted key as the file names them ({@code
+   * connector.slot}); validated as a file is.
    */
-  public ConnectorConfig withSecurity(KafkaClientSecurity settings) {
-    return new ConnectorConfig(
-        bootstrapServers,
-        databaseHost,
-        databasePort,
-        databaseName,
-        databaseUser,
-        databasePassword,
-        slotName,
-        publicationName,
-        offsetFile,
-        pollInterval,
-        offsetFlushInterval,
-        heartbeatInterval,
-        name,
-        settings);
+  public ConnectorConfig with(Map<String, String> keys) {
+    return LOADER.with(this, keys);
   }
 
-  /** The Debezium embedded engine properties: PostgreSQL capture of the outbox, routed by type. */
-  public Properties debeziumProperties() {
-    return debeziumProperties(TableCapture.none());
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
+  }
+
+  /** The defaults, with environment overrides. */
+  public static ConnectorConfig defaults(Map<String, String> env) {
+    return LOADER.defaults(env).withSecurityFrom(env);
   }
 
   /**
-   * The Debezium embedded engine properties for the outbox plus the tables of {@code capture}, in
+   * Parses YAML text, with environment overrides.
+   *
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public static ConnectorConfig parse(String yaml, Map<String, String> env) {
+    return LOADER.parse(yaml, "the connector configuration", env).withSecurityFrom(env);
+  }
+
+  /**
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
+   *
+   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
+   */
+  public static ConnectorConfig load(
+      Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options).withSecurityFrom(env);
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
+   * connector --print-config} shows.
+   *
+   * @throws IllegalArgumentException as {@link #load} does
+   */
+  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
+    ConnectorConfig effective = LOADER.load(file, env, options);
+    effective.withSecurityFrom(env);
+    return LOADER.print(effective);
+  }
+
+  /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
+  private ConnectorConfig withSecurityFrom(Map<String, String> env) {
+    Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
+    return new ConnectorConfig(
+        new Kafka(kafka.bootstrapServers, security), database, registry, connector, capture, http);
+  }
+
+  /**
+   * The Debezium embedded engine properties for the outbox plus the tables of {@link #capture}, in
    * one engine and one replication slot; the outbox router applies to the outbox table only.
    */
-  public Properties debeziumProperties(TableCapture capture) {
-    Properties p = outboxProperties();
-    capture.applyTo(p);
-    return p;
-  }
-
-  private Properties outboxProperties() {
+  public Properties debeziumProperties() {
     Properties p = new Properties();
-    p.setProperty("name", name);
+    p.setProperty("name", connector.name);
     p.setProperty("connector.class", SlotGuardedPostgresConnector.class.getName());
-    p.setProperty("topic.prefix", name);
+    p.setProperty("topic.prefix", connector.name);
     // Progress: a file under the data directory, replaced atomically so a crash mid-write
     // cannot leave a torn file (Kafka's FileOffsetBackingStore truncates and rewrites in place).
     p.setProperty("offset.storage", AtomicFileOffsetStore.class.getName());
-    p.setProperty("offset.storage.file.filename", offsetFile.toAbsolutePath().toString());
-    p.setProperty("offset.flush.interval.ms", Long.toString(offsetFlushInterval.toMillis()));
+    p.setProperty("offset.storage.file.filename", connector.offsetFile.toAbsolutePath().toString());
+    p.setProperty("offset.flush.interval.ms", millis(connector.offsetFlushInterval));
 
-    p.setProperty("database.hostname", databaseHost);
-    p.setProperty("database.port", Integer.toString(databasePort));
-    p.setProperty("database.dbname", databaseName);
-    p.setProperty("database.user", databaseUser);
-    p.setProperty("database.password", databasePassword);
+    p.setProperty("database.hostname", database.host);
+    p.setProperty("database.port", Integer.toString(database.port));
+    p.setProperty("database.dbname", database.name);
+    p.setProperty("database.user", database.user);
+    p.setProperty("database.password", database.password);
 
     p.setProperty("plugin.name", "pgoutput");
-    p.setProperty("slot.name", slotName);
+    p.setProperty("slot.name", connector.slot);
     p.setProperty("slot.drop.on.stop", "false");
-    p.setProperty("publication.name", publicationName);
+    p.setProperty("publication.name", connector.publication);
     p.setProperty("publication.autocreate.mode", "filtered");
     p.setProperty("table.include.list", OutboxTable.QUALIFIED_NAME);
     // The outbox stays empty (rows are deleted in the inserting transaction): there is nothing
@@ -328,12 +370,13 @@ public record ConnectorConfig(
     p.setProperty("tombstones.on.delete", "false");
     // The bytea payload arrives as a ByteBuffer and goes to Kafka as is (not base64 or hex text).
     p.setProperty("binary.handling.mode", "bytes");
-    p.setProperty("poll.interval.ms", Long.toString(pollInterval.toMillis()));
-    p.setProperty("heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis()));
+    p.setProperty("poll.interval.ms", millis(connector.pollInterval));
+    p.setProperty("heartbeat.interval.ms", millis(connector.heartbeatInterval));
 
     outboxRouter(p);
     // The table-less outbox: logical decoding messages become the same records as outbox rows.
     OutboxMessageRouter.addTo(p);
+    capture.applyTo(p);
     return p;
   }
 
@@ -349,7 +392,8 @@ public record ConnectorConfig(
         "predicates.outboxTable.type",
         "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
     p.setProperty(
-        "predicates.outboxTable.pattern", Pattern.quote(name + "." + OutboxTable.QUALIFIED_NAME));
+        "predicates.outboxTable.pattern",
+        Pattern.quote(connector.name + "." + OutboxTable.QUALIFIED_NAME));
     p.setProperty(t + "table.field.event.id", OutboxTable.ID);
     p.setProperty(t + "table.field.event.key", OutboxTable.AGGREGATE_ID);
     p.setProperty(t + "table.field.event.payload", OutboxTable.PAYLOAD);
@@ -369,48 +413,25 @@ public record ConnectorConfig(
     p.setProperty(t + "route.tombstone.on.empty.payload", "false");
   }
 
-  /** The JDBC URL of the captured database. */
-  public String jdbcUrl() {
-    return "jdbc:postgresql://" + databaseHost + ":" + databasePort + "/" + databaseName;
-  }
-
   /**
    * The Kafka producer properties: acknowledged by all in-sync replicas, idempotent; keys and
    * values are bytes (outbox keys as UTF-8 text, change keys as Avro).
    */
   public Map<String, Object> producerProperties() {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, name);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, connector.name);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     // SASL and TLS settings; the secrets are read from their files now, as hidden passwords.
-    p.putAll(security.clientProperties());
+    p.putAll(kafka.clientSecurity().clientProperties());
     return Map.copyOf(p);
   }
 
-  /** Every field but the password; the security settings name their files, never a secret. */
-  @Override
-  public String toString() {
-    return String.format(
-        "ConnectorConfig[bootstrapServers=%s, database=%s@%s:%d/%s, databasePassword=****,"
-            + " slotName=%s, publicationName=%s, offsetFile=%s, pollInterval=%s,"
-            + " offsetFlushInterval=%s, heartbeatInterval=%s, name=%s, security=%s]",
-        bootstrapServers,
-        databaseUser,
-        databaseHost,
-        databasePort,
-        databaseName,
-        slotName,
-        publicationName,
-        offsetFile,
-        pollInterval,
-        offsetFlushInterval,
-        heartbeatInterval,
-        name,
-        security);
+  private static String millis(Duration d) {
+    return Long.toString(d.toMillis());
   }
 
   private static void requireText(String value, String field) {

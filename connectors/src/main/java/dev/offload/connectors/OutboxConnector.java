@@ -59,7 +59,6 @@ public final class OutboxConnector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxConnector.class);
 
   private final ConnectorConfig config;
-  private final TableCapture capture;
   private final Producer<byte[], byte[]> producer;
   private final CompletableFuture<Void> streaming = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -67,10 +66,8 @@ public final class OutboxConnector implements AutoCloseable {
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private volatile SlotMonitor slotMonitor;
 
-  private OutboxConnector(
-      ConnectorConfig config, TableCapture capture, Producer<byte[], byte[]> producer) {
+  private OutboxConnector(ConnectorConfig config, Producer<byte[], byte[]> producer) {
     this.config = config;
-    this.capture = capture;
     this.producer = producer;
   }
 
@@ -79,74 +76,66 @@ public final class OutboxConnector implements AutoCloseable {
    * the publication on first start); events committed from then on are delivered.
    *
    * @throws IllegalStateException with the engine's error when it fails to start
+   * @throws IllegalArgumentException when {@code config} captures tables: they need {@link
+   *     #start(ConnectorConfig, MeterRegistry, SchemaRegistry)}
    */
   public static OutboxConnector start(ConnectorConfig config, MeterRegistry registry) {
-    return start(config, registry, Clock.systemUTC());
+    return start(config, registry, null, Clock.systemUTC());
   }
 
   static OutboxConnector start(ConnectorConfig config, MeterRegistry registry, Clock clock) {
-    return start(config, TableCapture.none(), registry, null, clock);
+    return start(config, registry, null, clock);
   }
 
   /**
-   * Starts capturing the outbox and the tables of {@code capture} in one engine and one slot, and
-   * returns once the engine streams (after the initial snapshot, when one is due). Before the
-   * engine starts, the signalling table is created if missing and every captured table is checked
-   * to exist with a primary key.
+   * Starts capturing the outbox and the tables of {@code config.capture()} in one engine and one
+   * slot, and returns once the engine streams (after the initial snapshot, when one is due). Before
+   * the engine starts, the signalling table is created if missing and every captured table is
+   * checked to exist with a primary key.
    *
    * @param schemas the schema registry the change events' key and value schemas are registered in;
-   *     may be null when {@code capture} captures no table
+   *     may be null when no table is captured
    * @throws IllegalStateException when a table cannot be captured or the engine fails to start
    */
   public static OutboxConnector start(
-      ConnectorConfig config,
-      TableCapture capture,
-      MeterRegistry registry,
-      SchemaRegistry schemas) {
-    return start(config, capture, registry, schemas, Clock.systemUTC());
+      ConnectorConfig config, MeterRegistry registry, SchemaRegistry schemas) {
+    return start(config, registry, schemas, Clock.systemUTC());
   }
 
   static OutboxConnector start(
-      ConnectorConfig config,
-      TableCapture capture,
-      MeterRegistry registry,
-      SchemaRegistry schemas,
-      Clock clock) {
+      ConnectorConfig config, MeterRegistry registry, SchemaRegistry schemas, Clock clock) {
+    ConnectorConfig.Database db = config.database();
+    ConnectorConfig.Connector engine = config.connector();
+    TableCapture capture = config.capture();
     SlotCheck.requireSlotOfStoredPosition(
-        config.jdbcUrl(),
-        config.databaseUser(),
-        config.databasePassword(),
-        config.slotName(),
-        config.offsetFile());
+        db.jdbcUrl(), db.user(), db.password(), engine.slot(), engine.offsetFile());
     ChangeRecords changes = null;
     if (capture.enabled()) {
       if (schemas == null) {
         throw new IllegalArgumentException("table capture needs a schema registry");
       }
-      prepareDatabase(config, capture);
+      prepareDatabase(db, capture);
       changes = new ChangeRecords(capture, schemas);
     }
     OutboxConnector connector =
-        new OutboxConnector(config, capture, new KafkaProducer<>(config.producerProperties()));
+        new OutboxConnector(config, new KafkaProducer<>(config.producerProperties()));
     ConnectorMetrics metrics =
-        new ConnectorMetrics(registry, config.name(), clock, connector::isRunning);
+        new ConnectorMetrics(registry, engine.name(), clock, connector::isRunning);
     connector.run(new KafkaForwarder(connector.producer, metrics, changes));
     connector.slotMonitor =
         SlotMonitor.start(
-            config.jdbcUrl(),
-            config.databaseUser(),
-            config.databasePassword(),
-            config.slotName(),
-            config.name(),
+            db.jdbcUrl(),
+            db.user(),
+            db.password(),
+            engine.slot(),
+            engine.name(),
             registry,
             SlotMonitor.INTERVAL);
     return connector;
   }
 
-  private static void prepareDatabase(ConnectorConfig config, TableCapture capture) {
-    try (Connection c =
-        DriverManager.getConnection(
-            config.jdbcUrl(), config.databaseUser(), config.databasePassword())) {
+  private static void prepareDatabase(ConnectorConfig.Database db, TableCapture capture) {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       CapturedTables.requireCapturable(c, capture.tables());
       if (capture.fullBeforeImage()) {
         CapturedTables.setFullReplicaIdentity(c, capture.tables());
@@ -154,19 +143,19 @@ public final class OutboxConnector implements AutoCloseable {
       SnapshotSignal.ensureTable(c, capture.signalTable());
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "cannot prepare table capture in " + config.jdbcUrl() + ": " + e.getMessage(), e);
+          "cannot prepare table capture in " + db.jdbcUrl() + ": " + e.getMessage(), e);
     }
   }
 
   /** The tables captured besides the outbox. */
   public TableCapture capture() {
-    return capture;
+    return config.capture();
   }
 
   private void run(KafkaForwarder forwarder) {
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-            .using(config.debeziumProperties(capture))
+            .using(config.debeziumProperties())
             .using(
                 new DebeziumEngine.ConnectorCallback() {
                   @Override
@@ -177,7 +166,7 @@ public final class OutboxConnector implements AutoCloseable {
             .using(this::engineCompleted)
             .notifying(forwarder)
             .build();
-    Thread thread = new Thread(engine, "offload-connector-" + config.name());
+    Thread thread = new Thread(engine, "offload-connector-" + config.connector().name());
     thread.start();
     log.info("Starting connector {}", config);
     try {
@@ -189,19 +178,25 @@ public final class OutboxConnector implements AutoCloseable {
     } catch (ExecutionException e) {
       close();
       throw new IllegalStateException(
-          "connector " + config.name() + " failed to start: " + e.getCause().getMessage(),
+          "connector "
+              + config.connector().name()
+              + " failed to start: "
+              + e.getCause().getMessage(),
           e.getCause());
     } catch (TimeoutException e) {
       close();
       throw new IllegalStateException(
-          "connector " + config.name() + " did not start within " + START_TIMEOUT, e);
+          "connector " + config.connector().name() + " did not start within " + START_TIMEOUT, e);
     }
-    log.info("Connector {} is streaming from slot {}", config.name(), config.slotName());
+    log.info(
+        "Connector {} is streaming from slot {}",
+        config.connector().name(),
+        config.connector().slot());
   }
 
   private void engineCompleted(boolean success, String message, Throwable error) {
     if (success && error == null) {
-      log.info("Connector {} stopped: {}", config.name(), message);
+      log.info("Connector {} stopped: {}", config.connector().name(), message);
       streaming.completeExceptionally(new IllegalStateException("engine stopped: " + message));
       stopped.complete(null);
     } else {
@@ -211,7 +206,7 @@ public final class OutboxConnector implements AutoCloseable {
           SlotCheck.SlotLostException.in(raised).map(Throwable.class::cast).orElse(raised);
       log.error(
           "Connector {} failed: {}",
-          config.name(),
+          config.connector().name(),
           failure == raised ? message : failure.getMessage(),
           failure);
       streaming.completeExceptionally(failure);
@@ -243,7 +238,7 @@ public final class OutboxConnector implements AutoCloseable {
       stopped.get();
     } catch (ExecutionException e) {
       // The failure is logged by the completion callback and available from failure().
-      log.debug("Connector {} terminated with a failure", config.name(), e.getCause());
+      log.debug("Connector {} terminated with a failure", config.connector().name(), e.getCause());
     }
   }
 
@@ -261,16 +256,19 @@ public final class OutboxConnector implements AutoCloseable {
       try {
         engine.close();
       } catch (IOException | IllegalStateException e) {
-        log.warn("Connector {} did not stop cleanly: {}", config.name(), e.toString());
+        log.warn("Connector {} did not stop cleanly: {}", config.connector().name(), e.toString());
       }
       try {
         stopped.get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException e) {
-        log.debug("Connector {} had failed before it was closed", config.name(), e.getCause());
+        log.debug(
+            "Connector {} had failed before it was closed",
+            config.connector().name(),
+            e.getCause());
       } catch (TimeoutException e) {
-        log.warn("Connector {} did not stop within {}", config.name(), STOP_TIMEOUT);
+        log.warn("Connector {} did not stop within {}", config.connector().name(), STOP_TIMEOUT);
       }
     }
     producer.close(Duration.ofSeconds(10));

@@ -1,5 +1,9 @@
 package dev.offload.connectors;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
 /**
  * Whether the connector reads the existing rows of the captured tables when it starts, mapped to
  * Debezium's {@code snapshot.mode}. Rows read by a snapshot are change events with op {@code r}.
@@ -29,5 +33,28 @@ public enum SnapshotMode {
   /** The value of Debezium's {@code snapshot.mode}. */
   public String debeziumValue() {
     return debeziumValue;
+  }
+
+  /** The name a configuration file gives: {@code initial}, {@code never}, {@code when-needed}. */
+  @JsonValue
+  public String fileValue() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * The mode a configuration file names, in any case, {@code -} or {@code _}.
+   *
+   * @throws IllegalArgumentException naming {@code capture.snapshot}
+   */
+  @JsonCreator
+  public static SnapshotMode of(String text) {
+    String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (SnapshotMode mode : values()) {
+      if (mode.name().equals(name)) {
+        return mode;
+      }
+    }
+    throw new IllegalArgumentException(
+        "capture.snapshot: '" + text + "' is not one of initial, never, always, when-needed");
   }
 }

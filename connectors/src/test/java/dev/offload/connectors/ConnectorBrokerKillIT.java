@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -56,9 +57,14 @@ class ConnectorBrokerKillIT {
                 infra.postgresUser(),
                 infra.postgresPassword(),
                 dir.resolve("connector.offsets"))
-            .withSlotName(database)
-            .withPublicationName(database + "_pub")
-            .withName("it-" + database);
+            .with(
+                Map.of(
+                    "connector.slot",
+                    database,
+                    "connector.publication",
+                    database + "_pub",
+                    "connector.name",
+                    "it-" + database));
     List<Event> written = new ArrayList<>();
     Process broker = ChildKafka.start(kafkaDir, port);
     try {

@@ -3,7 +3,6 @@ package dev.offload.connectors;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -48,9 +47,16 @@ final class ConnectorChildMain {
   public static void main(String[] args) throws InterruptedException {
     ConnectorConfig config;
     try {
+      ConnectorConfig parsed = parse(args, System.getenv(PASSWORD_ENV));
+      Map<String, Object> security = KafkaClientSecurity.fromEnvironment(System.getenv()).section();
       config =
-          parse(args, System.getenv(PASSWORD_ENV))
-              .withSecurity(KafkaClientSecurity.fromEnvironment(System.getenv()));
+          new ConnectorConfig(
+              new ConnectorConfig.Kafka(parsed.kafka().bootstrapServers(), security),
+              parsed.database(),
+              parsed.registry(),
+              parsed.connector(),
+              parsed.capture(),
+              parsed.http());
     } catch (IllegalArgumentException e) {
       System.err.println("offload connector: " + e.getMessage());
       System.exit(2);
@@ -91,22 +97,14 @@ final class ConnectorChildMain {
             values.getOrDefault("db-user", "postgres"),
             password,
             Path.of(required(values, "offset-file")));
-    if (values.containsKey("slot")) {
-      config = config.withSlotName(values.get("slot"));
-    }
-    if (values.containsKey("publication")) {
-      config = config.withPublicationName(values.get("publication"));
-    }
-    if (values.containsKey("name")) {
-      config = config.withName(values.get("name"));
-    }
+    Map<String, String> keys = new HashMap<>();
+    keys.put("connector.slot", values.get("slot"));
+    keys.put("connector.publication", values.get("publication"));
+    keys.put("connector.name", values.get("name"));
     if (values.containsKey("offset-flush-ms")) {
-      config =
-          config.withIntervals(
-              config.pollInterval(),
-              Duration.ofMillis(Long.parseLong(values.get("offset-flush-ms"))),
-              config.heartbeatInterval());
+      keys.put("connector.offset-flush-interval", values.get("offset-flush-ms") + "ms");
     }
+    config = config.with(keys);
     return config;
   }
 

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,9 +50,14 @@ class ConnectorLostSlotIT {
                 infra.postgresUser(),
                 infra.postgresPassword(),
                 offsets)
-            .withSlotName(database)
-            .withPublicationName(database + "_pub")
-            .withName("it-" + database);
+            .with(
+                Map.of(
+                    "connector.slot",
+                    database,
+                    "connector.publication",
+                    database + "_pub",
+                    "connector.name",
+                    "it-" + database));
     try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
       try (Connection c = OutboxTestSupport.connect(infra, database)) {
         OutboxTestSupport.publish(c, List.of(Event.next(type, "k", 0)));

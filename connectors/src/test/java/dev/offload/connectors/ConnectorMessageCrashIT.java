@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedInfrastructure.class)
 class ConnectorMessageCrashIT {
-  private static final Duration FLUSH_INTERVAL = ConnectorConfig.DEFAULT_OFFSET_FLUSH_INTERVAL;
+  private static final Duration FLUSH_INTERVAL =
+      ConnectorConfig.defaults(Map.of()).connector().offsetFlushInterval();
   private static final int KEYS = 20;
   private static final int KILLS = 3;
   private static final int EVENTS_PER_PHASE = 1_000;

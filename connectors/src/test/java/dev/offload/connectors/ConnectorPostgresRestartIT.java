@@ -18,6 +18,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -57,9 +58,14 @@ class ConnectorPostgresRestartIT {
                 EmbeddedPostgres.USER,
                 "",
                 dir.resolve("connector.offsets"))
-            .withSlotName(database)
-            .withPublicationName(database + "_pub")
-            .withName("it-" + database);
+            .with(
+                Map.of(
+                    "connector.slot",
+                    database,
+                    "connector.publication",
+                    database + "_pub",
+                    "connector.name",
+                    "it-" + database));
     List<Event> written = new ArrayList<>();
     try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
       written.addAll(publish(pg, database, type, 0, BEFORE));

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,7 +59,7 @@ class ConnectorSlotDroppedIT {
       int before = writer.ledger.size();
       await().atMost(Duration.ofSeconds(60)).until(() -> delivered(infra, topic).size() >= before);
 
-      terminateAndDrop(infra, database, config.slotName());
+      terminateAndDrop(infra, database, config.connector().slot());
       int atDrop = writer.ledger.size();
 
       await()
@@ -72,7 +73,7 @@ class ConnectorSlotDroppedIT {
 
       String error = connector.failure().orElseThrow().getMessage();
       assertThat(error)
-          .contains("replication slot " + config.slotName() + " does not exist")
+          .contains("replication slot " + config.connector().slot() + " does not exist")
           .containsPattern("holds the position capture stopped at \\(LSN [0-9A-F]+/[0-9A-F]+\\)")
           .contains("events committed since then were not captured")
           .contains("publish those events again")
@@ -82,7 +83,12 @@ class ConnectorSlotDroppedIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
-              () -> registry.get(SlotMonitor.USABLE).tag("slot", config.slotName()).gauge().value(),
+              () ->
+                  registry
+                      .get(SlotMonitor.USABLE)
+                      .tag("slot", config.connector().slot())
+                      .gauge()
+                      .value(),
               usable -> usable == 0);
 
       Ledger.Report report = judge(infra, writer.ledger, topic);
@@ -141,13 +147,13 @@ class ConnectorSlotDroppedIT {
           .until(
               () -> {
                 try (Connection c = OutboxTestSupport.connect(infra, database)) {
-                  return OutboxTestSupport.slotActive(c, config.slotName());
+                  return OutboxTestSupport.slotActive(c, config.connector().slot());
                 }
               });
       assertThat(!Files.exists(offsets) || Files.size(offsets) == 0)
           .as("no position stored yet")
           .isTrue();
-      terminateAndDrop(infra, database, config.slotName());
+      terminateAndDrop(infra, database, config.connector().slot());
       try (Writer writer = new Writer(infra, database, topic)) {
         await()
             .atMost(Duration.ofSeconds(120))
@@ -156,7 +162,7 @@ class ConnectorSlotDroppedIT {
         writer.stop();
         String error = connector.failure().orElseThrow().getMessage();
         assertThat(error)
-            .contains("replication slot " + config.slotName() + " does not exist")
+            .contains("replication slot " + config.connector().slot() + " does not exist")
             .contains("before it had stored a position")
             .contains("were not captured")
             .contains("start the connector again");
@@ -175,17 +181,19 @@ class ConnectorSlotDroppedIT {
       Infrastructure infra, String database, Path offsets, Duration heartbeat) {
     ConnectorConfig config =
         ConnectorConfig.of(
-                infra.bootstrapServers(),
-                infra.postgresHost(),
-                infra.postgresPort(),
-                database,
-                infra.postgresUser(),
-                infra.postgresPassword(),
-                offsets)
-            .withSlotName(database)
-            .withPublicationName(database + "_pub")
-            .withName("it-" + database);
-    return config.withIntervals(config.pollInterval(), config.offsetFlushInterval(), heartbeat);
+            infra.bootstrapServers(),
+            infra.postgresHost(),
+            infra.postgresPort(),
+            database,
+            infra.postgresUser(),
+            infra.postgresPassword(),
+            offsets);
+    return config.with(
+        Map.of(
+            "connector.slot", database,
+            "connector.publication", database + "_pub",
+            "connector.name", "it-" + database,
+            "connector.heartbeat-interval", heartbeat.toMillis() + "ms"));
   }
 
   private static String prepare(Infrastructure infra, String database, String type)

@@ -53,9 +53,14 @@ class OutboxConnectorIT {
                 infra.postgresUser(),
                 infra.postgresPassword(),
                 dataDir.resolve("connector.offsets"))
-            .withSlotName(database)
-            .withPublicationName(database + "_pub")
-            .withName("it-" + database);
+            .with(
+                Map.of(
+                    "connector.slot",
+                    database,
+                    "connector.publication",
+                    database + "_pub",
+                    "connector.name",
+                    "it-" + database));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Map<String, Event> written = new HashMap<>();
 
@@ -106,8 +111,7 @@ class OutboxConnectorIT {
                 infra.postgresUser(),
                 infra.postgresPassword(),
                 dataDir.resolve("connector.offsets"))
-            .withSlotName(missing)
-            .withName("it-" + missing);
+            .with(Map.of("connector.slot", missing, "connector.name", "it-" + missing));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     assertThatThrownBy(() -> OutboxConnector.start(config, registry))

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,9 +45,14 @@ class OutboxMessageCaptureIT {
                 infra.postgresUser(),
                 infra.postgresPassword(),
                 dataDir.resolve("connector.offsets"))
-            .withSlotName(database)
-            .withPublicationName(database + "_pub")
-            .withName("it-" + database);
+            .with(
+                Map.of(
+                    "connector.slot",
+                    database,
+                    "connector.publication",
+                    database + "_pub",
+                    "connector.name",
+                    "it-" + database));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     // Each event is written both ways (the row is deleted again, so the id can be reused): the
     // two records must then be equal. One time is a whole second, one is whatever now is; one

@@ -119,7 +119,9 @@ class TableCaptureIT {
 
     try (OutboxConnector connector =
         OutboxConnector.start(
-            config(infra, database, dataDir), TableCapture.of(List.of(table)), meters, registry)) {
+            config(infra, database, dataDir).with(Map.of("capture.tables", table)),
+            meters,
+            registry)) {
       OutboxTestSupport.createTopic(infra.bootstrapServers(), Topics.events(type));
       try (Connection c = OutboxTestSupport.connect(infra, database);
           Statement s = c.createStatement();
@@ -232,10 +234,12 @@ class TableCaptureIT {
       }
     }
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    TableCapture capture = TableCapture.of(List.of(table)).withSnapshot(SnapshotMode.INITIAL);
+    ConnectorConfig config =
+        config(infra, database, dataDir)
+            .with(Map.of("capture.tables", table, "capture.snapshot", "initial"));
+    TableCapture capture = config.capture();
 
-    try (OutboxConnector connector =
-        OutboxConnector.start(config(infra, database, dataDir), capture, meters, registry)) {
+    try (OutboxConnector connector = OutboxConnector.start(config, meters, registry)) {
       List<Change> initial = readChanges(infra, topic, r -> r.size() >= 3);
       assertThat(initial).extracting(Change::op).containsOnly("r");
       assertThat(initial).extracting(Change::id).containsExactlyInAnyOrder(1L, 2L, 3L);
@@ -311,9 +315,14 @@ class TableCaptureIT {
             infra.postgresUser(),
             infra.postgresPassword(),
             dataDir.resolve("connector.offsets"))
-        .withSlotName(database)
-        .withPublicationName(database + "_pub")
-        .withName("it-" + database);
+        .with(
+            Map.of(
+                "connector.slot",
+                database,
+                "connector.publication",
+                database + "_pub",
+                "connector.name",
+                "it-" + database));
   }
 
   private static void createOrders(Connection c, String table) throws Exception {

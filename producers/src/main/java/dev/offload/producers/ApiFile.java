@@ -7,17 +7,17 @@ import java.time.Duration;
 /**
  * The {@code api} role's file as {@link ApiConfiguration} documents it, key for key; {@link
  * dev.offload.runtime.config.ConfigLoader} binds it, {@link #toConfiguration()} makes the role's
- * configuration of it.
+ * configuration of it. The sections that have the shape of the configuration's are its records.
  */
 record ApiFile(
     Http http,
     Database database,
     Registry registry,
-    Auth auth,
+    ApiConfig.Auth auth,
     Limits limits,
-    RateLimit rateLimit,
-    Idempotency idempotency,
-    Breaker breaker,
+    ApiConfig.RateLimit rateLimit,
+    ApiConfig.Idempotency idempotency,
+    ApiConfig.Breaker breaker,
     Outbox outbox,
     String producerName) {
 
@@ -32,8 +32,6 @@ record ApiFile(
 
   record Registry(String url, Duration cacheTtl) {}
 
-  record Auth(boolean required, Duration keyCacheTtl) {}
-
   record Limits(
       int maxBodyBytes,
       int maxBatchEvents,
@@ -41,12 +39,6 @@ record ApiFile(
       int maxStringLength,
       int maxNumberLength,
       Duration requestTimeout) {}
-
-  record RateLimit(double eventsPerSecond, int burst) {}
-
-  record Idempotency(Duration retention, Duration purgeInterval) {}
-
-  record Breaker(int failureThreshold, Duration openFor) {}
 
   record Outbox(String mode, boolean requireCapture) {}
 
@@ -63,7 +55,7 @@ record ApiFile(
             d.dbPoolSize(),
             d.dbConnectTimeout()),
         new Registry(ApiConfiguration.DEFAULT_REGISTRY_URL, d.schemaCacheTtl()),
-        new Auth(true, d.auth().keyCacheTtl()),
+        ApiConfig.Auth.keysRequired(),
         new Limits(
             d.maxBodyBytes(),
             l.maxBatchEvents(),
@@ -71,9 +63,9 @@ record ApiFile(
             l.maxStringLength(),
             l.maxNumberLength(),
             l.requestTimeout()),
-        new RateLimit(d.rateLimit().eventsPerSecond(), d.rateLimit().burst()),
-        new Idempotency(d.idempotency().retention(), d.idempotency().purgeInterval()),
-        new Breaker(d.breaker().failureThreshold(), d.breaker().openFor()),
+        d.rateLimit(),
+        d.idempotency(),
+        d.breaker(),
         new Outbox("table", true),
         d.producerName());
   }
@@ -101,10 +93,10 @@ record ApiFile(
                 limits.maxStringLength(),
                 limits.maxNumberLength(),
                 limits.requestTimeout()),
-            new ApiConfig.Auth(auth.required(), auth.keyCacheTtl()),
-            new ApiConfig.RateLimit(rateLimit.eventsPerSecond(), rateLimit.burst()),
-            new ApiConfig.Idempotency(idempotency.retention(), idempotency.purgeInterval()),
-            new ApiConfig.Breaker(breaker.failureThreshold(), breaker.openFor()),
+            auth,
+            rateLimit,
+            idempotency,
+            breaker,
             outboxMode(outbox.mode()),
             outbox.requireCapture());
     return new ApiConfiguration(config, registry.url());

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The real connector role for the ingest API's tests: captures one database's outbox to {@code
@@ -43,9 +44,14 @@ final class TestConnectors {
       String password,
       Path offsets) {
     return ConnectorConfig.of(bootstrapServers, host, port, database, user, password, offsets)
-        .withSlotName(database)
-        .withPublicationName(database + "_pub")
-        .withName("it-" + database);
+        .with(
+            Map.of(
+                "connector.slot",
+                database,
+                "connector.publication",
+                database + "_pub",
+                "connector.name",
+                "it-" + database));
   }
 
   /** Starts a connector, returning once it streams from its slot (created on first start). */
@@ -60,13 +66,13 @@ final class TestConnectors {
   static void dropSlot(ConnectorConfig config) throws Exception {
     try (Connection c =
         DriverManager.getConnection(
-            config.jdbcUrl(), config.databaseUser(), config.databasePassword())) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> !slotActive(c, config.slotName()));
+            config.database().jdbcUrl(), config.database().user(), config.database().password())) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !slotActive(c, config.connector().slot()));
       try (PreparedStatement drop =
           c.prepareStatement(
               "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
                   + " WHERE slot_name = ?")) {
-        drop.setString(1, config.slotName());
+        drop.setString(1, config.connector().slot());
         drop.execute();
       }
     }

@@ -1,5 +1,8 @@
 package dev.offload.streams;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The processing guarantee a topology runs with. */
@@ -18,5 +21,28 @@ public enum ProcessingGuarantee {
   /** The {@code processing.guarantee} value. */
   public String kafkaValue() {
     return kafkaValue;
+  }
+
+  /** The name a configuration file gives: {@code exactly-once-v2} or {@code at-least-once}. */
+  @JsonValue
+  public String fileValue() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * The guarantee a configuration file names, in any case, {@code -} or {@code _}.
+   *
+   * @throws IllegalArgumentException naming {@code processing-guarantee}
+   */
+  @JsonCreator
+  public static ProcessingGuarantee of(String text) {
+    String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (ProcessingGuarantee g : values()) {
+      if (g.name().equals(name)) {
+        return g;
+      }
+    }
+    throw new IllegalArgumentException(
+        "processing-guarantee: '" + text + "' is not one of exactly-once-v2, at-least-once");
   }
 }

@@ -1,25 +1,33 @@
 package dev.offload.streams;
 
 import dev.offload.runtime.config.ConfigLoader;
+import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The streams configuration file: runtime settings plus one section per topology. Every key is
- * optional; unknown keys are refused. Environment variables override the file, one per key, named
- * by {@link ConfigLoader}'s rule: {@code OFFLOAD_} and the key's dotted path upper-cased ({@code
- * OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code OFFLOAD_STATE_DIR}, {@code
- * OFFLOAD_PROCESSING_GUARANTEE}, {@code OFFLOAD_INSTANCES}, {@code OFFLOAD_HTTP_HOST} (the address
- * served and advertised for interactive queries: the pod's or container's own), {@code
- * OFFLOAD_HTTP_PORT}, …). The names read before ({@code OFFLOAD_STREAMS_STATE_DIR}, {@code
- * OFFLOAD_STREAMS_PROCESSING_GUARANTEE}, {@code OFFLOAD_STREAMS_INSTANCES}, {@code
- * OFFLOAD_STREAMS_HTTP_HOST}, {@code OFFLOAD_STREAMS_HTTP_PORT}) still work for one release, each
- * with a warning. The {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL}, {@code OFFLOAD_KAFKA_SASL_…} and
- * {@code OFFLOAD_KAFKA_SSL_…} variables of {@link KafkaClientSecurity} override {@code
- * kafka.security}.
+ * The streams role's configuration, bound from its YAML file: how a topology is run plus one
+ * section per topology. Every key is optional; unknown keys are refused. Environment variables
+ * override the file, one per key, named by {@link ConfigLoader}'s rule: {@code OFFLOAD_} and the
+ * key's dotted path upper-cased ({@code OFFLOAD_KAFKA_BOOTSTRAP_SERVERS}, {@code
+ * OFFLOAD_STATE_DIR}, {@code OFFLOAD_PROCESSING_GUARANTEE}, {@code OFFLOAD_INSTANCES}, {@code
+ * OFFLOAD_HTTP_HOST} (the address served and advertised for interactive queries: the pod's or
+ * container's own), {@code OFFLOAD_HTTP_PORT}, …). The names read before ({@code
+ * OFFLOAD_STREAMS_STATE_DIR}, {@code OFFLOAD_STREAMS_PROCESSING_GUARANTEE}, {@code
+ * OFFLOAD_STREAMS_INSTANCES}, {@code OFFLOAD_STREAMS_HTTP_HOST}, {@code OFFLOAD_STREAMS_HTTP_PORT})
+ * still work for one release, each with a warning. The {@code OFFLOAD_KAFKA_SECURITY_PROTOCOL},
+ * {@code OFFLOAD_KAFKA_SASL_…} and {@code OFFLOAD_KAFKA_SSL_…} variables of {@link
+ * KafkaClientSecurity} override {@code kafka.security}.
  *
  * <pre>{@code
  * kafka:
@@ -51,14 +59,51 @@ import java.util.Set;
  *   shout: {class: com.acme.ShoutTopology}  # a topology of your own
  * }</pre>
  *
- * @param settings the runtime settings
+ * @param kafka the brokers, further Kafka Streams, consumer and producer properties (applied last;
+ *     default none) and the clients' security ({@link KafkaClientSecurity}; default {@code
+ *     PLAINTEXT})
+ * @param applicationId Kafka Streams {@code application.id}; {@code null} (the default) means
+ *     {@code offload-<topology name>}
+ * @param processingGuarantee default {@link ProcessingGuarantee#EXACTLY_ONCE_V2}
+ * @param stateDir where state stores live, under the data directory; default {@code
+ *     offload-data/streams}. Each instance locks its own sub-directory, so several processes may
+ *     share it
+ * @param instances Kafka Streams instances in this JVM; default 1
+ * @param threads stream threads per instance; default 1
+ * @param commitInterval how often offsets and transactions commit; default 100 ms
+ * @param http the address the HTTP server (health, metrics, queries) binds to and advertises to
+ *     other instances, default {@code 127.0.0.1}; its port, default {@value #DEFAULT_HTTP_PORT},
+ *     {@code 0} picks a free port, {@code -1} runs no server
  * @param topologies each topology's section, by topology name
  */
 public record StreamsConfiguration(
-    StreamsSettings settings, Map<String, Map<String, Object>> topologies) {
+    Kafka kafka,
+    String applicationId,
+    ProcessingGuarantee processingGuarantee,
+    Path stateDir,
+    int instances,
+    int threads,
+    Duration commitInterval,
+    Http http,
+    Map<String, Map<String, Object>> topologies) {
 
-  private static final ConfigLoader<StreamsFile> LOADER =
-      ConfigLoader.builder(StreamsFile.class, StreamsFile.defaults())
+  /** Default HTTP port. */
+  public static final int DEFAULT_HTTP_PORT = 8085;
+
+  private static final StreamsConfiguration DEFAULTS =
+      new StreamsConfiguration(
+          new Kafka("127.0.0.1:9092", Map.of(), Map.of()),
+          null,
+          ProcessingGuarantee.EXACTLY_ONCE_V2,
+          Path.of("offload-data", "streams"),
+          1,
+          1,
+          Duration.ofMillis(100),
+          new Http("127.0.0.1", DEFAULT_HTTP_PORT),
+          Map.of());
+
+  private static final ConfigLoader<StreamsConfiguration> LOADER =
+      ConfigLoader.builder(StreamsConfiguration.class, DEFAULTS)
           .describedAs("streams configuration")
           .legacyEnv("OFFLOAD_STREAMS_STATE_DIR", "state-dir")
           .legacyEnv("OFFLOAD_STREAMS_PROCESSING_GUARANTEE", "processing-guarantee")
@@ -67,10 +112,68 @@ public record StreamsConfiguration(
           .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
           .build();
 
-  /** Checks both parts are present. */
+  /** Validates every field, naming the key at fault. */
   public StreamsConfiguration {
-    Objects.requireNonNull(settings, "settings");
-    topologies = Map.copyOf(Objects.requireNonNullElse(topologies, Map.of()));
+    Objects.requireNonNull(kafka, "kafka: required");
+    if (applicationId != null) {
+      Topics.requireLegal("application-id", applicationId);
+    }
+    Objects.requireNonNull(processingGuarantee, "processing-guarantee: required");
+    Objects.requireNonNull(stateDir, "state-dir: required");
+    if (instances < 1) {
+      throw new IllegalArgumentException("instances: must be at least 1, got " + instances);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: must be at least 1, got " + threads);
+    }
+    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException("commit-interval: must be positive");
+    }
+    Objects.requireNonNull(http, "http: required");
+    Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+    Objects.requireNonNullElse(topologies, Map.<String, Map<String, Object>>of())
+        .forEach((name, section) -> sections.put(name, section == null ? Map.of() : section));
+    topologies = Collections.unmodifiableMap(sections);
+  }
+
+  /**
+   * @param bootstrapServers Kafka bootstrap servers; default {@code 127.0.0.1:9092}
+   * @param properties further Kafka Streams, consumer and producer properties, applied last
+   * @param security the keys {@link KafkaClientSecurity#from} reads
+   */
+  public record Kafka(
+      String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
+    /** Validates the servers. */
+    public Kafka {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("kafka.bootstrap-servers: required");
+      }
+      properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
+      security =
+          Collections.unmodifiableMap(
+              new LinkedHashMap<>(Objects.requireNonNullElse(security, Map.of())));
+    }
+
+    /** The clients' security settings. */
+    public KafkaClientSecurity clientSecurity() {
+      return KafkaClientSecurity.from(security, Map.of());
+    }
+  }
+
+  /**
+   * @param host the address served and advertised for interactive queries
+   * @param port the port; 0 any, -1 no server
+   */
+  public record Http(String host, int port) {
+    /** Validates the address and the port. */
+    public Http {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("http.host: required");
+      }
+      if (port < -1 || port > 65_535) {
+        throw new IllegalArgumentException("http.port: must be -1 (off), 0 (any) or a port");
+      }
+    }
   }
 
   /** Every environment variable the file's keys are overridden by, legacy names included. */
@@ -80,7 +183,7 @@ public record StreamsConfiguration(
 
   /** The defaults, with environment overrides. */
   public static StreamsConfiguration defaults(Map<String, String> env) {
-    return LOADER.defaults(env).toConfiguration(env);
+    return LOADER.defaults(env).withSecurityFrom(env);
   }
 
   /**
@@ -89,7 +192,7 @@ public record StreamsConfiguration(
    * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
    */
   public static StreamsConfiguration load(Path file, Map<String, String> env) {
-    return LOADER.load(file, env).toConfiguration(env);
+    return LOADER.load(file, env).withSecurityFrom(env);
   }
 
   /**
@@ -98,7 +201,7 @@ public record StreamsConfiguration(
    * @throws IllegalArgumentException naming the first invalid field
    */
   public static StreamsConfiguration parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the streams configuration", env).toConfiguration(env);
+    return LOADER.parse(yaml, "the streams configuration", env).withSecurityFrom(env);
   }
 
   /**
@@ -110,7 +213,7 @@ public record StreamsConfiguration(
    */
   public static StreamsConfiguration load(
       Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options).toConfiguration(env);
+    return LOADER.load(file, env, options).withSecurityFrom(env);
   }
 
   /**
@@ -121,13 +224,73 @@ public record StreamsConfiguration(
    * @throws IllegalArgumentException as {@link #load} does
    */
   public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    StreamsFile effective = LOADER.load(file, env, options);
-    effective.toConfiguration(env);
+    StreamsConfiguration effective = LOADER.load(file, env, options);
+    effective.withSecurityFrom(env);
     return LOADER.print(effective);
+  }
+
+  /**
+   * This configuration with {@code keys} set, by dotted key as the file names them ({@code
+   * state-dir}, {@code http.port}); validated as a file is.
+   */
+  public StreamsConfiguration with(Map<String, String> keys) {
+    return LOADER.with(this, keys);
+  }
+
+  /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
+  private StreamsConfiguration withSecurityFrom(Map<String, String> env) {
+    Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
+    return new StreamsConfiguration(
+        new Kafka(kafka.bootstrapServers, kafka.properties, security),
+        applicationId,
+        processingGuarantee,
+        stateDir,
+        instances,
+        threads,
+        commitInterval,
+        http,
+        topologies);
   }
 
   /** The section of topology {@code name}, empty when the file has none. */
   public Map<String, Object> sectionOf(String name) {
     return topologies.getOrDefault(name, Map.of());
+  }
+
+  /** The application id of {@code topologyName}: {@link #applicationId()} or the default. */
+  public String applicationIdFor(String topologyName) {
+    return applicationId != null ? applicationId : "offload-" + topologyName;
+  }
+
+  /**
+   * The Kafka Streams properties of one instance.
+   *
+   * @param applicationId the application id
+   * @param instanceStateDir this instance's state directory
+   * @param applicationServer {@code host:port} for interactive queries, or {@code null}
+   */
+  public Properties toProperties(
+      String applicationId, Path instanceStateDir, String applicationServer) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee.kafkaValue());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, instanceStateDir.toAbsolutePath().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    if (applicationServer != null) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    kafka.clientSecurity().applyTo(p);
+    p.putAll(kafka.properties);
+    return p;
+  }
+
+  /** The properties of an admin client beside the topology: the servers and the security. */
+  public Map<String, Object> adminProperties() {
+    Map<String, Object> p = new HashMap<>(kafka.clientSecurity().clientProperties());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+    return p;
   }
 }

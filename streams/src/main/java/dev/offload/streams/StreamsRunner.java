@@ -84,13 +84,12 @@ public final class StreamsRunner implements AutoCloseable {
    */
   public static StreamsRunner start(
       TopologyDefinition definition, StreamsConfiguration configuration, MeterRegistry registry) {
-    StreamsSettings settings = configuration.settings();
-    String appId = settings.applicationIdFor(definition.name());
+    String appId = configuration.applicationIdFor(definition.name());
     TopologyContext context =
         new TopologyContext(definition.name(), appId, configuration.sectionOf(definition.name()));
     StreamsRunner runner = new StreamsRunner(definition, appId, registry);
     try {
-      runner.startAll(context, settings);
+      runner.startAll(context, configuration);
     } catch (RuntimeException e) {
       runner.close();
       throw e;
@@ -98,11 +97,12 @@ public final class StreamsRunner implements AutoCloseable {
     return runner;
   }
 
-  private void startAll(TopologyContext context, StreamsSettings settings) {
+  private void startAll(TopologyContext context, StreamsConfiguration settings) {
     String appServer = null;
-    if (settings.httpPort() >= 0) {
-      http = StreamsHttpServer.start(this, settings.httpHost(), settings.httpPort(), registry);
-      appServer = settings.httpHost() + ":" + http.port();
+    if (settings.http().port() >= 0) {
+      http =
+          StreamsHttpServer.start(this, settings.http().host(), settings.http().port(), registry);
+      appServer = settings.http().host() + ":" + http.port();
     }
     FunctionCounter.builder(PROCESSED_METRIC, this, StreamsRunner::processedTotal)
         .description("Records processed by the topology's stream threads")

@@ -31,7 +31,7 @@ class StreamsSecurityConfigurationTest {
             + jaas
             + "\n";
 
-    StreamsSettings settings = StreamsConfiguration.parse(yaml, Map.of()).settings();
+    StreamsConfiguration settings = StreamsConfiguration.parse(yaml, Map.of());
     Properties p = settings.toProperties("offload-router", dir.resolve("state"), null);
 
     assertThat(p)
@@ -47,18 +47,17 @@ class StreamsSecurityConfigurationTest {
   @Test
   void theEnvironmentOverridesTheFileAndPlaintextAddsNothingSecret() throws Exception {
     Path jaas = Files.writeString(dir.resolve("jaas.conf"), JAAS);
-    StreamsSettings settings =
+    StreamsConfiguration settings =
         StreamsConfiguration.parse(
-                "kafka: {security: {protocol: SASL_SSL, sasl-jaas-config-file: /nowhere}}",
-                Map.of(
-                    KafkaClientSecurity.PROTOCOL_ENV, "SASL_PLAINTEXT",
-                    KafkaClientSecurity.MECHANISM_ENV, "SCRAM-SHA-256",
-                    KafkaClientSecurity.JAAS_FILE_ENV, jaas.toString()))
-            .settings();
+            "kafka: {security: {protocol: SASL_SSL, sasl-jaas-config-file: /nowhere}}",
+            Map.of(
+                KafkaClientSecurity.PROTOCOL_ENV, "SASL_PLAINTEXT",
+                KafkaClientSecurity.MECHANISM_ENV, "SCRAM-SHA-256",
+                KafkaClientSecurity.JAAS_FILE_ENV, jaas.toString()));
 
-    assertThat(settings.security())
+    assertThat(settings.kafka().clientSecurity())
         .isEqualTo(KafkaClientSecurity.sasl("SASL_PLAINTEXT", "SCRAM-SHA-256", jaas));
-    assertThat(StreamsConfiguration.defaults(Map.of()).settings().toProperties("a", dir, null))
+    assertThat(StreamsConfiguration.defaults(Map.of()).toProperties("a", dir, null))
         .containsEntry("security.protocol", "PLAINTEXT")
         .doesNotContainKey("sasl.jaas.config");
   }

@@ -39,13 +39,13 @@ class TopologyCatalogTest {
             Map.of(
                 "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS", "other:9092", "OFFLOAD_STREAMS_INSTANCES", "3"));
 
-    StreamsSettings s = c.settings();
-    assertThat(s.bootstrapServers()).isEqualTo("other:9092");
+    StreamsConfiguration s = c;
+    assertThat(s.kafka().bootstrapServers()).isEqualTo("other:9092");
     assertThat(s.instances()).isEqualTo(3);
     assertThat(s.processingGuarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
     assertThat(s.stateDir()).isEqualTo(Path.of("/var/offload/streams"));
     assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(250));
-    assertThat(s.httpPort()).isEqualTo(9000);
+    assertThat(s.http().port()).isEqualTo(9000);
     assertThat(s.applicationIdFor("router")).isEqualTo("offload-router");
     var props = s.toProperties("offload-router", Path.of("/tmp/x"), "h:1");
     assertThat(props)
@@ -56,7 +56,7 @@ class TopologyCatalogTest {
 
   @Test
   void defaultsToExactlyOnce() {
-    StreamsSettings s = StreamsConfiguration.defaults(Map.of()).settings();
+    StreamsConfiguration s = StreamsConfiguration.defaults(Map.of());
 
     assertThat(s.processingGuarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE_V2);
     assertThat(s.toProperties("a", Path.of("x"), null))

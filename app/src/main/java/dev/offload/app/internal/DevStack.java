@@ -23,7 +23,6 @@ import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
 import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
-import dev.offload.streams.StreamsSettings;
 import dev.offload.streams.TopologyCatalog;
 import dev.offload.streams.analytics.AnalyticsConfig;
 import dev.offload.streams.analytics.CountDimension;
@@ -259,7 +258,7 @@ public final class DevStack implements AutoCloseable {
             ops =
                 parts.started(
                     OpsServer.start(
-                        OpsServerConfig.defaults(kafka.bootstrapServers()).withPort(ports.ops()),
+                        OpsServerConfig.builder(kafka.bootstrapServers()).port(ports.ops()).build(),
                         registry,
                         roleChecks())));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
@@ -332,31 +331,31 @@ public final class DevStack implements AutoCloseable {
   }
 
   private StreamsRunner startTopology(String name, int httpPort) {
-    StreamsSettings d = StreamsSettings.defaults();
-    StreamsSettings settings =
-        new StreamsSettings(
-            kafka.bootstrapServers(),
+    StreamsConfiguration d = StreamsConfiguration.defaults(Map.of());
+    // The handler workers read offload.work.<handler>: route each built-in type to its handler.
+    StreamsConfiguration configuration =
+        new StreamsConfiguration(
+            new StreamsConfiguration.Kafka(
+                kafka.bootstrapServers(),
+                // An event type registered at run time gets its topic later: the router,
+                // subscribed by pattern, sees it at its next metadata refresh (5 minutes by
+                // default).
+                Map.of(
+                    "metadata.max.age.ms",
+                    "5000",
+                    // After a kill -9 the next start waits this long for the dead member to leave
+                    // the group; a clean stop leaves it at once (see leaveGroupOnClose).
+                    "session.timeout.ms",
+                    "10000"),
+                Map.of()),
             null,
             d.processingGuarantee(),
             dataDir.resolve("streams"),
             1,
             1,
             d.commitInterval(),
-            "127.0.0.1",
-            httpPort,
-            // An event type registered at run time gets its topic later: the router, subscribed
-            // by pattern, sees it at its next metadata refresh (5 minutes by default).
-            Map.of(
-                "metadata.max.age.ms",
-                "5000",
-                // After a kill -9 the next start waits this long for the dead member to leave the
-                // group; a clean stop leaves it at once (see leaveGroupOnClose).
-                "session.timeout.ms",
-                "10000"));
-    // The handler workers read offload.work.<handler>: route each built-in type to its handler.
-    StreamsConfiguration configuration =
-        new StreamsConfiguration(
-            settings, Map.of("router", Map.<String, Object>of("routes", HandlerWorkers.ROUTES)));
+            new StreamsConfiguration.Http("127.0.0.1", httpPort),
+            Map.of("router", Map.<String, Object>of("routes", HandlerWorkers.ROUTES)));
     // One instance of each: leaving the group on stop lets the next start take its tasks at once.
     return StreamsRunner.start(
             TopologyCatalog.of(configuration).require(name), configuration, registry)

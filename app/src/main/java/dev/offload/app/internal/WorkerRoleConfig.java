@@ -1,6 +1,8 @@
 package dev.offload.app.internal;
 
+import dev.offload.consumers.dedup.DedupRetention;
 import dev.offload.runtime.config.ConfigLoader;
+import dev.offload.runtime.config.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,65 +42,59 @@ import java.util.Set;
  *   per-key: {permits: 2, period: 1s}        # per recipient (email) or per record key
  * }</pre>
  *
- * @param bootstrapServers Kafka; default {@code 127.0.0.1:9092}
- * @param kafkaProperties extra client properties; default none
+ * @param kafka Kafka: {@code bootstrap-servers}, default {@code 127.0.0.1:9092}; extra client
+ *     {@code properties}, default none
  * @param registryUrl the schema registry; default {@code http://127.0.0.1:8081}
  * @param group the consumer group, or {@code null} for {@code offload-worker-<handler>}
  * @param topic the topic, or {@code null} for {@code offload.work.<handler>}
  * @param concurrency records in flight at most; default 0, the handler's own default: 64 for email,
  *     1024 for index and analytics (their batches grow with the records in flight)
- * @param jdbcUrl PostgreSQL of the processed-event marks and the analytics rollup
- * @param jdbcUser its user; default {@code postgres}
- * @param jdbcPassword its password, from {@code OFFLOAD_DATABASE_PASSWORD} or {@code
- *     database.password-file}; never printed
- * @param jdbcPoolSize connections of the worker's pool (HikariCP), or {@code
- *     OFFLOAD_DATABASE_POOL_SIZE}; default 0, sized to the handler: one per email sending thread (a
- *     mail's mark is held open while it is sent), one per analytics batch thread plus one
- * @param dedupRetention how long a processed-event mark is kept; default 7 days
- * @param dedupPurgeInterval how often old marks are purged; default 10 minutes
- * @param smtpHost the SMTP server; default {@code 127.0.0.1}
- * @param smtpPort its port; default 2525 (the one {@code offload dev} serves)
- * @param smtpFrom the sender; default {@code Offload <no-reply@offload.local>}
- * @param smtpUser the SMTP user, empty for none
- * @param smtpPassword the SMTP password, from {@code OFFLOAD_SMTP_PASSWORD} or {@code
- *     smtp.password-file}; never printed
- * @param smtpTls whether to use STARTTLS; default false
+ * @param database PostgreSQL of the processed-event marks and the analytics rollup
+ * @param dedup how long a processed-event mark is kept (default 7 days) and how often old marks are
+ *     purged (default 10 minutes)
+ * @param smtp the SMTP server of the email handler
  * @param indexDir the search index directory; default {@code offload-data/index}
- * @param httpHost the address health and metrics are served on; default {@code 127.0.0.1}
- * @param httpPort their port; default {@value #DEFAULT_HTTP_PORT}, 0 any free port, -1 none
- * @param perHandlerLimit the limit on the whole worker, or {@code null} for none
- * @param perKeyLimit the limit per recipient or record key, or {@code null} for none
+ * @param http where health and metrics are served
+ * @param rateLimits the limits on the whole worker and per key; default none
  */
 public record WorkerRoleConfig(
-    String bootstrapServers,
-    Map<String, String> kafkaProperties,
+    Kafka kafka,
     String registryUrl,
     String group,
     String topic,
     int concurrency,
-    String jdbcUrl,
-    String jdbcUser,
-    String jdbcPassword,
-    int jdbcPoolSize,
-    Duration dedupRetention,
-    Duration dedupPurgeInterval,
-    String smtpHost,
-    int smtpPort,
-    String smtpFrom,
-    String smtpUser,
-    String smtpPassword,
-    boolean smtpTls,
+    Database database,
+    Dedup dedup,
+    Smtp smtp,
     Path indexDir,
-    String httpHost,
-    int httpPort,
-    Limit perHandlerLimit,
-    Limit perKeyLimit) {
+    Http http,
+    RateLimits rateLimits) {
 
   /** Default HTTP port of health and metrics, the one the compose Prometheus setup scrapes. */
   public static final int DEFAULT_HTTP_PORT = 8087;
 
-  private static final ConfigLoader<WorkerFile> LOADER =
-      ConfigLoader.builder(WorkerFile.class, WorkerFile.defaults())
+  private static final WorkerRoleConfig DEFAULTS =
+      new WorkerRoleConfig(
+          new Kafka("127.0.0.1:9092", Map.of()),
+          "http://127.0.0.1:8081",
+          null,
+          null,
+          0,
+          new Database("jdbc:postgresql://127.0.0.1:5432/offload", "postgres", null, 0),
+          new Dedup(DedupRetention.DEFAULT_RETENTION, DedupRetention.DEFAULT_INTERVAL),
+          new Smtp(
+              "127.0.0.1",
+              WorkerPorts.DEFAULT_SMTP,
+              "Offload <no-reply@offload.local>",
+              "",
+              null,
+              false),
+          Path.of("offload-data/index"),
+          new Http("127.0.0.1", DEFAULT_HTTP_PORT),
+          new RateLimits(null, null));
+
+  private static final ConfigLoader<WorkerRoleConfig> LOADER =
+      ConfigLoader.builder(WorkerRoleConfig.class, DEFAULTS)
           .describedAs("worker configuration")
           .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
           .legacyEnv("OFFLOAD_JDBC_USER", "database.user")
@@ -110,48 +106,136 @@ public record WorkerRoleConfig(
           .legacyKey("jdbc.pool-size", "database.pool-size")
           .build();
 
-  /**
-   * A rate limit.
-   *
-   * @param permits events per period, at least 1
-   * @param period the period, positive
-   */
-  public record Limit(int permits, Duration period) {
-    /** Validates both fields. */
-    public Limit {
-      if (permits < 1) {
-        throw new IllegalArgumentException("rate-limits: permits must be at least 1");
-      }
-      if (period == null || period.isZero() || period.isNegative()) {
-        throw new IllegalArgumentException("rate-limits: period must be positive");
-      }
-    }
-  }
-
   /** Validates every field and names the one that is wrong. */
   public WorkerRoleConfig {
-    requireText(bootstrapServers, "kafka.bootstrap-servers");
-    kafkaProperties = Map.copyOf(Objects.requireNonNullElse(kafkaProperties, Map.of()));
+    Objects.requireNonNull(kafka, "kafka: required");
     requireText(registryUrl, "registry-url");
     if (concurrency < 0) {
       throw new IllegalArgumentException(
           "concurrency: must be 0 (the handler's default) or more, was " + concurrency);
     }
-    requireText(jdbcUrl, "database.jdbc-url");
-    if (jdbcPoolSize < 0) {
-      throw new IllegalArgumentException(
-          "database.pool-size: must be 0 (sized to the handler) or more, was " + jdbcPoolSize);
-    }
-    requirePositive(dedupRetention, "dedup.retention");
-    requirePositive(dedupPurgeInterval, "dedup.purge-interval");
-    requireText(smtpHost, "smtp.host");
-    if (smtpPort < 1 || smtpPort > 65_535) {
-      throw new IllegalArgumentException("smtp.port: must be between 1 and 65535");
-    }
+    Objects.requireNonNull(database, "database: required");
+    Objects.requireNonNull(dedup, "dedup: required");
+    Objects.requireNonNull(smtp, "smtp: required");
     Objects.requireNonNull(indexDir, "index-dir: required");
-    requireText(httpHost, "http.host");
-    if (httpPort < -1 || httpPort > 65_535) {
-      throw new IllegalArgumentException("http.port: must be -1 (none), 0 (any) or a port");
+    Objects.requireNonNull(http, "http: required");
+    rateLimits = Objects.requireNonNullElse(rateLimits, new RateLimits(null, null));
+  }
+
+  /**
+   * @param bootstrapServers the brokers
+   * @param properties extra consumer and producer properties, over the environment's security
+   */
+  public record Kafka(String bootstrapServers, Map<String, String> properties) {
+    /** Validates the brokers. */
+    public Kafka {
+      requireText(bootstrapServers, "kafka.bootstrap-servers");
+      properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
+    }
+  }
+
+  /**
+   * @param jdbcUrl the database's JDBC URL
+   * @param user its user; default {@code postgres}
+   * @param password its password, from {@code OFFLOAD_DATABASE_PASSWORD} or {@code
+   *     database.password-file}; never printed
+   * @param poolSize connections of the worker's pool (HikariCP); default 0, sized to the handler:
+   *     one per email sending thread (a mail's mark is held open while it is sent), one per
+   *     analytics batch thread plus one
+   */
+  public record Database(String jdbcUrl, String user, @Secret String password, int poolSize) {
+    /** Validates the URL and the pool size. */
+    public Database {
+      requireText(jdbcUrl, "database.jdbc-url");
+      if (poolSize < 0) {
+        throw new IllegalArgumentException(
+            "database.pool-size: must be 0 (sized to the handler) or more, was " + poolSize);
+      }
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+      return "Database[jdbcUrl=" + jdbcUrl + ", user=" + user + ", poolSize=" + poolSize + "]";
+    }
+  }
+
+  /**
+   * @param retention how long a processed-event mark is kept; default 7 days
+   * @param purgeInterval how often old marks are purged; default 10 minutes
+   */
+  public record Dedup(Duration retention, Duration purgeInterval) {
+    /** Validates both durations. */
+    public Dedup {
+      requirePositive(retention, "dedup.retention");
+      requirePositive(purgeInterval, "dedup.purge-interval");
+    }
+  }
+
+  /**
+   * @param host the SMTP server; default {@code 127.0.0.1}
+   * @param port its port; default 2525 (the one {@code offload dev} serves)
+   * @param from the sender; default {@code Offload <no-reply@offload.local>}
+   * @param user the SMTP user, empty for none
+   * @param password the SMTP password, from {@code OFFLOAD_SMTP_PASSWORD} or {@code
+   *     smtp.password-file}; never printed
+   * @param tls whether to use STARTTLS; default false
+   */
+  public record Smtp(
+      String host, int port, String from, String user, @Secret String password, boolean tls) {
+    /** Validates the server. */
+    public Smtp {
+      requireText(host, "smtp.host");
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("smtp.port: must be between 1 and 65535");
+      }
+      user = Objects.requireNonNullElse(user, "");
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+      return "Smtp[" + user + "@" + host + ":" + port + ", from=" + from + ", tls=" + tls + "]";
+    }
+  }
+
+  /**
+   * @param host the address health and metrics are served on; default {@code 127.0.0.1}
+   * @param port their port; default {@value #DEFAULT_HTTP_PORT}, 0 any free port, -1 none
+   */
+  public record Http(String host, int port) {
+    /** Validates the address and the port. */
+    public Http {
+      requireText(host, "http.host");
+      if (port < -1 || port > 65_535) {
+        throw new IllegalArgumentException("http.port: must be -1 (none), 0 (any) or a port");
+      }
+    }
+  }
+
+  /**
+   * @param perHandler the limit on the whole worker (a provider's quota), or {@code null} for none
+   * @param perKey the limit per recipient (email) or per record key, or {@code null} for none
+   */
+  public record RateLimits(Limit perHandler, Limit perKey) {}
+
+  /**
+   * A rate limit.
+   *
+   * @param permits events per period, at least 1; default 1
+   * @param period the period, positive; default one second
+   */
+  public record Limit(Integer permits, Duration period) {
+    /** Validates both fields. */
+    public Limit {
+      permits = Objects.requireNonNullElse(permits, 1);
+      period = Objects.requireNonNullElse(period, Duration.ofSeconds(1));
+      if (permits < 1) {
+        throw new IllegalArgumentException("rate-limits: permits must be at least 1");
+      }
+      if (period.isZero() || period.isNegative()) {
+        throw new IllegalArgumentException("rate-limits: period must be positive");
+      }
     }
   }
 
@@ -162,16 +246,19 @@ public record WorkerRoleConfig(
 
   /** The defaults, with environment overrides. */
   public static WorkerRoleConfig defaults(Map<String, String> env) {
-    return LOADER.defaults(env).toConfig();
+    return LOADER.defaults(env);
   }
 
   /**
-   * Loads {@code file}, with environment overrides.
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
    *
    * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
    */
-  public static WorkerRoleConfig load(Path file, Map<String, String> env) {
-    return LOADER.load(file, env).toConfig();
+  public static WorkerRoleConfig load(
+      Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options);
   }
 
   /**
@@ -180,25 +267,13 @@ public record WorkerRoleConfig(
    * @throws IllegalArgumentException naming the first invalid field
    */
   public static WorkerRoleConfig parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the worker configuration", env).toConfig();
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static WorkerRoleConfig load(
-      Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options).toConfig();
+    return parse(yaml, env, Map.of());
   }
 
   /** Parses YAML text, with environment overrides and then the command line's {@code options}. */
   public static WorkerRoleConfig parse(
       String yaml, Map<String, String> env, Map<String, String> options) {
-    return LOADER.parse(yaml, "the worker configuration", env, options).toConfig();
+    return LOADER.parse(yaml, "the worker configuration", env, options);
   }
 
   /**
@@ -209,32 +284,7 @@ public record WorkerRoleConfig(
    * @throws IllegalArgumentException as {@link #load} does
    */
   public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    WorkerFile effective = LOADER.load(file, env, options);
-    effective.toConfig();
-    return LOADER.print(effective);
-  }
-
-  /** Never shows the secrets. */
-  @Override
-  public String toString() {
-    return "WorkerRoleConfig[bootstrapServers=%s, registryUrl=%s, group=%s, topic=%s, concurrency=%d, jdbcUrl=%s, jdbcUser=%s, jdbcPoolSize=%d, dedupRetention=%s, smtp=%s:%d, indexDir=%s, http=%s:%d, perHandlerLimit=%s, perKeyLimit=%s]"
-        .formatted(
-            bootstrapServers,
-            registryUrl,
-            group,
-            topic,
-            concurrency,
-            jdbcUrl,
-            jdbcUser,
-            jdbcPoolSize,
-            dedupRetention,
-            smtpHost,
-            smtpPort,
-            indexDir,
-            httpHost,
-            httpPort,
-            perHandlerLimit,
-            perKeyLimit);
+    return LOADER.print(LOADER.load(file, env, options));
   }
 
   private static void requirePositive(Duration value, String field) {

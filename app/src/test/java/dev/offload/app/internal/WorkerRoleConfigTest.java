@@ -15,30 +15,32 @@ class WorkerRoleConfigTest {
   @Test
   void theDefaultsRunAgainstOffloadDev() {
     WorkerRoleConfig c = WorkerRoleConfig.defaults(Map.of());
-    assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
-    assertThat(c.smtpPort()).isEqualTo(WorkerPorts.DEFAULT_SMTP);
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(c.smtp().port()).isEqualTo(WorkerPorts.DEFAULT_SMTP);
     assertThat(c.concurrency()).as("the handler's default").isZero();
     assertThat(c.group()).isNull();
-    assertThat(c.perHandlerLimit()).isNull();
-    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
-    assertThat(c.httpPort()).isEqualTo(WorkerRoleConfig.DEFAULT_HTTP_PORT);
+    assertThat(c.rateLimits().perHandler()).isNull();
+    assertThat(c.http().host()).isEqualTo("127.0.0.1");
+    assertThat(c.http().port()).isEqualTo(WorkerRoleConfig.DEFAULT_HTTP_PORT);
   }
 
   @Test
   void theHealthAndMetricsAddressComesFromTheFileTheEnvironmentOrTheCommandLine() {
     WorkerRoleConfig file = WorkerRoleConfig.parse("http: {host: 0.0.0.0, port: 9187}", Map.of());
-    assertThat(file.httpHost()).isEqualTo("0.0.0.0");
-    assertThat(file.httpPort()).isEqualTo(9187);
+    assertThat(file.http().host()).isEqualTo("0.0.0.0");
+    assertThat(file.http().port()).isEqualTo(9187);
     assertThat(
             WorkerRoleConfig.parse("http: {port: 9187}", Map.of("OFFLOAD_WORKER_HTTP_PORT", "-1"))
-                .httpPort())
+                .http()
+                .port())
         .isEqualTo(-1);
     assertThat(
             WorkerRoleConfig.parse(
                     "http: {port: 9187}",
                     Map.of("OFFLOAD_HTTP_PORT", "9188"),
                     Map.of("http.port", "0"))
-                .httpPort())
+                .http()
+                .port())
         .as("the command line wins")
         .isZero();
     assertThatThrownBy(() -> WorkerRoleConfig.parse("http: {port: -2}", Map.of()))
@@ -66,19 +68,20 @@ class WorkerRoleConfigTest {
                 "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS", "kafka-2:9092",
                 "OFFLOAD_JDBC_PASSWORD", "s3cret",
                 "OFFLOAD_SMTP_PORT", "2587"));
-    assertThat(c.bootstrapServers()).isEqualTo("kafka-2:9092");
-    assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SSL");
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("kafka-2:9092");
+    assertThat(c.kafka().properties()).containsEntry("security.protocol", "SSL");
     assertThat(c.group()).isEqualTo("mails");
     assertThat(c.concurrency()).isEqualTo(16);
-    assertThat(c.jdbcUser()).isEqualTo("worker");
-    assertThat(c.jdbcPassword()).isEqualTo("s3cret");
-    assertThat(c.smtpHost()).isEqualTo("smtp.example.com");
-    assertThat(c.smtpPort()).isEqualTo(2587);
-    assertThat(c.smtpTls()).isTrue();
+    assertThat(c.database().user()).isEqualTo("worker");
+    assertThat(c.database().password()).isEqualTo("s3cret");
+    assertThat(c.smtp().host()).isEqualTo("smtp.example.com");
+    assertThat(c.smtp().port()).isEqualTo(2587);
+    assertThat(c.smtp().tls()).isTrue();
     assertThat(c.indexDir()).isEqualTo(Path.of("/var/offload/index"));
-    assertThat(c.perHandlerLimit())
+    assertThat(c.rateLimits().perHandler())
         .isEqualTo(new WorkerRoleConfig.Limit(100, Duration.ofSeconds(1)));
-    assertThat(c.perKeyLimit()).isEqualTo(new WorkerRoleConfig.Limit(2, Duration.ofMinutes(1)));
+    assertThat(c.rateLimits().perKey())
+        .isEqualTo(new WorkerRoleConfig.Limit(2, Duration.ofMinutes(1)));
     assertThat(c.toString()).doesNotContain("s3cret");
     assertThat(WorkerRoleConfig.parse(yaml, Map.of(), Map.of("group", "other", "concurrency", "8")))
         .extracting(WorkerRoleConfig::group, WorkerRoleConfig::concurrency)
@@ -107,13 +110,13 @@ class WorkerRoleConfigTest {
     WorkerRoleConfig c =
         WorkerRoleConfig.parse(
             "jdbc: {pool-size: 5}\ndedup: {retention: 2d, purge-interval: 30m}", Map.of());
-    assertThat(c.jdbcPoolSize()).isEqualTo(5);
-    assertThat(c.dedupRetention()).isEqualTo(java.time.Duration.ofDays(2));
-    assertThat(c.dedupPurgeInterval()).isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(c.database().poolSize()).isEqualTo(5);
+    assertThat(c.dedup().retention()).isEqualTo(java.time.Duration.ofDays(2));
+    assertThat(c.dedup().purgeInterval()).isEqualTo(java.time.Duration.ofMinutes(30));
     WorkerRoleConfig defaults = WorkerRoleConfig.defaults(Map.of("OFFLOAD_JDBC_POOL_SIZE", "3"));
-    assertThat(defaults.jdbcPoolSize()).isEqualTo(3);
-    assertThat(defaults.dedupRetention()).isEqualTo(java.time.Duration.ofDays(7));
-    assertThat(defaults.dedupPurgeInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(defaults.database().poolSize()).isEqualTo(3);
+    assertThat(defaults.dedup().retention()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(defaults.dedup().purgeInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
   }
 
   @Test
@@ -131,12 +134,12 @@ class WorkerRoleConfigTest {
                 "OFFLOAD_DATABASE_USER", "worker",
                 "OFFLOAD_DATABASE_PASSWORD_FILE", db.toString(),
                 "OFFLOAD_HTTP_PORT", "9187"));
-    assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db/offload");
-    assertThat(c.jdbcUser()).isEqualTo("worker");
-    assertThat(c.jdbcPassword()).isEqualTo("db-secret");
-    assertThat(c.jdbcPoolSize()).isEqualTo(4);
-    assertThat(c.smtpPassword()).isEqualTo("smtp-secret");
-    assertThat(c.httpPort()).isEqualTo(9187);
+    assertThat(c.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db/offload");
+    assertThat(c.database().user()).isEqualTo("worker");
+    assertThat(c.database().password()).isEqualTo("db-secret");
+    assertThat(c.database().poolSize()).isEqualTo(4);
+    assertThat(c.smtp().password()).isEqualTo("smtp-secret");
+    assertThat(c.http().port()).isEqualTo(9187);
     assertThat(
             WorkerRoleConfig.print(
                 null,

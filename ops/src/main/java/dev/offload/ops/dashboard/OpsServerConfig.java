@@ -74,143 +74,97 @@ public record OpsServerConfig(
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 
-  /** A configuration without client security ({@code PLAINTEXT}). */
-  public OpsServerConfig(
-      String host,
-      int port,
-      String bootstrapServers,
-      Duration lagInterval,
-      Duration history,
-      int newestDeadLetters,
-      Set<String> groups) {
-    this(
-        host,
-        port,
-        bootstrapServers,
-        lagInterval,
-        history,
-        newestDeadLetters,
-        groups,
-        LagObjectives.defaults(),
-        KafkaClientSecurity.none());
-  }
-
-  /** A copy whose Kafka clients use {@code settings} (SASL, TLS). */
-  public OpsServerConfig withSecurity(KafkaClientSecurity settings) {
-    return new OpsServerConfig(
-        host,
-        port,
-        bootstrapServers,
-        lagInterval,
-        history,
-        newestDeadLetters,
-        groups,
-        objectives,
-        settings);
-  }
-
   /** The defaults, against {@code bootstrapServers}. */
   public static OpsServerConfig defaults(String bootstrapServers) {
-    return new OpsServerConfig(
-        "127.0.0.1",
-        DEFAULT_PORT,
-        bootstrapServers,
-        Duration.ofSeconds(5),
-        Duration.ofMinutes(15),
-        10,
-        Set.of(),
-        LagObjectives.defaults(),
-        KafkaClientSecurity.none());
+    return builder(bootstrapServers).build();
   }
 
-  /** A copy bound to another address. */
-  public OpsServerConfig withHost(String address) {
-    return new OpsServerConfig(
-        address,
-        port,
-        bootstrapServers,
-        lagInterval,
-        history,
-        newestDeadLetters,
-        groups,
-        objectives,
-        security);
+  /** A builder holding the defaults, against {@code bootstrapServers}. */
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
   }
 
-  /** A copy on another port (0: any free port). */
-  public OpsServerConfig withPort(int number) {
-    return new OpsServerConfig(
-        host,
-        number,
-        bootstrapServers,
-        lagInterval,
-        history,
-        newestDeadLetters,
-        groups,
-        objectives,
-        security);
-  }
+  /** Builds an {@link OpsServerConfig}; every field starts at its default. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private String host = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private Duration lagInterval = Duration.ofSeconds(5);
+    private Duration history = Duration.ofMinutes(15);
+    private int newestDeadLetters = 10;
+    private Set<String> groups = Set.of();
+    private LagObjectives objectives = LagObjectives.defaults();
+    private KafkaClientSecurity security = KafkaClientSecurity.none();
 
-  /** A copy that polls lag and dead letters at another interval. */
-  public OpsServerConfig withLagInterval(Duration every) {
-    return new OpsServerConfig(
-        host,
-        port,
-        bootstrapServers,
-        every,
-        history,
-        newestDeadLetters,
-        groups,
-        objectives,
-        security);
-  }
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
 
-  /** A copy whose charts reach another length back. */
-  public OpsServerConfig withHistory(Duration length) {
-    return new OpsServerConfig(
-        host,
-        port,
-        bootstrapServers,
-        lagInterval,
-        length,
-        newestDeadLetters,
-        groups,
-        objectives,
-        security);
-  }
+    /** See {@link OpsServerConfig#host()}. */
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
 
-  /** A copy that lists another number of newest dead letters. */
-  public OpsServerConfig withNewestDeadLetters(int count) {
-    return new OpsServerConfig(
-        host, port, bootstrapServers, lagInterval, history, count, groups, objectives, security);
-  }
+    /** See {@link OpsServerConfig#port()}. */
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
 
-  /** A copy that watches only {@code watched} (empty: every group). */
-  public OpsServerConfig withGroups(Set<String> watched) {
-    return new OpsServerConfig(
-        host,
-        port,
-        bootstrapServers,
-        lagInterval,
-        history,
-        newestDeadLetters,
-        watched,
-        objectives,
-        security);
-  }
+    /** See {@link OpsServerConfig#lagInterval()}. */
+    public Builder lagInterval(Duration value) {
+      lagInterval = value;
+      return this;
+    }
 
-  /** A copy with other lag objectives. */
-  public OpsServerConfig withObjectives(LagObjectives targets) {
-    return new OpsServerConfig(
-        host,
-        port,
-        bootstrapServers,
-        lagInterval,
-        history,
-        newestDeadLetters,
-        groups,
-        targets,
-        security);
+    /** See {@link OpsServerConfig#history()}. */
+    public Builder history(Duration value) {
+      history = value;
+      return this;
+    }
+
+    /** See {@link OpsServerConfig#newestDeadLetters()}. */
+    public Builder newestDeadLetters(int value) {
+      newestDeadLetters = value;
+      return this;
+    }
+
+    /** See {@link OpsServerConfig#groups()}. */
+    public Builder groups(Set<String> value) {
+      groups = value;
+      return this;
+    }
+
+    /** See {@link OpsServerConfig#objectives()}. */
+    public Builder objectives(LagObjectives value) {
+      objectives = value;
+      return this;
+    }
+
+    /** See {@link OpsServerConfig#security()}. */
+    public Builder security(KafkaClientSecurity value) {
+      security = value;
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming the field at fault
+     */
+    public OpsServerConfig build() {
+      return new OpsServerConfig(
+          host,
+          port,
+          bootstrapServers,
+          lagInterval,
+          history,
+          newestDeadLetters,
+          groups,
+          objectives,
+          security);
+    }
   }
 
   /**
@@ -218,11 +172,12 @@ public record OpsServerConfig(
    * objectives.
    */
   public LagMonitorConfig lagMonitorConfig() {
-    return LagMonitorConfig.defaults(bootstrapServers)
-        .withInterval(lagInterval)
-        .withGroups(groups)
-        .withObjectives(objectives)
-        .withSecurity(security);
+    return LagMonitorConfig.builder(bootstrapServers)
+        .interval(lagInterval)
+        .groups(groups)
+        .objectives(objectives)
+        .security(security)
+        .build();
   }
 
   private static void requirePositive(Duration value, String field) {

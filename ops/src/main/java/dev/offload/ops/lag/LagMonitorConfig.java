@@ -62,139 +62,97 @@ public record LagMonitorConfig(
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 
-  /**
-   * A configuration with the default objectives and without client security ({@code PLAINTEXT}).
-   */
-  public LagMonitorConfig(
-      String bootstrapServers,
-      Set<String> groups,
-      Duration interval,
-      int windowSize,
-      boolean exactReads,
-      Duration requestTimeout,
-      Clock clock) {
-    this(
-        bootstrapServers,
-        groups,
-        interval,
-        windowSize,
-        LagObjectives.defaults(),
-        exactReads,
-        requestTimeout,
-        clock,
-        KafkaClientSecurity.none());
-  }
-
-  /** A copy whose clients use {@code settings} (SASL, TLS). */
-  public LagMonitorConfig withSecurity(KafkaClientSecurity settings) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        groups,
-        interval,
-        windowSize,
-        objectives,
-        exactReads,
-        requestTimeout,
-        clock,
-        settings);
-  }
-
   /** The defaults, against {@code bootstrapServers}. */
   public static LagMonitorConfig defaults(String bootstrapServers) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        Set.of(),
-        Duration.ofSeconds(5),
-        10,
-        LagObjectives.defaults(),
-        true,
-        Duration.ofSeconds(10),
-        Clock.systemUTC(),
-        KafkaClientSecurity.none());
+    return builder(bootstrapServers).build();
   }
 
-  /** A copy that watches only {@code watched} (empty: every group). */
-  public LagMonitorConfig withGroups(Set<String> watched) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        watched,
-        interval,
-        windowSize,
-        objectives,
-        exactReads,
-        requestTimeout,
-        clock,
-        security);
+  /** A builder holding the defaults, against {@code bootstrapServers}. */
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
   }
 
-  /** A copy with another poll interval. */
-  public LagMonitorConfig withInterval(Duration every) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        groups,
-        every,
-        windowSize,
-        objectives,
-        exactReads,
-        requestTimeout,
-        clock,
-        security);
-  }
+  /** Builds a {@link LagMonitorConfig}; every field starts at its default. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private Set<String> groups = Set.of();
+    private Duration interval = Duration.ofSeconds(5);
+    private int windowSize = 10;
+    private LagObjectives objectives = LagObjectives.defaults();
+    private boolean exactReads = true;
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+    private KafkaClientSecurity security = KafkaClientSecurity.none();
 
-  /** A copy with another window size. */
-  public LagMonitorConfig withWindowSize(int samples) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        groups,
-        interval,
-        samples,
-        objectives,
-        exactReads,
-        requestTimeout,
-        clock,
-        security);
-  }
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
 
-  /** A copy with other lag objectives. */
-  public LagMonitorConfig withObjectives(LagObjectives targets) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        groups,
-        interval,
-        windowSize,
-        targets,
-        exactReads,
-        requestTimeout,
-        clock,
-        security);
-  }
+    /** See {@link LagMonitorConfig#groups()}. */
+    public Builder groups(Set<String> value) {
+      groups = value;
+      return this;
+    }
 
-  /** A copy with exact reads on or off. */
-  public LagMonitorConfig withExactReads(boolean enabled) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        groups,
-        interval,
-        windowSize,
-        objectives,
-        enabled,
-        requestTimeout,
-        clock,
-        security);
-  }
+    /** See {@link LagMonitorConfig#interval()}. */
+    public Builder interval(Duration value) {
+      interval = value;
+      return this;
+    }
 
-  /** A copy with another clock. */
-  public LagMonitorConfig withClock(Clock time) {
-    return new LagMonitorConfig(
-        bootstrapServers,
-        groups,
-        interval,
-        windowSize,
-        objectives,
-        exactReads,
-        requestTimeout,
-        time,
-        security);
+    /** See {@link LagMonitorConfig#windowSize()}. */
+    public Builder windowSize(int value) {
+      windowSize = value;
+      return this;
+    }
+
+    /** See {@link LagMonitorConfig#objectives()}. */
+    public Builder objectives(LagObjectives value) {
+      objectives = value;
+      return this;
+    }
+
+    /** See {@link LagMonitorConfig#exactReads()}. */
+    public Builder exactReads(boolean value) {
+      exactReads = value;
+      return this;
+    }
+
+    /** See {@link LagMonitorConfig#requestTimeout()}. */
+    public Builder requestTimeout(Duration value) {
+      requestTimeout = value;
+      return this;
+    }
+
+    /** See {@link LagMonitorConfig#clock()}. */
+    public Builder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    /** See {@link LagMonitorConfig#security()}. */
+    public Builder security(KafkaClientSecurity value) {
+      security = value;
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming the field at fault
+     */
+    public LagMonitorConfig build() {
+      return new LagMonitorConfig(
+          bootstrapServers,
+          groups,
+          interval,
+          windowSize,
+          objectives,
+          exactReads,
+          requestTimeout,
+          clock,
+          security);
+    }
   }
 
   Properties adminProperties() {

@@ -88,13 +88,14 @@ class DashboardBrowserIT {
     registerConnectorMeters(registry);
     // One-second polls and a two-minute history, so the charts show the fall within the test.
     OpsServerConfig config =
-        OpsServerConfig.defaults(infra.bootstrapServers())
-            .withPort(0)
-            .withLagInterval(Duration.ofSeconds(1))
-            .withHistory(Duration.ofMinutes(2))
-            .withGroups(Set.of(backlogGroup, caughtUpGroup))
+        OpsServerConfig.builder(infra.bootstrapServers())
+            .port(0)
+            .lagInterval(Duration.ofSeconds(1))
+            .history(Duration.ofMinutes(2))
+            .groups(Set.of(backlogGroup, caughtUpGroup))
             // Above the backlog's age, so the group nobody consumes stays STOP.
-            .withObjectives(LagObjectives.everyGroup(Duration.ofHours(1)));
+            .objectives(LagObjectives.everyGroup(Duration.ofHours(1)))
+            .build();
 
     try (OpsServer ops = OpsServer.start(config, registry, roles);
         Browser browser = Browser.open(profile)) {
@@ -173,10 +174,11 @@ class DashboardBrowserIT {
       KafkaFixtures.commit(consumer, topic, new long[1]);
     }
     OpsServerConfig config =
-        OpsServerConfig.defaults(infra.bootstrapServers())
-            .withPort(0)
-            .withLagInterval(Duration.ofSeconds(1))
-            .withGroups(Set.of(group));
+        OpsServerConfig.builder(infra.bootstrapServers())
+            .port(0)
+            .lagInterval(Duration.ofSeconds(1))
+            .groups(Set.of(group))
+            .build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (OpsServer ops = OpsServer.start(config, registry, Map.of("api", () -> true));
         Browser browser = Browser.open(profile)) {

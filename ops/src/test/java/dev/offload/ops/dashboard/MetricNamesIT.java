@@ -116,10 +116,11 @@ class MetricNamesIT {
         List.of(new DeadLetter("x", "java.lang.IllegalStateException", topic, Instant.now())));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OpsServerConfig config =
-        OpsServerConfig.defaults(infra.bootstrapServers())
-            .withPort(0)
-            .withLagInterval(Duration.ofMillis(500))
-            .withGroups(Set.of(group));
+        OpsServerConfig.builder(infra.bootstrapServers())
+            .port(0)
+            .lagInterval(Duration.ofMillis(500))
+            .groups(Set.of(group))
+            .build();
     try (OpsServer ops = OpsServer.start(config, registry, Map.of())) {
       String[] scrape = new String[1];
       await()

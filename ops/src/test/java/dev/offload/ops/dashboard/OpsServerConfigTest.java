@@ -19,23 +19,33 @@ class OpsServerConfigTest {
     assertThat(c.newestDeadLetters()).isEqualTo(10);
     assertThat(c.groups()).isEmpty();
     assertThat(c.lagMonitorConfig().interval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.withGroups(Set.of("g")).lagMonitorConfig().groups()).containsExactly("g");
+    assertThat(
+            OpsServerConfig.builder("k:9092")
+                .groups(Set.of("g"))
+                .build()
+                .lagMonitorConfig()
+                .groups())
+        .containsExactly("g");
   }
 
   @Test
   void namesTheFieldThatIsWrong() {
-    OpsServerConfig c = OpsServerConfig.defaults("127.0.0.1:9092");
-    assertThatThrownBy(() -> c.withHost(" ")).hasMessage("host must not be blank");
-    assertThatThrownBy(() -> c.withPort(70_000))
+    assertThatThrownBy(() -> builder().host(" ").build()).hasMessage("host must not be blank");
+    assertThatThrownBy(() -> builder().port(70_000).build())
         .hasMessage("port must be between 0 and 65535, was 70000");
     assertThatThrownBy(() -> OpsServerConfig.defaults(""))
         .hasMessage("bootstrapServers must not be blank");
-    assertThatThrownBy(() -> c.withLagInterval(Duration.ZERO))
+    assertThatThrownBy(() -> builder().lagInterval(Duration.ZERO).build())
         .hasMessage("lagInterval must be a positive duration, was PT0S");
-    assertThatThrownBy(() -> c.withHistory(Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> builder().history(Duration.ofSeconds(1)).build())
         .hasMessage("history must be at least lagInterval (PT5S), was PT1S");
-    assertThatThrownBy(() -> c.withNewestDeadLetters(0))
+    assertThatThrownBy(() -> builder().newestDeadLetters(0).build())
         .hasMessage("newestDeadLetters must be between 1 and 1000, was 0");
-    assertThatThrownBy(() -> c.withGroups(Set.of(""))).hasMessageStartingWith("groups must not");
+    assertThatThrownBy(() -> builder().groups(Set.of("")).build())
+        .hasMessageStartingWith("groups must not");
+  }
+
+  private static OpsServerConfig.Builder builder() {
+    return OpsServerConfig.builder("127.0.0.1:9092");
   }
 }

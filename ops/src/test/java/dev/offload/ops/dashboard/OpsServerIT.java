@@ -34,12 +34,12 @@ class OpsServerIT {
 
   // An objective above the backlog's age keeps the stopped group STOP (LagObjectiveIT covers WARN
   // and ERR).
-  private static OpsServerConfig config(Infrastructure infra, String group) {
-    return OpsServerConfig.defaults(infra.bootstrapServers())
-        .withPort(0)
-        .withLagInterval(Duration.ofMillis(500))
-        .withGroups(Set.of(group))
-        .withObjectives(LagObjectives.everyGroup(Duration.ofHours(1)));
+  private static OpsServerConfig.Builder config(Infrastructure infra, String group) {
+    return OpsServerConfig.builder(infra.bootstrapServers())
+        .port(0)
+        .lagInterval(Duration.ofMillis(500))
+        .groups(Set.of(group))
+        .objectives(LagObjectives.everyGroup(Duration.ofHours(1)));
   }
 
   @Test
@@ -75,7 +75,7 @@ class OpsServerIT {
         });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    try (OpsServer ops = OpsServer.start(config(infra, group), registry, roles)) {
+    try (OpsServer ops = OpsServer.start(config(infra, group).build(), registry, roles)) {
       String base = ops.baseUrl();
       assertThat(get(base, "/health/live").statusCode()).isEqualTo(200);
       assertThat(awaitOk(base, "/health/ready")).contains("\"lag-monitor\":\"UP\"");
@@ -125,7 +125,7 @@ class OpsServerIT {
   void pageAndItsScriptsComeFromThisServerOnly(Infrastructure infra) throws Exception {
     try (OpsServer ops =
         OpsServer.start(
-            config(infra, TestNames.group("ops-page")),
+            config(infra, TestNames.group("ops-page")).build(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of())) {
       HttpResponse<String> page = get(ops.baseUrl(), "/dashboard");
@@ -150,8 +150,8 @@ class OpsServerIT {
   void aTakenPortIsNamedInTheError(Infrastructure infra) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     String group = TestNames.group("ops-port");
-    try (OpsServer first = OpsServer.start(config(infra, group), registry, Map.of())) {
-      OpsServerConfig same = config(infra, group).withPort(first.port());
+    try (OpsServer first = OpsServer.start(config(infra, group).build(), registry, Map.of())) {
+      OpsServerConfig same = config(infra, group).port(first.port()).build();
       assertThatThrownBy(() -> OpsServer.start(same, registry, Map.of()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage(

@@ -24,22 +24,25 @@ class LagMonitorConfigTest {
     LagObjectives o =
         LagObjectives.everyGroup(Duration.ofMinutes(2))
             .withGroup("offload-worker-analytics", Duration.ofSeconds(30));
-    LagMonitorConfig c = LagMonitorConfig.defaults("127.0.0.1:9092").withObjectives(o);
+    LagMonitorConfig c = LagMonitorConfig.builder("127.0.0.1:9092").objectives(o).build();
     assertThat(c.objectives().objectiveOf("offload-worker-analytics"))
         .isEqualTo(Duration.ofSeconds(30));
     assertThat(c.objectives().objectiveOf("offload-worker-email")).isEqualTo(Duration.ofMinutes(2));
     assertThatThrownBy(() -> o.withGroup("g", Duration.ZERO)).hasMessageContaining("groups[g]");
     assertThatThrownBy(() -> o.withFallback(Duration.ofSeconds(-1)))
         .hasMessageContaining("fallback");
-    assertThatThrownBy(() -> c.withObjectives(null)).hasMessageContaining("objectives");
+    assertThatThrownBy(() -> LagMonitorConfig.builder("k:9092").objectives(null).build())
+        .hasMessageContaining("objectives");
   }
 
   @Test
   void namesTheFieldThatIsWrong() {
-    LagMonitorConfig c = LagMonitorConfig.defaults("127.0.0.1:9092");
-    assertThatThrownBy(() -> c.withWindowSize(1)).hasMessageContaining("windowSize");
-    assertThatThrownBy(() -> c.withInterval(Duration.ZERO)).hasMessageContaining("interval");
-    assertThatThrownBy(() -> c.withGroups(Set.of(" "))).hasMessageContaining("groups");
+    LagMonitorConfig.Builder c = LagMonitorConfig.builder("127.0.0.1:9092");
+    assertThatThrownBy(() -> c.windowSize(1).build()).hasMessageContaining("windowSize");
+    assertThatThrownBy(() -> c.windowSize(2).interval(Duration.ZERO).build())
+        .hasMessageContaining("interval");
+    assertThatThrownBy(() -> c.interval(Duration.ofSeconds(1)).groups(Set.of(" ")).build())
+        .hasMessageContaining("groups");
     assertThatThrownBy(() -> LagMonitorConfig.defaults(""))
         .hasMessageContaining("bootstrapServers");
   }

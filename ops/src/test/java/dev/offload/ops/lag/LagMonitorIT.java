@@ -51,11 +51,11 @@ class LagMonitorIT {
 
   // The backlogs here are an hour old: an objective of a day keeps these tests on the rules for
   // groups within their objective (STOP, STALL); ObjectiveIT covers the objective itself.
-  private static LagMonitorConfig config(Infrastructure infra, String group) {
-    return LagMonitorConfig.defaults(infra.bootstrapServers())
-        .withGroups(Set.of(group))
-        .withWindowSize(3)
-        .withObjectives(LagObjectives.everyGroup(Duration.ofDays(1)));
+  private static LagMonitorConfig.Builder config(Infrastructure infra, String group) {
+    return LagMonitorConfig.builder(infra.bootstrapServers())
+        .groups(Set.of(group))
+        .windowSize(3)
+        .objectives(LagObjectives.everyGroup(Duration.ofDays(1)));
   }
 
   @Test
@@ -67,7 +67,7 @@ class LagMonitorIT {
     try (var consumer = kafka.joinedConsumer(group, topic, 2)) {
       KafkaFixtures.commit(consumer, topic, M);
     }
-    try (LagMonitor monitor = LagMonitor.create(config(infra, group))) {
+    try (LagMonitor monitor = LagMonitor.create(config(infra, group).build())) {
       GroupLag lag = awaitStatus(monitor, group, LagStatus.STOP);
       assertThat(lag.members()).isEmpty();
       for (int p = 0; p < 2; p++) {
@@ -102,7 +102,7 @@ class LagMonitorIT {
     KafkaFixtures kafka = new KafkaFixtures(infra.bootstrapServers());
     String topic = backlog(kafka);
     String group = TestNames.group("lag-stall");
-    try (LagMonitor monitor = LagMonitor.create(config(infra, group))) {
+    try (LagMonitor monitor = LagMonitor.create(config(infra, group).build())) {
       try (var consumer = kafka.joinedConsumer(group, topic, 2)) {
         KafkaFixtures.commit(consumer, topic, M);
         // The consumer stays in the group (its heartbeat thread runs) but commits nothing more.
@@ -136,7 +136,7 @@ class LagMonitorIT {
           .all()
           .get();
     }
-    try (LagMonitor monitor = LagMonitor.create(config(infra, group))) {
+    try (LagMonitor monitor = LagMonitor.create(config(infra, group).build())) {
       GroupLag lag = awaitStatus(monitor, group, LagStatus.ERR);
       PartitionLag p0 = lag.partition(topic, 0).orElseThrow();
       assertThat(p0.status()).isEqualTo(LagStatus.ERR);
@@ -154,7 +154,7 @@ class LagMonitorIT {
       KafkaFixtures.commit(consumer, topic, M);
     }
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    LagMonitorConfig config = config(infra, group).withInterval(Duration.ofMillis(200));
+    LagMonitorConfig config = config(infra, group).interval(Duration.ofMillis(200)).build();
     try (LagMonitor monitor = LagMonitor.create(config, registry)) {
       monitor.start();
       await()
@@ -199,7 +199,7 @@ class LagMonitorIT {
     try (var consumer = kafka.joinedConsumer(group, topic, 1)) {
       KafkaFixtures.commit(consumer, topic, 0);
     }
-    try (LagMonitor monitor = LagMonitor.create(config(infra, group).withExactReads(false))) {
+    try (LagMonitor monitor = LagMonitor.create(config(infra, group).exactReads(false).build())) {
       Instant before = monitor.sampleOnce().takenAt(); // log end 0: the first (offset, time) pair
       List<Event> events = new ArrayList<>();
       for (int i = 0; i < 10; i++) {

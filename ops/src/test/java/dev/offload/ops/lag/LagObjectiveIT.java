@@ -34,9 +34,10 @@ class LagObjectiveIT {
   private static final long HELD_AT = 2;
 
   private static LagMonitorConfig config(Infrastructure infra, String group) {
-    return LagMonitorConfig.defaults(infra.bootstrapServers())
-        .withGroups(Set.of(group))
-        .withWindowSize(WINDOW);
+    return LagMonitorConfig.builder(infra.bootstrapServers())
+        .groups(Set.of(group))
+        .windowSize(WINDOW)
+        .build();
   }
 
   /** {@code count} records stamped {@code age} ago, on partition 0. */

@@ -121,9 +121,10 @@ class KafkaClientSecurityIT {
     }
     // The ops role's lag monitor, through the same listener: one record consumed of three.
     LagMonitorConfig lagConfig =
-        LagMonitorConfig.defaults(kafka.saslBootstrapServers())
-            .withGroups(Set.of(group))
-            .withSecurity(security);
+        LagMonitorConfig.builder(kafka.saslBootstrapServers())
+            .groups(Set.of(group))
+            .security(security)
+            .build();
     try (LagMonitor monitor = LagMonitor.create(lagConfig)) {
       GroupLag lag = monitor.sampleOnce().group(group).orElseThrow();
       assertThat(lag.totalLagRecords()).isEqualTo(2);

@@ -153,6 +153,23 @@ public final class ConfigLoader<T> {
     ConfigSecrets.readFiles(tree, keys);
     ObjectNode merged = MAPPER.valueToTree(defaults);
     merge(merged, tree);
+    return bind(merged, source);
+  }
+
+  /**
+   * {@code config} with {@code options} laid over it, by dotted key as {@link #parse(String,
+   * String, Map, Map)} takes them: how code (a test, the dev stack) changes a few keys of a role's
+   * configuration, validated as a file's are.
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public T with(T config, Map<String, String> options) {
+    ObjectNode tree = MAPPER.valueToTree(config);
+    overrides.applyOptions(tree, options);
+    return bind(tree, what);
+  }
+
+  private T bind(ObjectNode merged, String source) {
     try {
       return MAPPER.treeToValue(merged, type);
     } catch (ValueInstantiationException e) {

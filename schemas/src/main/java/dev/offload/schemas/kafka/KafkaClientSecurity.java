@@ -155,6 +155,26 @@ public record KafkaClientSecurity(
         path(pick(env, TRUSTSTORE_PASSWORD_FILE_ENV, section, "ssl-truststore-password-file")));
   }
 
+  /**
+   * These settings as a configuration file's {@code kafka.security} section, the keys {@link #from}
+   * reads; only the ones set.
+   */
+  public Map<String, Object> section() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("protocol", protocol);
+    putIfSet(s, "sasl-mechanism", saslMechanism);
+    putIfSet(s, "sasl-jaas-config-file", jaasConfigFile);
+    putIfSet(s, "ssl-truststore-location", truststore);
+    putIfSet(s, "ssl-truststore-password-file", truststorePasswordFile);
+    return s;
+  }
+
+  private static void putIfSet(Map<String, Object> section, String key, Object value) {
+    if (value != null) {
+      section.put(key, value.toString());
+    }
+  }
+
   /** Whether clients talk {@code PLAINTEXT}: no properties to add. */
   public boolean isPlaintext() {
     return "PLAINTEXT".equals(protocol);
