@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,7 @@ class ConnectorNetworkFreezeIT {
       try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
         publish(infra, database, type, 0, ledger);
         awaitDelivered(infra, topic, ledger);
+        assertThat(lost(infra, topic, ledger)).as("events before the freeze").isEmpty();
 
         proxy.freeze();
         long frozen = System.nanoTime();
@@ -100,11 +102,11 @@ class ConnectorNetworkFreezeIT {
             ledger.size(),
             (System.nanoTime() - thawed) / 1_000_000,
             report);
+        assertThat(connector.failure()).as("the connector's failure").isEmpty();
         assertThat(report.lost()).as("events lost").isEmpty();
         assertThat(report.outOfOrder()).as("events out of key order").isEmpty();
         assertThat(report.unexpected()).as("events never committed").isEmpty();
         assertThat(connector.isRunning()).as("the same connector, never restarted").isTrue();
-        assertThat(connector.failure()).isEmpty();
       }
     }
     OutboxTestSupport.dropSlot(infra, database, database);
@@ -124,11 +126,16 @@ class ConnectorNetworkFreezeIT {
     events.forEach(e -> ledger.accepted(e.id().toString(), e.key()));
   }
 
+  /** Waits until every event is on Kafka, or 120 s; the ledger's judgement says what is not. */
   private static void awaitDelivered(Infrastructure infra, String topic, Ledger ledger) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> lost(infra, topic, ledger).isEmpty());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> lost(infra, topic, ledger).isEmpty());
+    } catch (ConditionTimeoutException e) {
+      log.warn("Not every event reached Kafka within 120 s");
+    }
   }
 
   private static List<String> lost(Infrastructure infra, String topic, Ledger ledger) {
