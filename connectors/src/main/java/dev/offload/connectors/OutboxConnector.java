@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.ChangeRecords;
 import dev.offload.connectors.internal.ConnectorMetrics;
 import dev.offload.connectors.internal.KafkaForwarder;
+import dev.offload.connectors.internal.OffsetFlushPolicy;
 import dev.offload.connectors.internal.SlotMonitor;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.debezium.embedded.Connect;
@@ -124,7 +125,7 @@ public final class OutboxConnector implements AutoCloseable {
         new OutboxConnector(config, capture, new KafkaProducer<>(config.producerProperties()));
     ConnectorMetrics metrics =
         new ConnectorMetrics(registry, config.name(), clock, connector::isRunning);
-    connector.run(new KafkaForwarder(connector.producer, metrics, changes));
+    connector.run(new KafkaForwarder(connector.producer, metrics, changes), clock);
     connector.slotMonitor =
         SlotMonitor.start(
             config.jdbcUrl(),
@@ -157,10 +158,11 @@ public final class OutboxConnector implements AutoCloseable {
     return capture;
   }
 
-  private void run(KafkaForwarder forwarder) {
+  private void run(KafkaForwarder forwarder, Clock clock) {
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(config.debeziumProperties(capture))
+            .using(new OffsetFlushPolicy(config.offsetFlushInterval(), clock))
             .using(
                 new DebeziumEngine.ConnectorCallback() {
                   @Override
