@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.ChangeRecords;
 import dev.offload.connectors.internal.ConnectorMetrics;
 import dev.offload.connectors.internal.KafkaForwarder;
+import dev.offload.connectors.internal.OffsetFlushPolicy;
 import dev.offload.connectors.internal.SlotCheck;
 import dev.offload.connectors.internal.SlotMonitor;
 import dev.offload.schemas.registry.SchemaRegistry;
@@ -121,7 +122,7 @@ public final class OutboxConnector implements AutoCloseable {
         new OutboxConnector(config, new KafkaProducer<>(config.producerProperties()));
     ConnectorMetrics metrics =
         new ConnectorMetrics(registry, engine.name(), clock, connector::isRunning);
-    connector.run(new KafkaForwarder(connector.producer, metrics, changes));
+    connector.run(new KafkaForwarder(connector.producer, metrics, changes), clock);
     connector.slotMonitor =
         SlotMonitor.start(
             db.jdbcUrl(),
@@ -152,10 +153,11 @@ public final class OutboxConnector implements AutoCloseable {
     return config.capture();
   }
 
-  private void run(KafkaForwarder forwarder) {
+  private void run(KafkaForwarder forwarder, Clock clock) {
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(config.debeziumProperties())
+            .using(new OffsetFlushPolicy(config.connector().offsetFlushInterval(), clock))
             .using(
                 new DebeziumEngine.ConnectorCallback() {
                   @Override

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,12 +189,9 @@ class ConnectorSlotDroppedIT {
             infra.postgresUser(),
             infra.postgresPassword(),
             offsets);
-    return config.with(
-        Map.of(
-            "connector.slot", database,
-            "connector.publication", database + "_pub",
-            "connector.name", "it-" + database,
-            "connector.heartbeat-interval", heartbeat.toMillis() + "ms"));
+    Map<String, String> keys = new HashMap<>(OutboxTestSupport.namedAfter(database));
+    keys.put("connector.heartbeat-interval", heartbeat.toMillis() + "ms");
+    return config.with(keys);
   }
 
   private static String prepare(Infrastructure infra, String database, String type)

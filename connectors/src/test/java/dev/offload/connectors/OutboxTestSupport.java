@@ -66,6 +66,17 @@ final class OutboxTestSupport {
   private OutboxTestSupport() {}
 
   /**
+   * The configuration keys that give a test's connector the slot {@code database}, the publication
+   * {@code database_pub} and the name {@code it-database}: for {@code ConnectorConfig.with}.
+   */
+  static Map<String, String> namedAfter(String database) {
+    return Map.of(
+        "connector.slot", database,
+        "connector.publication", database + "_pub",
+        "connector.name", "it-" + database);
+  }
+
+  /**
    * One event as a publisher writes it; its payload, {@code {key, seq}} in the Confluent wire
    * format, carries the key and a per-key sequence.
    */

@@ -1,0 +1,257 @@
+package dev.offload.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.offload.connectors.OutboxTestSupport.Event;
+import dev.offload.embedded.Infrastructure;
+import dev.offload.embedded.junit.Ledger;
+import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.TestNames;
+import dev.offload.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk under the connector's offsets file full: the file lives on a small tmpfs of its own,
+ * which the test fills while events keep being committed. The connector goes on delivering and
+ * says, naming the file, that it cannot record its position; once space returns it records it again
+ * by itself, and a connector started afterwards on the same file and slot loses nothing. Mounting
+ * needs root: without it the test is skipped, saying so.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class ConnectorDiskFullIT {
+  private static final Logger log = LoggerFactory.getLogger(ConnectorDiskFullIT.class);
+  private static final int EACH = 20;
+  private static final Duration FULL = Duration.ofSeconds(3);
+
+  @Test
+  void aFullDiskUnderTheOffsetsFileIsReportedAndLosesNothing(
+      Infrastructure infra, @TempDir Path dir) throws Exception {
+    Path disk = Files.createDirectories(dir.resolve("disk"));
+    mountSmallTmpfs(disk);
+    LogCapture errors = LogCapture.attach();
+    try {
+      run(infra, disk, errors);
+    } finally {
+      errors.detach();
+      unmount(disk);
+    }
+  }
+
+  private void run(Infrastructure infra, Path disk, LogCapture errors) throws Exception {
+    String database = TestNames.database("disk_full");
+    OutboxTestSupport.createOutboxDatabase(infra, database);
+    String type = TestNames.eventType("disk-full");
+    String topic = Topics.events(type);
+    OutboxTestSupport.createTopic(infra.bootstrapServers(), topic);
+    Path offsets = disk.resolve("connector.offsets");
+    ConnectorConfig config =
+        ConnectorConfig.of(
+                infra.bootstrapServers(),
+                infra.postgresHost(),
+                infra.postgresPort(),
+                database,
+                infra.postgresUser(),
+                infra.postgresPassword(),
+                offsets)
+            .with(OutboxTestSupport.namedAfter(database));
+    Ledger ledger = new Ledger();
+    Path filler = disk.resolve("filler");
+    try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
+      publish(infra, database, type, 0, ledger);
+      awaitDelivered(infra, topic, ledger);
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(offsets));
+
+      fill(filler);
+      publish(infra, database, type, EACH, ledger);
+      awaitDelivered(infra, topic, ledger);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> errors.mentioning(offsets.getFileName().toString()).size() >= 2);
+      assertThat(connector.isRunning()).as("the connector runs on with a full disk").isTrue();
+      List<String> said = errors.mentioning(offsets.getFileName().toString());
+      // While the disk stays full, the position is tried again once per flush interval, not
+      // after every batch the engine polls: the log says so once an interval, not a hundred times.
+      long from = System.currentTimeMillis();
+      Thread.sleep(FULL.toMillis());
+      long to = System.currentTimeMillis();
+      long failedWrites = errors.between(offsets.getFileName().toString(), from, to);
+      long interval = config.connector().offsetFlushInterval().toMillis();
+      log.info(
+          "{} failed writes of the offsets file in {} ms with the disk full (flush interval {} ms)",
+          failedWrites,
+          to - from,
+          interval);
+      assertThat(failedWrites)
+          .as("failed writes in %d ms, flushing every %d ms", to - from, interval)
+          .isLessThanOrEqualTo((to - from) / interval + 2);
+
+      Files.delete(filler);
+      FileTime full = Files.getLastModifiedTime(offsets);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.getLastModifiedTime(offsets).compareTo(full) > 0);
+      assertThat(connector.isRunning()).as("the same connector, never restarted").isTrue();
+      log.info("With the disk full the connector said: {}", said.get(0));
+    }
+    try (OutboxConnector again = OutboxConnector.start(config, new SimpleMeterRegistry())) {
+      publish(infra, database, type, 2 * EACH, ledger);
+      awaitDelivered(infra, topic, ledger);
+      Ledger.Report report =
+          ledger.judge(
+              Ledger.readToEnd(infra.bootstrapServers(), List.of(topic), Duration.ofSeconds(30)));
+      log.info("Offsets file's disk full, then space back, then a new connector on it: {}", report);
+      assertThat(report.lost()).as("events lost").isEmpty();
+      assertThat(report.outOfOrder()).as("events out of key order").isEmpty();
+      assertThat(report.unexpected()).as("events never committed").isEmpty();
+      assertThat(again.failure()).isEmpty();
+    }
+    OutboxTestSupport.dropSlot(infra, database, database);
+  }
+
+  private static void mountSmallTmpfs(Path disk) throws Exception {
+    Process mount;
+    try {
+      mount =
+          new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString())
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      Assumptions.abort("no mount command to make a small tmpfs with: " + e.getMessage());
+      return;
+    }
+    String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = mount.waitFor();
+    Assumptions.assumeTrue(
+        exit == 0,
+        () ->
+            "mounting a small tmpfs under the offsets file is not permitted here (needs root): "
+                + output.strip());
+  }
+
+  private static void unmount(Path disk) throws Exception {
+    Process umount =
+        new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
+    String output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (umount.waitFor() != 0) {
+      throw new IllegalStateException("cannot unmount " + disk + ": " + output.strip());
+    }
+  }
+
+  /** Writes {@code filler} until the file system has no space left. */
+  private static void fill(Path filler) throws IOException {
+    byte[] block = new byte[4096];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(block);
+        out.flush();
+      }
+    } catch (IOException e) {
+      if (!String.valueOf(e.getMessage()).contains("No space left")) {
+        throw e;
+      }
+    }
+  }
+
+  private static void publish(
+      Infrastructure infra, String database, String type, int from, Ledger ledger)
+      throws Exception {
+    List<Event> events = new ArrayList<>();
+    for (int i = from; i < from + EACH; i++) {
+      events.add(Event.next(type, "key-" + (i % 5), i));
+    }
+    try (Connection c = OutboxTestSupport.connect(infra, database)) {
+      OutboxTestSupport.publish(c, events);
+    }
+    events.forEach(e -> ledger.accepted(e.id().toString(), e.key()));
+  }
+
+  private static void awaitDelivered(Infrastructure infra, String topic, Ledger ledger) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                ledger
+                    .judge(
+                        Ledger.readToEnd(
+                            infra.bootstrapServers(), List.of(topic), Duration.ofSeconds(30)))
+                    .lost()
+                    .isEmpty());
+  }
+
+  /** The WARN and ERROR lines logged while it is attached, with their causes' messages. */
+  private static final class LogCapture extends AbstractAppender {
+    private record Line(long millis, String text) {}
+
+    private final ConcurrentLinkedQueue<Line> lines = new ConcurrentLinkedQueue<>();
+
+    private LogCapture() {
+      super("disk-full-capture", null, null, true, Property.EMPTY_ARRAY);
+    }
+
+    static LogCapture attach() {
+      LogCapture capture = new LogCapture();
+      capture.start();
+      LoggerContext context = (LoggerContext) LogManager.getContext(false);
+      context.getConfiguration().getRootLogger().addAppender(capture, Level.WARN, null);
+      context.updateLoggers();
+      return capture;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+      StringBuilder line = new StringBuilder(event.getMessage().getFormattedMessage());
+      for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+        line.append(" <- ").append(t);
+      }
+      lines.add(new Line(event.getTimeMillis(), line.toString()));
+    }
+
+    /** The lines that name {@code text} and say the disk is full. */
+    List<String> mentioning(String text) {
+      return lines.stream().map(Line::text).filter(l -> fullDisk(l, text)).toList();
+    }
+
+    /** How many such lines were logged from {@code from} to {@code to} (epoch millis). */
+    long between(String text, long from, long to) {
+      return lines.stream()
+          .filter(l -> l.millis() >= from && l.millis() <= to && fullDisk(l.text(), text))
+          .count();
+    }
+
+    private static boolean fullDisk(String line, String text) {
+      return line.contains(text) && line.contains("No space left");
+    }
+
+    void detach() {
+      LoggerContext context = (LoggerContext) LogManager.getContext(false);
+      context.getConfiguration().getRootLogger().removeAppender(getName());
+      context.updateLoggers();
+      stop();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.offload.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.offload.connectors.OutboxTestSupport.Event;
+import dev.offload.embedded.Infrastructure;
+import dev.offload.embedded.Ports;
+import dev.offload.embedded.junit.Ledger;
+import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.TestNames;
+import dev.offload.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.netcrusher.core.reactor.NioReactor;
+import org.netcrusher.tcp.TcpCrusher;
+import org.netcrusher.tcp.TcpCrusherBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network between the connector and PostgreSQL frozen for 30 s: a TCP proxy in front of the
+ * database, which the connector's JDBC and replication connections go through, stops passing bytes
+ * either way while the connections stay open (no reset, no FIN: what a stalled route or a paused VM
+ * looks like). Events keep being committed meanwhile, straight to PostgreSQL. After the thaw the
+ * same connector, never restarted, delivers every event committed before, during and after, in key
+ * order.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class ConnectorNetworkFreezeIT {
+  private static final Logger log = LoggerFactory.getLogger(ConnectorNetworkFreezeIT.class);
+  private static final int EACH = 20;
+  private static final Duration FROZEN = Duration.ofSeconds(30);
+
+  @Test
+  void theConnectorDeliversEveryEventAfterANetworkFreezeByItself(
+      Infrastructure infra, @TempDir Path dir) throws Exception {
+    String database = TestNames.database("net_freeze");
+    OutboxTestSupport.createOutboxDatabase(infra, database);
+    try (Connection c = OutboxTestSupport.connect(infra, database);
+        Statement s = c.createStatement()) {
+      // The server gives up on a silent replication connection after this (60 s by default):
+      // shorter than the freeze, so the connector comes back to a connection the server closed.
+      s.execute("ALTER DATABASE " + database + " SET wal_sender_timeout = '10s'");
+    }
+    String type = TestNames.eventType("net-freeze");
+    String topic = Topics.events(type);
+    OutboxTestSupport.createTopic(infra.bootstrapServers(), topic);
+    Ledger ledger = new Ledger();
+    try (NioReactor reactor = new NioReactor();
+        TcpCrusher proxy =
+            TcpCrusherBuilder.builder()
+                .withReactor(reactor)
+                .withBindAddress("127.0.0.1", Ports.freePort())
+                .withConnectAddress(infra.postgresHost(), infra.postgresPort())
+                .buildAndOpen()) {
+      ConnectorConfig config =
+          ConnectorConfig.of(
+                  infra.bootstrapServers(),
+                  "127.0.0.1",
+                  proxy.getBindAddress().getPort(),
+                  database,
+                  infra.postgresUser(),
+                  infra.postgresPassword(),
+                  dir.resolve("connector.offsets"))
+              .with(OutboxTestSupport.namedAfter(database));
+      try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
+        publish(infra, database, type, 0, ledger);
+        awaitDelivered(infra, topic, ledger);
+        assertThat(lost(infra, topic, ledger)).as("events before the freeze").isEmpty();
+
+        proxy.freeze();
+        long frozen = System.nanoTime();
+        publish(infra, database, type, EACH, ledger);
+        Thread.sleep(Math.max(0, FROZEN.toMillis() - (System.nanoTime() - frozen) / 1_000_000));
+        int missingAtThaw = lost(infra, topic, ledger).size(); // read from Kafka, not the proxy
+        assertThat(connector.isRunning()).as("the connector waits out the freeze").isTrue();
+
+        proxy.unfreeze();
+        long thawed = System.nanoTime();
+        publish(infra, database, type, 2 * EACH, ledger);
+        awaitDelivered(infra, topic, ledger);
+        Ledger.Report report =
+            ledger.judge(Ledger.readToEnd(infra.bootstrapServers(), List.of(topic), timeout()));
+        log.info(
+            "Network to PostgreSQL frozen {} s: {} of the {} events committed meanwhile not on Kafka"
+                + " at the thaw; all {} on Kafka {} ms after it; {}",
+            FROZEN.toSeconds(),
+            missingAtThaw,
+            EACH,
+            ledger.size(),
+            (System.nanoTime() - thawed) / 1_000_000,
+            report);
+        assertThat(connector.failure()).as("the connector's failure").isEmpty();
+        assertThat(report.lost()).as("events lost").isEmpty();
+        assertThat(report.outOfOrder()).as("events out of key order").isEmpty();
+        assertThat(report.unexpected()).as("events never committed").isEmpty();
+        assertThat(connector.isRunning()).as("the same connector, never restarted").isTrue();
+      }
+    }
+    OutboxTestSupport.dropSlot(infra, database, database);
+  }
+
+  /** Commits {@link #EACH} events straight to PostgreSQL (not through the proxy). */
+  private static void publish(
+      Infrastructure infra, String database, String type, int from, Ledger ledger)
+      throws Exception {
+    List<Event> events = new ArrayList<>();
+    for (int i = from; i < from + EACH; i++) {
+      events.add(Event.next(type, "key-" + (i % 5), i));
+    }
+    try (Connection c = OutboxTestSupport.connect(infra, database)) {
+      OutboxTestSupport.publish(c, events);
+    }
+    events.forEach(e -> ledger.accepted(e.id().toString(), e.key()));
+  }
+
+  /** Waits until every event is on Kafka, or 120 s; the ledger's judgement says what is not. */
+  private static void awaitDelivered(Infrastructure infra, String topic, Ledger ledger) {
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> lost(infra, topic, ledger).isEmpty());
+    } catch (ConditionTimeoutException e) {
+      log.warn("Not every event reached Kafka within 120 s");
+    }
+  }
+
+  private static List<String> lost(Infrastructure infra, String topic, Ledger ledger) {
+    return ledger
+        .judge(Ledger.readToEnd(infra.bootstrapServers(), List.of(topic), timeout()))
+        .lost();
+  }
+
+  private static Duration timeout() {
+    return Duration.ofSeconds(30);
+  }
+}
