@@ -23,6 +23,13 @@
     return el('span', {class: 'badge status-' + status.toLowerCase(), 'data-status': status}, status);
   }
 
+  function fmtBytes(b) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let i = 0;
+    while (b >= 1024 && i < units.length - 1) { b /= 1024; i++; }
+    return (i === 0 ? String(Math.round(b)) : b.toFixed(1)) + ' ' + units[i];
+  }
+
   function fmtInt(n) {
     return Number(n).toLocaleString('en-US');
   }
@@ -148,8 +155,11 @@
       el('td', {class: 'name'}, c.connector),
       el('td', {class: 'num'}, fmtInt(c.events)),
       el('td', {class: 'num'}, c.captured ? fmtSeconds(c.meanLatencySeconds) : '—'),
-      el('td', {class: 'num'}, c.captured ? fmtSeconds(c.maxLatencySeconds) : '—'))),
-    'none in this process (see Grafana)', 5);
+      el('td', {class: 'num'}, c.captured ? fmtSeconds(c.maxLatencySeconds) : '—'),
+      el('td', {class: 'slot', 'data-slot-warning': c.slotWarning ? 'true' : 'false'},
+        c.slotWarning ? badge('WARN') : (c.slotRetainedBytes >= 0 ? fmtBytes(c.slotRetainedBytes) : '—'),
+        c.slotWarning ? ' ' + c.slotWarning : ''))),
+    'none in this process (see Grafana)', 6);
   }
 
   // One uPlot per chart; rebuilt when its series change, otherwise only given new data.

@@ -149,6 +149,14 @@ class DashboardBrowserIT {
                   .toList())
           .as("each badge names its role")
           .containsExactlyInAnyOrder("kafka UP", "email-worker UP");
+      assertThat(
+              driver
+                  .findElement(By.cssSelector("tr[data-connector='offload-outbox'] td.slot"))
+                  .getText())
+          .as("the connector's slot warning")
+          .isEqualTo(
+              "WARN slot offload_outbox holds back 2.0 GiB of WAL: PostgreSQL's disk fills while"
+                  + " capture lags");
       driver.navigate().refresh();
       onPage("the roles after a reload", () -> rolesOnPage(driver), 2L);
       assertThat(driver.findElement(By.id("hint")).isDisplayed())
@@ -349,6 +357,15 @@ class DashboardBrowserIT {
             .register(registry);
     latency.record(Duration.ofMillis(180));
     latency.record(Duration.ofMillis(420));
+    // A slot holding back 2 GiB of WAL: more than the alert's threshold.
+    Gauge.builder("offload.connector.slot.retained.bytes", () -> 2L * 1024 * 1024 * 1024)
+        .tag("connector", "offload-outbox")
+        .tag("slot", "offload_outbox")
+        .register(registry);
+    Gauge.builder("offload.connector.slot.usable", () -> 1)
+        .tag("connector", "offload-outbox")
+        .tag("slot", "offload_outbox")
+        .register(registry);
   }
 
   /** Headless Chromium with a fresh profile, closed with the test. */

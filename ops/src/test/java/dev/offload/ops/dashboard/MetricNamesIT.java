@@ -99,7 +99,12 @@ class MetricNamesIT {
     Set<String> listed = new TreeSet<>();
     externals().forEach(e -> listed.add(e.name()));
     assertThat(listed)
-        .contains(ConnectorMeters.RUNNING, ConnectorMeters.CAPTURE_LATENCY, ConnectorMeters.EVENTS);
+        .contains(
+            ConnectorMeters.RUNNING,
+            ConnectorMeters.CAPTURE_LATENCY,
+            ConnectorMeters.EVENTS,
+            ConnectorMeters.SLOT_RETAINED,
+            ConnectorMeters.SLOT_USABLE);
   }
 
   /** Runs an ops server on a backlog and a dead letter, and collects the names it exports. */

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,15 @@ public final class ConnectorMeters {
   /** Events acknowledged by Kafka, tagged {@code connector} and {@code type}. */
   public static final String EVENTS = "offload.connector.events";
 
+  /** WAL bytes the connector's replication slot holds back, tagged {@code connector} and slot. */
+  public static final String SLOT_RETAINED = "offload.connector.slot.retained.bytes";
+
+  /** 1 while the connector's slot exists and is not invalidated, tagged as above. */
+  public static final String SLOT_USABLE = "offload.connector.slot.usable";
+
+  /** WAL held back by a slot above which the dashboard warns: the alert's threshold, 1 GiB. */
+  public static final double SLOT_RETAINED_WARNING = 1024.0 * 1024 * 1024;
+
   /**
    * One connector.
    *
@@ -40,6 +50,10 @@ public final class ConnectorMeters {
    * @param captured events with a known capture latency
    * @param meanLatencySeconds mean capture latency in seconds; 0 before the first event
    * @param maxLatencySeconds highest capture latency in the registry's recent window, in seconds
+   * @param slotRetainedBytes WAL its slot holds back; -1 before the slot was first read
+   * @param slotWarning what is wrong with its slot, or null: gone or invalidated (events are not
+   *     captured), or holding back more than {@link #SLOT_RETAINED_WARNING} of WAL (PostgreSQL's
+   *     disk fills while the connector lags or is down)
    */
   public record Connector(
       String connector,
@@ -47,7 +61,9 @@ public final class ConnectorMeters {
       long events,
       long captured,
       double meanLatencySeconds,
-      double maxLatencySeconds) {}
+      double maxLatencySeconds,
+      double slotRetainedBytes,
+      String slotWarning) {}
 
   private ConnectorMeters() {}
 
@@ -65,9 +81,20 @@ public final class ConnectorMeters {
     for (Timer t : registry.find(CAPTURE_LATENCY).timers()) {
       latency.put(name(t), t);
     }
+    Map<String, Gauge> retained = new TreeMap<>();
+    for (Gauge g : registry.find(SLOT_RETAINED).gauges()) {
+      retained.put(name(g), g);
+    }
+    Map<String, Gauge> usable = new TreeMap<>();
+    for (Gauge g : registry.find(SLOT_USABLE).gauges()) {
+      usable.put(name(g), g);
+    }
     List<Connector> out = new ArrayList<>();
     for (Map.Entry<String, Double> r : running.entrySet()) {
       Timer t = latency.get(r.getKey());
+      Gauge held = retained.get(r.getKey());
+      Gauge ok = usable.get(r.getKey());
+      double heldBytes = held == null || Double.isNaN(held.value()) ? -1 : held.value();
       out.add(
           new Connector(
               r.getKey(),
@@ -75,9 +102,26 @@ public final class ConnectorMeters {
               Math.round(events.getOrDefault(r.getKey(), 0.0)),
               t == null ? 0 : t.count(),
               t == null ? 0 : t.mean(TimeUnit.SECONDS),
-              t == null ? 0 : t.max(TimeUnit.SECONDS)));
+              t == null ? 0 : t.max(TimeUnit.SECONDS),
+              heldBytes,
+              slotWarning(ok, heldBytes)));
     }
     return out;
+  }
+
+  private static String slotWarning(Gauge usable, double retainedBytes) {
+    String slot = usable == null ? null : usable.getId().getTag("slot");
+    if (usable != null && usable.value() == 0) {
+      return "slot " + slot + " is gone or invalidated: events committed now are not captured";
+    }
+    if (retainedBytes > SLOT_RETAINED_WARNING) {
+      return String.format(
+          Locale.ROOT,
+          "slot %s holds back %.1f GiB of WAL: PostgreSQL's disk fills while capture lags",
+          slot,
+          retainedBytes / SLOT_RETAINED_WARNING);
+    }
+    return null;
   }
 
   private static String name(Meter meter) {
