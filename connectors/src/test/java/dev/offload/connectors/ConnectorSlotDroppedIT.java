@@ -54,7 +54,11 @@ class ConnectorSlotDroppedIT {
         Writer writer = new Writer(infra, database, topic)) {
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> writer.ledger.size() >= EVENTS_BEFORE && Files.size(offsets) > 0);
+          .until(
+              () ->
+                  writer.ledger.size() >= EVENTS_BEFORE
+                      && Files.exists(offsets)
+                      && Files.size(offsets) > 0);
       // Everything committed so far reaches Kafka before the slot goes, while writing goes on:
       // these events were captured, whatever happens next.
       int before = writer.ledger.size();
