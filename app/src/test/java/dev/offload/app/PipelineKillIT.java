@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -168,6 +169,10 @@ class PipelineKillIT {
           });
     } finally {
       broker.get().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      Path log = kafkaDir.resolve(ChildKafka.LOG_FILE);
+      if (Files.exists(log)) {
+        Files.copy(log, logs.resolve("kafka.log"), StandardCopyOption.REPLACE_EXISTING);
+      }
     }
   }
 
@@ -180,21 +185,25 @@ class PipelineKillIT {
   void everyAcceptedSignupHasItsMailOnceWhileANodeOfAThreeNodeClusterIsKilled(Infrastructure infra)
       throws Exception {
     try (ChildKafkaCluster cluster = ChildKafkaCluster.start(dir.resolve("cluster"), 3)) {
-      run(
-          infra,
-          "pipeline_cluster",
-          cluster.bootstrapServers(),
-          pipeline -> {
-            pipeline.awaitMoreAccepted();
-            // The node that leads the events topic: the connector's sends fail over to another.
-            int node = leaderOf(cluster.bootstrapServers(), SIGNUPS) - 1;
-            log.info(
-                "Killing node {} of 3, the events topic's leader, after {} events answered 202",
-                node + 1,
-                pipeline.accepted.size());
-            cluster.kill(node);
-            pipeline.awayAndBack(() -> cluster.restart(node));
-          });
+      try {
+        run(
+            infra,
+            "pipeline_cluster",
+            cluster.bootstrapServers(),
+            pipeline -> {
+              pipeline.awaitMoreAccepted();
+              // The node that leads the events topic: the connector's sends fail over to another.
+              int node = leaderOf(cluster.bootstrapServers(), SIGNUPS) - 1;
+              log.info(
+                  "Killing node {} of 3, the events topic's leader, after {} events answered 202",
+                  node + 1,
+                  pipeline.accepted.size());
+              cluster.kill(node);
+              pipeline.awayAndBack(() -> cluster.restart(node));
+            });
+      } finally {
+        cluster.copyLogsTo(logs);
+      }
     }
   }
 

@@ -1,31 +1,40 @@
 package dev.offload.embedded.junit;
 
 import dev.offload.embedded.EmbeddedKafka;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Kafka broker in a child JVM of its own, so that a test can really kill it (SIGKILL) and start
- * it again on the same data directory and port.
+ * it again on the same data directory and port. The child's output is appended to {@code
+ * broker.log} in its data directory, so what the broker did around a fault can be read after the
+ * test; the child JVM logs {@code kafka.*} at WARN, and the transaction and group coordinators at
+ * INFO.
  */
 public final class ChildKafka {
+  /** The file the child's output is appended to, in its data directory. */
+  public static final String LOG_FILE = "broker.log";
+
+  private static final String STARTED_FILE = "started";
+  private static final long START_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(2);
+
   private ChildKafka() {}
 
   /**
    * Starts a broker on {@code dataDir} and 127.0.0.1:{@code port} in a child JVM on the test's
-   * class path; returns once it has started. Its output is drained (and dropped) so it never
-   * blocks.
+   * class path; returns once it has started.
    */
   public static Process start(Path dataDir, int port) throws IOException {
     Process child = launch(dataDir, port, Map.of());
-    awaitStarted(child);
+    awaitStarted(child, dataDir);
     return child;
   }
 
@@ -35,50 +44,53 @@ public final class ChildKafka {
    * #awaitStarted}.
    */
   static Process launch(Path dataDir, int port, Map<String, String> overrides) throws IOException {
+    Files.createDirectories(dataDir);
+    Files.deleteIfExists(dataDir.resolve(STARTED_FILE));
+    Path logConfig = dataDir.resolve("log4j2.xml");
+    try (InputStream in = ChildKafka.class.getResourceAsStream("child-kafka-log4j2.xml")) {
+      Files.copy(in, logConfig, StandardCopyOption.REPLACE_EXISTING);
+    }
     List<String> command =
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
+                "-Dlog4j2.configurationFile=" + logConfig,
                 "-cp",
                 System.getProperty("java.class.path"),
                 ChildKafka.class.getName(),
                 dataDir.toString(),
                 Integer.toString(port)));
     overrides.forEach((k, v) -> command.add(k + "=" + v));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(LOG_FILE).toFile()))
+        .start();
   }
 
   /**
-   * Reads the child's output until it says its broker started, then drains the rest (dropped) so
-   * the child never blocks on a full pipe.
+   * Waits until the child says its broker started.
    *
-   * @throws IOException when the child ended before its broker started
+   * @throws IOException when the child ended, or took over two minutes, before its broker started
    */
-  static void awaitStarted(Process child) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null && !line.equals("started")) {
-      // the broker's log lines
+  static void awaitStarted(Process child, Path dataDir) throws IOException {
+    long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+    while (!Files.exists(dataDir.resolve(STARTED_FILE))) {
+      if (!child.isAlive()) {
+        throw new IOException(
+            "the child JVM ended before its broker started; see " + dataDir.resolve(LOG_FILE));
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IOException(
+            "the child JVM's broker did not start in 2 minutes; see " + dataDir.resolve(LOG_FILE));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted waiting for the child JVM's broker", e);
+      }
     }
-    if (line == null) {
-      throw new IOException("the child JVM ended before its broker started");
-    }
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                while (out.readLine() != null) {
-                  // dropped
-                }
-              } catch (IOException e) {
-                // the child is gone
-              }
-            },
-            "child-kafka-output");
-    drain.setDaemon(true);
-    drain.start();
   }
 
   /**
@@ -91,9 +103,11 @@ public final class ChildKafka {
       int eq = args[i].indexOf('=');
       overrides.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
-    EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]), overrides);
+    Path dataDir = Path.of(args[0]);
+    EmbeddedKafka.start(dataDir, Integer.parseInt(args[1]), overrides);
     System.out.println("started");
     System.out.flush();
+    Files.writeString(dataDir.resolve(STARTED_FILE), "started\n");
     Thread.sleep(Long.MAX_VALUE);
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,8 +81,8 @@ public final class ChildKafkaCluster implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         cluster.nodes[i] = ChildKafka.launch(dataDirs.get(i), clientPorts.get(i), overrides.get(i));
       }
-      for (Process node : cluster.nodes) {
-        ChildKafka.awaitStarted(node);
+      for (int i = 0; i < n; i++) {
+        ChildKafka.awaitStarted(cluster.nodes[i], dataDirs.get(i));
       }
       return cluster;
     } catch (IOException | RuntimeException e) {
@@ -139,7 +140,24 @@ public final class ChildKafkaCluster implements AutoCloseable {
   public void restart(int index) throws IOException {
     nodes[index] =
         ChildKafka.launch(dataDirs.get(index), clientPorts.get(index), overrides.get(index));
-    ChildKafka.awaitStarted(nodes[index]);
+    ChildKafka.awaitStarted(nodes[index], dataDirs.get(index));
+  }
+
+  /**
+   * Copies each node's log ({@link ChildKafka#LOG_FILE}) into {@code dir} as {@code
+   * kafka-node-<n>.log}, so that it outlives the data directory.
+   */
+  public void copyLogsTo(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (int i = 0; i < dataDirs.size(); i++) {
+      Path log = dataDirs.get(i).resolve(ChildKafka.LOG_FILE);
+      if (Files.exists(log)) {
+        Files.copy(
+            log,
+            dir.resolve("kafka-node-" + (i + 1) + ".log"),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   /** Kills every node still running. */
