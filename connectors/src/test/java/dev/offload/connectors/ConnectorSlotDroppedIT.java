@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -178,6 +181,102 @@ class ConnectorSlotDroppedIT {
                 + " on Kafka; no new slot; error: %s%n",
             report.accepted(), report.delivered(), error);
         assertThat(report.delivered()).isZero();
+      }
+    }
+  }
+
+  /**
+   * The slot invalidated under a running connector: with {@code max_slot_wal_keep_size} set,
+   * PostgreSQL removes at a checkpoint the WAL a slot holds back beyond it, ends the slot's
+   * walsender and marks the slot {@code wal_status lost}. The slot still exists, so Debezium would
+   * find it by name; the connector must stop with an error that says it was invalidated, what was
+   * lost and how to recover. The server's setting is restored afterwards.
+   */
+  @Test
+  void aSlotInvalidatedUnderARunningConnectorStopsItWithWhatWasLost(
+      Infrastructure infra, @TempDir Path dir) throws Exception {
+    String database = TestNames.database("slot_invalidated");
+    Path offsets = dir.resolve("connector.offsets");
+    ConnectorConfig config = config(infra, database, offsets, Duration.ofSeconds(10));
+    String slot = config.connector().slot();
+    String topic = prepare(infra, database, "slot-invalidated");
+    try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry());
+        Writer writer = new Writer(infra, database, topic)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  writer.ledger.size() >= KEYS * 10
+                      && Files.exists(offsets)
+                      && Files.size(offsets) > 0);
+      try (Connection c = OutboxTestSupport.connect(infra, database)) {
+        c.setAutoCommit(true);
+        try {
+          execute(c, "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'");
+          execute(c, "SELECT pg_reload_conf()");
+          // Three new WAL segments (the writer keeps each one non-empty) and a checkpoint: the
+          // slot, confirmed at most a flush interval ago, now holds back more than 1 MB.
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () -> {
+                    for (int i = 0; i < 3; i++) {
+                      execute(c, "SELECT pg_switch_wal()");
+                      Thread.sleep(20);
+                    }
+                    execute(c, "CHECKPOINT");
+                    return "lost".equals(walStatus(c, slot));
+                  });
+        } finally {
+          execute(c, "ALTER SYSTEM RESET max_slot_wal_keep_size");
+          execute(c, "SELECT pg_reload_conf()");
+        }
+        int atInvalidation = writer.ledger.size();
+        await().atMost(Duration.ofSeconds(120)).until(() -> connector.failure().isPresent());
+        writer.stop();
+
+        String error = connector.failure().orElseThrow().getMessage();
+        assertThat(error)
+            .contains("replication slot " + slot + " was invalidated and its WAL removed")
+            .containsPattern("holds the position capture stopped at \\(LSN [0-9A-F]+/[0-9A-F]+\\)")
+            .contains("events committed since then were not captured")
+            .contains("SELECT pg_drop_replication_slot('" + slot + "')")
+            .contains("move " + offsets + " aside");
+        assertThat(connector.isRunning()).isFalse();
+        assertThat(walStatus(c, slot)).as("the same slot, still lost").isEqualTo("lost");
+        Ledger.Report report = judge(infra, writer.ledger, topic);
+        System.out.printf(
+            "ConnectorSlotDroppedIT (slot invalidated): %d events committed (%d when the slot was"
+                + " invalidated), %d on Kafka, %d not captured, %d out of key order; error: %s%n",
+            report.accepted(),
+            atInvalidation,
+            report.delivered(),
+            report.lost().size(),
+            report.outOfOrder().size(),
+            error);
+        assertThat(report.lost()).as("the events the error speaks of").isNotEmpty();
+        assertThat(report.outOfOrder()).isEmpty();
+        assertThat(report.unexpected()).isEmpty();
+      }
+    } finally {
+      OutboxTestSupport.dropSlot(infra, database, slot);
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** The slot's {@code wal_status}, or null when it does not exist. */
+  private static String walStatus(Connection c, String slot) throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+      q.setString(1, slot);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
       }
     }
   }
