@@ -197,9 +197,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("share.coordinator.state.topic.replication.factor", "1");
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
     p.setProperty("group.initial.rebalance.delay.ms", "0");
+    // A transaction left open by a producer that died (a router killed mid-transaction) holds
+    // every read-committed reader of its partitions until the broker aborts it: after the
+    // transaction's timeout, at the next check, every 10 s by default. Checked every second here.
+    p.setProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     // The log cleaner allocates its whole deduplication buffer as it starts (128 MB by default,
-    // half
-    // a second of every start); the compacted topics of one embedded broker need far less.
+    // half a second of every start); the compacted topics of one embedded broker need far less.
     p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
     p.setProperty("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
     return p;

@@ -155,9 +155,13 @@ public final class Ledger {
 
   /**
    * Reads every committed record of {@code topics} from the beginning to the end offsets they have
-   * now, with the event id from the {@link OffloadHeaders#EVENT_ID} header.
+   * once no transaction is open on them, with the event id from the {@link OffloadHeaders#EVENT_ID}
+   * header. A read-committed reader stops at the first record of an open transaction (the last
+   * stable offset), so reading while one is open, say one a killed producer left for the broker to
+   * abort after its timeout, would miss records committed after it and report them lost.
    *
-   * @throws IllegalStateException when the end is not reached within {@code timeout}
+   * @throws IllegalStateException when a transaction stays open, or the end is not reached, within
+   *     {@code timeout}
    */
   public static List<Output> readToEnd(
       String bootstrap, Collection<String> topics, Duration timeout) {
@@ -178,8 +182,8 @@ public final class Ledger {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
       long deadline = System.nanoTime() + timeout.toNanos();
+      Map<TopicPartition, Long> end = stableEnd(p, consumer, partitions, deadline, timeout);
       while (!reached(consumer, end)) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
@@ -197,6 +201,47 @@ public final class Ledger {
       }
     }
     return out;
+  }
+
+  /**
+   * The read-committed end offsets of {@code partitions} once they equal the read-uncommitted ones:
+   * every transaction written to them so far has ended.
+   */
+  private static Map<TopicPartition, Long> stableEnd(
+      Properties config,
+      KafkaConsumer<byte[], byte[]> committed,
+      List<TopicPartition> partitions,
+      long deadline,
+      Duration timeout) {
+    Properties p = new Properties();
+    p.putAll(config);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(p)) {
+      while (true) {
+        Map<TopicPartition, Long> stable = committed.endOffsets(partitions, timeout);
+        Map<TopicPartition, Long> written = uncommitted.endOffsets(partitions, timeout);
+        if (stable.equals(written)) {
+          return stable;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "a transaction stayed open on "
+                  + partitions
+                  + " for "
+                  + timeout
+                  + ": last stable offsets "
+                  + stable
+                  + ", end offsets "
+                  + written);
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted waiting for open transactions to end", e);
+        }
+      }
+    }
   }
 
   private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
