@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.offload.connectors.OutboxTestSupport.Event;
+import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.Ledger;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,12 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The network between the connector and PostgreSQL frozen for 30 s: a TCP proxy in front of the
- * database, which the connector's JDBC and replication connections go through, stops passing bytes
- * either way while the connections stay open (no reset, no FIN: what a stalled route or a paused VM
- * looks like). Events keep being committed meanwhile, straight to PostgreSQL. After the thaw the
- * same connector, never restarted, delivers every event committed before, during and after, in key
- * order.
+ * The network between the connector and PostgreSQL, then between the connector and Kafka, frozen
+ * for 30 s. PostgreSQL first: a TCP proxy in front of the database, which the connector's JDBC and
+ * replication connections go through, stops passing bytes either way while the connections stay
+ * open (no reset, no FIN: what a stalled route or a paused VM looks like). Events keep being
+ * committed meanwhile, straight to PostgreSQL. After the thaw the same connector, never restarted,
+ * delivers every event committed before, during and after, in key order.
  */
 @ExtendWith(SharedInfrastructure.class)
 class ConnectorNetworkFreezeIT {
@@ -75,20 +77,23 @@ class ConnectorNetworkFreezeIT {
               .with(OutboxTestSupport.namedAfter(database));
       try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
         publish(infra, database, type, 0, ledger);
-        awaitDelivered(infra, topic, ledger);
-        assertThat(lost(infra, topic, ledger)).as("events before the freeze").isEmpty();
+        awaitDelivered(infra.bootstrapServers(), topic, ledger);
+        assertThat(lost(infra.bootstrapServers(), topic, ledger))
+            .as("events before the freeze")
+            .isEmpty();
 
         proxy.freeze();
         long frozen = System.nanoTime();
         publish(infra, database, type, EACH, ledger);
         Thread.sleep(Math.max(0, FROZEN.toMillis() - (System.nanoTime() - frozen) / 1_000_000));
-        int missingAtThaw = lost(infra, topic, ledger).size(); // read from Kafka, not the proxy
+        int missingAtThaw =
+            lost(infra.bootstrapServers(), topic, ledger).size(); // read from Kafka, not the proxy
         assertThat(connector.isRunning()).as("the connector waits out the freeze").isTrue();
 
         proxy.unfreeze();
         long thawed = System.nanoTime();
         publish(infra, database, type, 2 * EACH, ledger);
-        awaitDelivered(infra, topic, ledger);
+        awaitDelivered(infra.bootstrapServers(), topic, ledger);
         Ledger.Report report =
             ledger.judge(Ledger.readToEnd(infra.bootstrapServers(), List.of(topic), timeout()));
         log.info(
@@ -110,6 +115,81 @@ class ConnectorNetworkFreezeIT {
     OutboxTestSupport.dropSlot(infra, database, database);
   }
 
+  /**
+   * The network between the connector and Kafka frozen for 30 s, the length of the producer's
+   * request timeout: the broker advertises the proxy as its address, so every connection the
+   * connector's producer makes, after bootstrap too, goes through it. Events keep being committed
+   * meanwhile; the connector must hold them (its slot keeps the WAL) and, never restarted, deliver
+   * every event committed before, during and after, in key order, once the link is back.
+   */
+  @Test
+  void theConnectorDeliversEveryEventAfterItsLinkToKafkaFreezes(
+      Infrastructure infra, @TempDir Path dir) throws Exception {
+    String database = TestNames.database("kafka_freeze");
+    OutboxTestSupport.createOutboxDatabase(infra, database);
+    String type = TestNames.eventType("kafka-freeze");
+    String topic = Topics.events(type);
+    Ledger ledger = new Ledger();
+    int brokerPort = Ports.freePort();
+    try (NioReactor reactor = new NioReactor();
+        TcpCrusher proxy =
+            TcpCrusherBuilder.builder()
+                .withReactor(reactor)
+                .withBindAddress("127.0.0.1", Ports.freePort())
+                .withConnectAddress("127.0.0.1", brokerPort)
+                .buildAndOpen()) {
+      String bootstrap = "127.0.0.1:" + proxy.getBindAddress().getPort();
+      try (EmbeddedKafka broker =
+          EmbeddedKafka.start(
+              dir.resolve("kafka"),
+              brokerPort,
+              Map.of("advertised.listeners", "PLAINTEXT://" + bootstrap))) {
+        OutboxTestSupport.createTopic(bootstrap, topic);
+        ConnectorConfig config =
+            ConnectorConfig.of(
+                    bootstrap,
+                    infra.postgresHost(),
+                    infra.postgresPort(),
+                    database,
+                    infra.postgresUser(),
+                    infra.postgresPassword(),
+                    dir.resolve("connector.offsets"))
+                .with(OutboxTestSupport.namedAfter(database));
+        try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
+          publish(infra, database, type, 0, ledger);
+          awaitDelivered(bootstrap, topic, ledger);
+          assertThat(lost(bootstrap, topic, ledger)).as("events before the freeze").isEmpty();
+
+          proxy.freeze();
+          long frozen = System.nanoTime();
+          publish(infra, database, type, EACH, ledger);
+          Thread.sleep(Math.max(0, FROZEN.toMillis() - (System.nanoTime() - frozen) / 1_000_000));
+          assertThat(connector.isRunning()).as("the connector waits out the freeze").isTrue();
+
+          proxy.unfreeze();
+          long thawed = System.nanoTime();
+          publish(infra, database, type, 2 * EACH, ledger);
+          awaitDelivered(bootstrap, topic, ledger);
+          long deliveredAfter = (System.nanoTime() - thawed) / 1_000_000;
+          Ledger.Report report =
+              ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), timeout()));
+          log.info(
+              "Network to Kafka frozen {} s: all {} events on Kafka {} ms after the thaw; {}",
+              FROZEN.toSeconds(),
+              ledger.size(),
+              deliveredAfter,
+              report);
+          assertThat(connector.failure()).as("the connector's failure").isEmpty();
+          assertThat(report.lost()).as("events lost").isEmpty();
+          assertThat(report.outOfOrder()).as("events out of key order").isEmpty();
+          assertThat(report.unexpected()).as("events never committed").isEmpty();
+          assertThat(connector.isRunning()).as("the same connector, never restarted").isTrue();
+        }
+      }
+    }
+    OutboxTestSupport.dropSlot(infra, database, database);
+  }
+
   /** Commits {@link #EACH} events straight to PostgreSQL (not through the proxy). */
   private static void publish(
       Infrastructure infra, String database, String type, int from, Ledger ledger)
@@ -125,21 +205,19 @@ class ConnectorNetworkFreezeIT {
   }
 
   /** Waits until every event is on Kafka, or 120 s; the ledger's judgement says what is not. */
-  private static void awaitDelivered(Infrastructure infra, String topic, Ledger ledger) {
+  private static void awaitDelivered(String bootstrap, String topic, Ledger ledger) {
     try {
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> lost(infra, topic, ledger).isEmpty());
+          .until(() -> lost(bootstrap, topic, ledger).isEmpty());
     } catch (ConditionTimeoutException e) {
       log.warn("Not every event reached Kafka within 120 s");
     }
   }
 
-  private static List<String> lost(Infrastructure infra, String topic, Ledger ledger) {
-    return ledger
-        .judge(Ledger.readToEnd(infra.bootstrapServers(), List.of(topic), timeout()))
-        .lost();
+  private static List<String> lost(String bootstrap, String topic, Ledger ledger) {
+    return ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), timeout())).lost();
   }
 
   private static Duration timeout() {

@@ -21,11 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,27 +67,7 @@ class RouterFailoverIT {
     List<String> inputs = List.of("offload.events." + signup, "offload.events." + view);
     ItSupport.createTopics(bootstrap, inputs, 3);
     ItSupport.createTopics(bootstrap, List.of(Topics.work(mail), Topics.work(audit)), 3);
-    String yaml =
-        """
-        kafka:
-          bootstrap-servers: '%s'
-          properties:
-            consumer.session.timeout.ms: 6000
-            consumer.heartbeat.interval.ms: 1500
-            producer.transaction.timeout.ms: 5000
-            %%s
-        application-id: %s
-        processing-guarantee: exactly-once-v2
-        state-dir: '%%s'
-        commit-interval: 100ms
-        http: {port: %%d}
-        topologies:
-          router:
-            input-pattern: 'offload\\.events\\.(%s|%s)'
-            routes: {%s: [%s, %s], %s: [%s]}
-            dedup-retention: 0
-        """
-            .formatted(bootstrap, appId, signup, view, signup, mail, audit, view, audit);
+    String yaml = RouterLoad.config(bootstrap, appId, signup, view, mail, audit);
 
     // Signups go to both handlers, page views to the audit handler only.
     Ledger toMail = new Ledger();
@@ -102,7 +78,7 @@ class RouterFailoverIT {
             StreamsConfiguration.parse(yaml.formatted("", dir.resolve("survivor"), 0), Map.of()));
     await().atMost(PATIENCE).until(() -> survivor.state() == KafkaStreams.State.RUNNING);
 
-    try (Load load = new Load(bootstrap, inputs, signup, toMail, toAudit)) {
+    try (RouterLoad load = new RouterLoad(bootstrap, inputs, signup, toMail, toAudit)) {
       int port = Ports.freePort();
       Process killed = startChild(yaml, "killed", port, null);
       await().atMost(PATIENCE).until(() -> childRouted(port) > 100 || !killed.isAlive());
@@ -163,67 +139,6 @@ class RouterFailoverIT {
           .sum();
     } catch (RuntimeException e) {
       return 0; // not listening yet
-    }
-  }
-
-  /**
-   * Steady load, 20 events every 50 ms, alternating signups and page views, each over its own keys;
-   * each acknowledged event goes into the ledgers of the handlers it is routed to.
-   */
-  private static final class Load implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer;
-    private final ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "it-router-load"));
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong acked = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-
-    Load(String bootstrap, List<String> inputs, String signup, Ledger toMail, Ledger toAudit) {
-      this.producer = ItSupport.producer(bootstrap);
-      scheduler.scheduleAtFixedRate(
-          () -> {
-            for (int i = 0; i < 20; i++) {
-              long seq = sent.getAndIncrement();
-              String topic = inputs.get((int) (seq % 2));
-              String type = topic.substring("offload.events.".length());
-              // Keys of one input topic only: the router keeps the order of one input partition.
-              String key = (seq % 2 == 0 ? "s-" : "v-") + (seq % 31);
-              String id = "event-" + seq;
-              producer.send(
-                  ItSupport.event(topic, key, id, type, "shop"),
-                  (md, e) -> {
-                    if (e != null) {
-                      failed.incrementAndGet();
-                      return;
-                    }
-                    if (type.equals(signup)) {
-                      toMail.accepted(id, key);
-                    }
-                    toAudit.accepted(id, key);
-                    acked.incrementAndGet();
-                  });
-            }
-          },
-          0,
-          50,
-          TimeUnit.MILLISECONDS);
-    }
-
-    long acked() {
-      return acked.get();
-    }
-
-    void stop() throws InterruptedException {
-      scheduler.shutdown();
-      assertThat(scheduler.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-      producer.flush();
-      assertThat(failed.get()).as("sends refused by the broker").isZero();
-    }
-
-    @Override
-    public void close() {
-      scheduler.shutdownNow();
-      producer.close(Duration.ofSeconds(10));
     }
   }
 }
