@@ -1,7 +1,6 @@
 package dev.offload.app;
 
 import dev.offload.producers.ApiConfig;
-import dev.offload.producers.ApiConfiguration;
 import dev.offload.producers.IngestApi;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
@@ -36,7 +35,7 @@ import picocli.CommandLine.Spec;
       "Settings come from the YAML file (-c), each key overridden by OFFLOAD_<KEY PATH>: e.g.",
       "OFFLOAD_HTTP_PORT, OFFLOAD_DATABASE_JDBC_URL, OFFLOAD_DATABASE_USER,",
       "OFFLOAD_DATABASE_PASSWORD(_FILE), OFFLOAD_REGISTRY_URL, OFFLOAD_AUTH_REQUIRED; see the",
-      "ApiConfiguration javadoc for every key. Runs until Ctrl-C."
+      "ApiConfig javadoc for every key. Runs until Ctrl-C."
     })
 final class ApiCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -61,18 +60,18 @@ final class ApiCommand implements Callable<Integer> {
     Map<String, String> env = System.getenv();
     Map<String, String> options =
         Collections.singletonMap("http.port", port == null ? null : port.toString());
-    if (printConfig.printIfRequested(spec, () -> ApiConfiguration.print(config, env, options))) {
+    if (printConfig.printIfRequested(spec, () -> ApiConfig.print(config, env, options))) {
       return 0;
     }
-    ApiConfiguration loaded = ApiConfiguration.load(config, env, options);
-    ApiConfig apiConfig = loaded.api();
+    ApiConfig apiConfig = ApiConfig.load(config, env, options);
+    String registryUrl = apiConfig.registry().url();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(loaded.registryUrl()));
+    RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryUrl));
     IngestApi api = IngestApi.start(apiConfig, registry, Map.of(), schemas);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -87,8 +86,8 @@ final class ApiCommand implements Callable<Integer> {
     out.printf(
         "offload api on %s  (database %s, registry %s)%n",
         api.baseUrl(),
-        apiConfig.database().jdbcUrl(),
-        RegistryClientConfig.of(loaded.registryUrl()).urls().get(0));
+        apiConfig.database().url(),
+        RegistryClientConfig.of(registryUrl).urls().get(0));
     out.printf(
         "  %s%n",
         apiConfig.auth().required()

@@ -8,6 +8,7 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.runtime.config.DurationText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -70,17 +71,13 @@ class AppsCommandIT {
         .contains("shown once");
 
     ApiConfig config =
-        ApiConfig.builder()
-            .port(0)
-            .database(
-                new ApiConfig.Database(
-                    infra.postgresHost(),
-                    infra.postgresPort(),
-                    database,
-                    infra.postgresUser(),
-                    infra.postgresPassword()))
-            .auth(ApiConfig.Auth.keysRequired().withKeyCacheTtl(KEY_CACHE_TTL))
-            .build();
+        ApiConfig.of(infra.jdbcUrl(database), infra.postgresUser(), infra.postgresPassword())
+            .with(
+                Map.of(
+                    "auth.required",
+                    "true",
+                    "auth.key-cache-ttl",
+                    DurationText.format(KEY_CACHE_TTL)));
     try (IngestApi api =
         IngestApi.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of())) {
       assertThat(post(api, "user-signed-up", key)).isEqualTo(202);

@@ -2,7 +2,7 @@ package dev.offload.app;
 
 import dev.offload.app.internal.WorkerRoleConfig;
 import dev.offload.connectors.ConnectorConfig;
-import dev.offload.producers.ApiConfiguration;
+import dev.offload.producers.ApiConfig;
 import dev.offload.streams.StreamsConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,7 +119,7 @@ final class DeploymentFiles {
   Set<String> environmentVariablesTheCodeReads() {
     Set<String> names = new TreeSet<>();
     // the roles' files: one variable per key, named by the configuration loader's rule
-    names.addAll(ApiConfiguration.environmentVariables());
+    names.addAll(ApiConfig.environmentVariables());
     names.addAll(ConnectorConfig.environmentVariables());
     names.addAll(StreamsConfiguration.environmentVariables());
     names.addAll(WorkerRoleConfig.environmentVariables());

@@ -175,16 +175,7 @@ class EndToEndIT {
   }
 
   private ApiConfig apiConfig(Infrastructure infra, String database) {
-    return ApiConfig.builder()
-        .port(0)
-        .database(
-            new ApiConfig.Database(
-                infra.postgresHost(),
-                infra.postgresPort(),
-                database,
-                infra.postgresUser(),
-                infra.postgresPassword()))
-        .build();
+    return ApiConfig.of(infra.jdbcUrl(database), infra.postgresUser(), infra.postgresPassword());
   }
 
   private ConnectorConfig connectorConfig(Infrastructure infra, String database) {

@@ -78,7 +78,7 @@ class OutboxModesIT {
             IngestApi.start(apiConfig(infra, database), meters, Map.of(), registry);
         IngestApi messageApi =
             IngestApi.start(
-                apiConfig(infra, database).toBuilder().outboxMode(OutboxMode.MESSAGE).build(),
+                apiConfig(infra, database).with(Map.of("outbox.mode", "message")),
                 meters,
                 Map.of(),
                 registry);
@@ -213,16 +213,7 @@ class OutboxModesIT {
   }
 
   private static ApiConfig apiConfig(Infrastructure infra, String database) {
-    return ApiConfig.builder()
-        .port(0)
-        .database(
-            new ApiConfig.Database(
-                infra.postgresHost(),
-                infra.postgresPort(),
-                database,
-                infra.postgresUser(),
-                infra.postgresPassword()))
-        .build();
+    return ApiConfig.of(infra.jdbcUrl(database), infra.postgresUser(), infra.postgresPassword());
   }
 
   private ConnectorConfig connectorConfig(Infrastructure infra, String database) {

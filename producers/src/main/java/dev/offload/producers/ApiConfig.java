@@ -1,135 +1,161 @@
 package dev.offload.producers;
 
+import dev.offload.runtime.config.ConfigLoader;
+import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.outbox.OutboxMode;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Configuration of the ingest API role ({@link IngestApi}).
+ * The {@code api} role's configuration ({@code offload api -c api.yaml}), bound from its YAML file
+ * and read by {@link IngestApi}: where the API listens, its database and schema registry, and its
+ * limits. Every key is optional; unknown keys are refused (a typo must not silently keep a
+ * default). API keys are required unless {@code auth.required: false}, which only a loopback host
+ * allows. Code that starts an API itself (a test, a benchmark, the dev stack) begins from {@link
+ * #of} and changes keys with {@link #with}.
  *
- * <p>Every component is validated when the record is built; the message of the {@link
- * IllegalArgumentException} names the offending field. Start from {@link #defaults()}, which runs
- * on the embedded dev stack, and change what differs with a {@link #builder()}.
+ * <pre>{@code
+ * http: {host: 0.0.0.0, port: 8080}      # port 0: any free port
+ * database:
+ *   jdbc-url: jdbc:postgresql://db.internal:5432/offload
+ *   user: offload
+ *   password-file: /run/secrets/offload-db   # or OFFLOAD_DATABASE_PASSWORD
+ *   pool-size: 16
+ *   connect-timeout: 5s
+ * registry: {url: http://registry.internal:8081, cache-ttl: 5s}
+ * auth: {required: true, key-cache-ttl: 5s}
+ * limits:
+ *   max-body-bytes: 1048576
+ *   max-batch-events: 500
+ *   max-nesting-depth: 32
+ *   max-string-length: 262144
+ *   max-number-length: 100
+ *   request-timeout: 10s
+ * rate-limit: {events-per-second: 1000, burst: 2000}   # events-per-second 0: no limit
+ * idempotency: {retention: 24h, purge-interval: 10m}
+ * breaker: {failure-threshold: 5, open-for: 5s}
+ * outbox: {mode: table}                  # or message: table-less, pg_logical_emit_message
+ *   # require-capture: true               # 503 capture-not-ready while no replication slot exists
+ * producer-name: dev                     # producer of keyless requests (auth.required false)
+ * }</pre>
  *
- * @param host interface the HTTP server binds to; default {@code 127.0.0.1}
- * @param port HTTP port; {@code 0} picks a free port (see {@link IngestApi#port()}); default {@code
- *     8080}
- * @param database the PostgreSQL database that holds the outbox; default {@link
- *     Database#defaults()}
- * @param maxBodyBytes largest request body accepted, larger bodies get {@code 413}; default 1 MiB
- * @param producerName name stored in the outbox {@code producer} column of every event (the {@code
- *     offload-producer} header downstream), at most 255 characters; default {@code dev}
- * @param dbPoolSize most database connections the API holds open; default {@code 16}
- * @param dbConnectTimeout longest wait to open or borrow a database connection before a request is
- *     answered {@code 503}; default 5 seconds
- * @param schemaCacheTtl how long the latest schema of an event type is reused before the schema
- *     registry is asked again, so a new version is in force within this time (used only when the
- *     API has a schema registry); at least 1 ms; default 5 seconds
- * @param limits what one request may hold and how long it may take; default {@link
- *     Limits#defaults()}
- * @param auth whether requests must carry an app's API key; default {@link Auth#keysOptional()}: a
- *     request without a key publishes as {@link #producerName()} (the dev stack's way; allowed on a
- *     loopback {@link #host()} only)
- * @param rateLimit events per second each app may publish; default {@link RateLimit#defaults()}
- * @param idempotency how long {@code Idempotency-Key}s are remembered; default {@link
- *     Idempotency#defaults()}
- * @param breaker when the API stops trying a failing database for a while; default {@link
- *     Breaker#defaults()}
- * @param outboxMode how events are written ({@code outbox.mode: table|message}): rows of the outbox
- *     table, or table-less logical decoding messages; default {@link OutboxMode#TABLE}
- * @param requireCapture whether events are refused ({@code 503 capture-not-ready}) while no logical
- *     replication slot exists in the database ({@code outbox.require-capture}): an event committed
- *     before the connector's slot exists never reaches Kafka, since the outbox keeps it only in the
- *     WAL. The {@code api} role's file and {@code offload dev} turn it on; off in {@link
- *     #defaults()}, for an API embedded in a test or a bench that runs no connector
+ * <p>Environment variables override the file, one per key, named by {@link ConfigLoader}'s rule:
+ * {@code OFFLOAD_} and the key's dotted path upper-cased ({@code OFFLOAD_HTTP_HOST}, {@code
+ * OFFLOAD_HTTP_PORT}, {@code OFFLOAD_DATABASE_JDBC_URL}, {@code OFFLOAD_DATABASE_USER}, {@code
+ * OFFLOAD_REGISTRY_URL}, {@code OFFLOAD_AUTH_REQUIRED}, {@code OFFLOAD_OUTBOX_MODE}, …). The
+ * password comes from {@code OFFLOAD_DATABASE_PASSWORD} or the file {@code password-file} (or
+ * {@code OFFLOAD_DATABASE_PASSWORD_FILE}) names, never from this file. The names read before
+ * ({@code OFFLOAD_API_HOST}, {@code OFFLOAD_API_PORT}, {@code OFFLOAD_JDBC_URL}, {@code
+ * OFFLOAD_JDBC_USER}, {@code OFFLOAD_JDBC_PASSWORD}, {@code OFFLOAD_JDBC_PASSWORD_FILE}, {@code
+ * OFFLOAD_API_AUTH_REQUIRED}) still work for one release, each with a warning.
+ *
+ * @param http where the API listens
+ * @param database the PostgreSQL database that holds the outbox
+ * @param registry the schema registry events are validated against
+ * @param auth whether requests must carry an app's API key
+ * @param limits what one request may hold and how long it may take
+ * @param rateLimit events per second each app may publish
+ * @param idempotency how long {@code Idempotency-Key}s are remembered
+ * @param breaker when the API stops trying a failing database for a while
+ * @param outbox how events are written, and whether only while they are captured
+ * @param producerName name stored in the outbox {@code producer} column of every request without an
+ *     API key (the {@code offload-producer} header downstream), at most {@value
+ *     #MAX_PRODUCER_NAME_LENGTH} characters; default {@value #DEFAULT_PRODUCER_NAME}
  */
 public record ApiConfig(
-    String host,
-    int port,
+    Http http,
     Database database,
-    int maxBodyBytes,
-    String producerName,
-    int dbPoolSize,
-    Duration dbConnectTimeout,
-    Duration schemaCacheTtl,
-    Limits limits,
+    Registry registry,
     Auth auth,
+    Limits limits,
     RateLimit rateLimit,
     Idempotency idempotency,
     Breaker breaker,
-    OutboxMode outboxMode,
-    boolean requireCapture) {
+    Outbox outbox,
+    String producerName) {
 
-  /** Default {@link #host()}: loopback only. */
-  public static final String DEFAULT_HOST = "127.0.0.1";
-
-  /** Default {@link #port()}. */
+  /** Default {@code http.port}. */
   public static final int DEFAULT_PORT = 8080;
 
-  /** Default {@link #maxBodyBytes()}: 1 MiB. */
-  public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
-  /** Default {@link #producerName()}, until application keys name the producer. */
+  /** Default {@code producer-name}, the built-in app of requests without a key. */
   public static final String DEFAULT_PRODUCER_NAME = "dev";
 
-  /** Default {@link #dbPoolSize()}. */
-  public static final int DEFAULT_DB_POOL_SIZE = 16;
-
-  /** Default {@link #dbConnectTimeout()}. */
-  public static final Duration DEFAULT_DB_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
-  /** Default {@link #schemaCacheTtl()}. */
+  /** Default {@code registry.cache-ttl}. */
   public static final Duration DEFAULT_SCHEMA_CACHE_TTL = Duration.ofSeconds(5);
 
-  /** Longest {@link #producerName()}: the width of the outbox {@code producer} column. */
+  /** Longest {@code producer-name}: the width of the outbox {@code producer} column. */
   public static final int MAX_PRODUCER_NAME_LENGTH = 255;
 
-  /** Validates every component. */
+  private static final Pattern JDBC_URL =
+      Pattern.compile(
+          "jdbc:postgresql://(\\[[0-9a-fA-F:.]+\\]|[^/:?\\[\\]]+)(?::(\\d{1,5}))?/([^/?#]+)");
+
+  private static final ApiConfig DEFAULTS =
+      new ApiConfig(
+          new Http("127.0.0.1", DEFAULT_PORT),
+          new Database(
+              "jdbc:postgresql://127.0.0.1:5432/offload",
+              "postgres",
+              "",
+              16,
+              Duration.ofSeconds(5)),
+          new Registry("http://127.0.0.1:8081", DEFAULT_SCHEMA_CACHE_TTL),
+          new Auth(true, Duration.ofSeconds(5)),
+          new Limits(1024 * 1024, 500, 32, 262_144, 100, Duration.ofSeconds(10)),
+          new RateLimit(1000, 2000),
+          new Idempotency(Duration.ofHours(24), Duration.ofMinutes(10)),
+          new Breaker(5, Duration.ofSeconds(5)),
+          new Outbox(OutboxMode.TABLE, true),
+          DEFAULT_PRODUCER_NAME);
+
+  private static final ConfigLoader<ApiConfig> LOADER =
+      ConfigLoader.builder(ApiConfig.class, DEFAULTS)
+          .describedAs("API configuration")
+          .legacyEnv("OFFLOAD_API_HOST", "http.host")
+          .legacyEnv("OFFLOAD_API_PORT", "http.port")
+          .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
+          .legacyEnv("OFFLOAD_JDBC_USER", "database.user")
+          .legacyEnv("OFFLOAD_JDBC_PASSWORD", "database.password")
+          .legacyEnv("OFFLOAD_JDBC_PASSWORD_FILE", "database.password-file")
+          .legacyEnv("OFFLOAD_API_AUTH_REQUIRED", "auth.required")
+          .build();
+
+  /** Requires every section, and checks the rules that span two of them. */
   public ApiConfig {
-    requireText(host, "host");
-    requirePort(port, 0, "port");
+    Objects.requireNonNull(http, "http must not be null");
     Objects.requireNonNull(database, "database must not be null");
-    if (maxBodyBytes <= 0) {
-      throw new IllegalArgumentException("maxBodyBytes must be positive, was: " + maxBodyBytes);
-    }
-    requireText(producerName, "producerName");
+    Objects.requireNonNull(registry, "registry must not be null");
+    Objects.requireNonNull(auth, "auth must not be null");
+    Objects.requireNonNull(limits, "limits must not be null");
+    Objects.requireNonNull(rateLimit, "rate-limit must not be null");
+    Objects.requireNonNull(idempotency, "idempotency must not be null");
+    Objects.requireNonNull(breaker, "breaker must not be null");
+    Objects.requireNonNull(outbox, "outbox must not be null");
+    requireText(producerName, "producer-name");
     if (producerName.length() > MAX_PRODUCER_NAME_LENGTH) {
       throw new IllegalArgumentException(
-          "producerName must be at most "
+          "producer-name must be at most "
               + MAX_PRODUCER_NAME_LENGTH
               + " characters, was: "
               + producerName.length());
     }
-    if (dbPoolSize < 1) {
-      throw new IllegalArgumentException("dbPoolSize must be at least 1, was: " + dbPoolSize);
-    }
-    Objects.requireNonNull(dbConnectTimeout, "dbConnectTimeout must not be null");
-    if (dbConnectTimeout.toMillis() < 1 || dbConnectTimeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "dbConnectTimeout must be between 1 ms and 24 days, was: " + dbConnectTimeout);
-    }
-    Objects.requireNonNull(schemaCacheTtl, "schemaCacheTtl must not be null");
-    if (schemaCacheTtl.toMillis() < 1) {
-      throw new IllegalArgumentException(
-          "schemaCacheTtl must be at least 1 ms, was: " + schemaCacheTtl);
-    }
-    Objects.requireNonNull(limits, "limits must not be null");
-    Objects.requireNonNull(auth, "auth must not be null");
-    Objects.requireNonNull(rateLimit, "rateLimit must not be null");
-    Objects.requireNonNull(idempotency, "idempotency must not be null");
-    Objects.requireNonNull(breaker, "breaker must not be null");
-    Objects.requireNonNull(outboxMode, "outboxMode must not be null");
-    if (!auth.required() && !isLoopback(host)) {
+    if (!auth.required() && !isLoopback(http.host())) {
       throw new IllegalArgumentException(
           "auth.required must be true when the API listens on "
-              + host
+              + http.host()
               + ", which is not a loopback address: without keys anyone who reaches it could"
               + " publish. Register apps with `offload apps create` and keep auth.required true,"
               + " or bind to 127.0.0.1");
     }
     if (rateLimit.enabled() && rateLimit.burst() < limits.maxBatchEvents()) {
       throw new IllegalArgumentException(
-          "rateLimit.burst must be at least limits.maxBatchEvents ("
+          "rate-limit.burst must be at least limits.max-batch-events ("
               + limits.maxBatchEvents()
               + "), or a full batch could never pass; was: "
               + rateLimit.burst());
@@ -137,213 +163,139 @@ public record ApiConfig(
   }
 
   /**
-   * Whether {@code host} is a loopback address: {@code localhost}, {@code 127.x.y.z} or {@code
-   * ::1}. Host names other than {@code localhost} are not resolved and count as not loopback.
+   * @param host interface the HTTP server binds to; default {@code 127.0.0.1}
+   * @param port HTTP port, 0 any free one (see {@link IngestApi#port()}); default {@value
+   *     #DEFAULT_PORT}
    */
-  public static boolean isLoopback(String host) {
-    String h = host.trim().toLowerCase(java.util.Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
+  public record Http(String host, int port) {
+    /** Validates every component. */
+    public Http {
+      requireText(host, "http.host");
+      requirePort(port, 0, "http.port");
     }
-    if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
-      return true;
-    }
-    String[] parts = h.split("\\.", -1);
-    if (parts.length != 4 || !parts[0].equals("127")) {
-      return false;
-    }
-    for (String part : parts) {
-      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
-        return false;
-      }
-      if (Integer.parseInt(part) > 255) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The defaults: listens on 127.0.0.1:8080 and writes to {@link Database#defaults()}. */
-  public static ApiConfig defaults() {
-    return new ApiConfig(
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        Database.defaults(),
-        DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_PRODUCER_NAME,
-        DEFAULT_DB_POOL_SIZE,
-        DEFAULT_DB_CONNECT_TIMEOUT,
-        DEFAULT_SCHEMA_CACHE_TTL,
-        Limits.defaults(),
-        Auth.keysOptional(),
-        RateLimit.defaults(),
-        Idempotency.defaults(),
-        Breaker.defaults(),
-        OutboxMode.TABLE,
-        false);
-  }
-
-  /** A builder starting from {@link #defaults()}. */
-  public static Builder builder() {
-    return defaults().toBuilder();
-  }
-
-  /** A builder starting from this configuration, to change some fields of a copy. */
-  public Builder toBuilder() {
-    return new Builder(this);
   }
 
   /**
-   * Builds an {@link ApiConfig}: each setter replaces one field, {@link #build()} validates them
-   * all.
+   * Where the outbox lives: a PostgreSQL database with {@code wal_level=logical}. {@link
+   * #toString()} never shows the password.
+   *
+   * @param jdbcUrl {@code jdbc:postgresql://host[:port]/name} (port 5432 when absent; no query
+   *     parameters); default {@code jdbc:postgresql://127.0.0.1:5432/offload}
+   * @param user user that may create the outbox table; default {@code postgres} (the embedded
+   *     server's user)
+   * @param password that user's password, may be empty; default empty
+   * @param poolSize most database connections the API holds open; default 16
+   * @param connectTimeout longest wait to open or borrow a connection before a request is answered
+   *     {@code 503}; default 5 seconds
    */
-  public static final class Builder {
-    private String host;
-    private int port;
-    private Database database;
-    private int maxBodyBytes;
-    private String producerName;
-    private int dbPoolSize;
-    private Duration dbConnectTimeout;
-    private Duration schemaCacheTtl;
-    private Limits limits;
-    private Auth auth;
-    private RateLimit rateLimit;
-    private Idempotency idempotency;
-    private Breaker breaker;
-    private OutboxMode outboxMode;
-    private boolean requireCapture;
+  public record Database(
+      String jdbcUrl, String user, @Secret String password, int poolSize, Duration connectTimeout) {
 
-    private Builder(ApiConfig from) {
-      host = from.host;
-      port = from.port;
-      database = from.database;
-      maxBodyBytes = from.maxBodyBytes;
-      producerName = from.producerName;
-      dbPoolSize = from.dbPoolSize;
-      dbConnectTimeout = from.dbConnectTimeout;
-      schemaCacheTtl = from.schemaCacheTtl;
-      limits = from.limits;
-      auth = from.auth;
-      rateLimit = from.rateLimit;
-      idempotency = from.idempotency;
-      breaker = from.breaker;
-      outboxMode = from.outboxMode;
-      requireCapture = from.requireCapture;
-    }
-
-    /** Sets {@link ApiConfig#host()}. */
-    public Builder host(String host) {
-      this.host = host;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#port()}. */
-    public Builder port(int port) {
-      this.port = port;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#database()}. */
-    public Builder database(Database database) {
-      this.database = database;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#maxBodyBytes()}. */
-    public Builder maxBodyBytes(int maxBodyBytes) {
-      this.maxBodyBytes = maxBodyBytes;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#producerName()}. */
-    public Builder producerName(String producerName) {
-      this.producerName = producerName;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#dbPoolSize()}. */
-    public Builder dbPoolSize(int dbPoolSize) {
-      this.dbPoolSize = dbPoolSize;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#dbConnectTimeout()}. */
-    public Builder dbConnectTimeout(Duration dbConnectTimeout) {
-      this.dbConnectTimeout = dbConnectTimeout;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#schemaCacheTtl()}. */
-    public Builder schemaCacheTtl(Duration schemaCacheTtl) {
-      this.schemaCacheTtl = schemaCacheTtl;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#limits()}. */
-    public Builder limits(Limits limits) {
-      this.limits = limits;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#auth()}. */
-    public Builder auth(Auth auth) {
-      this.auth = auth;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#rateLimit()}. */
-    public Builder rateLimit(RateLimit rateLimit) {
-      this.rateLimit = rateLimit;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#idempotency()}. */
-    public Builder idempotency(Idempotency idempotency) {
-      this.idempotency = idempotency;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#breaker()}. */
-    public Builder breaker(Breaker breaker) {
-      this.breaker = breaker;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#requireCapture()}. */
-    public Builder requireCapture(boolean requireCapture) {
-      this.requireCapture = requireCapture;
-      return this;
-    }
-
-    /** Sets {@link ApiConfig#outboxMode()}. */
-    public Builder outboxMode(OutboxMode outboxMode) {
-      this.outboxMode = outboxMode;
-      return this;
+    /** Validates every component. */
+    public Database {
+      requirePort(port(parse(jdbcUrl)), 1, "database.jdbc-url's port");
+      requireText(user, "database.user");
+      Objects.requireNonNull(password, "database.password must not be null (use \"\" for none)");
+      requirePositive(poolSize, "database.pool-size");
+      requireMillis(connectTimeout, "database.connect-timeout");
     }
 
     /**
-     * The configuration.
+     * The database of {@code jdbcUrl}, with the default pool.
      *
-     * @throws IllegalArgumentException naming the first invalid field
+     * @throws IllegalArgumentException naming {@code database.jdbc-url} when the URL is not of the
+     *     form {@code jdbc:postgresql://host[:port]/name}
      */
-    public ApiConfig build() {
-      return new ApiConfig(
-          host,
-          port,
-          database,
-          maxBodyBytes,
-          producerName,
-          dbPoolSize,
-          dbConnectTimeout,
-          schemaCacheTtl,
-          limits,
-          auth,
-          rateLimit,
-          idempotency,
-          breaker,
-          outboxMode,
-          requireCapture);
+    public static Database fromJdbcUrl(String jdbcUrl, String user, String password) {
+      Database d = DEFAULTS.database;
+      return new Database(jdbcUrl, user, password, d.poolSize, d.connectTimeout);
+    }
+
+    /** The host of {@link #jdbcUrl()}, without an IPv6 address's brackets. */
+    public String host() {
+      String host = parse(jdbcUrl).group(1);
+      return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** The port of {@link #jdbcUrl()}, 5432 when it names none. */
+    public int port() {
+      return port(parse(jdbcUrl));
+    }
+
+    /** The database name of {@link #jdbcUrl()}. */
+    public String name() {
+      return parse(jdbcUrl).group(3);
+    }
+
+    /** {@link #jdbcUrl()} with its port written out, as messages show it. */
+    public String url() {
+      String h = host().contains(":") ? "[" + host() + "]" : host();
+      return "jdbc:postgresql://" + h + ":" + port() + "/" + name();
+    }
+
+    private static Matcher parse(String jdbcUrl) {
+      Matcher m = JDBC_URL.matcher(jdbcUrl == null ? "" : jdbcUrl.trim());
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "database.jdbc-url must look like jdbc:postgresql://host:5432/offload, was: "
+                + jdbcUrl);
+      }
+      return m;
+    }
+
+    private static int port(Matcher m) {
+      return m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+    }
+
+    /** Every component but the password. */
+    @Override
+    public String toString() {
+      return "Database["
+          + user
+          + "@"
+          + jdbcUrl
+          + ", password="
+          + (password.isEmpty() ? "" : ConfigLoader.MASK)
+          + ", pool-size="
+          + poolSize
+          + ", connect-timeout="
+          + connectTimeout
+          + "]";
+    }
+  }
+
+  /**
+   * @param url the schema registry's base URL; default {@code http://127.0.0.1:8081}
+   * @param cacheTtl how long the latest schema of an event type is reused before the registry is
+   *     asked again, so a new version is in force within this time; at least 1 ms; default {@code
+   *     5s}
+   */
+  public record Registry(String url, Duration cacheTtl) {
+    /** Validates every component. */
+    public Registry {
+      requireText(url, "registry.url");
+      Objects.requireNonNull(cacheTtl, "registry.cache-ttl must not be null");
+      if (cacheTtl.toMillis() < 1) {
+        throw new IllegalArgumentException(
+            "registry.cache-ttl must be at least 1 ms, was: " + cacheTtl);
+      }
+    }
+  }
+
+  /**
+   * Whether a request must carry an app's API key ({@code Authorization: Bearer <key>}).
+   *
+   * @param required {@code true} (the default): a request without a valid key is answered {@code
+   *     401}; {@code false}: a request without a key publishes as {@code producer-name} with any
+   *     event type (a request with a key is still checked and attributed to its app); allowed on a
+   *     loopback {@code http.host} only
+   * @param keyCacheTtl how long the API reuses what it looked up about a key; a revoked or rotated
+   *     key stops working within this time; default 5 seconds
+   */
+  public record Auth(boolean required, Duration keyCacheTtl) {
+    /** Validates every component. */
+    public Auth {
+      requireMillis(keyCacheTtl, "auth.key-cache-ttl");
     }
   }
 
@@ -352,6 +304,7 @@ public record ApiConfig(
    * (Jackson's {@code StreamReadConstraints}) and answered {@code 400 limit-exceeded} naming the
    * limit.
    *
+   * @param maxBodyBytes largest request body accepted, larger bodies get {@code 413}; default 1 MiB
    * @param maxBatchEvents most events in one {@code POST /v1/events:batch}; more are answered
    *     {@code 413 too-many-events}; default 500
    * @param maxNestingDepth deepest nesting of JSON objects and arrays in a body; default 32
@@ -362,6 +315,7 @@ public record ApiConfig(
    *     answered {@code 400 incomplete-body}, any other {@code 503 timeout}; default 10 seconds
    */
   public record Limits(
+      int maxBodyBytes,
       int maxBatchEvents,
       int maxNestingDepth,
       int maxStringLength,
@@ -370,62 +324,12 @@ public record ApiConfig(
 
     /** Validates every component. */
     public Limits {
-      requirePositive(maxBatchEvents, "limits.maxBatchEvents");
-      requirePositive(maxNestingDepth, "limits.maxNestingDepth");
-      requirePositive(maxStringLength, "limits.maxStringLength");
-      requirePositive(maxNumberLength, "limits.maxNumberLength");
-      requireMillis(requestTimeout, "limits.requestTimeout");
-    }
-
-    /** The defaults described on each component. */
-    public static Limits defaults() {
-      return new Limits(500, 32, 262_144, 100, Duration.ofSeconds(10));
-    }
-
-    /** A copy with {@link #maxBatchEvents()} replaced. */
-    public Limits withMaxBatchEvents(int maxBatchEvents) {
-      return new Limits(
-          maxBatchEvents, maxNestingDepth, maxStringLength, maxNumberLength, requestTimeout);
-    }
-
-    /** A copy with {@link #requestTimeout()} replaced. */
-    public Limits withRequestTimeout(Duration requestTimeout) {
-      return new Limits(
-          maxBatchEvents, maxNestingDepth, maxStringLength, maxNumberLength, requestTimeout);
-    }
-  }
-
-  /**
-   * Whether a request must carry an app's API key ({@code Authorization: Bearer <key>}).
-   *
-   * @param required {@code true}: a request without a valid key is answered {@code 401}; {@code
-   *     false}: a request without a key publishes as {@link ApiConfig#producerName()} with any
-   *     event type (a request with a key is still checked and attributed to its app)
-   * @param keyCacheTtl how long the API reuses what it looked up about a key; a revoked or rotated
-   *     key stops working within this time; at least 1 ms; default 5 seconds
-   */
-  public record Auth(boolean required, Duration keyCacheTtl) {
-    /** Default {@link #keyCacheTtl()}. */
-    public static final Duration DEFAULT_KEY_CACHE_TTL = Duration.ofSeconds(5);
-
-    /** Validates every component. */
-    public Auth {
-      requireMillis(keyCacheTtl, "auth.keyCacheTtl");
-    }
-
-    /** Keys required, the production setting. */
-    public static Auth keysRequired() {
-      return new Auth(true, DEFAULT_KEY_CACHE_TTL);
-    }
-
-    /** Keys optional, the dev stack's setting. */
-    public static Auth keysOptional() {
-      return new Auth(false, DEFAULT_KEY_CACHE_TTL);
-    }
-
-    /** A copy with {@link #keyCacheTtl()} replaced. */
-    public Auth withKeyCacheTtl(Duration keyCacheTtl) {
-      return new Auth(required, keyCacheTtl);
+      requirePositive(maxBodyBytes, "limits.max-body-bytes");
+      requirePositive(maxBatchEvents, "limits.max-batch-events");
+      requirePositive(maxNestingDepth, "limits.max-nesting-depth");
+      requirePositive(maxStringLength, "limits.max-string-length");
+      requirePositive(maxNumberLength, "limits.max-number-length");
+      requireMillis(requestTimeout, "limits.request-timeout");
     }
   }
 
@@ -435,26 +339,16 @@ public record ApiConfig(
    * Retry-After}.
    *
    * @param eventsPerSecond sustained rate per app; {@code 0} turns the limit off; default 1000
-   * @param burst most events at once, at least {@link Limits#maxBatchEvents()}; default 2000
+   * @param burst most events at once, at least {@code limits.max-batch-events}; default 2000
    */
   public record RateLimit(double eventsPerSecond, int burst) {
     /** Validates every component. */
     public RateLimit {
       if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
         throw new IllegalArgumentException(
-            "rateLimit.eventsPerSecond must be 0 (off) or positive, was: " + eventsPerSecond);
+            "rate-limit.events-per-second must be 0 (off) or positive, was: " + eventsPerSecond);
       }
-      requirePositive(burst, "rateLimit.burst");
-    }
-
-    /** The defaults described on each component. */
-    public static RateLimit defaults() {
-      return new RateLimit(1000, 2000);
-    }
-
-    /** No limit. */
-    public static RateLimit off() {
-      return new RateLimit(0, Integer.MAX_VALUE);
+      requirePositive(burst, "rate-limit.burst");
     }
 
     /** Whether there is a limit. */
@@ -474,12 +368,7 @@ public record ApiConfig(
     /** Validates every component. */
     public Idempotency {
       requireMillis(retention, "idempotency.retention");
-      requireMillis(purgeInterval, "idempotency.purgeInterval");
-    }
-
-    /** The defaults described on each component. */
-    public static Idempotency defaults() {
-      return new Idempotency(Duration.ofHours(24), Duration.ofMinutes(10));
+      requireMillis(purgeInterval, "idempotency.purge-interval");
     }
   }
 
@@ -495,88 +384,126 @@ public record ApiConfig(
   public record Breaker(int failureThreshold, Duration openFor) {
     /** Validates every component. */
     public Breaker {
-      requirePositive(failureThreshold, "breaker.failureThreshold");
-      requireMillis(openFor, "breaker.openFor");
-    }
-
-    /** The defaults described on each component. */
-    public static Breaker defaults() {
-      return new Breaker(5, Duration.ofSeconds(5));
+      requirePositive(failureThreshold, "breaker.failure-threshold");
+      requireMillis(openFor, "breaker.open-for");
     }
   }
 
   /**
-   * Where the outbox lives: a PostgreSQL database with {@code wal_level=logical}.
-   *
-   * <p>{@link #toString()} never shows the password.
-   *
-   * @param host PostgreSQL host; default {@code 127.0.0.1}
-   * @param port PostgreSQL port; default {@code 5432}
-   * @param name database name; default {@code offload}
-   * @param user user that may create the outbox table; default {@code postgres} (the embedded
-   *     server's user)
-   * @param password that user's password, may be empty; default empty
+   * @param mode how events are written: rows of the outbox table, or table-less logical decoding
+   *     messages; default {@code table}
+   * @param requireCapture whether events are refused ({@code 503 capture-not-ready}) while no
+   *     logical replication slot exists in the database: an event committed before the connector's
+   *     slot exists never reaches Kafka, since the outbox keeps it only in the WAL. On by default;
+   *     off in {@link #of}, for an API embedded in a test or a bench that runs no connector
    */
-  public record Database(String host, int port, String name, String user, String password) {
-
-    /** Validates every component. */
-    public Database {
-      requireText(host, "database.host");
-      requirePort(port, 1, "database.port");
-      requireText(name, "database.name");
-      requireText(user, "database.user");
-      Objects.requireNonNull(password, "database.password must not be null (use \"\" for none)");
+  public record Outbox(OutboxMode mode, boolean requireCapture) {
+    /** Requires the mode. */
+    public Outbox {
+      Objects.requireNonNull(mode, "outbox.mode must not be null");
     }
+  }
 
-    /** The embedded dev stack's database: {@code postgres@127.0.0.1:5432/offload}. */
-    public static Database defaults() {
-      return new Database("127.0.0.1", 5432, "offload", "postgres", "");
+  /**
+   * The configuration of an API that code starts beside its database (a test, a benchmark, the dev
+   * stack): the defaults, writing to the database of {@code jdbcUrl}, on any free port of {@code
+   * 127.0.0.1}, with API keys optional (a request without one publishes as {@code producer-name})
+   * and events accepted whether or not a connector captures them yet.
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public static ApiConfig of(String jdbcUrl, String user, String password) {
+    ApiConfig d = DEFAULTS;
+    return new ApiConfig(
+        new Http(d.http.host, 0),
+        new Database(jdbcUrl, user, password, d.database.poolSize, d.database.connectTimeout),
+        d.registry,
+        new Auth(false, d.auth.keyCacheTtl),
+        d.limits,
+        d.rateLimit,
+        d.idempotency,
+        d.breaker,
+        new Outbox(d.outbox.mode, false),
+        d.producerName);
+  }
+
+  /**
+   * This configuration with {@code keys} set, by dotted key as the file names them ({@code
+   * limits.max-batch-events}; a list comma-separated, the password not at all); validated as a file
+   * is.
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public ApiConfig with(Map<String, String> keys) {
+    return LOADER.with(this, keys);
+  }
+
+  /** Every environment variable the file's keys are overridden by, legacy names included. */
+  public static Set<String> environmentVariables() {
+    return LOADER.environmentVariables();
+  }
+
+  /** The defaults (keys required), with environment overrides. */
+  public static ApiConfig defaults(Map<String, String> env) {
+    return LOADER.defaults(env);
+  }
+
+  /**
+   * Parses YAML text, with environment overrides.
+   *
+   * @throws IllegalArgumentException naming the first invalid key
+   */
+  public static ApiConfig parse(String yaml, Map<String, String> env) {
+    return LOADER.parse(yaml, "the API configuration", env);
+  }
+
+  /**
+   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
+   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
+   * the key as it is).
+   *
+   * @throws IllegalArgumentException naming the first invalid key (and the file, for a key)
+   */
+  public static ApiConfig load(Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.load(file, env, options);
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload api
+   * --print-config} shows.
+   *
+   * @throws IllegalArgumentException as {@link #load} does
+   */
+  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
+    return LOADER.print(load(file, env, options));
+  }
+
+  /**
+   * Whether {@code host} is a loopback address: {@code localhost}, {@code 127.x.y.z} or {@code
+   * ::1}. Host names other than {@code localhost} are not resolved and count as not loopback.
+   */
+  public static boolean isLoopback(String host) {
+    String h = host.trim().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
     }
-
-    /**
-     * The database of a JDBC URL {@code jdbc:postgresql://host[:port]/name} (port 5432 when absent;
-     * no query parameters).
-     *
-     * @throws IllegalArgumentException naming {@code database.jdbcUrl} when the URL is not of that
-     *     form
-     */
-    public static Database fromJdbcUrl(String jdbcUrl, String user, String password) {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile(
-                  "jdbc:postgresql://(\\[[0-9a-fA-F:.]+\\]|[^/:?\\[\\]]+)(?::(\\d{1,5}))?/([^/?#]+)")
-              .matcher(jdbcUrl == null ? "" : jdbcUrl.trim());
-      if (!m.matches()) {
-        throw new IllegalArgumentException(
-            "database.jdbcUrl must look like jdbc:postgresql://host:5432/offload, was: " + jdbcUrl);
+    if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+      return true;
+    }
+    String[] parts = h.split("\\.", -1);
+    if (parts.length != 4 || !parts[0].equals("127")) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+        return false;
       }
-      String host = m.group(1);
-      if (host.startsWith("[")) {
-        host = host.substring(1, host.length() - 1);
+      if (Integer.parseInt(part) > 255) {
+        return false;
       }
-      int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-      return new Database(host, port, m.group(3), user, password);
     }
-
-    /** The JDBC URL of this database (without credentials). */
-    public String jdbcUrl() {
-      String h = host.contains(":") ? "[" + host + "]" : host;
-      return "jdbc:postgresql://" + h + ":" + port + "/" + name;
-    }
-
-    @Override
-    public String toString() {
-      return "Database[host="
-          + host
-          + ", port="
-          + port
-          + ", name="
-          + name
-          + ", user="
-          + user
-          + ", password="
-          + (password.isEmpty() ? "" : "****")
-          + "]";
-    }
+    return true;
   }
 
   private static void requirePositive(int value, String field) {

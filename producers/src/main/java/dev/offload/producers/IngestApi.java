@@ -167,7 +167,7 @@ public final class IngestApi implements AutoCloseable {
       EventSchemas schemas =
           schemaRegistry == null
               ? null
-              : EventSchemas.create(vertx, schemaRegistry, clock, config.schemaCacheTtl());
+              : EventSchemas.create(vertx, schemaRegistry, clock, config.registry().cacheTtl());
       CircuitBreaker breaker =
           new CircuitBreaker(
               "database",
@@ -176,7 +176,7 @@ public final class IngestApi implements AutoCloseable {
               System::nanoTime);
       metrics.bindBreaker(breaker);
       CaptureGate capture =
-          config.requireCapture()
+          config.outbox().requireCapture()
               ? CaptureGate.start(vertx, store, registry)
               : CaptureGate.notRequired();
       ApiRouter.Parts parts =
@@ -187,7 +187,7 @@ public final class IngestApi implements AutoCloseable {
       purgePeriodically(vertx, store, config.idempotency());
       log.info(
           "Offload ingest API listening on {}:{}{}; {}",
-          config.host(),
+          config.http().host(),
           api.port(),
           schemas == null ? " (no schema validation)" : "",
           config.auth().required()
@@ -200,14 +200,14 @@ public final class IngestApi implements AutoCloseable {
     }
   }
 
-  /** The port the server listens on (the chosen one when {@link ApiConfig#port()} is 0). */
+  /** The port the server listens on (the chosen one when {@link ApiConfig.Http#port()} is 0). */
   public int port() {
     return port;
   }
 
   /** The URL clients use, e.g. {@code http://127.0.0.1:8080} (no trailing slash). */
   public String baseUrl() {
-    String host = config.host();
+    String host = config.http().host();
     if (host.equals("0.0.0.0")) {
       host = "127.0.0.1";
     } else if (host.equals("::") || host.equals("[::]")) {
@@ -234,7 +234,7 @@ public final class IngestApi implements AutoCloseable {
     } finally {
       await(vertx.close(), "stop Vert.x");
     }
-    log.info("Offload ingest API on {}:{} stopped", config.host(), port());
+    log.info("Offload ingest API on {}:{} stopped", config.http().host(), port());
   }
 
   /**
@@ -243,7 +243,8 @@ public final class IngestApi implements AutoCloseable {
    */
   private static List<HttpServer> listen(Vertx vertx, Router router, ApiConfig config) {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    int port = config.port() == 0 ? -1 : config.port();
+    ApiConfig.Http http = config.http();
+    int port = http.port() == 0 ? -1 : http.port();
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     await(
         vertx.deployVerticle(
@@ -252,9 +253,9 @@ public final class IngestApi implements AutoCloseable {
                   @Override
                   public Future<?> start() {
                     return vertx
-                        .createHttpServer(new HttpServerOptions().setHost(config.host()))
+                        .createHttpServer(new HttpServerOptions().setHost(http.host()))
                         .requestHandler(router)
-                        .listen(port, config.host())
+                        .listen(port, http.host())
                         .onSuccess(servers::add);
                   }
                 },
@@ -301,7 +302,7 @@ public final class IngestApi implements AutoCloseable {
       OutboxMigrations.migrate(connection);
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "cannot apply the outbox migrations to " + db.jdbcUrl() + ": " + e.getMessage(), e);
+          "cannot apply the outbox migrations to " + db.url() + ": " + e.getMessage(), e);
     }
   }
 
@@ -330,9 +331,9 @@ public final class IngestApi implements AutoCloseable {
       if (cause instanceof BindException || message.contains("Address already in use")) {
         return new IllegalStateException(
             "port "
-                + config.port()
+                + config.http().port()
                 + " on "
-                + config.host()
+                + config.http().host()
                 + " is already in use; stop what is using it or choose another port",
             e);
       }
@@ -354,6 +355,6 @@ public final class IngestApi implements AutoCloseable {
   }
 
   private static String address(ApiConfig config) {
-    return config.host() + ":" + config.port();
+    return config.http().host() + ":" + config.http().port();
   }
 }

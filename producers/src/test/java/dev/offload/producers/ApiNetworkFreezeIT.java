@@ -84,18 +84,14 @@ class ApiNetworkFreezeIT {
                 .withConnectAddress(infra.postgresHost(), infra.postgresPort())
                 .buildAndOpen()) {
       ApiConfig config =
-          ApiConfig.builder()
-              .port(0)
-              .database(
-                  new ApiConfig.Database(
-                      "127.0.0.1",
-                      proxy.getBindAddress().getPort(),
-                      database,
-                      infra.postgresUser(),
-                      infra.postgresPassword()))
-              .rateLimit(ApiConfig.RateLimit.off())
-              .requireCapture(true)
-              .build();
+          ApiConfig.of(
+                  "jdbc:postgresql://127.0.0.1:"
+                      + proxy.getBindAddress().getPort()
+                      + "/"
+                      + database,
+                  infra.postgresUser(),
+                  infra.postgresPassword())
+              .with(Map.of("rate-limit.events-per-second", "0", "outbox.require-capture", "true"));
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       try (IngestApi api = IngestApi.start(config, meters, Map.of());
           OutboxSlot slot = OutboxSlot.create(infra, database)) {

@@ -40,7 +40,8 @@ class CaptureGateIT {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (IngestApi api =
             IngestApi.start(
-                IngestApiIT.configFor(infra, database).toBuilder().requireCapture(true).build(),
+                IngestApiIT.configFor(infra, database)
+                    .with(Map.of("outbox.require-capture", "true")),
                 meters,
                 Map.of());
         Connection db =

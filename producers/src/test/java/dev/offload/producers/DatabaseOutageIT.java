@@ -88,14 +88,16 @@ class DatabaseOutageIT {
     ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     try {
       ApiConfig config =
-          ApiConfig.builder()
-              .port(0)
-              .database(
-                  new ApiConfig.Database("127.0.0.1", pgPort, DATABASE, EmbeddedPostgres.USER, ""))
-              .dbConnectTimeout(Duration.ofSeconds(1))
-              .breaker(new ApiConfig.Breaker(3, Duration.ofSeconds(1)))
-              .rateLimit(ApiConfig.RateLimit.off())
-              .build();
+          ApiConfig.of(
+                  "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + DATABASE,
+                  EmbeddedPostgres.USER,
+                  "")
+              .with(
+                  Map.of(
+                      "database.connect-timeout", "1s",
+                      "breaker.failure-threshold", "3",
+                      "breaker.open-for", "1s",
+                      "rate-limit.events-per-second", "0"));
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       api = IngestApi.start(config, meters, Map.of());
       createSlot(pgPort);

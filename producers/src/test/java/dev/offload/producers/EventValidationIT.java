@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
+import dev.offload.runtime.config.DurationText;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.serde.AvroDeserializer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -76,7 +77,8 @@ class EventValidationIT {
     registry.register(subject(SINK_TYPE), sinkSchema);
     api =
         IngestApi.start(
-            configFor(infra, database).toBuilder().schemaCacheTtl(CACHE_TTL).build(),
+            configFor(infra, database)
+                .with(Map.of("registry.cache-ttl", DurationText.format(CACHE_TTL))),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of(),
             registry);

@@ -9,6 +9,7 @@ import dev.offload.connectors.OutboxConnector;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
+import dev.offload.runtime.config.DurationText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonObject;
@@ -75,9 +76,13 @@ class IdempotencyIT {
     meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     api =
         IngestApi.start(
-            configFor(infra, database).toBuilder()
-                .idempotency(new ApiConfig.Idempotency(RETENTION, Duration.ofMillis(500)))
-                .build(),
+            configFor(infra, database)
+                .with(
+                    Map.of(
+                        "idempotency.retention",
+                        DurationText.format(RETENTION),
+                        "idempotency.purge-interval",
+                        "500ms")),
             meters,
             Map.of());
     client = new ApiClient(api);

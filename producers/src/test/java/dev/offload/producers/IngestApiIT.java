@@ -66,7 +66,8 @@ class IngestApiIT {
     infra.createDatabase(database);
     api =
         IngestApi.start(
-            configFor(infra, database).toBuilder().maxBodyBytes(MAX_BODY_BYTES).build(),
+            configFor(infra, database)
+                .with(Map.of("limits.max-body-bytes", Integer.toString(MAX_BODY_BYTES))),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of("kafka", brokerReady::get));
     client = new ApiClient(api);
@@ -236,16 +237,7 @@ class IngestApiIT {
 
   /** Configuration of an API on a free port, writing to {@code db} on the shared server. */
   static ApiConfig configFor(Infrastructure infra, String db) {
-    return ApiConfig.builder()
-        .port(0)
-        .database(
-            new ApiConfig.Database(
-                infra.postgresHost(),
-                infra.postgresPort(),
-                db,
-                infra.postgresUser(),
-                infra.postgresPassword()))
-        .build();
+    return ApiConfig.of(infra.jdbcUrl(db), infra.postgresUser(), infra.postgresPassword());
   }
 
   private static JsonObject health(String status, String database, String kafka) {

@@ -39,7 +39,8 @@ class IngestApiResilienceIT {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
 
-      assertThatThrownBy(() -> start(configFor(infra, db).toBuilder().port(port).build()))
+      assertThatThrownBy(
+              () -> start(configFor(infra, db).with(Map.of("http.port", Integer.toString(port)))))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("port " + port)
           .hasMessageContaining("already in use");
@@ -50,11 +51,8 @@ class IngestApiResilienceIT {
   void startFailsClearlyWhenTheDatabaseIsUnreachable(Infrastructure infra) {
     int nothingListens = Ports.freePort();
     ApiConfig config =
-        configFor(infra, "offload").toBuilder()
-            .database(
-                new ApiConfig.Database(
-                    "127.0.0.1", nothingListens, "offload", infra.postgresUser(), ""))
-            .build();
+        ApiConfig.of(
+            "jdbc:postgresql://127.0.0.1:" + nothingListens + "/offload", infra.postgresUser(), "");
 
     assertThatThrownBy(() -> start(config))
         .isInstanceOf(IllegalStateException.class)
@@ -68,8 +66,7 @@ class IngestApiResilienceIT {
     String db = TestNames.database("api_down");
     infra.createDatabase(db);
     try (IngestApi api =
-            start(
-                configFor(infra, db).toBuilder().dbConnectTimeout(Duration.ofSeconds(2)).build());
+            start(configFor(infra, db).with(Map.of("database.connect-timeout", "2s")));
         Connection admin =
             DriverManager.getConnection(
                 infra.jdbcUrl("postgres"), infra.postgresUser(), infra.postgresPassword())) {

@@ -9,6 +9,7 @@ import dev.offload.connectors.OutboxConnector;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
+import dev.offload.runtime.config.DurationText;
 import dev.offload.schemas.events.PageViewed;
 import dev.offload.schemas.events.UserSignedUp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -89,12 +90,19 @@ class IngestRejectionsIT {
     infra.createDatabase(database);
     registry = new ControllableRegistry();
     ApiConfig config =
-        configFor(infra, database).toBuilder()
-            .maxBodyBytes(MAX_BODY_BYTES)
-            .auth(ApiConfig.Auth.keysRequired().withKeyCacheTtl(KEY_CACHE_TTL))
-            .limits(new ApiConfig.Limits(MAX_BATCH, 8, 1000, 30, REQUEST_TIMEOUT))
-            .rateLimit(new ApiConfig.RateLimit(1, BURST))
-            .build();
+        configFor(infra, database)
+            .with(
+                Map.ofEntries(
+                    Map.entry("auth.required", "true"),
+                    Map.entry("auth.key-cache-ttl", DurationText.format(KEY_CACHE_TTL)),
+                    Map.entry("limits.max-body-bytes", Integer.toString(MAX_BODY_BYTES)),
+                    Map.entry("limits.max-batch-events", Integer.toString(MAX_BATCH)),
+                    Map.entry("limits.max-nesting-depth", "8"),
+                    Map.entry("limits.max-string-length", "1000"),
+                    Map.entry("limits.max-number-length", "30"),
+                    Map.entry("limits.request-timeout", DurationText.format(REQUEST_TIMEOUT)),
+                    Map.entry("rate-limit.events-per-second", "1"),
+                    Map.entry("rate-limit.burst", Integer.toString(BURST))));
     api =
         IngestApi.start(
             config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of(), registry);

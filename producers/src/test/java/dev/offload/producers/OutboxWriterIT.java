@@ -206,10 +206,8 @@ class OutboxWriterIT {
   @Test
   void apiInMessageModeEmitsWhatTheWriterEmits() throws Exception {
     ApiConfig config =
-        IngestApiIT.configFor(infra, database).toBuilder()
-            .producerName("billing")
-            .outboxMode(OutboxMode.MESSAGE)
-            .build();
+        IngestApiIT.configFor(infra, database)
+            .with(Map.of("producer-name", "billing", "outbox.mode", "message"));
     UUID fromWriter =
         writer(OutboxMode.MESSAGE).publish(connection, TYPE, "user-42", ada(), TRACEPARENT);
     connection.commit();

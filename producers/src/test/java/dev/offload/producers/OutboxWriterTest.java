@@ -27,15 +27,4 @@ class OutboxWriterTest {
     assertThatThrownBy(() -> OutboxWriter.builder().schemaCacheTtl(Duration.ZERO))
         .hasMessage("schemaCacheTtl must be at least 1 ms, was: PT0S");
   }
-
-  @Test
-  void theApiWritesTableRowsUnlessConfiguredOtherwise() {
-    assertThat(ApiConfig.defaults().outboxMode()).isEqualTo(OutboxMode.TABLE);
-    ApiConfig messages = ApiConfig.builder().outboxMode(OutboxMode.parse("message")).build();
-
-    assertThat(messages.outboxMode()).isEqualTo(OutboxMode.MESSAGE);
-    assertThat(messages.toBuilder().port(0).build().outboxMode()).isEqualTo(OutboxMode.MESSAGE);
-    assertThatThrownBy(() -> ApiConfig.builder().outboxMode(null).build())
-        .hasMessage("outboxMode must not be null");
-  }
 }

@@ -9,6 +9,7 @@ import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.producers.internal.Authenticator;
+import dev.offload.runtime.config.DurationText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,9 +65,8 @@ class ProducerAppsIT {
     infra.createDatabase(database);
     api =
         IngestApi.start(
-            configFor(infra, database).toBuilder()
-                .auth(ApiConfig.Auth.keysOptional().withKeyCacheTtl(KEY_CACHE_TTL))
-                .build(),
+            configFor(infra, database)
+                .with(Map.of("auth.key-cache-ttl", DurationText.format(KEY_CACHE_TTL))),
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of());
     client = new ApiClient(api);

@@ -52,7 +52,7 @@ class SchemaRegistryOutageIT {
     api =
         IngestApi.start(
             // Long enough that a schema fetched in a test stays cached for the rest of it.
-            configFor(infra, database).toBuilder().schemaCacheTtl(Duration.ofMinutes(5)).build(),
+            configFor(infra, database).with(Map.of("registry.cache-ttl", "5m")),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             Map.of(),
             registry);

@@ -306,17 +306,17 @@ public final class DevStack implements AutoCloseable {
   }
 
   private ApiConfig apiConfig(int apiPort) {
-    return ApiConfig.builder()
-        .host("127.0.0.1")
-        .port(apiPort)
-        .outboxMode(outboxMode)
-        // The connector, started beside the API, makes its slot: until it has, a request is
-        // answered 503 capture-not-ready rather than accepted and never captured.
-        .requireCapture(true)
-        .database(
-            new ApiConfig.Database(
-                postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""))
-        .build();
+    return ApiConfig.of(postgres.jdbcUrl(DATABASE), EmbeddedPostgres.USER, "")
+        .with(
+            Map.of(
+                "http.port",
+                Integer.toString(apiPort),
+                "outbox.mode",
+                outboxMode.configName(),
+                // The connector, started beside the API, makes its slot: until it has, a request
+                // is answered 503 capture-not-ready rather than accepted and never captured.
+                "outbox.require-capture",
+                "true"));
   }
 
   private ConnectorConfig connectorConfig() {

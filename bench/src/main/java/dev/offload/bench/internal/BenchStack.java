@@ -66,17 +66,11 @@ public final class BenchStack implements AutoCloseable {
     postgres = started(EmbeddedPostgres.start(root.resolve("postgres"), 0));
     postgres.createDatabaseIfAbsent(DATABASE);
     ApiConfig apiConfig =
-        ApiConfig.builder()
-            .port(0)
-            .database(
-                new ApiConfig.Database(
-                    postgres.host(), postgres.port(), DATABASE, EmbeddedPostgres.USER, ""))
-            .build()
-            // The benchmark measures the API's ceiling, not the per-app rate limit.
-            .toBuilder()
-            .rateLimit(ApiConfig.RateLimit.off())
-            .outboxMode(mode)
-            .build();
+        ApiConfig.of(postgres.jdbcUrl(DATABASE), EmbeddedPostgres.USER, "")
+            .with(
+                Map.of(
+                    // The benchmark measures the API's ceiling, not the per-app rate limit.
+                    "rate-limit.events-per-second", "0", "outbox.mode", mode.configName()));
     api = started(IngestApi.start(apiConfig, registry, Map.of()));
     if (!withCapture) {
       return;

@@ -91,7 +91,7 @@ public final class ApiRouter {
     router.post(IngestHandler.PATH).handler(ingest::authenticate);
     router
         .post(IngestHandler.PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
         .handler(ingest::ingest);
     // A regular expression: in a plain path ':batch' would be a path parameter.
     String batch = Pattern.quote(IngestHandler.BATCH_ROUTE);
@@ -103,7 +103,7 @@ public final class ApiRouter {
     router
         .postWithRegex(batch)
         .setName(IngestHandler.BATCH_ROUTE)
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
         .handler(ingest::ingestBatch);
     if (parts.schemas() != null) {
       EventTypesHandler eventTypes = new EventTypesHandler(parts.schemas(), replies);
@@ -117,7 +117,7 @@ public final class ApiRouter {
     router.get(DocsHandler.OPENAPI_PATH).handler(named(DocsHandler.OPENAPI_PATH, docs::openApi));
     router.get(DocsHandler.DOCS_PATH).handler(named(DocsHandler.DOCS_PATH, docs::page));
     router.get(DocsHandler.ASSET_PATH).handler(named(DocsHandler.ASSET_ROUTE, docs::asset));
-    routeErrors(router, config.maxBodyBytes());
+    routeErrors(router, config.limits().maxBodyBytes());
     return router;
   }
 

@@ -82,7 +82,7 @@ public final class OutboxStore {
   /** A store with its own pool of connections to {@code config}'s database. */
   public static OutboxStore open(Vertx vertx, ApiConfig config, ApiMetrics metrics) {
     ApiConfig.Database db = config.database();
-    int timeoutMillis = (int) config.dbConnectTimeout().toMillis();
+    int timeoutMillis = (int) db.connectTimeout().toMillis();
     PgConnectOptions connect =
         new PgConnectOptions()
             .setHost(db.host())
@@ -94,13 +94,13 @@ public final class OutboxStore {
     PoolOptions poolOptions =
         new PoolOptions()
             .setName("offload-api")
-            .setMaxSize(config.dbPoolSize())
+            .setMaxSize(db.poolSize())
             .setConnectionTimeout(timeoutMillis)
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     NetClientOptions tcp = new NetClientOptions().setConnectTimeout(timeoutMillis);
     Pool pool =
         PgBuilder.pool().with(poolOptions).with(tcp).connectingTo(connect).using(vertx).build();
-    return new OutboxStore(pool, metrics, config.outboxMode(), config.dbPoolSize());
+    return new OutboxStore(pool, metrics, config.outbox().mode(), db.poolSize());
   }
 
   /**

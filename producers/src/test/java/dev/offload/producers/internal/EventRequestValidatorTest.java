@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.producers.ApiConfig;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -171,7 +172,7 @@ class EventRequestValidatorTest {
   }
 
   private static JsonNode object(String json) {
-    return new JsonBodies(ApiConfig.Limits.defaults())
+    return new JsonBodies(ApiConfig.defaults(Map.of()).limits())
         .parseObject(Buffer.buffer(json), "\"key\" and \"data\"");
   }
 

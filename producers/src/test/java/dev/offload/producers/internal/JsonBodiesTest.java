@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonBodiesTest {
   private final JsonBodies bodies =
-      new JsonBodies(new ApiConfig.Limits(10, 4, 20, 10, Duration.ofSeconds(1)));
+      new JsonBodies(new ApiConfig.Limits(1024, 10, 4, 20, 10, Duration.ofSeconds(1)));
 
   @Test
   void readsAnObjectWithExactDecimals() {

@@ -21,6 +21,6 @@ class RateLimiterTest {
     now.addAndGet(2 * SECOND);
     assertThat(limiter.tryAcquire("a", 3)).isZero();
     assertThat(limiter.tryAcquire("a", 5)).as("more than the burst: burst / rate").isEqualTo(2);
-    assertThat(new RateLimiter(ApiConfig.RateLimit.off()).tryAcquire("a", 1_000_000)).isZero();
+    assertThat(new RateLimiter(new ApiConfig.RateLimit(0, 1)).tryAcquire("a", 1_000_000)).isZero();
   }
 }

@@ -1,5 +1,7 @@
 package dev.offload.schemas.outbox;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -42,7 +44,23 @@ public enum OutboxMode {
             + (text == null ? "null" : "'" + text + "'"));
   }
 
+  /**
+   * The mode a configuration file's {@code outbox.mode} names, as {@link #parse} reads it.
+   *
+   * @throws IllegalArgumentException naming {@code outbox.mode} and the accepted values
+   */
+  @JsonCreator
+  static OutboxMode fromFile(String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      // not chained: Jackson reports a creator's root cause, which would lose the key's name
+      throw new IllegalArgumentException("outbox.mode: " + e.getMessage());
+    }
+  }
+
   /** The name configuration uses: {@code table} or {@code message}. */
+  @JsonValue
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
   }
