@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.offload.connectors.OutboxTestSupport.Event;
-import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.Ledger;
+import dev.offload.embedded.junit.ProxiedKafka;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
@@ -18,7 +18,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,15 +65,13 @@ class ConnectorNetworkFreezeIT {
                 .withConnectAddress(infra.postgresHost(), infra.postgresPort())
                 .buildAndOpen()) {
       ConnectorConfig config =
-          ConnectorConfig.of(
-                  infra.bootstrapServers(),
-                  "127.0.0.1",
-                  proxy.getBindAddress().getPort(),
-                  database,
-                  infra.postgresUser(),
-                  infra.postgresPassword(),
-                  dir.resolve("connector.offsets"))
-              .with(OutboxTestSupport.namedAfter(database));
+          config(
+              infra,
+              infra.bootstrapServers(),
+              "127.0.0.1",
+              proxy.getBindAddress().getPort(),
+              database,
+              dir);
       try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
         publish(infra, database, type, 0, ledger);
         awaitDelivered(infra.bootstrapServers(), topic, ledger);
@@ -130,64 +127,56 @@ class ConnectorNetworkFreezeIT {
     String type = TestNames.eventType("kafka-freeze");
     String topic = Topics.events(type);
     Ledger ledger = new Ledger();
-    int brokerPort = Ports.freePort();
-    try (NioReactor reactor = new NioReactor();
-        TcpCrusher proxy =
-            TcpCrusherBuilder.builder()
-                .withReactor(reactor)
-                .withBindAddress("127.0.0.1", Ports.freePort())
-                .withConnectAddress("127.0.0.1", brokerPort)
-                .buildAndOpen()) {
-      String bootstrap = "127.0.0.1:" + proxy.getBindAddress().getPort();
-      try (EmbeddedKafka broker =
-          EmbeddedKafka.start(
-              dir.resolve("kafka"),
-              brokerPort,
-              Map.of("advertised.listeners", "PLAINTEXT://" + bootstrap))) {
-        OutboxTestSupport.createTopic(bootstrap, topic);
-        ConnectorConfig config =
-            ConnectorConfig.of(
-                    bootstrap,
-                    infra.postgresHost(),
-                    infra.postgresPort(),
-                    database,
-                    infra.postgresUser(),
-                    infra.postgresPassword(),
-                    dir.resolve("connector.offsets"))
-                .with(OutboxTestSupport.namedAfter(database));
-        try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
-          publish(infra, database, type, 0, ledger);
-          awaitDelivered(bootstrap, topic, ledger);
-          assertThat(lost(bootstrap, topic, ledger)).as("events before the freeze").isEmpty();
+    try (ProxiedKafka proxy = ProxiedKafka.start(dir.resolve("kafka"))) {
+      String bootstrap = proxy.bootstrapServers();
+      OutboxTestSupport.createTopic(bootstrap, topic);
+      ConnectorConfig config =
+          config(infra, bootstrap, infra.postgresHost(), infra.postgresPort(), database, dir);
+      try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
+        publish(infra, database, type, 0, ledger);
+        awaitDelivered(bootstrap, topic, ledger);
+        assertThat(lost(bootstrap, topic, ledger)).as("events before the freeze").isEmpty();
 
-          proxy.freeze();
-          long frozen = System.nanoTime();
-          publish(infra, database, type, EACH, ledger);
-          Thread.sleep(Math.max(0, FROZEN.toMillis() - (System.nanoTime() - frozen) / 1_000_000));
-          assertThat(connector.isRunning()).as("the connector waits out the freeze").isTrue();
+        proxy.freeze();
+        long frozen = System.nanoTime();
+        publish(infra, database, type, EACH, ledger);
+        Thread.sleep(Math.max(0, FROZEN.toMillis() - (System.nanoTime() - frozen) / 1_000_000));
+        assertThat(connector.isRunning()).as("the connector waits out the freeze").isTrue();
 
-          proxy.unfreeze();
-          long thawed = System.nanoTime();
-          publish(infra, database, type, 2 * EACH, ledger);
-          awaitDelivered(bootstrap, topic, ledger);
-          long deliveredAfter = (System.nanoTime() - thawed) / 1_000_000;
-          Ledger.Report report =
-              ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), timeout()));
-          log.info(
-              "Network to Kafka frozen {} s: all {} events on Kafka {} ms after the thaw; {}",
-              FROZEN.toSeconds(),
-              ledger.size(),
-              deliveredAfter,
-              report);
-          assertThat(connector.failure()).as("the connector's failure").isEmpty();
-          assertThat(report.lost()).as("events lost").isEmpty();
-          assertThat(report.outOfOrder()).as("events out of key order").isEmpty();
-          assertThat(report.unexpected()).as("events never committed").isEmpty();
-          assertThat(connector.isRunning()).as("the same connector, never restarted").isTrue();
-        }
+        proxy.unfreeze();
+        long thawed = System.nanoTime();
+        publish(infra, database, type, 2 * EACH, ledger);
+        awaitDelivered(bootstrap, topic, ledger);
+        long deliveredAfter = (System.nanoTime() - thawed) / 1_000_000;
+        Ledger.Report report = ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), timeout()));
+        log.info(
+            "Network to Kafka frozen {} s: all {} events on Kafka {} ms after the thaw; {}",
+            FROZEN.toSeconds(),
+            ledger.size(),
+            deliveredAfter,
+            report);
+        assertThat(connector.failure()).as("the connector's failure").isEmpty();
+        assertThat(report.lost()).as("events lost").isEmpty();
+        assertThat(report.outOfOrder()).as("events out of key order").isEmpty();
+        assertThat(report.unexpected()).as("events never committed").isEmpty();
+        assertThat(connector.isRunning()).as("the same connector, never restarted").isTrue();
       }
     }
     OutboxTestSupport.dropSlot(infra, database, database);
+  }
+
+  /** The connector on {@code bootstrap}, reaching the database at {@code host}:{@code port}. */
+  private static ConnectorConfig config(
+      Infrastructure infra, String bootstrap, String host, int port, String database, Path dir) {
+    return ConnectorConfig.of(
+            bootstrap,
+            host,
+            port,
+            database,
+            infra.postgresUser(),
+            infra.postgresPassword(),
+            dir.resolve("connector.offsets"))
+        .with(OutboxTestSupport.namedAfter(database));
   }
 
   /** Commits {@link #EACH} events straight to PostgreSQL (not through the proxy). */

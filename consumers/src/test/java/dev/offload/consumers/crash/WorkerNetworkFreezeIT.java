@@ -9,10 +9,9 @@ import dev.offload.consumers.testing.KafkaSupport;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
-import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.Infrastructure;
-import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.Ledger;
+import dev.offload.embedded.junit.ProxiedKafka;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.OffloadHeaders;
@@ -37,9 +36,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.netcrusher.core.reactor.NioReactor;
-import org.netcrusher.tcp.TcpCrusher;
-import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,26 +66,12 @@ class WorkerNetworkFreezeIT {
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE effects (event_id TEXT NOT NULL, value TEXT NOT NULL)");
     }
-    int brokerPort = Ports.freePort();
-    try (NioReactor reactor = new NioReactor();
-        TcpCrusher proxy =
-            TcpCrusherBuilder.builder()
-                .withReactor(reactor)
-                .withBindAddress("127.0.0.1", Ports.freePort())
-                .withConnectAddress("127.0.0.1", brokerPort)
-                .buildAndOpen()) {
-      String bootstrap = "127.0.0.1:" + proxy.getBindAddress().getPort();
-      try (EmbeddedKafka broker =
-          EmbeddedKafka.start(
-              dir.resolve("kafka"),
-              brokerPort,
-              Map.of("advertised.listeners", "PLAINTEXT://" + bootstrap))) {
-        run(db, bootstrap, proxy);
-      }
+    try (ProxiedKafka kafka = ProxiedKafka.start(dir.resolve("kafka"))) {
+      run(db, kafka.bootstrapServers(), kafka);
     }
   }
 
-  private void run(DataSource db, String bootstrap, TcpCrusher proxy) throws Exception {
+  private void run(DataSource db, String bootstrap, ProxiedKafka proxy) throws Exception {
     String topic = TestNames.topic("net-freeze");
     String group = TestNames.group("net-freeze");
     KafkaSupport kafka = new KafkaSupport(bootstrap);

@@ -3,9 +3,8 @@ package dev.offload.streams.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.embedded.EmbeddedKafka;
-import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.Ledger;
+import dev.offload.embedded.junit.ProxiedKafka;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.ItSupport;
@@ -22,22 +21,19 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.netcrusher.core.reactor.NioReactor;
-import org.netcrusher.tcp.TcpCrusher;
-import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The network between a {@code router} under exactly-once and Kafka frozen for 30 s under steady
- * load: a TCP proxy that the broker advertises as its address (so every connection, after bootstrap
- * too, goes through it) stops passing bytes either way while the connections stay open. That is
- * five times the router's session timeout and six times its transaction timeout: the broker ends
- * its group membership and aborts its open transaction on its own. After the thaw the same router,
- * never restarted, finds itself fenced, rejoins and routes on. Judged by the {@link Ledger} on both
- * work topics, read committed to their end offsets once the group has committed the end of its
- * input: every acknowledged event routed to each of its handlers once, in its key's order.
- * Deduplication is off, so only the transactions keep the aborted records out.
+ * load: the TCP proxy of a {@link ProxiedKafka} stops passing bytes either way while the
+ * connections stay open. That is five times the router's session timeout and six times its
+ * transaction timeout: the broker ends its group membership and aborts its open transaction on its
+ * own. After the thaw the same router, never restarted, finds itself fenced, rejoins and routes on.
+ * Judged by the {@link Ledger} on both work topics, read committed to their end offsets once the
+ * group has committed the end of its input: every acknowledged event routed to each of its handlers
+ * once, in its key's order. Deduplication is off, so only the transactions keep the aborted records
+ * out.
  */
 class RouterNetworkFreezeIT {
   private static final Logger log = LoggerFactory.getLogger(RouterNetworkFreezeIT.class);
@@ -48,26 +44,12 @@ class RouterNetworkFreezeIT {
 
   @Test
   void theRouterRejoinsByItselfAndRoutesEveryEventOnceInKeyOrder() throws Exception {
-    int brokerPort = Ports.freePort();
-    try (NioReactor reactor = new NioReactor();
-        TcpCrusher proxy =
-            TcpCrusherBuilder.builder()
-                .withReactor(reactor)
-                .withBindAddress("127.0.0.1", Ports.freePort())
-                .withConnectAddress("127.0.0.1", brokerPort)
-                .buildAndOpen()) {
-      String bootstrap = "127.0.0.1:" + proxy.getBindAddress().getPort();
-      try (EmbeddedKafka broker =
-          EmbeddedKafka.start(
-              dir.resolve("kafka"),
-              brokerPort,
-              Map.of("advertised.listeners", "PLAINTEXT://" + bootstrap))) {
-        run(bootstrap, proxy);
-      }
+    try (ProxiedKafka kafka = ProxiedKafka.start(dir.resolve("kafka"))) {
+      run(kafka.bootstrapServers(), kafka);
     }
   }
 
-  private void run(String bootstrap, TcpCrusher proxy) throws Exception {
+  private void run(String bootstrap, ProxiedKafka proxy) throws Exception {
     String signup = TestNames.eventType("freeze-signup");
     String view = TestNames.eventType("freeze-view");
     String mail = TestNames.topic("freeze-mail");
