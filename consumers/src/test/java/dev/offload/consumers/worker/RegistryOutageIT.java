@@ -76,8 +76,11 @@ class RegistryOutageIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     RegistryClient client =
         new RegistryClient(
-            RegistryClientConfig.of("http://127.0.0.1:" + port)
-                .withRetries(0, Duration.ofMillis(10), Duration.ofMillis(10)));
+            RegistryClientConfig.builder("http://127.0.0.1:" + port)
+                .maxRetries(0)
+                .retryBackoff(Duration.ofMillis(10))
+                .retryBackoffMax(Duration.ofMillis(10))
+                .build());
     HandlerBinding<PageViewed> binding =
         HandlerBinding.async(
             "views",
