@@ -55,7 +55,10 @@ class RegistryOutageIT {
     kafka.createTopic(topic, 3);
     int port = Ports.freePort();
     RegistryServerConfig registryConfig =
-        RegistryServerConfig.of(bootstrap).withPort(port).withTopic(TestNames.topic("schemas"));
+        RegistryServerConfig.builder(bootstrap)
+            .port(port)
+            .topic(TestNames.topic("schemas"))
+            .build();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (SchemaRegistryServer registry = SchemaRegistryServer.start(registryConfig);
         var serializer =
