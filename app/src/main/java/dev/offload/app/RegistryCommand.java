@@ -46,11 +46,12 @@ final class RegistryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RegistryServerConfig config =
-        RegistryServerConfig.of(kafka.bootstrapServers)
-            .withHost(host)
-            .withPort(port)
-            .withTopic(topic)
-            .withKafkaProperties(kafka.security().clientPropertiesAsText());
+        RegistryServerConfig.builder(kafka.bootstrapServers)
+            .host(host)
+            .port(port)
+            .topic(topic)
+            .kafkaProperties(kafka.security().clientPropertiesAsText())
+            .build();
     SchemaRegistryServer server = SchemaRegistryServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

@@ -19,9 +19,13 @@ final class RegistryOption {
   /** A client that gives up quickly: a person is waiting at the terminal. */
   RegistryClient client() {
     return new RegistryClient(
-        RegistryClientConfig.of(url)
-            .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(10))
-            .withRetries(1, Duration.ofMillis(200), Duration.ofMillis(500)));
+        RegistryClientConfig.builder(url)
+            .connectTimeout(Duration.ofSeconds(3))
+            .requestTimeout(Duration.ofSeconds(10))
+            .maxRetries(1)
+            .retryBackoff(Duration.ofMillis(200))
+            .retryBackoffMax(Duration.ofMillis(500))
+            .build());
   }
 
   /** The URL without credentials, for messages. */

@@ -221,12 +221,12 @@ final class WorkerCommand implements Callable<Integer> {
             .dedup(c.dedup().retention(), c.dedup().purgeInterval());
     if (handler == Role.email) {
       WorkerRoleConfig.Smtp smtp = c.smtp();
-      EmailConfig email =
-          EmailConfig.defaults(smtp.host(), smtp.port()).withFrom(smtp.from()).withTls(smtp.tls());
+      EmailConfig.Builder email =
+          EmailConfig.builder(smtp.host(), smtp.port()).from(smtp.from()).tls(smtp.tls());
       if (!smtp.user().isBlank()) {
-        email = email.withCredentials(smtp.user(), smtp.password());
+        email.credentials(smtp.user(), smtp.password());
       }
-      context.smtp(email);
+      context.smtp(email.build());
     }
     int connections = definition.connections(OptionalInt.of(threads));
     if (connections > 0) {

@@ -71,9 +71,10 @@ class ApiKillIT {
     AtomicInteger failedAttempts = new AtomicInteger();
     try (SchemaRegistryServer registry =
             SchemaRegistryServer.start(
-                RegistryServerConfig.of(infra.bootstrapServers())
-                    .withPort(Ports.freePort())
-                    .withTopic(TestNames.topic("api-kill-schemas")));
+                RegistryServerConfig.builder(infra.bootstrapServers())
+                    .port(Ports.freePort())
+                    .topic(TestNames.topic("api-kill-schemas"))
+                    .build());
         Connection db =
             DriverManager.getConnection(jdbcUrl, infra.postgresUser(), infra.postgresPassword())) {
       try (PreparedStatement create =

@@ -48,9 +48,10 @@ class ConnectorRoleIT {
     }
     try (SchemaRegistryServer registry =
         SchemaRegistryServer.start(
-            RegistryServerConfig.of(infra.bootstrapServers())
-                .withPort(0)
-                .withTopic(TestNames.topic("schemas-role")))) {
+            RegistryServerConfig.builder(infra.bootstrapServers())
+                .port(0)
+                .topic(TestNames.topic("schemas-role"))
+                .build())) {
       Path file = dir.resolve("connector.yaml");
       Files.writeString(
           file,

@@ -306,7 +306,7 @@ class PipelineKillIT {
     try (EmbeddedSmtp smtp = EmbeddedSmtp.start(Ports.freePort());
         SchemaRegistryServer registry =
             SchemaRegistryServer.start(
-                RegistryServerConfig.of(bootstrap).withPort(Ports.freePort()))) {
+                RegistryServerConfig.builder(bootstrap).port(Ports.freePort()).build())) {
       int apiPort = Ports.freePort();
       Role api =
           new Role(

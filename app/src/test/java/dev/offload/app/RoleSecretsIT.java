@@ -85,9 +85,10 @@ class RoleSecretsIT {
     Map<String, Path> logs = new java.util.LinkedHashMap<>();
     try (SchemaRegistryServer registry =
         SchemaRegistryServer.start(
-            RegistryServerConfig.of(infra.bootstrapServers())
-                .withPort(Ports.freePort())
-                .withTopic(TestNames.topic("secrets-schemas")))) {
+            RegistryServerConfig.builder(infra.bootstrapServers())
+                .port(Ports.freePort())
+                .topic(TestNames.topic("secrets-schemas"))
+                .build())) {
       int apiPort = Ports.freePort();
       Path api = dir.resolve("api.yaml");
       Files.writeString(

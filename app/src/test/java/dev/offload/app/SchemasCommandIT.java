@@ -52,9 +52,10 @@ class SchemasCommandIT {
   static void startRegistry(Infrastructure infra) {
     server =
         SchemaRegistryServer.start(
-            RegistryServerConfig.of(infra.bootstrapServers())
-                .withPort(0)
-                .withTopic(TestNames.topic("schemas-cli")));
+            RegistryServerConfig.builder(infra.bootstrapServers())
+                .port(0)
+                .topic(TestNames.topic("schemas-cli"))
+                .build());
   }
 
   @AfterAll

@@ -53,9 +53,10 @@ class WorkerCommandIT {
     int metricsPort = Ports.freePort();
     try (SchemaRegistryServer registry =
         SchemaRegistryServer.start(
-            RegistryServerConfig.of(infra.bootstrapServers())
-                .withPort(Ports.freePort())
-                .withTopic(TestNames.topic("worker-role-schemas")))) {
+            RegistryServerConfig.builder(infra.bootstrapServers())
+                .port(Ports.freePort())
+                .topic(TestNames.topic("worker-role-schemas"))
+                .build())) {
       Path config = dir.resolve("worker.yaml");
       Files.writeString(
           config,

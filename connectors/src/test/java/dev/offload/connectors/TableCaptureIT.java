@@ -64,9 +64,10 @@ class TableCaptureIT {
   static void startRegistry(Infrastructure infra) {
     registryServer =
         SchemaRegistryServer.start(
-            RegistryServerConfig.of(infra.bootstrapServers())
-                .withPort(0)
-                .withTopic(TestNames.topic("schemas-capture")));
+            RegistryServerConfig.builder(infra.bootstrapServers())
+                .port(0)
+                .topic(TestNames.topic("schemas-capture"))
+                .build());
     registry = new RegistryClient(RegistryClientConfig.of(registryServer.url()));
     avro = AvroDeserializer.generic(registry);
   }

@@ -221,8 +221,9 @@ public final class DevStack implements AutoCloseable {
             registryServer =
                 parts.started(
                     SchemaRegistryServer.start(
-                        RegistryServerConfig.of(kafka.bootstrapServers())
-                            .withPort(ports.registry()))),
+                        RegistryServerConfig.builder(kafka.bootstrapServers())
+                            .port(ports.registry())
+                            .build())),
         () ->
             admin =
                 parts.started(

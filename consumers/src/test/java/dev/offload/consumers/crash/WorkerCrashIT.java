@@ -74,9 +74,10 @@ class WorkerCrashIT {
     smtp.start();
     try (SchemaRegistryServer registry =
         SchemaRegistryServer.start(
-            RegistryServerConfig.of(bootstrap)
-                .withPort(Ports.freePort())
-                .withTopic(TestNames.topic("crash-schemas")))) {
+            RegistryServerConfig.builder(bootstrap)
+                .port(Ports.freePort())
+                .topic(TestNames.topic("crash-schemas"))
+                .build())) {
       work.createTopics(bootstrap);
       work.produce(bootstrap, new RegistryClient(RegistryClientConfig.of(registry.url())));
       PageAnalytics analytics = PageAnalytics.open(db);

@@ -57,9 +57,10 @@ class WorkerRebalanceIT {
     smtp.start();
     try (SchemaRegistryServer registry =
             SchemaRegistryServer.start(
-                RegistryServerConfig.of(bootstrap)
-                    .withPort(Ports.freePort())
-                    .withTopic(TestNames.topic("rebalance-schemas")));
+                RegistryServerConfig.builder(bootstrap)
+                    .port(Ports.freePort())
+                    .topic(TestNames.topic("rebalance-schemas"))
+                    .build());
         SearchIndex index =
             SearchIndex.open(
                 SearchIndexConfig.defaults(dir.resolve("index"))

@@ -79,9 +79,10 @@ class WorkerZombieIT {
     smtp.start();
     try (SchemaRegistryServer registry =
         SchemaRegistryServer.start(
-            RegistryServerConfig.of(bootstrap)
-                .withPort(Ports.freePort())
-                .withTopic(TestNames.topic("zombie-schemas")))) {
+            RegistryServerConfig.builder(bootstrap)
+                .port(Ports.freePort())
+                .topic(TestNames.topic("zombie-schemas"))
+                .build())) {
       work.createTopics(bootstrap);
       PageAnalytics analytics = PageAnalytics.open(db);
       Map<String, String> env = Map.of("SESSION_TIMEOUT_MS", Long.toString(SESSION.toMillis()));

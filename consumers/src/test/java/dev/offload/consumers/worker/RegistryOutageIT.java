@@ -55,7 +55,10 @@ class RegistryOutageIT {
     kafka.createTopic(topic, 3);
     int port = Ports.freePort();
     RegistryServerConfig registryConfig =
-        RegistryServerConfig.of(bootstrap).withPort(port).withTopic(TestNames.topic("schemas"));
+        RegistryServerConfig.builder(bootstrap)
+            .port(port)
+            .topic(TestNames.topic("schemas"))
+            .build();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (SchemaRegistryServer registry = SchemaRegistryServer.start(registryConfig);
         var serializer =
@@ -76,8 +79,11 @@ class RegistryOutageIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     RegistryClient client =
         new RegistryClient(
-            RegistryClientConfig.of("http://127.0.0.1:" + port)
-                .withRetries(0, Duration.ofMillis(10), Duration.ofMillis(10)));
+            RegistryClientConfig.builder("http://127.0.0.1:" + port)
+                .maxRetries(0)
+                .retryBackoff(Duration.ofMillis(10))
+                .retryBackoffMax(Duration.ofMillis(10))
+                .build());
     HandlerBinding<PageViewed> binding =
         HandlerBinding.async(
             "views",

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 /**
  * How {@link SchemaRegistryServer} listens and where it keeps its schemas.
  *
- * <p>Start from {@link #of(String)} and change what differs with the {@code with…} methods. Every
- * instance that serves the same registry must use the same {@link #topic()}.
+ * <p>Start from {@link #builder(String)} and set what differs from the defaults, or take them all
+ * with {@link #of(String)}. Every instance that serves the same registry must use the same {@link
+ * #topic()}.
  *
  * @param host interface the HTTP server binds to; default {@value #DEFAULT_HOST} (loopback only)
  * @param port HTTP port; default {@value #DEFAULT_PORT}; 0 picks a free one ({@link
@@ -80,44 +81,69 @@ public record RegistryServerConfig(
 
   /** The defaults, storing in {@value #DEFAULT_TOPIC} on the given Kafka cluster. */
   public static RegistryServerConfig of(String bootstrapServers) {
-    return new RegistryServerConfig(
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        bootstrapServers,
-        DEFAULT_TOPIC,
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(60),
-        Map.of());
+    return builder(bootstrapServers).build();
   }
 
-  /** This configuration bound to another interface. */
-  public RegistryServerConfig withHost(String newHost) {
-    return new RegistryServerConfig(
-        newHost, port, bootstrapServers, topic, storeTimeout, startTimeout, kafkaProperties);
+  /** A builder holding the defaults, storing on the given Kafka cluster. */
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
   }
 
-  /** This configuration on another port (0 for a free one). */
-  public RegistryServerConfig withPort(int newPort) {
-    return new RegistryServerConfig(
-        host, newPort, bootstrapServers, topic, storeTimeout, startTimeout, kafkaProperties);
-  }
+  /** Builds a {@link RegistryServerConfig}; every field starts at its default. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private String topic = DEFAULT_TOPIC;
+    private Duration storeTimeout = Duration.ofSeconds(5);
+    private Duration startTimeout = Duration.ofSeconds(60);
+    private Map<String, String> kafkaProperties = Map.of();
 
-  /** This configuration storing in another topic. */
-  public RegistryServerConfig withTopic(String newTopic) {
-    return new RegistryServerConfig(
-        host, port, bootstrapServers, newTopic, storeTimeout, startTimeout, kafkaProperties);
-  }
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
 
-  /** This configuration with other timeouts. */
-  public RegistryServerConfig withTimeouts(Duration store, Duration start) {
-    return new RegistryServerConfig(
-        host, port, bootstrapServers, topic, store, start, kafkaProperties);
-  }
+    /** See {@link RegistryServerConfig#host()}. */
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
 
-  /** This configuration with extra Kafka client properties. */
-  public RegistryServerConfig withKafkaProperties(Map<String, String> properties) {
-    return new RegistryServerConfig(
-        host, port, bootstrapServers, topic, storeTimeout, startTimeout, properties);
+    /** See {@link RegistryServerConfig#port()}; 0 for a free one. */
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    /** See {@link RegistryServerConfig#topic()}. */
+    public Builder topic(String value) {
+      topic = value;
+      return this;
+    }
+
+    /** See {@link RegistryServerConfig#storeTimeout()}. */
+    public Builder storeTimeout(Duration value) {
+      storeTimeout = value;
+      return this;
+    }
+
+    /** See {@link RegistryServerConfig#startTimeout()}. */
+    public Builder startTimeout(Duration value) {
+      startTimeout = value;
+      return this;
+    }
+
+    /** See {@link RegistryServerConfig#kafkaProperties()}. */
+    public Builder kafkaProperties(Map<String, String> value) {
+      kafkaProperties = value;
+      return this;
+    }
+
+    /** The configuration; an {@link IllegalArgumentException} names the field at fault. */
+    public RegistryServerConfig build() {
+      return new RegistryServerConfig(
+          host, port, bootstrapServers, topic, storeTimeout, startTimeout, kafkaProperties);
+    }
   }
 
   /** Every field, with the Kafka properties' values hidden (they may carry credentials). */

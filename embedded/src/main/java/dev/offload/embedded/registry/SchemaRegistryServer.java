@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (SchemaRegistryServer registry =
- *     SchemaRegistryServer.start(RegistryServerConfig.of("127.0.0.1:9092").withPort(0))) {
+ *     SchemaRegistryServer.start(RegistryServerConfig.builder("127.0.0.1:9092").port(0).build())) {
  *   var client = new RegistryClient(RegistryClientConfig.of(registry.url()));
  * }
  * }</pre>

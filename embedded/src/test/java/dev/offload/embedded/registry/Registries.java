@@ -9,6 +9,9 @@ final class Registries {
   /** A server on a free port storing in {@code topic}. */
   static SchemaRegistryServer start(Infrastructure infrastructure, String topic) {
     return SchemaRegistryServer.start(
-        RegistryServerConfig.of(infrastructure.bootstrapServers()).withPort(0).withTopic(topic));
+        RegistryServerConfig.builder(infrastructure.bootstrapServers())
+            .port(0)
+            .topic(topic)
+            .build());
   }
 }

@@ -38,8 +38,11 @@ class RegistryClientIT {
     server = Registries.start(infrastructure, TestNames.topic("schemas"));
     client =
         new RegistryClient(
-            RegistryClientConfig.of(server.url())
-                .withRetries(0, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(10)));
+            RegistryClientConfig.builder(server.url())
+                .maxRetries(0)
+                .retryBackoff(java.time.Duration.ofMillis(10))
+                .retryBackoffMax(java.time.Duration.ofMillis(10))
+                .build());
   }
 
   @AfterEach

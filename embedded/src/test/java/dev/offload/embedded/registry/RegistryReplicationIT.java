@@ -150,6 +150,10 @@ class RegistryReplicationIT {
   private static RegistryClient client(SchemaRegistryServer server) {
     Duration backoff = Duration.ofMillis(1);
     return new RegistryClient(
-        RegistryClientConfig.of(server.url()).withRetries(0, backoff, backoff));
+        RegistryClientConfig.builder(server.url())
+            .maxRetries(0)
+            .retryBackoff(backoff)
+            .retryBackoffMax(backoff)
+            .build());
   }
 }

@@ -95,9 +95,10 @@ class RegistryStorageIT {
     String topic = TestNames.topic("schemas");
     try (SchemaRegistryServer server = Registries.start(infrastructure, topic)) {
       RegistryServerConfig same =
-          RegistryServerConfig.of(infrastructure.bootstrapServers())
-              .withTopic(topic)
-              .withPort(server.port());
+          RegistryServerConfig.builder(infrastructure.bootstrapServers())
+              .topic(topic)
+              .port(server.port())
+              .build();
 
       assertThatThrownBy(() -> SchemaRegistryServer.start(same))
           .isInstanceOf(IllegalStateException.class)

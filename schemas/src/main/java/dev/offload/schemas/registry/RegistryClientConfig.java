@@ -95,6 +95,15 @@ public record RegistryClientConfig(
    * @throws IllegalArgumentException when a URL does not parse, naming it by index
    */
   public static RegistryClientConfig of(String... urls) {
+    return builder(urls).build();
+  }
+
+  /**
+   * A builder holding the defaults, for the given base URLs.
+   *
+   * @throws IllegalArgumentException when a URL does not parse, naming it by index
+   */
+  public static Builder builder(String... urls) {
     List<URI> parsed = new ArrayList<>();
     for (int i = 0; i < urls.length; i++) {
       try {
@@ -103,98 +112,95 @@ public record RegistryClientConfig(
         throw new IllegalArgumentException("urls[" + i + "]: not a URL", e);
       }
     }
-    return new RegistryClientConfig(
-        parsed,
-        null,
-        null,
-        null,
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10),
-        3,
-        Duration.ofMillis(100),
-        Duration.ofSeconds(2),
-        1000);
+    return new Builder(parsed);
   }
 
-  /** This configuration with basic authentication. */
-  public RegistryClientConfig withBasicAuth(String user, String password) {
-    return new RegistryClientConfig(
-        urls,
-        user,
-        password,
-        sslContext,
-        connectTimeout,
-        requestTimeout,
-        maxRetries,
-        retryBackoff,
-        retryBackoffMax,
-        cacheSize);
-  }
+  /** Builds a {@link RegistryClientConfig}; every field starts at its default. */
+  public static final class Builder {
+    private final List<URI> urls;
+    private String basicAuthUser;
+    private String basicAuthPassword;
+    private SSLContext sslContext;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private int maxRetries = 3;
+    private Duration retryBackoff = Duration.ofMillis(100);
+    private Duration retryBackoffMax = Duration.ofSeconds(2);
+    private int cacheSize = 1000;
 
-  /** This configuration with basic authentication given as {@code user:password}. */
-  public RegistryClientConfig withBasicAuthUserInfo(String userInfo) {
-    String[] parts = splitUserInfo("basicAuthUserInfo", userInfo);
-    return withBasicAuth(parts[0], parts[1]);
-  }
+    private Builder(List<URI> urls) {
+      this.urls = urls;
+    }
 
-  /** This configuration with a TLS context for {@code https} URLs. */
-  public RegistryClientConfig withSslContext(SSLContext context) {
-    return new RegistryClientConfig(
-        urls,
-        basicAuthUser,
-        basicAuthPassword,
-        context,
-        connectTimeout,
-        requestTimeout,
-        maxRetries,
-        retryBackoff,
-        retryBackoffMax,
-        cacheSize);
-  }
+    /** See {@link RegistryClientConfig#basicAuthUser()} and {@link #basicAuthPassword()}. */
+    public Builder basicAuth(String user, String password) {
+      basicAuthUser = user;
+      basicAuthPassword = password;
+      return this;
+    }
 
-  /** This configuration with other timeouts. */
-  public RegistryClientConfig withTimeouts(Duration connect, Duration request) {
-    return new RegistryClientConfig(
-        urls,
-        basicAuthUser,
-        basicAuthPassword,
-        sslContext,
-        connect,
-        request,
-        maxRetries,
-        retryBackoff,
-        retryBackoffMax,
-        cacheSize);
-  }
+    /** Basic authentication given as {@code user:password}. */
+    public Builder basicAuthUserInfo(String userInfo) {
+      String[] parts = splitUserInfo("basicAuthUserInfo", userInfo);
+      return basicAuth(parts[0], parts[1]);
+    }
 
-  /** This configuration with another retry policy. */
-  public RegistryClientConfig withRetries(int retries, Duration backoff, Duration backoffMax) {
-    return new RegistryClientConfig(
-        urls,
-        basicAuthUser,
-        basicAuthPassword,
-        sslContext,
-        connectTimeout,
-        requestTimeout,
-        retries,
-        backoff,
-        backoffMax,
-        cacheSize);
-  }
+    /** See {@link RegistryClientConfig#sslContext()}. */
+    public Builder sslContext(SSLContext value) {
+      sslContext = value;
+      return this;
+    }
 
-  /** This configuration with another cache size. */
-  public RegistryClientConfig withCacheSize(int size) {
-    return new RegistryClientConfig(
-        urls,
-        basicAuthUser,
-        basicAuthPassword,
-        sslContext,
-        connectTimeout,
-        requestTimeout,
-        maxRetries,
-        retryBackoff,
-        retryBackoffMax,
-        size);
+    /** See {@link RegistryClientConfig#connectTimeout()}. */
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    /** See {@link RegistryClientConfig#requestTimeout()}. */
+    public Builder requestTimeout(Duration value) {
+      requestTimeout = value;
+      return this;
+    }
+
+    /** See {@link RegistryClientConfig#maxRetries()}. */
+    public Builder maxRetries(int value) {
+      maxRetries = value;
+      return this;
+    }
+
+    /** See {@link RegistryClientConfig#retryBackoff()}. */
+    public Builder retryBackoff(Duration value) {
+      retryBackoff = value;
+      return this;
+    }
+
+    /** See {@link RegistryClientConfig#retryBackoffMax()}. */
+    public Builder retryBackoffMax(Duration value) {
+      retryBackoffMax = value;
+      return this;
+    }
+
+    /** See {@link RegistryClientConfig#cacheSize()}. */
+    public Builder cacheSize(int value) {
+      cacheSize = value;
+      return this;
+    }
+
+    /** The configuration; an {@link IllegalArgumentException} names the field at fault. */
+    public RegistryClientConfig build() {
+      return new RegistryClientConfig(
+          urls,
+          basicAuthUser,
+          basicAuthPassword,
+          sslContext,
+          connectTimeout,
+          requestTimeout,
+          maxRetries,
+          retryBackoff,
+          retryBackoffMax,
+          cacheSize);
+    }
   }
 
   /** Every field but the password, which shows as {@code ***} when set. */

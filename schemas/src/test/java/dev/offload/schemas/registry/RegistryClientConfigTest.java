@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 class RegistryClientConfigTest {
   private final RegistryClientConfig defaults = RegistryClientConfig.of("http://registry:8081");
 
+  private static RegistryClientConfig.Builder builder() {
+    return RegistryClientConfig.builder("http://registry:8081");
+  }
+
   @Test
   void hasDocumentedDefaults() {
     assertThat(defaults.urls()).containsExactly(URI.create("http://registry:8081"));
@@ -37,7 +41,7 @@ class RegistryClientConfigTest {
 
   @Test
   void toStringNeverShowsThePassword() {
-    String text = defaults.withBasicAuthUserInfo("alice:hunter2").toString();
+    String text = builder().basicAuthUserInfo("alice:hunter2").build().toString();
 
     assertThat(text).contains("basicAuthUser=alice").contains("basicAuthPassword=***");
     assertThat(text).doesNotContain("hunter2");
@@ -64,18 +68,20 @@ class RegistryClientConfigTest {
     assertInvalid("urls[1]", () -> RegistryClientConfig.of("http://a", "ftp://b"));
     assertInvalid("urls[0]", () -> RegistryClientConfig.of("http://a?x=1"));
     assertInvalid("urls[0]", () -> RegistryClientConfig.of("not a url"));
-    assertInvalid("basicAuthPassword", () -> defaults.withBasicAuth("alice", null));
-    assertInvalid("basicAuthUser", () -> defaults.withBasicAuth("al:ice", "x"));
-    assertInvalid("basicAuthUserInfo", () -> defaults.withBasicAuthUserInfo("no-colon"));
-    assertInvalid(
-        "connectTimeout", () -> defaults.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)));
-    assertInvalid("requestTimeout", () -> defaults.withTimeouts(Duration.ofSeconds(1), null));
-    assertInvalid(
-        "maxRetries", () -> defaults.withRetries(-1, Duration.ofMillis(1), Duration.ofMillis(1)));
+    assertInvalid("basicAuthPassword", () -> builder().basicAuth("alice", null).build());
+    assertInvalid("basicAuthUser", () -> builder().basicAuth("al:ice", "x").build());
+    assertInvalid("basicAuthUserInfo", () -> builder().basicAuthUserInfo("no-colon"));
+    assertInvalid("connectTimeout", () -> builder().connectTimeout(Duration.ZERO).build());
+    assertInvalid("requestTimeout", () -> builder().requestTimeout(null).build());
+    assertInvalid("maxRetries", () -> builder().maxRetries(-1).build());
     assertInvalid(
         "retryBackoffMax",
-        () -> defaults.withRetries(1, Duration.ofSeconds(2), Duration.ofSeconds(1)));
-    assertInvalid("cacheSize", () -> defaults.withCacheSize(0));
+        () ->
+            builder()
+                .retryBackoff(Duration.ofSeconds(2))
+                .retryBackoffMax(Duration.ofSeconds(1))
+                .build());
+    assertInvalid("cacheSize", () -> builder().cacheSize(0).build());
   }
 
   @Test

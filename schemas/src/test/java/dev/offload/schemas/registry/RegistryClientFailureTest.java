@@ -56,8 +56,11 @@ class RegistryClientFailureTest {
   void storeErrorIsRetriedThenReported() {
     client =
         client(
-            RegistryClientConfig.of(server.url())
-                .withRetries(2, Duration.ofMillis(100), Duration.ofSeconds(1)));
+            RegistryClientConfig.builder(server.url())
+                .maxRetries(2)
+                .retryBackoff(Duration.ofMillis(100))
+                .retryBackoffMax(Duration.ofSeconds(1))
+                .build());
     for (int i = 0; i < 3; i++) {
       server.respond(500, "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}");
     }
@@ -101,8 +104,11 @@ class RegistryClientFailureTest {
   void answersWithoutAConfluentBodyCarryTheStatus() {
     client =
         client(
-            RegistryClientConfig.of(server.url())
-                .withRetries(0, Duration.ofMillis(1), Duration.ofMillis(1)));
+            RegistryClientConfig.builder(server.url())
+                .maxRetries(0)
+                .retryBackoff(Duration.ofMillis(1))
+                .retryBackoffMax(Duration.ofMillis(1))
+                .build());
     server.respond(502, "<html>Bad Gateway</html>");
 
     assertThatThrownBy(() -> client.subjects())
@@ -142,8 +148,11 @@ class RegistryClientFailureTest {
   void noReachableUrlFailsAfterTheRetries() throws Exception {
     client =
         client(
-            RegistryClientConfig.of("http://127.0.0.1:" + DeadPort.find())
-                .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10)));
+            RegistryClientConfig.builder("http://127.0.0.1:" + DeadPort.find())
+                .maxRetries(1)
+                .retryBackoff(Duration.ofMillis(10))
+                .retryBackoffMax(Duration.ofMillis(10))
+                .build());
 
     assertThatThrownBy(() -> client.subjects())
         .isInstanceOfSatisfying(

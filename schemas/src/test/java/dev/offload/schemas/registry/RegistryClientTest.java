@@ -30,7 +30,8 @@ class RegistryClientTest {
   @BeforeEach
   void start() throws Exception {
     server = FakeRegistryServer.start();
-    client = client(RegistryClientConfig.of(server.url()).withBasicAuth("alice", "s3cret"));
+    client =
+        client(RegistryClientConfig.builder(server.url()).basicAuth("alice", "s3cret").build());
   }
 
   @AfterEach

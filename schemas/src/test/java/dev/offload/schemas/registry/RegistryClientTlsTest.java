@@ -64,7 +64,8 @@ class RegistryClientTlsTest {
     try (FakeRegistryServer server = FakeRegistryServer.startHttps(serverContext())) {
       server.respond(200, "[\"tls\"]");
       RegistryClient client =
-          new RegistryClient(RegistryClientConfig.of(server.url()).withSslContext(clientContext()));
+          new RegistryClient(
+              RegistryClientConfig.builder(server.url()).sslContext(clientContext()).build());
 
       assertThat(client.subjects()).containsExactly("tls");
       assertThat(server.url()).startsWith("https://");

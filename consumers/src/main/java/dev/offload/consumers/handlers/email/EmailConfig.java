@@ -60,45 +60,73 @@ public record EmailConfig(
 
   /** The defaults listed on the record, for the server at {@code host:port}. */
   public static EmailConfig defaults(String host, int port) {
-    return new EmailConfig(
-        host,
-        port,
-        "Offload <no-reply@offload.local>",
-        null,
-        null,
-        false,
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10),
-        "http://127.0.0.1:8080/");
+    return builder(host, port).build();
   }
 
-  /** A copy with another sender address. */
-  public EmailConfig withFrom(String value) {
-    return new EmailConfig(
-        host, port, value, username, password, tls, connectTimeout, readTimeout, linkBaseUrl);
+  /** A builder holding the defaults listed on the record, for the server at {@code host:port}. */
+  public static Builder builder(String host, int port) {
+    return new Builder(host, port);
   }
 
-  /** A copy that authenticates as {@code user} with {@code secret}. */
-  public EmailConfig withCredentials(String user, String secret) {
-    return new EmailConfig(
-        host, port, from, user, secret, tls, connectTimeout, readTimeout, linkBaseUrl);
-  }
+  /** Builds an {@link EmailConfig}; every field starts at its default. */
+  public static final class Builder {
+    private final String host;
+    private final int port;
+    private String from = "Offload <no-reply@offload.local>";
+    private String username;
+    private String password;
+    private boolean tls;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private String linkBaseUrl = "http://127.0.0.1:8080/";
 
-  /** A copy that requires STARTTLS, or not. */
-  public EmailConfig withTls(boolean value) {
-    return new EmailConfig(
-        host, port, from, username, password, value, connectTimeout, readTimeout, linkBaseUrl);
-  }
+    private Builder(String host, int port) {
+      this.host = host;
+      this.port = port;
+    }
 
-  /** A copy with other timeouts. */
-  public EmailConfig withTimeouts(Duration connect, Duration read) {
-    return new EmailConfig(host, port, from, username, password, tls, connect, read, linkBaseUrl);
-  }
+    /** See {@link EmailConfig#from()}. */
+    public Builder from(String value) {
+      from = value;
+      return this;
+    }
 
-  /** A copy with another base URL for links. */
-  public EmailConfig withLinkBaseUrl(String value) {
-    return new EmailConfig(
-        host, port, from, username, password, tls, connectTimeout, readTimeout, value);
+    /** Authenticates as {@code user} with {@code secret}; see {@link EmailConfig#username()}. */
+    public Builder credentials(String user, String secret) {
+      username = user;
+      password = secret;
+      return this;
+    }
+
+    /** See {@link EmailConfig#tls()}. */
+    public Builder tls(boolean value) {
+      tls = value;
+      return this;
+    }
+
+    /** See {@link EmailConfig#connectTimeout()}. */
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    /** See {@link EmailConfig#readTimeout()}. */
+    public Builder readTimeout(Duration value) {
+      readTimeout = value;
+      return this;
+    }
+
+    /** See {@link EmailConfig#linkBaseUrl()}. */
+    public Builder linkBaseUrl(String value) {
+      linkBaseUrl = value;
+      return this;
+    }
+
+    /** The configuration; an {@link IllegalArgumentException} names the field at fault. */
+    public EmailConfig build() {
+      return new EmailConfig(
+          host, port, from, username, password, tls, connectTimeout, readTimeout, linkBaseUrl);
+    }
   }
 
   /** Jakarta Mail session properties; the password is not among them. */

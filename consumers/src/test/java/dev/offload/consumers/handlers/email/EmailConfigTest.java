@@ -22,23 +22,27 @@ class EmailConfigTest {
 
   @Test
   void theValidationNamesTheOffendingField() {
-    EmailConfig ok = EmailConfig.defaults("smtp.example", 587);
     assertThatThrownBy(() -> EmailConfig.defaults(" ", 25)).hasMessageContaining("email.host");
     assertThatThrownBy(() -> EmailConfig.defaults("h", 0)).hasMessageContaining("email.port");
-    assertThatThrownBy(() -> ok.withFrom("not an address"))
+    assertThatThrownBy(
+            () -> EmailConfig.builder("smtp.example", 587).from("not an address").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("email.from");
-    assertThatThrownBy(() -> ok.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> EmailConfig.builder("smtp.example", 587).connectTimeout(Duration.ZERO).build())
         .hasMessageContaining("email.connectTimeout");
-    assertThatThrownBy(() -> ok.withCredentials(null, "secret"))
+    assertThatThrownBy(
+            () -> EmailConfig.builder("smtp.example", 587).credentials(null, "secret").build())
         .hasMessageContaining("email.password");
-    assertThatThrownBy(() -> ok.withLinkBaseUrl("ftp://x")).hasMessageContaining("linkBaseUrl");
+    assertThatThrownBy(
+            () -> EmailConfig.builder("smtp.example", 587).linkBaseUrl("ftp://x").build())
+        .hasMessageContaining("linkBaseUrl");
   }
 
   @Test
   void thePasswordIsNeverShownNorPutInSessionProperties() {
     EmailConfig config =
-        EmailConfig.defaults("smtp.example", 587).withCredentials("mailer", "s3cr3t").withTls(true);
+        EmailConfig.builder("smtp.example", 587).credentials("mailer", "s3cr3t").tls(true).build();
     assertThat(config.toString()).doesNotContain("s3cr3t").contains("password=***");
     assertThat(config.sessionProperties().values()).doesNotContain("s3cr3t");
     assertThat(config.sessionProperties())
