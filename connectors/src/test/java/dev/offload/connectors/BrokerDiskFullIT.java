@@ -3,7 +3,6 @@ package dev.offload.connectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.connectors.OutboxTestSupport.Event;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.ChildKafka;
@@ -12,17 +11,11 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,11 +37,11 @@ class BrokerDiskFullIT {
   void aFullLogDirectoryUnderTheBrokerLosesNoEvent(Infrastructure infra, @TempDir Path dir)
       throws Exception {
     Path disk = Files.createDirectories(dir.resolve("disk"));
-    mountTmpfs(disk, "256m");
+    SmallDisk.mount(disk, "256m", "the broker's data");
     try {
       run(infra, disk.resolve("kafka"), disk.resolve("filler"), dir);
     } finally {
-      unmount(disk);
+      SmallDisk.unmount(disk);
     }
   }
 
@@ -74,11 +67,11 @@ class BrokerDiskFullIT {
     try {
       OutboxTestSupport.createTopic(bootstrap, topic);
       try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
-        publish(infra, database, type, 0, ledger);
-        awaitDelivered(bootstrap, topic, ledger);
+        OutboxTestSupport.publishRecorded(infra, database, type, 0, EACH, ledger);
+        OutboxTestSupport.awaitDelivered(bootstrap, topic, ledger);
 
-        fill(filler);
-        publish(infra, database, type, EACH, ledger);
+        SmallDisk.fill(filler);
+        OutboxTestSupport.publishRecorded(infra, database, type, EACH, EACH, ledger);
         Process full = broker;
         boolean stopped;
         try {
@@ -95,8 +88,8 @@ class BrokerDiskFullIT {
         if (!broker.isAlive()) {
           broker = ChildKafka.start(kafkaDir, port);
         }
-        publish(infra, database, type, 2 * EACH, ledger);
-        awaitDelivered(bootstrap, topic, ledger);
+        OutboxTestSupport.publishRecorded(infra, database, type, 2 * EACH, EACH, ledger);
+        OutboxTestSupport.awaitDelivered(bootstrap, topic, ledger);
         Ledger.Report report =
             ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), Duration.ofSeconds(30)));
         log.info("Broker's disk full, then space back: {}", report);
@@ -108,73 +101,5 @@ class BrokerDiskFullIT {
       broker.destroyForcibly().waitFor();
     }
     OutboxTestSupport.dropSlot(infra, database, database);
-  }
-
-  private static List<String> lost(String bootstrap, String topic, Ledger ledger) {
-    return ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), Duration.ofSeconds(10))).lost();
-  }
-
-  private static void awaitDelivered(String bootstrap, String topic, Ledger ledger) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(() -> lost(bootstrap, topic, ledger).isEmpty());
-  }
-
-  private static void publish(
-      Infrastructure infra, String database, String type, int from, Ledger ledger)
-      throws Exception {
-    List<Event> events = new ArrayList<>();
-    for (int i = from; i < from + EACH; i++) {
-      events.add(Event.next(type, "key-" + (i % 5), i));
-    }
-    try (Connection c = OutboxTestSupport.connect(infra, database)) {
-      OutboxTestSupport.publish(c, events);
-    }
-    events.forEach(e -> ledger.accepted(e.id().toString(), e.key()));
-  }
-
-  /** Writes {@code filler} until the file system has no space left. */
-  private static void fill(Path filler) throws IOException {
-    byte[] block = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(block);
-      }
-    } catch (IOException e) {
-      if (!String.valueOf(e.getMessage()).contains("No space left")) {
-        throw e;
-      }
-    }
-  }
-
-  private static void mountTmpfs(Path disk, String size) throws Exception {
-    Process mount;
-    try {
-      mount =
-          new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", disk.toString())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      Assumptions.abort("no mount command to make a small tmpfs with: " + e.getMessage());
-      return;
-    }
-    String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int exit = mount.waitFor();
-    Assumptions.assumeTrue(
-        exit == 0,
-        () ->
-            "mounting a small tmpfs under the broker's data is not permitted here (needs root): "
-                + output.strip());
-  }
-
-  private static void unmount(Path disk) throws Exception {
-    Process umount =
-        new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
-    String output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (umount.waitFor() != 0) {
-      throw new IllegalStateException("cannot unmount " + disk + ": " + output.strip());
-    }
   }
 }

@@ -3,22 +3,16 @@ package dev.offload.connectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.connectors.OutboxTestSupport.Event;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.Ledger;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.logging.log4j.Level;
@@ -27,7 +21,6 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,13 +44,13 @@ class ConnectorDiskFullIT {
   void aFullDiskUnderTheOffsetsFileIsReportedAndLosesNothing(
       Infrastructure infra, @TempDir Path dir) throws Exception {
     Path disk = Files.createDirectories(dir.resolve("disk"));
-    mountSmallTmpfs(disk);
+    SmallDisk.mount(disk, "64k", "the offsets file");
     LogCapture errors = LogCapture.attach();
     try {
       run(infra, disk, errors);
     } finally {
       errors.detach();
-      unmount(disk);
+      SmallDisk.unmount(disk);
     }
   }
 
@@ -81,13 +74,13 @@ class ConnectorDiskFullIT {
     Ledger ledger = new Ledger();
     Path filler = disk.resolve("filler");
     try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
-      publish(infra, database, type, 0, ledger);
-      awaitDelivered(infra, topic, ledger);
+      OutboxTestSupport.publishRecorded(infra, database, type, 0, EACH, ledger);
+      OutboxTestSupport.awaitDelivered(infra.bootstrapServers(), topic, ledger);
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(offsets));
 
-      fill(filler);
-      publish(infra, database, type, EACH, ledger);
-      awaitDelivered(infra, topic, ledger);
+      SmallDisk.fill(filler);
+      OutboxTestSupport.publishRecorded(infra, database, type, EACH, EACH, ledger);
+      OutboxTestSupport.awaitDelivered(infra.bootstrapServers(), topic, ledger);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> errors.mentioning(offsets.getFileName().toString()).size() >= 2);
@@ -118,8 +111,8 @@ class ConnectorDiskFullIT {
       log.info("With the disk full the connector said: {}", said.get(0));
     }
     try (OutboxConnector again = OutboxConnector.start(config, new SimpleMeterRegistry())) {
-      publish(infra, database, type, 2 * EACH, ledger);
-      awaitDelivered(infra, topic, ledger);
+      OutboxTestSupport.publishRecorded(infra, database, type, 2 * EACH, EACH, ledger);
+      OutboxTestSupport.awaitDelivered(infra.bootstrapServers(), topic, ledger);
       Ledger.Report report =
           ledger.judge(
               Ledger.readToEnd(infra.bootstrapServers(), List.of(topic), Duration.ofSeconds(30)));
@@ -130,77 +123,6 @@ class ConnectorDiskFullIT {
       assertThat(again.failure()).isEmpty();
     }
     OutboxTestSupport.dropSlot(infra, database, database);
-  }
-
-  private static void mountSmallTmpfs(Path disk) throws Exception {
-    Process mount;
-    try {
-      mount =
-          new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      Assumptions.abort("no mount command to make a small tmpfs with: " + e.getMessage());
-      return;
-    }
-    String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int exit = mount.waitFor();
-    Assumptions.assumeTrue(
-        exit == 0,
-        () ->
-            "mounting a small tmpfs under the offsets file is not permitted here (needs root): "
-                + output.strip());
-  }
-
-  private static void unmount(Path disk) throws Exception {
-    Process umount =
-        new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
-    String output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (umount.waitFor() != 0) {
-      throw new IllegalStateException("cannot unmount " + disk + ": " + output.strip());
-    }
-  }
-
-  /** Writes {@code filler} until the file system has no space left. */
-  private static void fill(Path filler) throws IOException {
-    byte[] block = new byte[4096];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(block);
-        out.flush();
-      }
-    } catch (IOException e) {
-      if (!String.valueOf(e.getMessage()).contains("No space left")) {
-        throw e;
-      }
-    }
-  }
-
-  private static void publish(
-      Infrastructure infra, String database, String type, int from, Ledger ledger)
-      throws Exception {
-    List<Event> events = new ArrayList<>();
-    for (int i = from; i < from + EACH; i++) {
-      events.add(Event.next(type, "key-" + (i % 5), i));
-    }
-    try (Connection c = OutboxTestSupport.connect(infra, database)) {
-      OutboxTestSupport.publish(c, events);
-    }
-    events.forEach(e -> ledger.accepted(e.id().toString(), e.key()));
-  }
-
-  private static void awaitDelivered(Infrastructure infra, String topic, Ledger ledger) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                ledger
-                    .judge(
-                        Ledger.readToEnd(
-                            infra.bootstrapServers(), List.of(topic), Duration.ofSeconds(30)))
-                    .lost()
-                    .isEmpty());
   }
 
   /** The WARN and ERROR lines logged while it is attached, with their causes' messages. */

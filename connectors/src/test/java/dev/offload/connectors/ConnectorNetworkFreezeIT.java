@@ -1,9 +1,7 @@
 package dev.offload.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.offload.connectors.OutboxTestSupport.Event;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.Ledger;
@@ -16,9 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,24 +69,25 @@ class ConnectorNetworkFreezeIT {
               database,
               dir);
       try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
-        publish(infra, database, type, 0, ledger);
-        awaitDelivered(infra.bootstrapServers(), topic, ledger);
-        assertThat(lost(infra.bootstrapServers(), topic, ledger))
+        OutboxTestSupport.publishRecorded(infra, database, type, 0, EACH, ledger);
+        OutboxTestSupport.awaitDelivered(infra.bootstrapServers(), topic, ledger);
+        assertThat(OutboxTestSupport.lost(infra.bootstrapServers(), topic, ledger))
             .as("events before the freeze")
             .isEmpty();
 
         proxy.freeze();
         long frozen = System.nanoTime();
-        publish(infra, database, type, EACH, ledger);
+        OutboxTestSupport.publishRecorded(infra, database, type, EACH, EACH, ledger);
         Thread.sleep(Math.max(0, FROZEN.toMillis() - (System.nanoTime() - frozen) / 1_000_000));
         int missingAtThaw =
-            lost(infra.bootstrapServers(), topic, ledger).size(); // read from Kafka, not the proxy
+            OutboxTestSupport.lost(infra.bootstrapServers(), topic, ledger)
+                .size(); // read from Kafka, not the proxy
         assertThat(connector.isRunning()).as("the connector waits out the freeze").isTrue();
 
         proxy.unfreeze();
         long thawed = System.nanoTime();
-        publish(infra, database, type, 2 * EACH, ledger);
-        awaitDelivered(infra.bootstrapServers(), topic, ledger);
+        OutboxTestSupport.publishRecorded(infra, database, type, 2 * EACH, EACH, ledger);
+        OutboxTestSupport.awaitDelivered(infra.bootstrapServers(), topic, ledger);
         Ledger.Report report =
             ledger.judge(Ledger.readToEnd(infra.bootstrapServers(), List.of(topic), timeout()));
         log.info(
@@ -133,20 +130,22 @@ class ConnectorNetworkFreezeIT {
       ConnectorConfig config =
           config(infra, bootstrap, infra.postgresHost(), infra.postgresPort(), database, dir);
       try (OutboxConnector connector = OutboxConnector.start(config, new SimpleMeterRegistry())) {
-        publish(infra, database, type, 0, ledger);
-        awaitDelivered(bootstrap, topic, ledger);
-        assertThat(lost(bootstrap, topic, ledger)).as("events before the freeze").isEmpty();
+        OutboxTestSupport.publishRecorded(infra, database, type, 0, EACH, ledger);
+        OutboxTestSupport.awaitDelivered(bootstrap, topic, ledger);
+        assertThat(OutboxTestSupport.lost(bootstrap, topic, ledger))
+            .as("events before the freeze")
+            .isEmpty();
 
         proxy.freeze();
         long frozen = System.nanoTime();
-        publish(infra, database, type, EACH, ledger);
+        OutboxTestSupport.publishRecorded(infra, database, type, EACH, EACH, ledger);
         Thread.sleep(Math.max(0, FROZEN.toMillis() - (System.nanoTime() - frozen) / 1_000_000));
         assertThat(connector.isRunning()).as("the connector waits out the freeze").isTrue();
 
         proxy.unfreeze();
         long thawed = System.nanoTime();
-        publish(infra, database, type, 2 * EACH, ledger);
-        awaitDelivered(bootstrap, topic, ledger);
+        OutboxTestSupport.publishRecorded(infra, database, type, 2 * EACH, EACH, ledger);
+        OutboxTestSupport.awaitDelivered(bootstrap, topic, ledger);
         long deliveredAfter = (System.nanoTime() - thawed) / 1_000_000;
         Ledger.Report report = ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), timeout()));
         log.info(
@@ -177,36 +176,6 @@ class ConnectorNetworkFreezeIT {
             infra.postgresPassword(),
             dir.resolve("connector.offsets"))
         .with(OutboxTestSupport.namedAfter(database));
-  }
-
-  /** Commits {@link #EACH} events straight to PostgreSQL (not through the proxy). */
-  private static void publish(
-      Infrastructure infra, String database, String type, int from, Ledger ledger)
-      throws Exception {
-    List<Event> events = new ArrayList<>();
-    for (int i = from; i < from + EACH; i++) {
-      events.add(Event.next(type, "key-" + (i % 5), i));
-    }
-    try (Connection c = OutboxTestSupport.connect(infra, database)) {
-      OutboxTestSupport.publish(c, events);
-    }
-    events.forEach(e -> ledger.accepted(e.id().toString(), e.key()));
-  }
-
-  /** Waits until every event is on Kafka, or 120 s; the ledger's judgement says what is not. */
-  private static void awaitDelivered(String bootstrap, String topic, Ledger ledger) {
-    try {
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> lost(bootstrap, topic, ledger).isEmpty());
-    } catch (ConditionTimeoutException e) {
-      log.warn("Not every event reached Kafka within 120 s");
-    }
-  }
-
-  private static List<String> lost(String bootstrap, String topic, Ledger ledger) {
-    return ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), timeout())).lost();
   }
 
   private static Duration timeout() {

@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import static org.awaitility.Awaitility.await;
 
 import dev.offload.embedded.Infrastructure;
+import dev.offload.embedded.junit.Ledger;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.outbox.OutboxMessage;
@@ -45,6 +46,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What the connector integration tests share: writing outbox events as the ingest API does (payload
@@ -276,6 +278,50 @@ final class OutboxTestSupport {
         r.partition(),
         r.offset(),
         tombstone);
+  }
+
+  /**
+   * Commits {@code count} events of {@code type} (keys {@code key-0} to {@code key-4}, sequence
+   * numbers from {@code from}) straight to PostgreSQL in one transaction, then records each in
+   * {@code ledger}.
+   */
+  static void publishRecorded(
+      Infrastructure infra, String database, String type, int from, int count, Ledger ledger)
+      throws SQLException {
+    List<Event> events = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      events.add(Event.next(type, "key-" + (i % 5), i));
+    }
+    try (Connection c = connect(infra, database)) {
+      publish(c, events);
+    }
+    events.forEach(e -> ledger.accepted(e.id().toString(), e.key()));
+  }
+
+  /** The events of {@code ledger} not on {@code topic}, read to its end. */
+  static List<String> lost(String bootstrap, String topic, Ledger ledger) {
+    return ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), Duration.ofSeconds(30))).lost();
+  }
+
+  /**
+   * Waits until every event of {@code ledger} is on {@code topic}, reading again while Kafka does
+   * not answer; fails after 120 s with what the ledger finds then.
+   */
+  static void awaitDelivered(String bootstrap, String topic, Ledger ledger) {
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(() -> lost(bootstrap, topic, ledger).isEmpty());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "not every event on "
+              + topic
+              + " within 120 s: "
+              + ledger.judge(Ledger.readToEnd(bootstrap, List.of(topic), Duration.ofSeconds(30))),
+          e);
+    }
   }
 
   /** Drops {@code slot} once no connector holds it, so the shared server keeps no stale slot. */
