@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import static org.awaitility.Awaitility.await;
 
 import dev.offload.embedded.Infrastructure;
+import dev.offload.embedded.junit.Children;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ final class ConnectorChildren implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(50))
-        .failFast("connector process exited, see " + log, () -> !process.isAlive())
+        .failFast("connector process exited", Children.alive("the connector", process, log))
         .until(() -> Files.readString(log).contains(ConnectorChildMain.RUNNING_LINE));
     return process;
   }

@@ -11,6 +11,7 @@ import dev.offload.consumers.handlers.index.SearchIndex;
 import dev.offload.consumers.handlers.index.SearchIndexConfig;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
+import dev.offload.embedded.junit.Children;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.embedded.registry.RegistryServerConfig;
@@ -87,7 +88,9 @@ class WorkerCrashIT {
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(10))
-          .failFast("the worker process exited", () -> !first.isAlive())
+          .failFast(
+              "the worker process exited",
+              Children.alive("the worker", first, WorkerProcessMain.log(prefix, "first")))
           .until(() -> smtp.getReceivedMessages().length >= 60);
       first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, no clean leave
       assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();

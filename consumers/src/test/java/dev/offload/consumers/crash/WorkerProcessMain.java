@@ -43,8 +43,8 @@ public final class WorkerProcessMain {
       String name,
       Map<String, String> env)
       throws IOException {
-    Path log =
-        Files.createDirectories(Path.of("target", "it-logs")).resolve(prefix + "-" + name + ".log");
+    Path log = log(prefix, name);
+    Files.createDirectories(log.getParent());
     ProcessBuilder pb =
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -69,6 +69,11 @@ public final class WorkerProcessMain {
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return pb.start();
+  }
+
+  /** Where the child {@code name} of {@code prefix}'s groups writes its output. */
+  static Path log(String prefix, String name) {
+    return Path.of("target", "it-logs", prefix + "-" + name + ".log");
   }
 
   public static void main(String[] args) throws Exception {

@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.offload.consumers.handlers.analytics.PageAnalytics;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
+import dev.offload.embedded.junit.Children;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.embedded.registry.RegistryServerConfig;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,7 +115,7 @@ class WorkerZombieIT {
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(100))
-          .failFast("a worker process exited", () -> !zombie.isAlive() || !survivor.isAlive())
+          .failFast("a worker process exited", bothAlive(prefix, zombie, survivor))
           .until(
               () ->
                   holdsEmailPartitions(prefix, "a", topics.get(0))
@@ -122,7 +124,7 @@ class WorkerZombieIT {
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(10))
-          .failFast("a worker process exited", () -> !zombie.isAlive() || !survivor.isAlive())
+          .failFast("a worker process exited", bothAlive(prefix, zombie, survivor))
           .until(() -> smtp.getReceivedMessages().length >= 60);
 
       signal("STOP", zombie);
@@ -167,8 +169,17 @@ class WorkerZombieIT {
     }
   }
 
+  private static ThrowingRunnable bothAlive(String prefix, Process a, Process b) {
+    ThrowingRunnable aAlive = Children.alive("worker a", a, log(prefix, "a"));
+    ThrowingRunnable bAlive = Children.alive("worker b", b, log(prefix, "b"));
+    return () -> {
+      aAlive.run();
+      bAlive.run();
+    };
+  }
+
   private static Path log(String prefix, String name) {
-    return Path.of("target", "it-logs", prefix + "-" + name + ".log");
+    return WorkerProcessMain.log(prefix, name);
   }
 
   /** Whether the process was assigned a partition of the email topic itself (not only retries). */
