@@ -201,6 +201,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     // every read-committed reader of its partitions until the broker aborts it: after the
     // transaction's timeout, at the next check, every 10 s by default. Checked every second here.
     p.setProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+    // Under transactions v2 a transaction's first send adds its partition on the broker, which
+    // answers CONCURRENT_TRANSACTIONS while the previous transaction's markers are still being
+    // written. The broker retries that itself for 100 ms by default; past it the producer retries
+    // with a backoff growing to a second, and the sends behind the first fail out of sequence.
+    // Markers held up by a busy machine or a node away take longer than 100 ms, so the broker
+    // waits for them up to 5 s (below the 30 s request timeout) instead.
+    p.setProperty("add.partitions.to.txn.retry.backoff.max.ms", "5000");
     // The log cleaner allocates its whole deduplication buffer as it starts (128 MB by default,
     // half a second of every start); the compacted topics of one embedded broker need far less.
     p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
