@@ -8,6 +8,8 @@ import dev.offload.bench.PipelineReport;
 import dev.offload.bench.PipelineTarget;
 import dev.offload.bench.RemotePipelineTarget;
 import dev.offload.schemas.outbox.OutboxMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -109,6 +111,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
   boolean json;
 
   @Option(
+      names = "--json-file",
+      paramLabel = "FILE",
+      description =
+          "Also write the report as JSON to FILE, beside the tables, to keep a run or compare it"
+              + " with a later one.")
+  Path jsonFile;
+
+  @Option(
       names = "--outbox-mode",
       defaultValue = "table",
       converter = DevCommand.OutboxModeConverter.class,
@@ -176,6 +186,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
       System.out.println(report.toJson().encodePrettily());
     } else {
       report.print(System.out);
+    }
+    if (jsonFile != null) {
+      Files.writeString(jsonFile, report.toJson().encodePrettily() + "\n");
+      System.err.println("the report as JSON: " + jsonFile);
     }
     return report.lost() == 0 && report.duplicated() == 0 ? 0 : 1;
   }
