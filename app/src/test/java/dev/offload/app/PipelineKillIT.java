@@ -54,16 +54,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline as separate processes — {@code offload api}, {@code offload connector}, {@code
- * offload streams run router}, {@code offload worker --handler email} and a Kafka broker of its own
- * — under steady load over HTTP from clients that send every sign-up under an {@code
+ * offload streams run router}, {@code offload worker --handler email} and Kafka brokers of their
+ * own — under steady load over HTTP from clients that send every sign-up under an {@code
  * Idempotency-Key} and retry it until answered {@code 202}. Each role's process is killed with
- * SIGKILL in turn and started again at once, while the load goes on; then the broker is killed with
- * SIGKILL, kept away for 10 s and started again on its data. A second test runs the same roles on a
- * three-node cluster (replication 3, two in sync required) and kills the node that leads the events
- * topic, as long, while the others carry on. Judged by the {@link Ledger}: every event answered 202
- * is on its events topic (duplicates allowed there: the connector delivers at least once), on the
- * email work topic exactly once and in key order (the router deduplicates under exactly-once), and
- * has its mail — a repeat only of a send a kill caught in flight, with the same Message-ID.
+ * SIGKILL in turn and started again at once, while the load goes on; then a Kafka node is killed
+ * with SIGKILL, kept away for 10 s and started again on its data: the node that leads the events
+ * topic of a three-node cluster (replication 3, two in sync required), or, behind the soak flag, a
+ * single broker. Judged by the {@link Ledger}: every event answered 202 is on its events topic
+ * (duplicates allowed there: the connector delivers at least once), on the email work topic exactly
+ * once and in key order (the router deduplicates under exactly-once), and has its mail — a repeat
+ * only of a send a kill caught in flight, with the same Message-ID.
  */
 @ExtendWith(SharedInfrastructure.class)
 class PipelineKillIT {
@@ -131,8 +131,46 @@ class PipelineKillIT {
     }
   }
 
+  /**
+   * On a three-node cluster (replication 3, two in sync required): each role killed in turn, then
+   * the node that leads the events topic, kept away 10 s while the other two carry on.
+   */
   @Test
-  void everyAcceptedSignupHasItsMailOnceWhileEachProcessAndTheBrokerAreKilledInTurn(
+  void everyAcceptedSignupHasItsMailOnceWhileEachProcessAndANodeOfAThreeNodeClusterAreKilled(
+      Infrastructure infra) throws Exception {
+    try (ChildKafkaCluster cluster = ChildKafkaCluster.start(dir.resolve("cluster"), 3)) {
+      try {
+        run(
+            infra,
+            "pipeline_cluster",
+            cluster.bootstrapServers(),
+            pipeline -> {
+              pipeline.killEachRoleInTurn();
+              pipeline.awaitMoreAccepted();
+              // The node that leads the events topic: the connector's sends fail over to another.
+              int node = leaderOf(cluster.bootstrapServers(), SIGNUPS) - 1;
+              log.info(
+                  "Killing node {} of 3, the events topic's leader, after {} events answered 202",
+                  node + 1,
+                  pipeline.accepted.size());
+              cluster.kill(node);
+              pipeline.awayAndBack(() -> cluster.restart(node));
+            });
+      } finally {
+        cluster.copyLogsTo(logs);
+      }
+    }
+  }
+
+  /**
+   * Behind {@code -Doffload.soak=true}, the same on a single broker, whose kill leaves the roles
+   * with no Kafka at all for 10 s: each role killed in turn, then the broker, and the email worker
+   * deployed again while it is away (a worker deployed without Kafka waits for it). The connector's
+   * and the worker's own broker-kill tests cover the single broker in every run.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "offload.soak", matches = "true")
+  void everyAcceptedSignupHasItsMailOnceWhileEachProcessAndTheSingleBrokerAreKilledInTurn(
       Infrastructure infra) throws Exception {
     int kafkaPort = Ports.freePort();
     Path kafkaDir = dir.resolve("kafka");
@@ -144,18 +182,7 @@ class PipelineKillIT {
           "pipeline_kill",
           "127.0.0.1:" + kafkaPort,
           pipeline -> {
-            for (Role role : pipeline.roles) {
-              pipeline.awaitMoreAccepted();
-              log.info(
-                  "Killing {} after {} events answered 202", role.name, pipeline.accepted.size());
-              role.kill();
-              long killedAt = System.nanoTime();
-              role.start();
-              int before = pipeline.accepted.size();
-              awaitAccepted(pipeline.accepted, before + 1, pipeline.running);
-              pipeline.recovery.put(
-                  role.name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
-            }
+            pipeline.killEachRoleInTurn();
             // Then the broker: killed, kept away while the load goes on, started again on its
             // data. The API keeps accepting into the outbox; the other roles resume by themselves.
             pipeline.awaitMoreAccepted();
@@ -172,37 +199,6 @@ class PipelineKillIT {
       Path log = kafkaDir.resolve(ChildKafka.LOG_FILE);
       if (Files.exists(log)) {
         Files.copy(log, logs.resolve("kafka.log"), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-  }
-
-  /**
-   * Behind {@code -Doffload.soak=true}: three broker JVMs beside the four roles take about three
-   * minutes on two cores, most of it the router catching up after the node's restart.
-   */
-  @Test
-  @EnabledIfSystemProperty(named = "offload.soak", matches = "true")
-  void everyAcceptedSignupHasItsMailOnceWhileANodeOfAThreeNodeClusterIsKilled(Infrastructure infra)
-      throws Exception {
-    try (ChildKafkaCluster cluster = ChildKafkaCluster.start(dir.resolve("cluster"), 3)) {
-      try {
-        run(
-            infra,
-            "pipeline_cluster",
-            cluster.bootstrapServers(),
-            pipeline -> {
-              pipeline.awaitMoreAccepted();
-              // The node that leads the events topic: the connector's sends fail over to another.
-              int node = leaderOf(cluster.bootstrapServers(), SIGNUPS) - 1;
-              log.info(
-                  "Killing node {} of 3, the events topic's leader, after {} events answered 202",
-                  node + 1,
-                  pipeline.accepted.size());
-              cluster.kill(node);
-              pipeline.awayAndBack(() -> cluster.restart(node));
-            });
-      } finally {
-        cluster.copyLogsTo(logs);
       }
     }
   }
@@ -224,6 +220,20 @@ class PipelineKillIT {
 
     void awaitMoreAccepted() throws Exception {
       awaitAccepted(accepted, accepted.size() + BETWEEN_FAULTS, running);
+    }
+
+    /** Kills each role with SIGKILL in turn and starts it again at once, while the load goes on. */
+    void killEachRoleInTurn() throws Exception {
+      for (Role role : roles) {
+        awaitMoreAccepted();
+        log.info("Killing {} after {} events answered 202", role.name, accepted.size());
+        role.kill();
+        long killedAt = System.nanoTime();
+        role.start();
+        int before = accepted.size();
+        awaitAccepted(accepted, before + 1, running);
+        recovery.put(role.name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+      }
     }
 
     /**

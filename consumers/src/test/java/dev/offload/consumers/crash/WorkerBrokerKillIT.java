@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -95,15 +96,23 @@ class WorkerBrokerKillIT {
       WorkerOptions options =
           WorkerOptions.defaults(bootstrap, group, List.of(topic))
               .withCommitInterval(Duration.ofMillis(200));
+      Worker lateWorker = null;
       try (Worker worker = Worker.builder(options, binding).start()) {
         await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() >= RECORDS / 10);
         broker.destroyForcibly().waitFor();
         int handledWhenKilled = handled.size();
+        // A second worker of the group deployed while the broker is away: it waits for Kafka to
+        // create its topics instead of exiting, then shares the work.
+        CompletableFuture<Worker> late =
+            CompletableFuture.supplyAsync(() -> Worker.builder(options, binding).start());
         Thread.sleep(AWAY.toMillis());
         assertThat(worker.isRunning()).as("the worker waits while the broker is away").isTrue();
+        assertThat(late).as("a worker deployed while the broker is away waits for it").isNotDone();
 
         broker = ChildKafka.start(kafkaDir, port);
         long restarted = System.nanoTime();
+        lateWorker = late.get(120, TimeUnit.SECONDS);
+        assertThat(lateWorker.isRunning()).as("the worker deployed while away runs").isTrue();
         await()
             .atMost(Duration.ofSeconds(120))
             .untilAsserted(() -> assertThat(handled).containsAll(good));
@@ -122,6 +131,10 @@ class WorkerBrokerKillIT {
             (System.nanoTime() - restarted) / 1_000_000,
             attempts.get());
         assertThat(worker.isRunning()).as("the same worker, never restarted").isTrue();
+      } finally {
+        if (lateWorker != null) {
+          lateWorker.close();
+        }
       }
       var deadLetters = kafka.readAll(Topics.deadLetters(group), poison.size());
       Map<String, Integer> dead = new HashMap<>();
