@@ -145,6 +145,14 @@ public final class DevStack implements AutoCloseable {
     // them and logs each retried lookup as an error.
     Configurator.setLevel(
         "org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", Level.FATAL);
+    // A Kafka Streams thread closing while its offset lookups are answered (Ctrl-C soon after the
+    // start) warns once per partition that it no longer holds it.
+    Configurator.setLevel(
+        "org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils", Level.ERROR);
+    // On a restart the broker's controller can be asked to register itself a moment before it
+    // becomes the active controller; it answers NotControllerException, logged as an error with
+    // its stack trace, and the registration is retried at once.
+    Configurator.setLevel("kafka.server.ControllerApis", Level.FATAL);
     quietRecoveryOfUncheckpointedStores();
     DevStack stack = new DevStack(dataDir, outboxMode);
     stack.workerPorts = workerPorts;
