@@ -217,6 +217,7 @@
     Object.entries(t.topicsIn).forEach(([topic, s]) => { flows['in ' + topic] = s; });
     Object.entries(t.groupsOut).forEach(([group, s]) => { flows['out ' + group] = s; });
     chart('chart-throughput', t.times, flows, fmtRate);
+    hideHintOnceEventsFlow(t);
     const taken = d.lag.takenAt && !d.lag.takenAt.startsWith('1970') ? fmtTime(d.lag.takenAt) : 'not yet';
     const updated = document.getElementById('updated');
     updated.textContent = 'lag polled every ' + d.lagIntervalSeconds + ' s · last poll ' + taken
@@ -253,6 +254,17 @@
       hint.hidden = true;
       try { window.localStorage.setItem(HINT_KEY, 'yes'); } catch (e) { /* private mode: shown again */ }
     });
+  }
+
+  // The hint asks whether nothing flows yet: it goes once the throughput history shows records
+  // moving, on this page view (a stack idle for the whole history window shows it again).
+  let flowSeen = false;
+  function hideHintOnceEventsFlow(t) {
+    if (flowSeen) return;
+    const moving = s => s.some(v => v > 0);
+    flowSeen = Object.values(t.topicsIn).some(moving) || Object.values(t.groupsOut).some(moving);
+    const hint = document.getElementById('hint');
+    if (flowSeen && hint) hint.hidden = true;
   }
 
   showHintOnFirstVisit();
