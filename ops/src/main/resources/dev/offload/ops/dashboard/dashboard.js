@@ -217,7 +217,7 @@
     Object.entries(t.topicsIn).forEach(([topic, s]) => { flows['in ' + topic] = s; });
     Object.entries(t.groupsOut).forEach(([group, s]) => { flows['out ' + group] = s; });
     chart('chart-throughput', t.times, flows, fmtRate);
-    hideHintOnceEventsFlow(t);
+    hideHintOnceEventsFlow(d);
     const taken = d.lag.takenAt && !d.lag.takenAt.startsWith('1970') ? fmtTime(d.lag.takenAt) : 'not yet';
     const updated = document.getElementById('updated');
     updated.textContent = 'lag polled every ' + d.lagIntervalSeconds + ' s · last poll ' + taken
@@ -256,13 +256,15 @@
     });
   }
 
-  // The hint asks whether nothing flows yet: it goes once the throughput history shows records
-  // moving, on this page view (a stack idle for the whole history window shows it again).
+  // The hint asks whether nothing flows yet: it goes once a group has consumed a record (a
+  // committed offset above 0) or the throughput history shows records moving.
   let flowSeen = false;
-  function hideHintOnceEventsFlow(t) {
+  function hideHintOnceEventsFlow(d) {
     if (flowSeen) return;
+    const t = d.throughput.history;
     const moving = s => s.some(v => v > 0);
-    flowSeen = Object.values(t.topicsIn).some(moving) || Object.values(t.groupsOut).some(moving);
+    flowSeen = d.lag.groups.some(g => g.partitions.some(p => p.committed > 0))
+      || Object.values(t.topicsIn).some(moving) || Object.values(t.groupsOut).some(moving);
     const hint = document.getElementById('hint');
     if (flowSeen && hint) hint.hidden = true;
   }
