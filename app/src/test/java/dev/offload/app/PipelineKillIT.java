@@ -3,6 +3,8 @@ package dev.offload.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.offload.embedded.EmbeddedKafka;
+import dev.offload.embedded.EmbeddedPostgres;
 import dev.offload.embedded.EmbeddedSmtp;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
@@ -41,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,6 +52,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.netcrusher.core.reactor.NioReactor;
+import org.netcrusher.tcp.TcpCrusher;
+import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,19 +66,33 @@ import org.slf4j.LoggerFactory;
  * SIGKILL in turn and started again at once, while the load goes on; then a Kafka node is killed
  * with SIGKILL, kept away for 10 s and started again on its data: the node that leads the events
  * topic of a three-node cluster (replication 3, two in sync required), or, behind the soak flag, a
- * single broker. Judged by the {@link Ledger}: every event answered 202 is on its events topic
- * (duplicates allowed there: the connector delivers at least once), on the email work topic exactly
- * once and in key order (the router deduplicates under exactly-once), and has its mail — a repeat
- * only of a send a kill caught in flight, with the same Message-ID.
+ * single broker. A third run takes other parts away in turn instead: the schema registry, a worker
+ * (frozen), the connector's network to PostgreSQL, and PostgreSQL itself. Judged by the {@link
+ * Ledger}: every event answered 202 is on its events topic (duplicates allowed there: the connector
+ * delivers at least once), on the email work topic exactly once and in key order (the router
+ * deduplicates under exactly-once), and has its mail — a repeat only of a send a kill or a freeze
+ * caught in flight, with the same Message-ID.
  */
 @ExtendWith(SharedInfrastructure.class)
 class PipelineKillIT {
   private static final Logger log = LoggerFactory.getLogger(PipelineKillIT.class);
   private static final int CLIENTS = 4;
+
+  /** Keys each client sends under, in turn: 16 in all, spread over the work topic's partitions. */
+  private static final int KEYS_PER_CLIENT = 4;
+
   private static final int BETWEEN_FAULTS = 80;
   private static final int EMAIL_CONCURRENCY = 16;
   private static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final Duration BROKER_AWAY = Duration.ofSeconds(10);
+  private static final Duration REGISTRY_AWAY = Duration.ofSeconds(15);
+  private static final Duration POSTGRES_AWAY = Duration.ofSeconds(10);
+
+  /** Longer than the database's {@code wal_sender_timeout} (5 s here), which closes the stream. */
+  private static final Duration NETWORK_FROZEN = Duration.ofSeconds(15);
+
+  /** Past the workers' 6 s session, so the other worker takes the frozen one's partitions. */
+  private static final Duration FROZEN = Duration.ofSeconds(10);
 
   /**
    * Each client's pause between events: about 30 events a second in all, which the email worker
@@ -141,20 +161,23 @@ class PipelineKillIT {
     try (ChildKafkaCluster cluster = ChildKafkaCluster.start(dir.resolve("cluster"), 3)) {
       try {
         run(
-            infra,
-            "pipeline_cluster",
+            Db.shared(infra, "pipeline_cluster"),
             cluster.bootstrapServers(),
+            1,
             pipeline -> {
               pipeline.killEachRoleInTurn();
               pipeline.awaitMoreAccepted();
               // The node that leads the events topic: the connector's sends fail over to another.
               int node = leaderOf(cluster.bootstrapServers(), SIGNUPS) - 1;
-              log.info(
-                  "Killing node {} of 3, the events topic's leader, after {} events answered 202",
-                  node + 1,
-                  pipeline.accepted.size());
-              cluster.kill(node);
-              pipeline.awayAndBack(() -> cluster.restart(node));
+              int acceptedWhileAway =
+                  pipeline.awayAndBack(
+                      "Kafka node " + (node + 1) + " of 3, the events topic's leader",
+                      BROKER_AWAY,
+                      () -> cluster.kill(node),
+                      () -> cluster.restart(node));
+              assertThat(acceptedWhileAway)
+                  .as("the API keeps accepting into the outbox while a Kafka node is away")
+                  .isPositive();
             });
       } finally {
         cluster.copyLogsTo(logs);
@@ -178,21 +201,29 @@ class PipelineKillIT {
     AtomicReference<Process> broker = new AtomicReference<>(ChildKafka.start(kafkaDir, kafkaPort));
     try {
       run(
-          infra,
-          "pipeline_kill",
+          Db.shared(infra, "pipeline_kill"),
           "127.0.0.1:" + kafkaPort,
+          1,
           pipeline -> {
             pipeline.killEachRoleInTurn();
             // Then the broker: killed, kept away while the load goes on, started again on its
             // data. The API keeps accepting into the outbox; the other roles resume by themselves.
             pipeline.awaitMoreAccepted();
-            log.info("Killing the broker after {} events answered 202", pipeline.accepted.size());
-            broker.get().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            // A worker deployed while Kafka is away waits for it rather than exiting.
             Role worker = pipeline.roles.get(pipeline.roles.size() - 1);
-            worker.kill();
-            worker.start();
-            pipeline.awayAndBack(() -> broker.set(ChildKafka.start(kafkaDir, kafkaPort)));
+            int acceptedWhileAway =
+                pipeline.awayAndBack(
+                    "the single Kafka broker",
+                    BROKER_AWAY,
+                    () -> {
+                      broker.get().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                      // A worker deployed while Kafka is away waits for it rather than exiting.
+                      worker.kill();
+                      worker.start();
+                    },
+                    () -> broker.set(ChildKafka.start(kafkaDir, kafkaPort)));
+            assertThat(acceptedWhileAway)
+                .as("the API keeps accepting into the outbox while Kafka is away")
+                .isPositive();
           });
     } finally {
       broker.get().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -203,19 +234,163 @@ class PipelineKillIT {
     }
   }
 
+  /**
+   * On a broker and a PostgreSQL server of its own, with two email workers in one group, under the
+   * same load, one fault after another: the schema registry stopped for 15 s; one worker frozen
+   * with SIGSTOP for 10 s (past its 6 s session, so the other takes its partitions), then thawed;
+   * the network between the connector and PostgreSQL frozen for 15 s (a TCP proxy passing no bytes,
+   * longer than the database's {@code wal_sender_timeout}); PostgreSQL stopped the hard way
+   * (immediate shutdown, every connection cut) for 10 s, then started again on its data. Records
+   * wait for the registry instead of being dead-lettered, the thawed worker is fenced and rejoins,
+   * the connector reconnects by itself, and the API answers 503 while its database is away.
+   */
+  @Test
+  void everyAcceptedSignupHasItsMailOnceThroughRegistryWorkerNetworkAndDatabaseFaults()
+      throws Exception {
+    Path pgDir = dir.resolve("postgres");
+    AtomicReference<EmbeddedPostgres> postgres =
+        new AtomicReference<>(EmbeddedPostgres.start(pgDir, 0));
+    int pgPort = postgres.get().port();
+    String database = TestNames.database("pipeline_faults");
+    postgres.get().createDatabaseIfAbsent(database);
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + database,
+                EmbeddedPostgres.USER,
+                "");
+        Statement s = c.createStatement()) {
+      // The server gives up on a silent replication connection after this (60 s by default).
+      s.execute("ALTER DATABASE " + database + " SET wal_sender_timeout = '5s'");
+    }
+    // A broker of its own: the roles use their default topic and group names.
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, Map.of());
+        NioReactor reactor = new NioReactor();
+        TcpCrusher proxy =
+            TcpCrusherBuilder.builder()
+                .withReactor(reactor)
+                .withBindAddress("127.0.0.1", Ports.freePort())
+                .withConnectAddress("127.0.0.1", pgPort)
+                .buildAndOpen()) {
+      // The connector reaches the database through the proxy; the API and the workers directly.
+      Db db =
+          new Db(
+              postgres.get().host(),
+              pgPort,
+              EmbeddedPostgres.USER,
+              "",
+              database,
+              proxy.getBindAddress().getPort());
+      run(
+          db,
+          kafka.bootstrapServers(),
+          2,
+          pipeline -> {
+            pipeline.awaitMoreAccepted();
+            pipeline.awayAndBack(
+                "the schema registry",
+                REGISTRY_AWAY,
+                pipeline::stopRegistry,
+                pipeline::startRegistry);
+
+            pipeline.awaitMoreAccepted();
+            Role zombie = pipeline.roles.get(pipeline.roles.size() - 2);
+            Role survivor = pipeline.roles.get(pipeline.roles.size() - 1);
+            // Both hold partitions of the work topic: there is something to freeze and take over.
+            await()
+                .atMost(PATIENCE)
+                .until(() -> holdsWorkPartitions(zombie) && holdsWorkPartitions(survivor));
+            pipeline.awayAndBack(
+                zombie.name + ", frozen past its session",
+                FROZEN,
+                () -> signal("STOP", zombie.process),
+                () -> signal("CONT", zombie.process));
+            assertThat(Files.readString(zombie.log))
+                .as("the thawed worker learns it lost its partitions, and rejoins")
+                .containsPattern("Worker \\S+ lost \\[");
+
+            pipeline.awaitMoreAccepted();
+            pipeline.awayAndBack(
+                "the network between the connector and PostgreSQL, frozen",
+                NETWORK_FROZEN,
+                proxy::freeze,
+                proxy::unfreeze);
+
+            pipeline.awaitMoreAccepted();
+            int refusedBefore = pipeline.refused.get();
+            pipeline.awayAndBack(
+                "PostgreSQL, stopped immediately",
+                POSTGRES_AWAY,
+                () -> stopImmediately(postgres.get(), pgDir),
+                () -> postgres.set(EmbeddedPostgres.start(pgDir, pgPort)));
+            assertThat(pipeline.refused.get())
+                .as("the API answers 503 while its database is away")
+                .isGreaterThan(refusedBefore);
+          });
+    } finally {
+      postgres.get().close();
+    }
+  }
+
+  /**
+   * Where the pipeline's outbox lives; the connector reaches it on {@code capturePort} (the same
+   * port, or a proxy's).
+   */
+  private record Db(
+      String host, int port, String user, String password, String database, int capturePort) {
+    /** A database of its own on the shared PostgreSQL, reached directly by every role. */
+    static Db shared(Infrastructure infra, String name) {
+      String database = TestNames.database(name);
+      infra.createDatabase(database);
+      String password = infra.postgresPassword() == null ? "" : infra.postgresPassword();
+      return new Db(
+          infra.postgresHost(),
+          infra.postgresPort(),
+          infra.postgresUser(),
+          password,
+          database,
+          infra.postgresPort());
+    }
+
+    String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+  }
+
   /** What a test's faults act on: the roles, the load and what it was answered. */
   private final class Pipeline {
     final List<Role> roles;
     final Ledger accepted;
     final List<Future<?>> running;
+    final AtomicInteger refused;
     final EmbeddedSmtp smtp;
+    final RegistryServerConfig registryConfig;
+    final AtomicReference<SchemaRegistryServer> registry;
     final Map<String, Long> recovery = new LinkedHashMap<>();
 
-    Pipeline(List<Role> roles, Ledger accepted, List<Future<?>> running, EmbeddedSmtp smtp) {
+    Pipeline(
+        List<Role> roles,
+        Ledger accepted,
+        List<Future<?>> running,
+        AtomicInteger refused,
+        EmbeddedSmtp smtp,
+        RegistryServerConfig registryConfig,
+        AtomicReference<SchemaRegistryServer> registry) {
       this.roles = roles;
       this.accepted = accepted;
       this.running = running;
+      this.refused = refused;
       this.smtp = smtp;
+      this.registryConfig = registryConfig;
+      this.registry = registry;
+    }
+
+    void stopRegistry() {
+      registry.get().close();
+    }
+
+    /** Starts the schema registry again on its port; its schemas are in its Kafka topic. */
+    void startRegistry() {
+      registry.set(SchemaRegistryServer.start(registryConfig));
     }
 
     void awaitMoreAccepted() throws Exception {
@@ -237,42 +412,47 @@ class PipelineKillIT {
     }
 
     /**
-     * Keeps Kafka away for {@link #BROKER_AWAY} while the load goes on, then brings it back with
-     * {@code restart}; checks that the API accepted meanwhile, that every event accepted until then
-     * is mailed, and that no role exited.
+     * Takes {@code what} away with {@code down}, keeps it away for {@code away} while the load goes
+     * on, then brings it back with {@code up}; waits until every event accepted until then is
+     * mailed (judged with every other stage at the end, where the ledger says what is missing),
+     * records how long that took, and checks that no role exited. Returns how many events were
+     * answered 202 meanwhile.
      */
-    void awayAndBack(Restart restart) throws Exception {
-      int beforeOutage = accepted.size();
-      Thread.sleep(BROKER_AWAY.toMillis()); // the outage itself, not a wait for a condition
-      int acceptedWhileAway = accepted.size() - beforeOutage;
-      restart.run();
-      long restartedAt = System.nanoTime();
-      // Judged with every other stage at the end, where the ledger says what is missing.
+    int awayAndBack(String what, Duration away, Action down, Action up) throws Exception {
+      log.info("Taking away {} after {} events answered 202", what, accepted.size());
+      int before = accepted.size();
+      int refusedBefore = refused.get();
+      down.run();
+      Thread.sleep(away.toMillis()); // the outage itself, not a wait for a condition
+      int acceptedMeanwhile = accepted.size() - before;
+      int refusedMeanwhile = refused.get() - refusedBefore;
+      up.run();
+      long backAt = System.nanoTime();
       boolean mailed = awaitMailed(smtp, accepted);
-      long mailedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
-      recovery.put("kafka", mailed ? mailedMillis : -1);
+      long mailedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - backAt);
+      recovery.put(what, mailed ? mailedMillis : -1);
       log.info(
-          "Kafka node away {} s: {} events answered 202 meanwhile; every event accepted until its"
-              + " restart {}",
-          BROKER_AWAY.toSeconds(),
-          acceptedWhileAway,
+          "{} away {} s: {} events answered 202 and {} attempts refused meanwhile; every event"
+              + " accepted until it came back {}",
+          what,
+          away.toSeconds(),
+          acceptedMeanwhile,
+          refusedMeanwhile,
           mailed
               ? "mailed " + mailedMillis + " ms after it"
               : "not yet mailed " + PATIENCE.toSeconds() + " s after it");
-      assertThat(acceptedWhileAway)
-          .as("the API keeps accepting into the outbox while Kafka is away")
-          .isPositive();
       for (Role role : roles) {
         assertThat(role.process.isAlive())
             .as("%s carries on instead of exiting (its log: %s)", role.name, role.log)
             .isTrue();
       }
+      return acceptedMeanwhile;
     }
   }
 
-  /** Brings a killed broker back. */
+  /** Takes a part of the pipeline away, or brings it back. */
   @FunctionalInterface
-  private interface Restart {
+  private interface Action {
     void run() throws Exception;
   }
 
@@ -298,25 +478,27 @@ class PipelineKillIT {
   }
 
   /**
-   * Runs the four roles on {@code bootstrap} under the load, injects {@code faults}, then judges
-   * every stage with the ledger.
+   * Runs the roles — {@code workers} email workers beside the API, the connector and the router —
+   * on {@code bootstrap} and {@code db} under the load, injects {@code faults}, then judges every
+   * stage with the ledger.
    */
-  private void run(Infrastructure infra, String name, String bootstrap, Faults faults)
-      throws Exception {
-    logs = Path.of("target", "it-logs", name.replace('_', '-'));
-    String database = TestNames.database(name);
-    String jdbcUrl = infra.createDatabase(database);
+  private void run(Db db, String bootstrap, int workers, Faults faults) throws Exception {
+    logs = Path.of("target", "it-logs", db.database().replace('_', '-'));
+    String database = db.database();
+    String jdbcUrl = db.jdbcUrl();
     Ledger accepted = new Ledger();
     Map<String, String> eventOfEmail = new ConcurrentHashMap<>();
     AtomicInteger refused = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     List<Role> roles = new ArrayList<>();
-    String password = infra.postgresPassword() == null ? "" : infra.postgresPassword();
-    try (EmbeddedSmtp smtp = EmbeddedSmtp.start(Ports.freePort());
-        SchemaRegistryServer registry =
-            SchemaRegistryServer.start(
-                RegistryServerConfig.builder(bootstrap).port(Ports.freePort()).build())) {
+    String password = db.password();
+    RegistryServerConfig registryConfig =
+        RegistryServerConfig.builder(bootstrap).port(Ports.freePort()).build();
+    AtomicReference<SchemaRegistryServer> registry =
+        new AtomicReference<>(SchemaRegistryServer.start(registryConfig));
+    try (EmbeddedSmtp smtp = EmbeddedSmtp.start(Ports.freePort())) {
+      String registryUrl = registry.get().url();
       int apiPort = Ports.freePort();
       Role api =
           new Role(
@@ -327,8 +509,8 @@ class PipelineKillIT {
               write(
                   "api.yaml",
                   "http: {host: 127.0.0.1, port: " + apiPort + "}",
-                  "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
-                  "registry: {url: \"" + registry.url() + "\"}",
+                  "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + db.user() + "}",
+                  "registry: {url: \"" + registryUrl + "\"}",
                   "auth: {required: false}",
                   "rate-limit: {events-per-second: 0}"));
       int connectorPort = Ports.freePort();
@@ -340,10 +522,12 @@ class PipelineKillIT {
               "--config",
               RoleFiles.connector(
                       dir.resolve("connector.yaml"),
-                      infra,
+                      db.host(),
+                      db.capturePort(),
+                      db.user(),
                       database,
                       bootstrap,
-                      registry.url(),
+                      registryUrl,
                       dir.resolve("connector.offsets"),
                       connectorPort)
                   .toString());
@@ -366,28 +550,33 @@ class PipelineKillIT {
                   "state-dir: '" + dir.resolve("router-state") + "'",
                   "commit-interval: 100ms",
                   "http: {port: " + Ports.freePort() + "}"));
-      Role worker =
-          new Role(
-              "worker",
-              Map.of("OFFLOAD_DATABASE_PASSWORD", password),
-              "worker",
-              "--handler",
-              "email",
-              "--config",
-              write(
-                  "worker.yaml",
-                  "kafka:",
-                  "  bootstrap-servers: \"" + bootstrap + "\"",
-                  "  properties: {session.timeout.ms: 6000, heartbeat.interval.ms: 1500}",
-                  "registry-url: " + registry.url(),
-                  "concurrency: " + EMAIL_CONCURRENCY,
-                  "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + infra.postgresUser() + "}",
-                  "smtp: {host: 127.0.0.1, port: " + smtp.port() + "}",
-                  "http: {host: 127.0.0.1, port: " + Ports.freePort() + "}"));
-      roles.addAll(List.of(api, connector, router, worker));
+      roles.addAll(List.of(api, connector, router));
+      for (int w = 1; w <= workers; w++) {
+        String name = w == 1 ? "worker" : "worker-" + w;
+        roles.add(
+            new Role(
+                name,
+                Map.of("OFFLOAD_DATABASE_PASSWORD", password),
+                "worker",
+                "--handler",
+                "email",
+                "--config",
+                write(
+                    name + ".yaml",
+                    "kafka:",
+                    "  bootstrap-servers: \"" + bootstrap + "\"",
+                    "  properties: {session.timeout.ms: 6000, heartbeat.interval.ms: 1500}",
+                    "registry-url: " + registryUrl,
+                    "concurrency: " + EMAIL_CONCURRENCY,
+                    "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + db.user() + "}",
+                    "smtp: {host: 127.0.0.1, port: " + smtp.port() + "}",
+                    "http: {host: 127.0.0.1, port: " + Ports.freePort() + "}")));
+      }
       api.start();
       router.start();
-      worker.start();
+      for (Role worker : roles.subList(3, roles.size())) {
+        worker.start();
+      }
       // The connector captures the outbox table, which the API creates.
       await()
           .atMost(PATIENCE)
@@ -411,7 +600,7 @@ class PipelineKillIT {
                   HttpClient http =
                       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                   for (int n = 0; !stop.get(); n++) {
-                    String key = "client-" + client;
+                    String key = "client-" + client + "-" + n % KEYS_PER_CLIENT;
                     String email = "c" + client + "-" + n + "@example.com";
                     String id = publish(http, url, key, email, client + "-" + n, refused, stop);
                     if (id == null) {
@@ -425,7 +614,8 @@ class PipelineKillIT {
                 }));
       }
 
-      Pipeline pipeline = new Pipeline(roles, accepted, running, smtp);
+      Pipeline pipeline =
+          new Pipeline(roles, accepted, running, refused, smtp, registryConfig, registry);
       faults.inject(pipeline);
       Map<String, Long> recovery = pipeline.recovery;
       awaitAccepted(accepted, accepted.size() + BETWEEN_FAULTS, running);
@@ -455,7 +645,12 @@ class PipelineKillIT {
       List<EmbeddedSmtp.ReceivedMail> received = smtp.received();
       for (int i = 0; i < received.size(); i++) {
         EmbeddedSmtp.ReceivedMail mail = received.get(i);
-        String key = "client-" + mail.to().substring(1, mail.to().indexOf('-'));
+        String n = mail.to().substring(mail.to().indexOf('-') + 1, mail.to().indexOf('@'));
+        String key =
+            "client-"
+                + mail.to().substring(1, mail.to().indexOf('-'))
+                + "-"
+                + Integer.parseInt(n) % KEYS_PER_CLIENT;
         mails.add(new Ledger.Output(mail.eventId(), key, "mail", 0, i));
         messageIds
             .computeIfAbsent(mail.eventId(), id -> new java.util.HashSet<>())
@@ -466,8 +661,8 @@ class PipelineKillIT {
       }
       Ledger.Report effects = accepted.judge(mails);
       log.info(
-          "{} signups answered 202 ({} attempts refused or cut) while each process was killed in"
-              + " turn; back to accepting after {} ms (the broker: see above)",
+          "{} signups answered 202 ({} attempts refused or cut); after each fault, back to"
+              + " accepting (a role killed) or every event mailed (a part away) within {} ms",
           accepted.size(),
           refused.get(),
           recovery);
@@ -512,7 +707,8 @@ class PipelineKillIT {
       for (Role role : roles) {
         role.stop();
       }
-      dropSlot(infra, jdbcUrl, database);
+      registry.get().close();
+      dropSlot(db);
     }
   }
 
@@ -615,17 +811,16 @@ class PipelineKillIT {
     }
   }
 
-  private static void dropSlot(Infrastructure infra, String jdbcUrl, String slot) {
+  /** Drops the connector's slot, named after its database, so that it holds no WAL. */
+  private static void dropSlot(Db db) {
     Supplier<Boolean> drop =
         () -> {
-          try (Connection c =
-                  DriverManager.getConnection(
-                      jdbcUrl, infra.postgresUser(), infra.postgresPassword());
+          try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
               Statement s = c.createStatement()) {
             s.execute(
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
                     + " WHERE slot_name = '"
-                    + slot
+                    + db.database()
                     + "'");
             return true;
           } catch (Exception e) {
@@ -633,5 +828,37 @@ class PipelineKillIT {
           }
         };
     await().atMost(Duration.ofSeconds(30)).until(drop::get);
+  }
+
+  /** Whether {@code worker}'s log says it was assigned a partition of the email work topic. */
+  private static boolean holdsWorkPartitions(Role worker) throws Exception {
+    return Pattern.compile("Worker \\S+ assigned \\[[^\\]]*" + Pattern.quote(WORK) + "-\\d")
+        .matcher(Files.readString(worker.log))
+        .find();
+  }
+
+  private static void signal(String signal, Process process) throws Exception {
+    if (process.isAlive()) {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
+    }
+  }
+
+  /**
+   * Stops PostgreSQL the hard way: SIGQUIT to the server (immediate shutdown: no checkpoint, every
+   * connection cut), then releases the data directory's lock in this JVM.
+   */
+  private static void stopImmediately(EmbeddedPostgres postgres, Path pgDir) throws Exception {
+    long server =
+        Long.parseLong(Files.readAllLines(pgDir.resolve("pgdata/postmaster.pid")).get(0).trim());
+    new ProcessBuilder("kill", "-QUIT", Long.toString(server)).inheritIO().start().waitFor();
+    ProcessHandle.of(server).ifPresent(p -> p.onExit().join());
+    try {
+      postgres.close();
+    } catch (RuntimeException e) {
+      // pg_ctl finds nothing to stop
+    }
   }
 }

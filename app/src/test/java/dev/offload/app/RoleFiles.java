@@ -23,19 +23,43 @@ final class RoleFiles {
       Path offsets,
       int httpPort)
       throws IOException {
+    return connector(
+        file,
+        infra.postgresHost(),
+        infra.postgresPort(),
+        infra.postgresUser(),
+        database,
+        bootstrap,
+        registryUrl,
+        offsets,
+        httpPort);
+  }
+
+  /** The same, on {@code database} of the PostgreSQL server at {@code host}:{@code port}. */
+  static Path connector(
+      Path file,
+      String host,
+      int port,
+      String user,
+      String database,
+      String bootstrap,
+      String registryUrl,
+      Path offsets,
+      int httpPort)
+      throws IOException {
     Files.writeString(
         file,
         String.join(
             "\n",
             "kafka: {bootstrap-servers: \"" + bootstrap + "\"}",
             "database: {host: "
-                + infra.postgresHost()
+                + host
                 + ", port: "
-                + infra.postgresPort()
+                + port
                 + ", name: "
                 + database
                 + ", user: "
-                + infra.postgresUser()
+                + user
                 + "}",
             "registry: {url: \"" + registryUrl + "\"}",
             "connector: {name: connector-"

@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharedInfrastructure implements BeforeAllCallback, ParameterResolver {
   private static final Logger log = LoggerFactory.getLogger(SharedInfrastructure.class);
-  private static final String KEY = SharedInfrastructure.class.getName();
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -49,11 +48,9 @@ public final class SharedInfrastructure implements BeforeAllCallback, ParameterR
 
   private static Holder holder(ExtensionContext context) {
     get();
-    // Registered in the root store so JUnit closes it once, after the last test class.
-    return context
-        .getRoot()
-        .getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(KEY, k -> Holder.instance, Holder.class);
+    // Closed by the shutdown hook alone, not by a JUnit store: when Failsafe runs test classes in
+    // several forks it runs each class as its own launch, whose store closes after that class.
+    return Holder.instance;
   }
 
   private static Infrastructure startSelected() {
@@ -69,8 +66,7 @@ public final class SharedInfrastructure implements BeforeAllCallback, ParameterR
         : EmbeddedInfrastructure.start();
   }
 
-  private static final class Holder
-      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private static final class Holder implements AutoCloseable {
     private static Holder instance;
     private final Infrastructure infrastructure;
     private boolean closed;
