@@ -12,6 +12,7 @@ import dev.offload.embedded.junit.ChildKafka;
 import dev.offload.embedded.junit.ChildKafkaCluster;
 import dev.offload.embedded.junit.Ledger;
 import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.SmallDisk;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
@@ -66,12 +67,12 @@ import org.slf4j.LoggerFactory;
  * SIGKILL in turn and started again at once, while the load goes on; then a Kafka node is killed
  * with SIGKILL, kept away for 10 s and started again on its data: the node that leads the events
  * topic of a three-node cluster (replication 3, two in sync required), or, behind the soak flag, a
- * single broker. A third run takes other parts away in turn instead: the schema registry, a worker
- * (frozen), the connector's network to PostgreSQL, and PostgreSQL itself. Judged by the {@link
- * Ledger}: every event answered 202 is on its events topic (duplicates allowed there: the connector
- * delivers at least once), on the email work topic exactly once and in key order (the router
- * deduplicates under exactly-once), and has its mail — a repeat only of a send a kill or a freeze
- * caught in flight, with the same Message-ID.
+ * single broker. A third run, in message mode, takes other parts away in turn: the disk under the
+ * connector's offsets file, the schema registry, a worker (frozen), the connector's network to
+ * PostgreSQL, and PostgreSQL itself. Judged by the {@link Ledger}: every event answered 202 is on
+ * its events topic (duplicates allowed there: the connector delivers at least once), on the email
+ * work topic exactly once and in key order (the router deduplicates under exactly-once), and has
+ * its mail — a repeat only of a send a kill or a freeze caught in flight, with the same Message-ID.
  */
 @ExtendWith(SharedInfrastructure.class)
 class PipelineKillIT {
@@ -85,11 +86,16 @@ class PipelineKillIT {
   private static final int EMAIL_CONCURRENCY = 16;
   private static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final Duration BROKER_AWAY = Duration.ofSeconds(10);
-  private static final Duration REGISTRY_AWAY = Duration.ofSeconds(15);
+
+  /** {@code -Doffload.soak=true}: the single-broker run, and the longer outages of the third. */
+  private static final boolean SOAK = Boolean.getBoolean("offload.soak");
+
+  private static final Duration REGISTRY_AWAY = Duration.ofSeconds(SOAK ? 30 : 10);
   private static final Duration POSTGRES_AWAY = Duration.ofSeconds(10);
+  private static final Duration DISK_FULL = Duration.ofSeconds(10);
 
   /** Longer than the database's {@code wal_sender_timeout} (5 s here), which closes the stream. */
-  private static final Duration NETWORK_FROZEN = Duration.ofSeconds(15);
+  private static final Duration NETWORK_FROZEN = Duration.ofSeconds(SOAK ? 30 : 10);
 
   /** Past the workers' 6 s session, so the other worker takes the frozen one's partitions. */
   private static final Duration FROZEN = Duration.ofSeconds(10);
@@ -107,6 +113,9 @@ class PipelineKillIT {
 
   /** Where the role processes of a run write their output: target/it-logs, one folder a run. */
   private Path logs;
+
+  /** The connector's offsets file, when a test puts it somewhere else than {@link #dir}. */
+  private Path connectorOffsets;
 
   /** A role's process, started again on the same command and environment. */
   private final class Role {
@@ -162,6 +171,7 @@ class PipelineKillIT {
       try {
         run(
             Db.shared(infra, "pipeline_cluster"),
+            "table",
             cluster.bootstrapServers(),
             1,
             pipeline -> {
@@ -202,6 +212,7 @@ class PipelineKillIT {
     try {
       run(
           Db.shared(infra, "pipeline_kill"),
+          "table",
           "127.0.0.1:" + kafkaPort,
           1,
           pipeline -> {
@@ -235,17 +246,26 @@ class PipelineKillIT {
   }
 
   /**
-   * On a broker and a PostgreSQL server of its own, with two email workers in one group, under the
-   * same load, one fault after another: the schema registry stopped for 15 s; one worker frozen
-   * with SIGSTOP for 10 s (past its 6 s session, so the other takes its partitions), then thawed;
-   * the network between the connector and PostgreSQL frozen for 15 s (a TCP proxy passing no bytes,
-   * longer than the database's {@code wal_sender_timeout}); PostgreSQL stopped the hard way
-   * (immediate shutdown, every connection cut) for 10 s, then started again on its data. Records
-   * wait for the registry instead of being dead-lettered, the thawed worker is fenced and rejoins,
-   * the connector reconnects by itself, and the API answers 503 while its database is away.
+   * On a broker and a PostgreSQL server of its own, the API writing its outbox as logical decoding
+   * messages, with two email workers in one group, under the same load, one fault after another:
+   *
+   * <ol>
+   *   <li>in the soak run only, the connector killed with SIGKILL and started again;
+   *   <li>the disk under the connector's offsets file full for 10 s (a 64 kB tmpfs, where the
+   *       machine lets the test mount one): it delivers on, saying which file it cannot write;
+   *   <li>the schema registry stopped for 10 s (30 s in the soak run): records wait for it instead
+   *       of being dead-lettered;
+   *   <li>one worker frozen with SIGSTOP for 10 s, past its 6 s session, so the other takes its
+   *       partitions, then thawed: it is fenced and rejoins;
+   *   <li>the network between the connector and PostgreSQL frozen for 10 s (30 s in the soak run; a
+   *       TCP proxy passing no bytes, longer than the database's {@code wal_sender_timeout}): the
+   *       connector reconnects by itself;
+   *   <li>PostgreSQL stopped the hard way (immediate shutdown, every connection cut) for 10 s, then
+   *       started again on its data: the API answers 503 meanwhile.
+   * </ol>
    */
   @Test
-  void everyAcceptedSignupHasItsMailOnceThroughRegistryWorkerNetworkAndDatabaseFaults()
+  void everyAcceptedSignupHasItsMailOnceThroughConnectorRegistryWorkerNetworkAndDatabaseFaults()
       throws Exception {
     Path pgDir = dir.resolve("postgres");
     AtomicReference<EmbeddedPostgres> postgres =
@@ -261,6 +281,15 @@ class PipelineKillIT {
         Statement s = c.createStatement()) {
       // The server gives up on a silent replication connection after this (60 s by default).
       s.execute("ALTER DATABASE " + database + " SET wal_sender_timeout = '5s'");
+    }
+    // The connector's offsets file on a small disk of its own, which a fault fills (where this
+    // machine lets a test mount one: it needs root).
+    Path disk = Files.createDirectories(dir.resolve("disk"));
+    String noSmallDisk = SmallDisk.tryMount(disk, "64k", "the connector's offsets file");
+    if (noSmallDisk == null) {
+      connectorOffsets = disk.resolve("connector.offsets");
+    } else {
+      log.warn("The disk-full fault is left out: {}", noSmallDisk);
     }
     // A broker of its own: the roles use their default topic and group names.
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, Map.of());
@@ -282,9 +311,34 @@ class PipelineKillIT {
               proxy.getBindAddress().getPort());
       run(
           db,
+          "message",
           kafka.bootstrapServers(),
           2,
           pipeline -> {
+            Role connector = pipeline.roles.get(1);
+            if (SOAK) {
+              pipeline.awaitMoreAccepted();
+              pipeline.awayAndBack(
+                  "the connector (message mode), killed with SIGKILL",
+                  Duration.ZERO,
+                  connector::kill,
+                  connector::start);
+            }
+
+            if (noSmallDisk == null) {
+              pipeline.awaitMoreAccepted();
+              Path filler = disk.resolve("filler");
+              pipeline.awayAndBack(
+                  "the disk under the connector's offsets file, full",
+                  DISK_FULL,
+                  () -> SmallDisk.fill(filler),
+                  () -> Files.delete(filler));
+              assertThat(Files.readString(connector.log))
+                  .as("the connector says which file it cannot write, and why")
+                  .contains(connectorOffsets.getFileName().toString())
+                  .contains("No space left on device");
+            }
+
             pipeline.awaitMoreAccepted();
             pipeline.awayAndBack(
                 "the schema registry",
@@ -299,6 +353,7 @@ class PipelineKillIT {
             await()
                 .atMost(PATIENCE)
                 .until(() -> holdsWorkPartitions(zombie) && holdsWorkPartitions(survivor));
+            pipeline.sendsCaught++;
             pipeline.awayAndBack(
                 zombie.name + ", frozen past its session",
                 FROZEN,
@@ -317,6 +372,7 @@ class PipelineKillIT {
 
             pipeline.awaitMoreAccepted();
             int refusedBefore = pipeline.refused.get();
+            pipeline.sendsCaught++; // the workers' marks are written to the same database
             pipeline.awayAndBack(
                 "PostgreSQL, stopped immediately",
                 POSTGRES_AWAY,
@@ -328,6 +384,9 @@ class PipelineKillIT {
           });
     } finally {
       postgres.get().close();
+      if (noSmallDisk == null) {
+        SmallDisk.unmount(disk);
+      }
     }
   }
 
@@ -367,6 +426,13 @@ class PipelineKillIT {
     final AtomicReference<SchemaRegistryServer> registry;
     final Map<String, Long> recovery = new LinkedHashMap<>();
 
+    /**
+     * Faults so far that can stop a worker between a mail's send and its mark (a kill, a freeze,
+     * its database away): each may have the sends it caught in flight made again, at most {@link
+     * #EMAIL_CONCURRENCY}.
+     */
+    int sendsCaught;
+
     Pipeline(
         List<Role> roles,
         Ledger accepted,
@@ -402,6 +468,9 @@ class PipelineKillIT {
       for (Role role : roles) {
         awaitMoreAccepted();
         log.info("Killing {} after {} events answered 202", role.name, accepted.size());
+        if (role.name.startsWith("worker")) {
+          sendsCaught++;
+        }
         role.kill();
         long killedAt = System.nanoTime();
         role.start();
@@ -478,11 +547,12 @@ class PipelineKillIT {
   }
 
   /**
-   * Runs the roles — {@code workers} email workers beside the API, the connector and the router —
-   * on {@code bootstrap} and {@code db} under the load, injects {@code faults}, then judges every
-   * stage with the ledger.
+   * Runs the roles — {@code workers} email workers beside the API (writing its outbox in {@code
+   * outboxMode}), the connector and the router — on {@code bootstrap} and {@code db} under the
+   * load, injects {@code faults}, then judges every stage with the ledger.
    */
-  private void run(Db db, String bootstrap, int workers, Faults faults) throws Exception {
+  private void run(Db db, String outboxMode, String bootstrap, int workers, Faults faults)
+      throws Exception {
     logs = Path.of("target", "it-logs", db.database().replace('_', '-'));
     String database = db.database();
     String jdbcUrl = db.jdbcUrl();
@@ -512,7 +582,8 @@ class PipelineKillIT {
                   "database: {jdbc-url: \"" + jdbcUrl + "\", user: " + db.user() + "}",
                   "registry: {url: \"" + registryUrl + "\"}",
                   "auth: {required: false}",
-                  "rate-limit: {events-per-second: 0}"));
+                  "rate-limit: {events-per-second: 0}",
+                  "outbox: {mode: " + outboxMode + "}"));
       int connectorPort = Ports.freePort();
       Role connector =
           new Role(
@@ -528,7 +599,9 @@ class PipelineKillIT {
                       database,
                       bootstrap,
                       registryUrl,
-                      dir.resolve("connector.offsets"),
+                      connectorOffsets != null
+                          ? connectorOffsets
+                          : dir.resolve("connector.offsets"),
                       connectorPort)
                   .toString());
       Role router =
@@ -696,8 +769,10 @@ class PipelineKillIT {
       assertThat(effects.unexpected()).as(effects.toString()).isEmpty();
       assertThat(effects.outOfOrder()).as(effects.toString()).isEmpty();
       assertThat(effects.duplicated().values().stream().mapToInt(n -> n - 1).sum())
-          .as("mails sent again: only sends a kill caught in flight (%s)", effects)
-          .isLessThanOrEqualTo(EMAIL_CONCURRENCY);
+          .as(
+              "mails sent again: only sends the %d faults that stop a worker caught in flight (%s)",
+              pipeline.sendsCaught, effects)
+          .isLessThanOrEqualTo(EMAIL_CONCURRENCY * Math.max(1, pipeline.sendsCaught));
       assertThat(messageIds.values())
           .as("a mail sent again has its first send's Message-ID")
           .allMatch(set -> set.size() == 1);

@@ -8,6 +8,7 @@ import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.ChildKafka;
 import dev.offload.embedded.junit.Ledger;
 import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.SmallDisk;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.junit.Ledger;
 import dev.offload.embedded.junit.SharedInfrastructure;
+import dev.offload.embedded.junit.SmallDisk;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
