@@ -3,7 +3,6 @@ package dev.offload.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.offload.embedded.EmbeddedKafka;
 import dev.offload.embedded.EmbeddedPostgres;
 import dev.offload.embedded.EmbeddedSmtp;
 import dev.offload.embedded.Infrastructure;
@@ -11,6 +10,7 @@ import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.ChildKafka;
 import dev.offload.embedded.junit.ChildKafkaCluster;
 import dev.offload.embedded.junit.Ledger;
+import dev.offload.embedded.junit.ProxiedKafka;
 import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.SmallDisk;
 import dev.offload.embedded.junit.TestNames;
@@ -68,11 +68,12 @@ import org.slf4j.LoggerFactory;
  * with SIGKILL, kept away for 10 s and started again on its data: the node that leads the events
  * topic of a three-node cluster (replication 3, two in sync required), or, behind the soak flag, a
  * single broker. A third run, in message mode, takes other parts away in turn: the disk under the
- * connector's offsets file, the schema registry, a worker (frozen), the connector's network to
- * PostgreSQL, and PostgreSQL itself. Judged by the {@link Ledger}: every event answered 202 is on
- * its events topic (duplicates allowed there: the connector delivers at least once), on the email
- * work topic exactly once and in key order (the router deduplicates under exactly-once), and has
- * its mail — a repeat only of a send a kill or a freeze caught in flight, with the same Message-ID.
+ * connector's offsets file, the schema registry, a worker (frozen), Kafka (its network frozen), the
+ * connector's network to PostgreSQL, and PostgreSQL itself. Judged by the {@link Ledger}: every
+ * event answered 202 is on its events topic (duplicates allowed there: the connector delivers at
+ * least once), on the email work topic exactly once and in key order (the router deduplicates under
+ * exactly-once), and has its mail — a repeat only of a send a kill or a freeze caught in flight,
+ * with the same Message-ID.
  */
 @ExtendWith(SharedInfrastructure.class)
 class PipelineKillIT {
@@ -82,7 +83,7 @@ class PipelineKillIT {
   /** Keys each client sends under, in turn: 16 in all, spread over the work topic's partitions. */
   private static final int KEYS_PER_CLIENT = 4;
 
-  private static final int BETWEEN_FAULTS = 80;
+  private static final int BETWEEN_FAULTS = 50;
   private static final int EMAIL_CONCURRENCY = 16;
   private static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final Duration BROKER_AWAY = Duration.ofSeconds(10);
@@ -96,6 +97,9 @@ class PipelineKillIT {
 
   /** Longer than the database's {@code wal_sender_timeout} (5 s here), which closes the stream. */
   private static final Duration NETWORK_FROZEN = Duration.ofSeconds(SOAK ? 30 : 10);
+
+  /** Past the roles' 6 s sessions and the router's 10 s transactions. */
+  private static final Duration KAFKA_FROZEN = Duration.ofSeconds(SOAK ? 30 : 12);
 
   /** Past the workers' 6 s session, so the other worker takes the frozen one's partitions. */
   private static final Duration FROZEN = Duration.ofSeconds(10);
@@ -257,6 +261,9 @@ class PipelineKillIT {
    *       of being dead-lettered;
    *   <li>one worker frozen with SIGSTOP for 10 s, past its 6 s session, so the other takes its
    *       partitions, then thawed: it is fenced and rejoins;
+   *   <li>Kafka unreachable for 12 s (30 s in the soak run): the network between it and every role
+   *       frozen, past the roles' sessions and the router's transactions; the API accepts on into
+   *       the outbox, and every role carries on by itself;
    *   <li>the network between the connector and PostgreSQL frozen for 10 s (30 s in the soak run; a
    *       TCP proxy passing no bytes, longer than the database's {@code wal_sender_timeout}): the
    *       connector reconnects by itself;
@@ -291,8 +298,9 @@ class PipelineKillIT {
     } else {
       log.warn("The disk-full fault is left out: {}", noSmallDisk);
     }
-    // A broker of its own: the roles use their default topic and group names.
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, Map.of());
+    // A broker of its own, which every role reaches through a proxy the test can freeze: the roles
+    // use their default topic and group names.
+    try (ProxiedKafka kafka = ProxiedKafka.start(dir.resolve("kafka"));
         NioReactor reactor = new NioReactor();
         TcpCrusher proxy =
             TcpCrusherBuilder.builder()
@@ -362,6 +370,19 @@ class PipelineKillIT {
             assertThat(Files.readString(zombie.log))
                 .as("the thawed worker learns it lost its partitions, and rejoins")
                 .containsPattern("Worker \\S+ lost \\[");
+
+            pipeline.awaitMoreAccepted();
+            // A worker whose session expires mid-send may have those sends made again.
+            pipeline.sendsCaught++;
+            int acceptedWhileKafkaAway =
+                pipeline.awayAndBack(
+                    "Kafka, its network frozen for every role",
+                    KAFKA_FROZEN,
+                    kafka::freeze,
+                    kafka::unfreeze);
+            assertThat(acceptedWhileKafkaAway)
+                .as("the API keeps accepting into the outbox while Kafka is unreachable")
+                .isPositive();
 
             pipeline.awaitMoreAccepted();
             pipeline.awayAndBack(

@@ -22,13 +22,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL stopped the hard way (immediate shutdown: SIGQUIT to the server, no checkpoint, every
  * connection cut) for 10 s under a running connector, then started again on the same data and port:
- * the connector reconnects by itself, and every event committed before and after arrives.
+ * the connector reconnects by itself, and every event committed before and after arrives. Behind
+ * {@code -Doffload.soak=true}: every test run stops PostgreSQL the same way under the connector
+ * role, the other roles and HTTP load ({@code PipelineKillIT} in app).
  */
 @ExtendWith(SharedInfrastructure.class)
 class ConnectorPostgresRestartIT {
@@ -36,6 +39,7 @@ class ConnectorPostgresRestartIT {
   private static final int AFTER = 20;
 
   @Test
+  @EnabledIfSystemProperty(named = "offload.soak", matches = "true")
   void theConnectorResumesByItselfAfterAnImmediateStopOfPostgres(
       Infrastructure infra, @TempDir Path dir) throws Exception {
     Path pgDir = dir.resolve("pg");
