@@ -9,6 +9,7 @@ import dev.offload.embedded.Infrastructure;
 import dev.offload.embedded.Ports;
 import dev.offload.embedded.junit.ChildKafka;
 import dev.offload.embedded.junit.ChildKafkaCluster;
+import dev.offload.embedded.junit.Children;
 import dev.offload.embedded.junit.Ledger;
 import dev.offload.embedded.junit.ProxiedKafka;
 import dev.offload.embedded.junit.SharedInfrastructure;
@@ -365,8 +366,8 @@ class PipelineKillIT {
             pipeline.awayAndBack(
                 zombie.name + ", frozen past its session",
                 FROZEN,
-                () -> signal("STOP", zombie.process),
-                () -> signal("CONT", zombie.process));
+                () -> Children.signal("STOP", zombie.process),
+                () -> Children.signal("CONT", zombie.process));
             assertThat(Files.readString(zombie.log))
                 .as("the thawed worker learns it lost its partitions, and rejoins")
                 .containsPattern("Worker \\S+ lost \\[");
@@ -931,15 +932,6 @@ class PipelineKillIT {
     return Pattern.compile("Worker \\S+ assigned \\[[^\\]]*" + Pattern.quote(WORK) + "-\\d")
         .matcher(Files.readString(worker.log))
         .find();
-  }
-
-  private static void signal(String signal, Process process) throws Exception {
-    if (process.isAlive()) {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-          .inheritIO()
-          .start()
-          .waitFor();
-    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.offload.app;
 
-import dev.offload.embedded.Infrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,32 +9,11 @@ final class RoleFiles {
   private RoleFiles() {}
 
   /**
-   * Writes {@code file}: an outbox connector on {@code database} of the shared PostgreSQL (slot and
-   * publication named after it, the password left to the environment), delivering to {@code
-   * bootstrap}, its offsets in {@code offsets}, health and metrics on {@code httpPort}.
+   * Writes {@code file}: an outbox connector on {@code database} of the PostgreSQL server at {@code
+   * host}:{@code port} (slot and publication named after it, the password left to the environment),
+   * delivering to {@code bootstrap}, its offsets in {@code offsets}, health and metrics on {@code
+   * httpPort}.
    */
-  static Path connector(
-      Path file,
-      Infrastructure infra,
-      String database,
-      String bootstrap,
-      String registryUrl,
-      Path offsets,
-      int httpPort)
-      throws IOException {
-    return connector(
-        file,
-        infra.postgresHost(),
-        infra.postgresPort(),
-        infra.postgresUser(),
-        database,
-        bootstrap,
-        registryUrl,
-        offsets,
-        httpPort);
-  }
-
-  /** The same, on {@code database} of the PostgreSQL server at {@code host}:{@code port}. */
   static Path connector(
       Path file,
       String host,

@@ -112,7 +112,9 @@ class RoleSecretsIT {
       Path connector =
           RoleFiles.connector(
               dir.resolve("connector.yaml"),
-              infra,
+              infra.postgresHost(),
+              infra.postgresPort(),
+              infra.postgresUser(),
               database,
               infra.bootstrapServers(),
               registry.url(),

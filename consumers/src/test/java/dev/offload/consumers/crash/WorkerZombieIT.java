@@ -59,7 +59,7 @@ class WorkerZombieIT {
   void stopChildren() throws Exception {
     Awaitility.reset();
     for (Process p : children) {
-      signal("CONT", p);
+      Children.signal("CONT", p);
       p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
   }
@@ -127,11 +127,11 @@ class WorkerZombieIT {
           .failFast("a worker process exited", bothAlive(prefix, zombie, survivor))
           .until(() -> smtp.getReceivedMessages().length >= 60);
 
-      signal("STOP", zombie);
+      Children.signal("STOP", zombie);
       int mailedAtFreeze = smtp.getReceivedMessages().length;
       Thread.sleep(FROZEN.toMillis());
       int mailedWhileFrozen = smtp.getReceivedMessages().length - mailedAtFreeze;
-      signal("CONT", zombie);
+      Children.signal("CONT", zombie);
       System.out.printf(
           "frozen at %d of %d mails; %d more sent while frozen%n",
           mailedAtFreeze, work.signups, mailedWhileFrozen);
@@ -221,14 +221,5 @@ class WorkerZombieIT {
             env);
     children.add(p);
     return p;
-  }
-
-  private static void signal(String signal, Process process) throws Exception {
-    if (process.isAlive()) {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-          .inheritIO()
-          .start()
-          .waitFor();
-    }
   }
 }

@@ -32,6 +32,17 @@ public final class Children {
     };
   }
 
+  /** Sends {@code signal} ({@code STOP}, {@code CONT}, …) to {@code process} if it still runs. */
+  public static void signal(String signal, Process process)
+      throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
+    }
+  }
+
   /** The last lines of {@code log}, or why it cannot be read. */
   public static String tail(Path log) {
     try {
