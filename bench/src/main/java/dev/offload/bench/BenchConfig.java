@@ -1,5 +1,7 @@
 package dev.offload.bench;
 
+import dev.offload.runtime.config.ConfigChecks;
+
 /**
  * Settings of the ingest benchmark.
  *
@@ -14,21 +16,15 @@ public record BenchConfig(
 
   /** Validates every field and names the one that is wrong. */
   public BenchConfig {
-    requireAtLeast(events, 1, "events");
-    requireAtLeast(warmupEvents, 0, "warmupEvents");
-    requireAtLeast(concurrency, 1, "concurrency");
-    requireAtLeast(keys, 1, "keys");
-    requireAtLeast(payloadBytes, 10, "payloadBytes");
+    ConfigChecks.atLeast(events, 1, "events");
+    ConfigChecks.atLeast(warmupEvents, 0, "warmupEvents");
+    ConfigChecks.atLeast(concurrency, 1, "concurrency");
+    ConfigChecks.atLeast(keys, 1, "keys");
+    ConfigChecks.atLeast(payloadBytes, 10, "payloadBytes");
   }
 
   /** The defaults. */
   public static BenchConfig defaults() {
     return new BenchConfig(20_000, 1_000, 16, 100, 200);
-  }
-
-  private static void requireAtLeast(int value, int min, String field) {
-    if (value < min) {
-      throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.offload.bench;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.outbox.OutboxMode;
 
 /**
@@ -34,13 +35,13 @@ public record IngestRateConfig(
 
   /** Validates every field and names the one that is wrong. */
   public IngestRateConfig {
-    atLeast(events, 1, "events");
-    atLeast(concurrency, 1, "concurrency");
-    atLeast(batchSize, 1, "batchSize");
-    atLeast(keys, 1, "keys");
-    atLeast(payloadBytes, 10, "payloadBytes");
-    atLeast(warmupEvents, 0, "warmupEvents");
-    atLeast(rounds, 1, "rounds");
+    ConfigChecks.atLeast(events, 1, "events");
+    ConfigChecks.atLeast(concurrency, 1, "concurrency");
+    ConfigChecks.atLeast(batchSize, 1, "batchSize");
+    ConfigChecks.atLeast(keys, 1, "keys");
+    ConfigChecks.atLeast(payloadBytes, 10, "payloadBytes");
+    ConfigChecks.atLeast(warmupEvents, 0, "warmupEvents");
+    ConfigChecks.atLeast(rounds, 1, "rounds");
     if (outboxMode == null) {
       throw new IllegalArgumentException("outboxMode is required");
     }
@@ -56,11 +57,5 @@ public record IngestRateConfig(
   /** The defaults. */
   public static IngestRateConfig defaults() {
     return new IngestRateConfig(20_000, 64, 50, 20, 0.5, 100, 200, 100_000, 5, OutboxMode.TABLE);
-  }
-
-  private static void atLeast(int value, int min, String field) {
-    if (value < min) {
-      throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);
-    }
   }
 }

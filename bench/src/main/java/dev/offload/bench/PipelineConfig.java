@@ -1,5 +1,6 @@
 package dev.offload.bench;
 
+import dev.offload.runtime.config.ConfigChecks;
 import java.time.Duration;
 import java.util.List;
 
@@ -51,16 +52,9 @@ public record PipelineConfig(
     if (mix == null) {
       throw new IllegalArgumentException("mix is required");
     }
-    if (keys < 1) {
-      throw new IllegalArgumentException("keys must be at least 1, was " + keys);
-    }
-    if (baselineEvents < 1) {
-      throw new IllegalArgumentException(
-          "baselineEvents must be at least 1, was " + baselineEvents);
-    }
-    if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.isZero()) {
-      throw new IllegalArgumentException("drainTimeout must be positive, was " + drainTimeout);
-    }
+    ConfigChecks.atLeast(keys, 1, "keys");
+    ConfigChecks.atLeast(baselineEvents, 1, "baselineEvents");
+    ConfigChecks.positive(drainTimeout, "drainTimeout");
   }
 
   /** The default rates. */

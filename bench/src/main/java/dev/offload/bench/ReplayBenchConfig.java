@@ -1,5 +1,7 @@
 package dev.offload.bench;
 
+import dev.offload.runtime.config.ConfigChecks;
+
 /**
  * Settings of the replay benchmark.
  *
@@ -12,9 +14,9 @@ public record ReplayBenchConfig(int events, int rounds, boolean warmup, int keys
 
   /** Validates every field and names the one that is wrong. */
   public ReplayBenchConfig {
-    StreamsBenchConfig.requireAtLeast(events, 1, "events");
-    StreamsBenchConfig.requireAtLeast(rounds, 1, "rounds");
-    StreamsBenchConfig.requireAtLeast(keys, 1, "keys");
+    ConfigChecks.atLeast(events, 1, "events");
+    ConfigChecks.atLeast(rounds, 1, "rounds");
+    ConfigChecks.atLeast(keys, 1, "keys");
   }
 
   /** The defaults. */

@@ -1,5 +1,6 @@
 package dev.offload.bench;
 
+import dev.offload.runtime.config.ConfigChecks;
 import java.time.Duration;
 
 /**
@@ -18,13 +19,11 @@ public record StreamsBenchConfig(
 
   /** Validates every field and names the one that is wrong. */
   public StreamsBenchConfig {
-    requireAtLeast(events, 1, "events");
-    requireAtLeast(rounds, 1, "rounds");
-    requireAtLeast(warmupEvents, 0, "warmupEvents");
-    requireAtLeast(keys, 1, "keys");
-    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
-      throw new IllegalArgumentException("commitInterval must be positive, was " + commitInterval);
-    }
+    ConfigChecks.atLeast(events, 1, "events");
+    ConfigChecks.atLeast(rounds, 1, "rounds");
+    ConfigChecks.atLeast(warmupEvents, 0, "warmupEvents");
+    ConfigChecks.atLeast(keys, 1, "keys");
+    ConfigChecks.positive(commitInterval, "commitInterval");
   }
 
   /** The defaults. */
@@ -35,11 +34,5 @@ public record StreamsBenchConfig(
   /** A run small enough to check that everything works: 2,000 events, one round, no warm-up. */
   public static StreamsBenchConfig quick() {
     return new StreamsBenchConfig(2_000, 1, 0, Duration.ofMillis(100), 100);
-  }
-
-  static void requireAtLeast(int value, int min, String field) {
-    if (value < min) {
-      throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);
-    }
   }
 }

@@ -55,7 +55,7 @@ class ThroughputReportTest {
   @Test
   void configurationsNameTheFieldThatIsWrong() {
     assertThatThrownBy(() -> new ReplayBenchConfig(10, 0, true, 1))
-        .hasMessage("rounds must be at least 1, was 0");
+        .hasMessage("rounds must be at least 1, was: 0");
     assertThatThrownBy(() -> new StreamsBenchConfig(10, 1, 0, java.time.Duration.ZERO, 1))
         .hasMessageContaining("commitInterval");
   }

@@ -3,6 +3,7 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.AtomicFileOffsetStore;
 import dev.offload.connectors.internal.OutboxMessageRouter;
 import dev.offload.connectors.internal.SlotGuardedPostgresConnector;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.OffloadHeaders;
@@ -142,7 +143,7 @@ public record ConnectorConfig(
   public record Kafka(String bootstrapServers, Map<String, Object> security) {
     /** Validates the servers. */
     public Kafka {
-      requireText(bootstrapServers, "kafka.bootstrap-servers");
+      ConfigChecks.text(bootstrapServers, "kafka.bootstrap-servers");
       security =
           Collections.unmodifiableMap(new LinkedHashMap<>(security == null ? Map.of() : security));
     }
@@ -164,12 +165,10 @@ public record ConnectorConfig(
   public record Database(String host, int port, String name, String user, @Secret String password) {
     /** Validates every field and names the offending one. */
     public Database {
-      requireText(host, "database.host");
-      if (port < 1 || port > 65_535) {
-        throw new IllegalArgumentException("database.port must be between 1 and 65535: " + port);
-      }
-      requireText(name, "database.name");
-      requireText(user, "database.user");
+      ConfigChecks.text(host, "database.host");
+      ConfigChecks.port(port, 1, "database.port");
+      ConfigChecks.text(name, "database.name");
+      ConfigChecks.text(user, "database.user");
       Objects.requireNonNull(password, "database.password must not be null (may be empty)");
     }
 
@@ -191,7 +190,7 @@ public record ConnectorConfig(
   public record Registry(String url) {
     /** Validates the URL. */
     public Registry {
-      requireText(url, "registry.url");
+      ConfigChecks.text(url, "registry.url");
     }
   }
 
@@ -229,9 +228,9 @@ public record ConnectorConfig(
       requirePgName(slot, "connector.slot");
       requirePgName(publication, "connector.publication");
       Objects.requireNonNull(offsetFile, "connector.offset-file must not be null");
-      requirePositive(pollInterval, "connector.poll-interval");
-      requirePositive(offsetFlushInterval, "connector.offset-flush-interval");
-      requirePositive(heartbeatInterval, "connector.heartbeat-interval");
+      ConfigChecks.positive(pollInterval, "connector.poll-interval");
+      ConfigChecks.positive(offsetFlushInterval, "connector.offset-flush-interval");
+      ConfigChecks.positive(heartbeatInterval, "connector.heartbeat-interval");
     }
   }
 
@@ -242,10 +241,8 @@ public record ConnectorConfig(
   public record Http(String host, int port) {
     /** Validates the address and port. */
     public Http {
-      requireText(host, "http.host");
-      if (port < -1 || port > 65_535) {
-        throw new IllegalArgumentException("http.port must be -1 (none), 0 (any) or a port");
-      }
+      ConfigChecks.text(host, "http.host");
+      ConfigChecks.port(port, -1, "http.port");
     }
   }
 
@@ -434,12 +431,6 @@ public record ConnectorConfig(
     return Long.toString(d.toMillis());
   }
 
-  private static void requireText(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + " must not be blank");
-    }
-  }
-
   private static void requirePgName(String value, String field) {
     if (value == null || !PG_NAME.matcher(value).matches()) {
       throw new IllegalArgumentException(
@@ -448,12 +439,6 @@ public record ConnectorConfig(
               + " 63, not starting with a digit): '"
               + value
               + "'");
-    }
-  }
-
-  private static void requirePositive(Duration value, String field) {
-    if (value == null || value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(field + " must be a positive duration: " + value);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.offload.producers;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.outbox.OutboxMode;
@@ -137,7 +138,7 @@ public record ApiConfig(
     Objects.requireNonNull(idempotency, "idempotency must not be null");
     Objects.requireNonNull(breaker, "breaker must not be null");
     Objects.requireNonNull(outbox, "outbox must not be null");
-    requireText(producerName, "producer-name");
+    ConfigChecks.text(producerName, "producer-name");
     if (producerName.length() > MAX_PRODUCER_NAME_LENGTH) {
       throw new IllegalArgumentException(
           "producer-name must be at most "
@@ -170,8 +171,8 @@ public record ApiConfig(
   public record Http(String host, int port) {
     /** Validates every component. */
     public Http {
-      requireText(host, "http.host");
-      requirePort(port, 0, "http.port");
+      ConfigChecks.text(host, "http.host");
+      ConfigChecks.port(port, 0, "http.port");
     }
   }
 
@@ -193,11 +194,11 @@ public record ApiConfig(
 
     /** Validates every component. */
     public Database {
-      requirePort(port(parse(jdbcUrl)), 1, "database.jdbc-url's port");
-      requireText(user, "database.user");
+      ConfigChecks.port(port(parse(jdbcUrl)), 1, "database.jdbc-url's port");
+      ConfigChecks.text(user, "database.user");
       Objects.requireNonNull(password, "database.password must not be null (use \"\" for none)");
-      requirePositive(poolSize, "database.pool-size");
-      requireMillis(connectTimeout, "database.connect-timeout");
+      ConfigChecks.atLeast(poolSize, 1, "database.pool-size");
+      ConfigChecks.millis(connectTimeout, "database.connect-timeout");
     }
 
     /**
@@ -273,7 +274,7 @@ public record ApiConfig(
   public record Registry(String url, Duration cacheTtl) {
     /** Validates every component. */
     public Registry {
-      requireText(url, "registry.url");
+      ConfigChecks.text(url, "registry.url");
       Objects.requireNonNull(cacheTtl, "registry.cache-ttl must not be null");
       if (cacheTtl.toMillis() < 1) {
         throw new IllegalArgumentException(
@@ -295,7 +296,7 @@ public record ApiConfig(
   public record Auth(boolean required, Duration keyCacheTtl) {
     /** Validates every component. */
     public Auth {
-      requireMillis(keyCacheTtl, "auth.key-cache-ttl");
+      ConfigChecks.millis(keyCacheTtl, "auth.key-cache-ttl");
     }
   }
 
@@ -324,12 +325,12 @@ public record ApiConfig(
 
     /** Validates every component. */
     public Limits {
-      requirePositive(maxBodyBytes, "limits.max-body-bytes");
-      requirePositive(maxBatchEvents, "limits.max-batch-events");
-      requirePositive(maxNestingDepth, "limits.max-nesting-depth");
-      requirePositive(maxStringLength, "limits.max-string-length");
-      requirePositive(maxNumberLength, "limits.max-number-length");
-      requireMillis(requestTimeout, "limits.request-timeout");
+      ConfigChecks.atLeast(maxBodyBytes, 1, "limits.max-body-bytes");
+      ConfigChecks.atLeast(maxBatchEvents, 1, "limits.max-batch-events");
+      ConfigChecks.atLeast(maxNestingDepth, 1, "limits.max-nesting-depth");
+      ConfigChecks.atLeast(maxStringLength, 1, "limits.max-string-length");
+      ConfigChecks.atLeast(maxNumberLength, 1, "limits.max-number-length");
+      ConfigChecks.millis(requestTimeout, "limits.request-timeout");
     }
   }
 
@@ -348,7 +349,7 @@ public record ApiConfig(
         throw new IllegalArgumentException(
             "rate-limit.events-per-second must be 0 (off) or positive, was: " + eventsPerSecond);
       }
-      requirePositive(burst, "rate-limit.burst");
+      ConfigChecks.atLeast(burst, 1, "rate-limit.burst");
     }
 
     /** Whether there is a limit. */
@@ -367,8 +368,8 @@ public record ApiConfig(
   public record Idempotency(Duration retention, Duration purgeInterval) {
     /** Validates every component. */
     public Idempotency {
-      requireMillis(retention, "idempotency.retention");
-      requireMillis(purgeInterval, "idempotency.purge-interval");
+      ConfigChecks.millis(retention, "idempotency.retention");
+      ConfigChecks.millis(purgeInterval, "idempotency.purge-interval");
     }
   }
 
@@ -384,8 +385,8 @@ public record ApiConfig(
   public record Breaker(int failureThreshold, Duration openFor) {
     /** Validates every component. */
     public Breaker {
-      requirePositive(failureThreshold, "breaker.failure-threshold");
-      requireMillis(openFor, "breaker.open-for");
+      ConfigChecks.atLeast(failureThreshold, 1, "breaker.failure-threshold");
+      ConfigChecks.millis(openFor, "breaker.open-for");
     }
   }
 
@@ -504,32 +505,5 @@ public record ApiConfig(
       }
     }
     return true;
-  }
-
-  private static void requirePositive(int value, String field) {
-    if (value < 1) {
-      throw new IllegalArgumentException(field + " must be at least 1, was: " + value);
-    }
-  }
-
-  private static void requireMillis(Duration value, String field) {
-    Objects.requireNonNull(value, field + " must not be null");
-    if (value.toMillis() < 1 || value.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          field + " must be between 1 ms and 24 days, was: " + value);
-    }
-  }
-
-  private static void requireText(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + " must not be blank");
-    }
-  }
-
-  private static void requirePort(int port, int min, String field) {
-    if (port < min || port > 65535) {
-      throw new IllegalArgumentException(
-          field + " must be between " + min + " and 65535, was: " + port);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.offload.streams;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -120,15 +121,9 @@ public record StreamsConfiguration(
     }
     Objects.requireNonNull(processingGuarantee, "processing-guarantee: required");
     Objects.requireNonNull(stateDir, "state-dir: required");
-    if (instances < 1) {
-      throw new IllegalArgumentException("instances: must be at least 1, got " + instances);
-    }
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads: must be at least 1, got " + threads);
-    }
-    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
-      throw new IllegalArgumentException("commit-interval: must be positive");
-    }
+    ConfigChecks.atLeast(instances, 1, "instances");
+    ConfigChecks.atLeast(threads, 1, "threads");
+    ConfigChecks.positive(commitInterval, "commit-interval");
     Objects.requireNonNull(http, "http: required");
     Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
     Objects.requireNonNullElse(topologies, Map.<String, Map<String, Object>>of())
@@ -145,9 +140,7 @@ public record StreamsConfiguration(
       String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
     /** Validates the servers. */
     public Kafka {
-      if (bootstrapServers == null || bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("kafka.bootstrap-servers: required");
-      }
+      ConfigChecks.text(bootstrapServers, "kafka.bootstrap-servers");
       properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
       security =
           Collections.unmodifiableMap(
@@ -167,12 +160,8 @@ public record StreamsConfiguration(
   public record Http(String host, int port) {
     /** Validates the address and the port. */
     public Http {
-      if (host == null || host.isBlank()) {
-        throw new IllegalArgumentException("http.host: required");
-      }
-      if (port < -1 || port > 65_535) {
-        throw new IllegalArgumentException("http.port: must be -1 (off), 0 (any) or a port");
-      }
+      ConfigChecks.text(host, "http.host");
+      ConfigChecks.port(port, -1, "http.port");
     }
   }
 

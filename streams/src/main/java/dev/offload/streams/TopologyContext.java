@@ -1,5 +1,6 @@
 package dev.offload.streams;
 
+import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.schemas.Topics;
 import java.util.Map;
 import java.util.Objects;
@@ -31,8 +32,12 @@ public record TopologyContext(String name, String applicationId, Map<String, Obj
     return Topics.deadLetters(applicationId);
   }
 
-  /** Typed access to {@link #settings()}, with field names in errors. */
-  public Settings typedSettings() {
-    return Settings.of("topologies." + name, settings);
+  /**
+   * {@link #settings()} bound onto the topology's configuration record: each key given replaces
+   * that component of {@code defaults}; an unknown key, or a value the record refuses, is refused
+   * naming it ({@code topologies.<name>.<key>}).
+   */
+  public <T extends Record> T bind(T defaults) {
+    return ConfigLoader.bindSection(settings, defaults, "topologies." + name);
   }
 }

@@ -1,6 +1,7 @@
 package dev.offload.app.internal;
 
 import dev.offload.consumers.dedup.DedupRetention;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import java.nio.file.Path;
@@ -109,11 +110,8 @@ public record WorkerRoleConfig(
   /** Validates every field and names the one that is wrong. */
   public WorkerRoleConfig {
     Objects.requireNonNull(kafka, "kafka: required");
-    requireText(registryUrl, "registry-url");
-    if (concurrency < 0) {
-      throw new IllegalArgumentException(
-          "concurrency: must be 0 (the handler's default) or more, was " + concurrency);
-    }
+    ConfigChecks.text(registryUrl, "registry-url");
+    ConfigChecks.atLeast(concurrency, 0, "concurrency");
     Objects.requireNonNull(database, "database: required");
     Objects.requireNonNull(dedup, "dedup: required");
     Objects.requireNonNull(smtp, "smtp: required");
@@ -129,7 +127,7 @@ public record WorkerRoleConfig(
   public record Kafka(String bootstrapServers, Map<String, String> properties) {
     /** Validates the brokers. */
     public Kafka {
-      requireText(bootstrapServers, "kafka.bootstrap-servers");
+      ConfigChecks.text(bootstrapServers, "kafka.bootstrap-servers");
       properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
     }
   }
@@ -146,11 +144,8 @@ public record WorkerRoleConfig(
   public record Database(String jdbcUrl, String user, @Secret String password, int poolSize) {
     /** Validates the URL and the pool size. */
     public Database {
-      requireText(jdbcUrl, "database.jdbc-url");
-      if (poolSize < 0) {
-        throw new IllegalArgumentException(
-            "database.pool-size: must be 0 (sized to the handler) or more, was " + poolSize);
-      }
+      ConfigChecks.text(jdbcUrl, "database.jdbc-url");
+      ConfigChecks.atLeast(poolSize, 0, "database.pool-size");
     }
 
     /** Never shows the password. */
@@ -167,8 +162,8 @@ public record WorkerRoleConfig(
   public record Dedup(Duration retention, Duration purgeInterval) {
     /** Validates both durations. */
     public Dedup {
-      requirePositive(retention, "dedup.retention");
-      requirePositive(purgeInterval, "dedup.purge-interval");
+      ConfigChecks.positive(retention, "dedup.retention");
+      ConfigChecks.positive(purgeInterval, "dedup.purge-interval");
     }
   }
 
@@ -185,10 +180,8 @@ public record WorkerRoleConfig(
       String host, int port, String from, String user, @Secret String password, boolean tls) {
     /** Validates the server. */
     public Smtp {
-      requireText(host, "smtp.host");
-      if (port < 1 || port > 65_535) {
-        throw new IllegalArgumentException("smtp.port: must be between 1 and 65535");
-      }
+      ConfigChecks.text(host, "smtp.host");
+      ConfigChecks.port(port, 1, "smtp.port");
       user = Objects.requireNonNullElse(user, "");
     }
 
@@ -206,10 +199,8 @@ public record WorkerRoleConfig(
   public record Http(String host, int port) {
     /** Validates the address and the port. */
     public Http {
-      requireText(host, "http.host");
-      if (port < -1 || port > 65_535) {
-        throw new IllegalArgumentException("http.port: must be -1 (none), 0 (any) or a port");
-      }
+      ConfigChecks.text(host, "http.host");
+      ConfigChecks.port(port, -1, "http.port");
     }
   }
 
@@ -285,17 +276,5 @@ public record WorkerRoleConfig(
    */
   public static String print(Path file, Map<String, String> env, Map<String, String> options) {
     return LOADER.print(LOADER.load(file, env, options));
-  }
-
-  private static void requirePositive(Duration value, String field) {
-    if (value == null || value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(field + ": must be positive");
-    }
-  }
-
-  private static void requireText(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + ": required");
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.offload.ops.dashboard;
 
 import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagObjectives;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Duration;
 import java.util.Objects;
@@ -46,17 +47,11 @@ public record OpsServerConfig(
 
   /** Validates every field and names the one that is wrong. */
   public OpsServerConfig {
-    if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException("host must not be blank");
-    }
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
-    }
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new IllegalArgumentException("bootstrapServers must not be blank");
-    }
-    requirePositive(lagInterval, "lagInterval");
-    requirePositive(history, "history");
+    ConfigChecks.text(host, "host");
+    ConfigChecks.port(port, 0, "port");
+    ConfigChecks.text(bootstrapServers, "bootstrapServers");
+    ConfigChecks.positive(lagInterval, "lagInterval");
+    ConfigChecks.positive(history, "history");
     if (history.compareTo(lagInterval) < 0) {
       throw new IllegalArgumentException(
           "history must be at least lagInterval (" + lagInterval + "), was " + history);
@@ -178,11 +173,5 @@ public record OpsServerConfig(
         .objectives(objectives)
         .security(security)
         .build();
-  }
-
-  private static void requirePositive(Duration value, String field) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.offload.ops.deadletter;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Clock;
@@ -35,11 +36,9 @@ public record DeadLetterToolsConfig(
 
   /** Validates every field and names the one that is wrong. */
   public DeadLetterToolsConfig {
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new IllegalArgumentException("bootstrapServers must not be blank");
-    }
-    requirePositive(progressInterval, "progressInterval");
-    requirePositive(readTimeout, "readTimeout");
+    ConfigChecks.text(bootstrapServers, "bootstrapServers");
+    ConfigChecks.positive(progressInterval, "progressInterval");
+    ConfigChecks.positive(readTimeout, "readTimeout");
     Objects.requireNonNull(clock, "clock must be set");
     Objects.requireNonNull(sleeper, "sleeper must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
@@ -116,11 +115,5 @@ public record DeadLetterToolsConfig(
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return security.applyTo(p);
-  }
-
-  private static void requirePositive(Duration value, String field) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
-    }
   }
 }

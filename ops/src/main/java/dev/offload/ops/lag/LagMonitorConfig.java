@@ -1,5 +1,6 @@
 package dev.offload.ops.lag;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,20 +45,16 @@ public record LagMonitorConfig(
 
   /** Validates every field and names the one that is wrong. */
   public LagMonitorConfig {
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new IllegalArgumentException("bootstrapServers must not be blank");
-    }
+    ConfigChecks.text(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(groups, "groups must be set (empty for every group)");
     if (groups.stream().anyMatch(g -> g == null || g.isBlank())) {
       throw new IllegalArgumentException("groups must not contain a blank group id: " + groups);
     }
     groups = Set.copyOf(groups);
-    requirePositive(interval, "interval");
-    if (windowSize < 2) {
-      throw new IllegalArgumentException("windowSize must be at least 2, was " + windowSize);
-    }
+    ConfigChecks.positive(interval, "interval");
+    ConfigChecks.atLeast(windowSize, 2, "windowSize");
     Objects.requireNonNull(objectives, "objectives must be set");
-    requirePositive(requestTimeout, "requestTimeout");
+    ConfigChecks.positive(requestTimeout, "requestTimeout");
     Objects.requireNonNull(clock, "clock must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
@@ -176,11 +173,5 @@ public record LagMonitorConfig(
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return security.applyTo(p);
-  }
-
-  private static void requirePositive(Duration value, String field) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
-    }
   }
 }

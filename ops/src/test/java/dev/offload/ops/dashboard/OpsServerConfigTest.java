@@ -32,11 +32,11 @@ class OpsServerConfigTest {
   void namesTheFieldThatIsWrong() {
     assertThatThrownBy(() -> builder().host(" ").build()).hasMessage("host must not be blank");
     assertThatThrownBy(() -> builder().port(70_000).build())
-        .hasMessage("port must be between 0 and 65535, was 70000");
+        .hasMessage("port must be between 0 and 65535, was: 70000");
     assertThatThrownBy(() -> OpsServerConfig.defaults(""))
         .hasMessage("bootstrapServers must not be blank");
     assertThatThrownBy(() -> builder().lagInterval(Duration.ZERO).build())
-        .hasMessage("lagInterval must be a positive duration, was PT0S");
+        .hasMessage("lagInterval must be a positive duration, was: PT0S");
     assertThatThrownBy(() -> builder().history(Duration.ofSeconds(1)).build())
         .hasMessage("history must be at least lagInterval (PT5S), was PT1S");
     assertThatThrownBy(() -> builder().newestDeadLetters(0).build())

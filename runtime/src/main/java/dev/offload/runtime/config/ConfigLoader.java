@@ -188,6 +188,33 @@ public final class ConfigLoader<T> {
   }
 
   /**
+   * Binds one section of a file, read as a mapping (a topology's settings under {@code
+   * topologies.<name>}), onto the record type of {@code defaults}: each key given replaces that
+   * component of {@code defaults} whole, the others keep theirs. Keys, durations, enums and lists
+   * are read as in a whole file, and an unknown key is refused.
+   *
+   * @param where the section's dotted path, which every error message starts with
+   * @throws IllegalArgumentException naming the key at fault, as {@code where.key}
+   */
+  @SuppressWarnings("unchecked")
+  public static <T extends Record> T bindSection(Map<String, ?> section, T defaults, String where) {
+    ObjectNode tree = MAPPER.valueToTree(defaults);
+    if (section != null) {
+      tree.setAll((ObjectNode) MAPPER.valueToTree(section));
+    }
+    try {
+      return (T) MAPPER.treeToValue(tree, defaults.getClass());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      Throwable cause = e instanceof ValueInstantiationException ? e : e.getCause();
+      if (cause instanceof ValueInstantiationException v && v.getCause() != null) {
+        // a compact constructor refused a value: its message starts with the key
+        throw new IllegalArgumentException(where + "." + v.getCause().getMessage(), v.getCause());
+      }
+      throw new IllegalArgumentException(where + "." + ConfigErrors.describe(e, where), e);
+    }
+  }
+
+  /**
    * {@code config} as YAML in the file's own shape, every {@link Secret} (and every free property
    * whose name says password, secret or JAAS) shown as {@value #MASK}.
    */

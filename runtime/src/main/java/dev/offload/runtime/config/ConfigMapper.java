@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The one Jackson mapper configuration files are bound with: kebab-case keys, unknown keys refused,
@@ -35,6 +37,7 @@ final class ConfigMapper {
     module.addSerializer(Duration.class, new DurationSerializer());
     module.addDeserializer(Path.class, new PathDeserializer());
     module.addSerializer(Path.class, new PathSerializer());
+    module.addSerializer(Pattern.class, ToStringSerializer.instance);
     module.addDeserializer(Boolean.class, new BooleanDeserializer());
     module.addDeserializer(boolean.class, new BooleanDeserializer());
     return YAMLMapper.builder(

@@ -1,8 +1,8 @@
 package dev.offload.streams.analytics;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.TopicDescriptor;
 import dev.offload.schemas.Topics;
-import dev.offload.streams.Settings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -34,28 +34,20 @@ public record AnalyticsConfig(
 
   /** Validates every field, naming the one at fault. */
   public AnalyticsConfig {
-    Objects.requireNonNull(inputPattern, "inputPattern: a topic pattern is required");
-    Topics.requireLegal("viewPrefix", viewPrefix);
-    requireNotNegative("grace", grace);
-    requireNotNegative("dedupRetention", dedupRetention);
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions: must be at least 1, got " + partitions);
-    }
+    Objects.requireNonNull(inputPattern, "input-pattern: a topic pattern is required");
+    Topics.requireLegal("view-prefix", viewPrefix);
+    ConfigChecks.notNegative(grace, "grace");
+    ConfigChecks.notNegative(dedupRetention, "dedup-retention");
+    ConfigChecks.atLeast(partitions, 1, "partitions");
     if (hourAdvance == null
         || hourAdvance.isZero()
         || hourAdvance.isNegative()
         || hourAdvance.compareTo(CountWindow.HOUR.size()) > 0) {
-      throw new IllegalArgumentException("hourAdvance: must be positive and at most 1 hour");
+      throw new IllegalArgumentException("hour-advance: must be positive and at most 1 hour");
     }
     if (retention == null || retention.compareTo(CountWindow.HOUR.size().plus(grace)) < 0) {
       throw new IllegalArgumentException(
           "retention: must be at least 1 hour plus grace (" + grace + "), got " + retention);
-    }
-  }
-
-  private static void requireNotNegative(String field, Duration value) {
-    if (value == null || value.isNegative()) {
-      throw new IllegalArgumentException(field + ": must be zero or positive");
     }
   }
 
@@ -69,22 +61,6 @@ public record AnalyticsConfig(
         Duration.ofHours(24),
         Duration.ofHours(1),
         3);
-  }
-
-  /**
-   * Reads {@code input-pattern}, {@code view-prefix}, {@code grace}, {@code hour-advance}, {@code
-   * retention}, {@code dedup-retention} and {@code partitions}; absent keys keep their defaults.
-   */
-  public static AnalyticsConfig from(Settings s) {
-    AnalyticsConfig d = defaults();
-    return new AnalyticsConfig(
-        s.pattern("input-pattern", d.inputPattern()),
-        s.string("view-prefix", d.viewPrefix()),
-        s.duration("grace", d.grace()),
-        s.duration("hour-advance", d.hourAdvance()),
-        s.duration("retention", d.retention()),
-        s.duration("dedup-retention", d.dedupRetention()),
-        s.integer("partitions", d.partitions()));
   }
 
   /** The name of the output topic of counts by {@code dimension} in {@code window}. */

@@ -62,7 +62,7 @@ public final class AnalyticsTopology implements TopologyDefinition {
 
   @Override
   public Topology build(TopologyContext context) {
-    return build(AnalyticsConfig.from(context.typedSettings()));
+    return build(context.bind(AnalyticsConfig.defaults()));
   }
 
   /** The window store holding counts by {@code dimension} in {@code window}. */

@@ -1,9 +1,9 @@
 package dev.offload.streams.router;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.EventTypes;
 import dev.offload.schemas.Topics;
-import dev.offload.streams.Settings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +51,7 @@ public record RouterConfig(
 
   /** Validates every field, naming the one at fault. */
   public RouterConfig {
-    Objects.requireNonNull(inputPattern, "inputPattern: a topic pattern is required");
+    Objects.requireNonNull(inputPattern, "input-pattern: a topic pattern is required");
     Objects.requireNonNull(routes, "routes: a routing table is required");
     Objects.requireNonNull(unknownTypes, "unknownTypes: required");
     Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -68,11 +68,9 @@ public record RouterConfig(
         });
     routes = Map.copyOf(copy);
     if (unknownTypes == UnknownTypes.CATCH_ALL) {
-      Topics.requireLegal("catchAllTopic", catchAllTopic);
+      Topics.requireLegal("catch-all-topic", catchAllTopic);
     }
-    if (dedupRetention == null || dedupRetention.isNegative()) {
-      throw new IllegalArgumentException("dedupRetention: must be zero or positive");
-    }
+    ConfigChecks.notNegative(dedupRetention, "dedup-retention");
   }
 
   /** The defaults described on each field. */
@@ -83,20 +81,6 @@ public record RouterConfig(
         UnknownTypes.DROP,
         DEFAULT_CATCH_ALL,
         Duration.ofHours(1));
-  }
-
-  /**
-   * Reads {@code input-pattern}, {@code routes}, {@code unknown-types}, {@code catch-all-topic} and
-   * {@code dedup-retention}; absent keys keep their defaults.
-   */
-  public static RouterConfig from(Settings s) {
-    RouterConfig d = defaults();
-    return new RouterConfig(
-        s.pattern("input-pattern", d.inputPattern()),
-        s.has("routes") ? s.listMap("routes") : d.routes(),
-        s.enumValue("unknown-types", UnknownTypes.class, d.unknownTypes()),
-        s.string("catch-all-topic", d.catchAllTopic()),
-        s.duration("dedup-retention", d.dedupRetention()));
   }
 
   /** The work topics an event of {@code type} goes to; empty when the table does not name it. */

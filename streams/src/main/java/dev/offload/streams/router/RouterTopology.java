@@ -52,7 +52,7 @@ public final class RouterTopology implements TopologyDefinition {
 
   @Override
   public Topology build(TopologyContext context) {
-    return build(RouterConfig.from(context.typedSettings()));
+    return build(context.bind(RouterConfig.defaults()));
   }
 
   /** Builds the router for {@code config}. */

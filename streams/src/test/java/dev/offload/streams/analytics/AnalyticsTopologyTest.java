@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.Topics;
-import dev.offload.streams.Settings;
 import dev.offload.streams.TestEvents;
+import dev.offload.streams.TopologyContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -173,20 +173,23 @@ class AnalyticsTopologyTest {
 
   @Test
   void validatesTheConfigurationNamingTheField() {
-    assertThatThrownBy(
-            () ->
-                AnalyticsConfig.from(
-                    Settings.of("topologies.analytics", Map.of("retention", "30m"))))
-        .hasMessageContaining("retention");
-    assertThatThrownBy(
-            () ->
-                AnalyticsConfig.from(
-                    Settings.of("topologies.analytics", Map.of("hour-advance", "2h"))))
-        .hasMessageContaining("hourAdvance");
+    assertThatThrownBy(() -> analytics(Map.of("retention", "30m")))
+        .hasMessageStartingWith("topologies.analytics.retention: ");
+    assertThatThrownBy(() -> analytics(Map.of("hour-advance", "2h")))
+        .hasMessageStartingWith("topologies.analytics.hour-advance: ");
+    assertThatThrownBy(() -> analytics(Map.of("partitions", "three")))
+        .hasMessageStartingWith("topologies.analytics.partitions: not an integer");
+    assertThatThrownBy(() -> analytics(Map.of("windows", "1m")))
+        .hasMessageStartingWith("topologies.analytics.windows: unknown setting");
     assertThat(
-            AnalyticsConfig.from(
-                    Settings.of("topologies.analytics", Map.of("grace", "10s", "view-prefix", "x")))
+            analytics(Map.of("grace", "10s", "view-prefix", "x"))
                 .outputTopic(CountDimension.PRODUCER, CountWindow.HOUR))
         .isEqualTo("offload.analytics.x-by-producer-1h");
+  }
+
+  /** The analytics configuration as {@code topologies.analytics} of a streams file reads. */
+  private static AnalyticsConfig analytics(Map<String, Object> section) {
+    return new TopologyContext("analytics", "analytics-test", section)
+        .bind(AnalyticsConfig.defaults());
   }
 }

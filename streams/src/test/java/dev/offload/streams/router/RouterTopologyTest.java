@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
-import dev.offload.streams.Settings;
 import dev.offload.streams.TestEvents;
+import dev.offload.streams.TopologyContext;
 import dev.offload.streams.internal.EventDeduplicator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -218,13 +218,11 @@ class RouterTopologyTest {
   @Test
   void sendsUnknownTypesToTheCatchAllTopicWhenConfigured() {
     RouterConfig config =
-        RouterConfig.from(
-            Settings.of(
-                "router",
-                Map.of(
-                    "unknown-types", "catch-all",
-                    "catch-all-topic", "offload.work.misc",
-                    "routes", Map.of("order-placed", List.of("billing")))));
+        router(
+            Map.of(
+                "unknown-types", "catch-all",
+                "catch-all-topic", "offload.work.misc",
+                "routes", Map.of("order-placed", List.of("billing"))));
     TestInputTopic<byte[], byte[]> in = start(config, "user-signed-up");
 
     in.pipeInput(new TestRecord<>(bytes("u"), bytes("v"), headers("e1", null, null), T0));
@@ -277,22 +275,46 @@ class RouterTopologyTest {
 
   @Test
   void rejectsAnInvalidRoutingTableNamingTheField() {
-    assertThatThrownBy(
-            () ->
-                RouterConfig.from(
-                    Settings.of("topologies.router", Map.of("routes", Map.of("Bad_Type", "x")))))
+    assertThatThrownBy(() -> router(Map.of("routes", Map.of("Bad_Type", "x"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("routes")
+        .hasMessageStartingWith("topologies.router.routes: ")
         .hasMessageContaining("Bad_Type");
-    assertThatThrownBy(
-            () ->
-                RouterConfig.from(
-                    Settings.of("topologies.router", Map.of("dedup-retention", "forever"))))
-        .hasMessageContaining("topologies.router.dedup-retention");
+    assertThatThrownBy(() -> router(Map.of("dedup-retention", "forever")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("topologies.router.dedup-retention: ");
+    assertThatThrownBy(() -> router(Map.of("unknown-types", "bounce")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("topologies.router.unknown-types: ")
+        .hasMessageContaining("catch-all");
+    assertThatThrownBy(() -> router(Map.of("rotues", Map.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("topologies.router.rotues: unknown setting")
+        .hasMessageContaining("routes");
     assertThatThrownBy(
             () ->
                 new RouterConfig(
                     Topics.ALL_EVENTS, Map.of(), UnknownTypes.CATCH_ALL, null, Duration.ZERO))
-        .hasMessageContaining("catchAllTopic");
+        .hasMessageContaining("catch-all-topic");
+  }
+
+  @Test
+  void readsTheRouterSectionOntoTheDefaults() {
+    RouterConfig config =
+        router(
+            Map.of(
+                "input-pattern", "offload\\.events\\.(user|page)-.*",
+                "routes", Map.of("page-viewed", "analytics"),
+                "dedup-retention", "10m"));
+
+    assertThat(config.inputPattern().pattern()).isEqualTo("offload\\.events\\.(user|page)-.*");
+    assertThat(config.routes()).isEqualTo(Map.of("page-viewed", List.of("analytics")));
+    assertThat(config.dedupRetention()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.unknownTypes()).isEqualTo(UnknownTypes.DROP);
+    assertThat(config.catchAllTopic()).isEqualTo(RouterConfig.DEFAULT_CATCH_ALL);
+  }
+
+  /** The router's configuration as {@code topologies.router} of a streams file reads. */
+  private static RouterConfig router(Map<String, Object> section) {
+    return new TopologyContext("router", "router-test", section).bind(RouterConfig.defaults());
   }
 }

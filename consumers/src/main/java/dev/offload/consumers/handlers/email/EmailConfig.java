@@ -1,5 +1,6 @@
 package dev.offload.consumers.handlers.email;
 
+import dev.offload.runtime.config.ConfigChecks;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
@@ -34,11 +35,9 @@ public record EmailConfig(
 
   /** Validates every field and names the one that is wrong. */
   public EmailConfig {
-    requireText(host, "email.host");
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("email.port must be 1-65535, was " + port);
-    }
-    requireText(from, "email.from");
+    ConfigChecks.text(host, "email.host");
+    ConfigChecks.port(port, 1, "email.port");
+    ConfigChecks.text(from, "email.from");
     try {
       new InternetAddress(from, true).validate();
     } catch (AddressException e) {
@@ -50,9 +49,9 @@ public record EmailConfig(
     if (password != null && username == null) {
       throw new IllegalArgumentException("email.password is set but email.username is not");
     }
-    requirePositive(connectTimeout, "email.connectTimeout");
-    requirePositive(readTimeout, "email.readTimeout");
-    requireText(linkBaseUrl, "email.linkBaseUrl");
+    ConfigChecks.positive(connectTimeout, "email.connectTimeout");
+    ConfigChecks.positive(readTimeout, "email.readTimeout");
+    ConfigChecks.text(linkBaseUrl, "email.linkBaseUrl");
     if (!linkBaseUrl.startsWith("http://") && !linkBaseUrl.startsWith("https://")) {
       throw new IllegalArgumentException("email.linkBaseUrl must be an http(s) URL");
     }
@@ -164,17 +163,5 @@ public record EmailConfig(
         + ", readTimeout="
         + readTimeout
         + "]";
-  }
-
-  private static void requireText(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + " must not be blank");
-    }
-  }
-
-  private static void requirePositive(Duration value, String field) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
-    }
   }
 }
