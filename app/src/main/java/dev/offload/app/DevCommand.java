@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -139,13 +140,11 @@ final class DevCommand implements Callable<Integer> {
       Configurator.setLevel("dev.offload.consumers.handlers.eventlog.EventLogHandler", Level.WARN);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    DevStack stack =
-        DevStack.start(
-            new DevPorts(apiPort, kafkaPort, registryPort, analyticsPort, opsPort, postgresPort),
-            new WorkerPorts(workersPort, smtpPort),
-            dataDir,
-            outboxMode);
+    AtomicReference<DevStack> starting = new AtomicReference<>();
     AtomicReference<DemoLoad> demoLoad = new AtomicReference<>();
+    AtomicBoolean ready = new AtomicBoolean();
+    // Installed before the start, so that Ctrl-C during it stops what had started (after the
+    // parts starting at that moment) instead of leaving PostgreSQL and the rest behind.
     Thread hook =
         new Thread(
             () -> {
@@ -155,12 +154,18 @@ final class DevCommand implements Callable<Integer> {
                 running.close();
               }
               long stopping = System.nanoTime();
-              stack.close();
+              DevStack stack = starting.get();
+              if (stack != null) {
+                stack.close();
+              }
               out.printf(
-                  "Stopped in %.1f s; the next start resumes from %s.%n",
-                  (System.nanoTime() - stopping) / 1e9, dataDir.toAbsolutePath().normalize());
+                  ready.get()
+                      ? "Stopped in %.1f s; the next start resumes from %s.%n"
+                      : "Stopped during the start, in %.1f s; the next start resumes from %s.%n",
+                  (System.nanoTime() - stopping) / 1e9,
+                  dataDir.toAbsolutePath().normalize());
               String archive = System.getProperty("offload.cds.archive");
-              if (archive != null) {
+              if (archive != null && ready.get()) {
                 // Set by the offload launcher on the first run of a build (see the script).
                 out.printf(
                     "Saving the classes this run loaded to %s, so that later starts take about a"
@@ -172,13 +177,51 @@ final class DevCommand implements Callable<Integer> {
             },
             "offload-dev-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    DevStack stack;
+    try {
+      stack =
+          DevStack.start(
+              new DevPorts(apiPort, kafkaPort, registryPort, analyticsPort, opsPort, postgresPort),
+              new WorkerPorts(workersPort, smtpPort),
+              dataDir,
+              outboxMode,
+              starting::set);
+    } catch (RuntimeException | Error e) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C during the start (a part may fail as the JVM shuts down, or the start is
+        // abandoned): the hook stops what started and says so.
+        stopped.await();
+        return 130;
+      }
+      throw e;
+    }
     stack.describe(out, sinceProcessStart());
+    ready.set(true);
+    markReadyForTheArchive();
     out.flush();
     if (demo) {
       demoLoad.set(DemoLoad.start(stack.apiUrl(), null, demoRate, out));
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Tells the launcher that this run's classes are worth archiving: the stack became ready (see the
+   * {@code offload} script; on the first run of a build it names the file in {@code
+   * offload.cds.ready}).
+   */
+  private static void markReadyForTheArchive() {
+    String ready = System.getProperty("offload.cds.ready");
+    if (ready != null) {
+      try {
+        Files.writeString(Path.of(ready), "ready\n");
+      } catch (IOException e) {
+        // no archive this time; the next run of this build records one
+      }
+    }
   }
 
   /**

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,15 @@ class OffloadDevIT {
   void devPublishTailStopStartPublishAgain() throws Exception {
     String type = "user-signed-up";
     String topic = "offload.events." + type;
+    // The launcher archives the classes of the first `offload dev` of a build that gets ready, for
+    // every later start. `offload dev --help`, which the README names, must not be that run: its
+    // archive would hold the classes of a help text, and every later start would load the rest.
+    Path archive = CHECKOUT.resolve("app/target/offload.jsa");
+    FileTime archivedBefore = Files.exists(archive) ? Files.getLastModifiedTime(archive) : null;
+    assertThat(run("dev", "--help")).contains("--data-dir");
+    assertThat(Files.exists(archive) ? Files.getLastModifiedTime(archive) : null)
+        .as("the class archive after offload dev --help")
+        .isEqualTo(archivedBefore);
 
     Process dev = startDev("first");
     String first =
@@ -156,6 +166,10 @@ class OffloadDevIT {
                     .contains("offload-event-log"));
 
     stop(dev);
+    if (archivedBefore == null) {
+      assertThat(archive).as("the class archive of the first run that got ready").isNotEmptyFile();
+      System.out.println("class archive recorded: " + Files.size(archive) + " bytes");
+    }
     Path secondLog = log("dev-second");
     Process restarted = startDev("second", secondLog, dataDir);
     String second =
@@ -193,9 +207,26 @@ class OffloadDevIT {
    * with the stack, each printing its totals.
    */
   private void demoWithTheStackAndBesideIt() throws Exception {
+    // Ctrl-C during a start stops what had started: the next start finds no server of it still
+    // running (a PostgreSQL left behind is stopped with a warning naming it).
+    Path interruptedOutput = log("dev-interrupted");
+    Process interrupted =
+        command(devArgs(demoDataDir).toArray(String[]::new))
+            .redirectErrorStream(true)
+            .redirectOutput(interruptedOutput.toFile())
+            .start();
+    started.add(interrupted);
+    Thread.sleep(2_000);
+    stop(interrupted);
+    assertThat(Files.readString(interruptedOutput))
+        .as("what offload dev says when Ctrl-C comes during its start (or just after it)")
+        .containsPattern("Stopped (during the start, )?in [0-9.]+ s")
+        .doesNotContain("Exception");
     Path devOutput = log("dev-demo");
-    // A first start, as a new user's: a fresh data directory.
     Process dev = startDev("demo", devOutput, demoDataDir, "--demo", "--demo-rate", "20");
+    assertThat(Files.readString(devOutput))
+        .as("the start after an interrupted one")
+        .doesNotContain("was not stopped");
     Path demoOutput = log("demo");
     Process demo =
         command("demo", "--api-url", api(""), "--rate", "20")
@@ -389,26 +420,7 @@ class OffloadDevIT {
   private Process startDev(String name, Path output, Path dir, String... options)
       throws IOException {
     long start = System.nanoTime();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "dev",
-                "--data-dir",
-                dir.toString(),
-                "--api-port",
-                Integer.toString(apiPort),
-                "--kafka-port",
-                Integer.toString(kafkaPort),
-                "--registry-port",
-                Integer.toString(registryPort),
-                "--analytics-port",
-                Integer.toString(analyticsPort),
-                "--ops-port",
-                Integer.toString(opsPort),
-                "--workers-port",
-                Integer.toString(workersPort),
-                "--smtp-port",
-                Integer.toString(smtpPort)));
+    List<String> args = devArgs(dir);
     args.addAll(List.of(options));
     Process dev =
         command(args.toArray(String[]::new))
@@ -436,6 +448,29 @@ class OffloadDevIT {
           .noneMatch(line -> line.contains(" WARN ") || line.contains(" ERROR "));
     }
     return dev;
+  }
+
+  /** {@code offload dev} on {@code dir} and this test's ports. */
+  private List<String> devArgs(Path dir) {
+    return new ArrayList<>(
+        List.of(
+            "dev",
+            "--data-dir",
+            dir.toString(),
+            "--api-port",
+            Integer.toString(apiPort),
+            "--kafka-port",
+            Integer.toString(kafkaPort),
+            "--registry-port",
+            Integer.toString(registryPort),
+            "--analytics-port",
+            Integer.toString(analyticsPort),
+            "--ops-port",
+            Integer.toString(opsPort),
+            "--workers-port",
+            Integer.toString(workersPort),
+            "--smtp-port",
+            Integer.toString(smtpPort)));
   }
 
   private void stop(Process dev) throws InterruptedException {

@@ -49,6 +49,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -125,6 +126,21 @@ public final class DevStack implements AutoCloseable {
    */
   public static DevStack start(
       DevPorts ports, WorkerPorts workerPorts, Path dataDir, OutboxMode outboxMode) {
+    return start(ports, workerPorts, dataDir, outboxMode, stack -> {});
+  }
+
+  /**
+   * Starts every part as the other start does, handing the stack to {@code created} before any part
+   * starts: its {@link #close()}, from another thread (a shutdown hook), stops the start after the
+   * parts starting at that moment, stops every part started, and makes this start throw {@link
+   * StartAbandoned}.
+   */
+  public static DevStack start(
+      DevPorts ports,
+      WorkerPorts workerPorts,
+      Path dataDir,
+      OutboxMode outboxMode,
+      Consumer<DevStack> created) {
     Objects.requireNonNull(outboxMode, "outboxMode");
     Ports.requireFree("127.0.0.1", workerPorts.http(), "--workers-port");
     Ports.requireFree("127.0.0.1", workerPorts.smtp(), "--smtp-port");
@@ -156,12 +172,22 @@ public final class DevStack implements AutoCloseable {
     quietRecoveryOfUncheckpointedStores();
     DevStack stack = new DevStack(dataDir, outboxMode);
     stack.workerPorts = workerPorts;
-    try {
-      stack.startAll(ports);
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
+    created.accept(stack);
+    synchronized (stack) {
+      try {
+        stack.startAll(ports);
+        return stack;
+      } catch (RuntimeException e) {
+        stack.parts.close();
+        throw e;
+      }
+    }
+  }
+
+  /** Thrown by a start that {@link #close()} stopped before it completed. */
+  public static final class StartAbandoned extends IllegalStateException {
+    StartAbandoned() {
+      super("stopped during the start");
     }
   }
 
@@ -469,10 +495,17 @@ public final class DevStack implements AutoCloseable {
     out.printf("Stop with Ctrl-C; the next start resumes from %s.%n", dataDir);
   }
 
-  /** Stops every part that started, in reverse order, the parts started together at once. */
+  /**
+   * Stops every part that started, in reverse order, the parts started together at once. During the
+   * start (from another thread) it waits for the parts starting at that moment, then stops them
+   * all.
+   */
   @Override
-  public synchronized void close() {
-    parts.close();
+  public void close() {
+    parts.abandon();
+    synchronized (this) {
+      parts.close();
+    }
   }
 
   /** Base URL of the ingest API. */

@@ -24,6 +24,7 @@ final class PartLayers implements AutoCloseable {
 
   private final Deque<List<Named>> layers = new ArrayDeque<>();
   private final ExecutorService threads;
+  private volatile boolean abandoned;
 
   private record Named(String name, AutoCloseable part) {}
 
@@ -43,7 +44,15 @@ final class PartLayers implements AutoCloseable {
    * register with {@link #started} are stopped together. When one fails, the others still finish
    * (so that what they started is registered and closed) and the first failure is thrown.
    */
+  /** Makes every later {@link #layer} throw {@link DevStack.StartAbandoned} instead of starting. */
+  void abandon() {
+    abandoned = true;
+  }
+
   void layer(Runnable... starts) {
+    if (abandoned) {
+      throw new DevStack.StartAbandoned();
+    }
     layers.push(Collections.synchronizedList(new ArrayList<>()));
     if (starts.length == 1) {
       starts[0].run();
