@@ -8,6 +8,7 @@ import dev.offload.consumers.HandlerDefinition;
 import dev.offload.consumers.WorkerRole;
 import dev.offload.consumers.database.DatabasePool;
 import dev.offload.consumers.handlers.email.EmailConfig;
+import dev.offload.consumers.handlers.email.EmailConfigBuilder;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.runtime.http.HealthServer;
 import dev.offload.schemas.Topics;
@@ -221,10 +222,10 @@ final class WorkerCommand implements Callable<Integer> {
             .dedup(c.dedup().retention(), c.dedup().purgeInterval());
     if (handler == Role.email) {
       WorkerRoleConfig.Smtp smtp = c.smtp();
-      EmailConfig.Builder email =
+      EmailConfigBuilder email =
           EmailConfig.builder(smtp.host(), smtp.port()).from(smtp.from()).tls(smtp.tls());
       if (!smtp.user().isBlank()) {
-        email.credentials(smtp.user(), smtp.password());
+        email.username(smtp.user()).password(smtp.password());
       }
       context.smtp(email.build());
     }

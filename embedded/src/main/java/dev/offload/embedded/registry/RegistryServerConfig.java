@@ -1,5 +1,6 @@
 package dev.offload.embedded.registry;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import java.util.TreeMap;
  *     depends on (serializers, isolation level, transactional id, …) cannot be overridden; values
  *     never appear in {@link #toString()}
  */
+@RecordBuilder
 public record RegistryServerConfig(
     String host,
     int port,
@@ -36,7 +38,6 @@ public record RegistryServerConfig(
     Duration storeTimeout,
     Duration startTimeout,
     Map<String, String> kafkaProperties) {
-
   /** The default interface: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -59,6 +60,17 @@ public record RegistryServerConfig(
           "enable.auto.commit",
           "group.id",
           "acks");
+
+  /** Every component at its default. */
+  private static final RegistryServerConfig DEFAULTS =
+      new RegistryServerConfig(
+          DEFAULT_HOST,
+          DEFAULT_PORT,
+          "127.0.0.1:9092",
+          DEFAULT_TOPIC,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          Map.of());
 
   /** Validates every field; the message of the exception names the offending one. */
   public RegistryServerConfig {
@@ -85,65 +97,8 @@ public record RegistryServerConfig(
   }
 
   /** A builder holding the defaults, storing on the given Kafka cluster. */
-  public static Builder builder(String bootstrapServers) {
-    return new Builder(bootstrapServers);
-  }
-
-  /** Builds a {@link RegistryServerConfig}; every field starts at its default. */
-  public static final class Builder {
-    private final String bootstrapServers;
-    private String host = DEFAULT_HOST;
-    private int port = DEFAULT_PORT;
-    private String topic = DEFAULT_TOPIC;
-    private Duration storeTimeout = Duration.ofSeconds(5);
-    private Duration startTimeout = Duration.ofSeconds(60);
-    private Map<String, String> kafkaProperties = Map.of();
-
-    private Builder(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
-    }
-
-    /** See {@link RegistryServerConfig#host()}. */
-    public Builder host(String value) {
-      host = value;
-      return this;
-    }
-
-    /** See {@link RegistryServerConfig#port()}; 0 for a free one. */
-    public Builder port(int value) {
-      port = value;
-      return this;
-    }
-
-    /** See {@link RegistryServerConfig#topic()}. */
-    public Builder topic(String value) {
-      topic = value;
-      return this;
-    }
-
-    /** See {@link RegistryServerConfig#storeTimeout()}. */
-    public Builder storeTimeout(Duration value) {
-      storeTimeout = value;
-      return this;
-    }
-
-    /** See {@link RegistryServerConfig#startTimeout()}. */
-    public Builder startTimeout(Duration value) {
-      startTimeout = value;
-      return this;
-    }
-
-    /** See {@link RegistryServerConfig#kafkaProperties()}. */
-    public Builder kafkaProperties(Map<String, String> value) {
-      kafkaProperties = value;
-      return this;
-    }
-
-    /** The configuration; an {@link IllegalArgumentException} names the field at fault. */
-    public RegistryServerConfig build() {
-      return new RegistryServerConfig(
-          host, port, bootstrapServers, topic, storeTimeout, startTimeout, kafkaProperties);
-    }
+  public static RegistryServerConfigBuilder builder(String bootstrapServers) {
+    return RegistryServerConfigBuilder.builder(DEFAULTS).bootstrapServers(bootstrapServers);
   }
 
   /** Every field, with the Kafka properties' values hidden (they may carry credentials). */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class RegistryServerConfigTest {
   private static final RegistryServerConfig DEFAULTS = RegistryServerConfig.of("127.0.0.1:9092");
 
-  private static RegistryServerConfig.Builder builder() {
+  private static RegistryServerConfigBuilder builder() {
     return RegistryServerConfig.builder("127.0.0.1:9092");
   }
 

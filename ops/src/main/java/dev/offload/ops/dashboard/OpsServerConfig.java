@@ -4,6 +4,7 @@ import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagObjectives;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -31,6 +32,7 @@ import java.util.Set;
  *     encrypt (the {@code OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity});
  *     default {@link KafkaClientSecurity#none()}
  */
+@RecordBuilder
 public record OpsServerConfig(
     String host,
     int port,
@@ -41,9 +43,21 @@ public record OpsServerConfig(
     Set<String> groups,
     LagObjectives objectives,
     KafkaClientSecurity security) {
-
   /** Default HTTP port of the ops role. */
   public static final int DEFAULT_PORT = 8090;
+
+  /** Every component at its default. */
+  private static final OpsServerConfig DEFAULTS =
+      new OpsServerConfig(
+          "127.0.0.1",
+          DEFAULT_PORT,
+          "127.0.0.1:9092",
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(15),
+          10,
+          Set.of(),
+          LagObjectives.defaults(),
+          KafkaClientSecurity.none());
 
   /** Validates every field and names the one that is wrong. */
   public OpsServerConfig {
@@ -75,91 +89,8 @@ public record OpsServerConfig(
   }
 
   /** A builder holding the defaults, against {@code bootstrapServers}. */
-  public static Builder builder(String bootstrapServers) {
-    return new Builder(bootstrapServers);
-  }
-
-  /** Builds an {@link OpsServerConfig}; every field starts at its default. */
-  public static final class Builder {
-    private final String bootstrapServers;
-    private String host = "127.0.0.1";
-    private int port = DEFAULT_PORT;
-    private Duration lagInterval = Duration.ofSeconds(5);
-    private Duration history = Duration.ofMinutes(15);
-    private int newestDeadLetters = 10;
-    private Set<String> groups = Set.of();
-    private LagObjectives objectives = LagObjectives.defaults();
-    private KafkaClientSecurity security = KafkaClientSecurity.none();
-
-    private Builder(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
-    }
-
-    /** See {@link OpsServerConfig#host()}. */
-    public Builder host(String value) {
-      host = value;
-      return this;
-    }
-
-    /** See {@link OpsServerConfig#port()}. */
-    public Builder port(int value) {
-      port = value;
-      return this;
-    }
-
-    /** See {@link OpsServerConfig#lagInterval()}. */
-    public Builder lagInterval(Duration value) {
-      lagInterval = value;
-      return this;
-    }
-
-    /** See {@link OpsServerConfig#history()}. */
-    public Builder history(Duration value) {
-      history = value;
-      return this;
-    }
-
-    /** See {@link OpsServerConfig#newestDeadLetters()}. */
-    public Builder newestDeadLetters(int value) {
-      newestDeadLetters = value;
-      return this;
-    }
-
-    /** See {@link OpsServerConfig#groups()}. */
-    public Builder groups(Set<String> value) {
-      groups = value;
-      return this;
-    }
-
-    /** See {@link OpsServerConfig#objectives()}. */
-    public Builder objectives(LagObjectives value) {
-      objectives = value;
-      return this;
-    }
-
-    /** See {@link OpsServerConfig#security()}. */
-    public Builder security(KafkaClientSecurity value) {
-      security = value;
-      return this;
-    }
-
-    /**
-     * The configuration.
-     *
-     * @throws IllegalArgumentException naming the field at fault
-     */
-    public OpsServerConfig build() {
-      return new OpsServerConfig(
-          host,
-          port,
-          bootstrapServers,
-          lagInterval,
-          history,
-          newestDeadLetters,
-          groups,
-          objectives,
-          security);
-    }
+  public static OpsServerConfigBuilder builder(String bootstrapServers) {
+    return OpsServerConfigBuilder.builder(DEFAULTS).bootstrapServers(bootstrapServers);
   }
 
   /**

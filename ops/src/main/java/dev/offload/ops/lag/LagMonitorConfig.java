@@ -2,6 +2,7 @@ package dev.offload.ops.lag;
 
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param security how the admin client and the reader authenticate and encrypt; default {@link
  *     KafkaClientSecurity#none()}
  */
+@RecordBuilder
 public record LagMonitorConfig(
     String bootstrapServers,
     Set<String> groups,
@@ -42,6 +44,18 @@ public record LagMonitorConfig(
     Duration requestTimeout,
     Clock clock,
     KafkaClientSecurity security) {
+  /** Every component at its default. */
+  private static final LagMonitorConfig DEFAULTS =
+      new LagMonitorConfig(
+          "127.0.0.1:9092",
+          Set.of(),
+          Duration.ofSeconds(5),
+          10,
+          LagObjectives.defaults(),
+          true,
+          Duration.ofSeconds(10),
+          Clock.systemUTC(),
+          KafkaClientSecurity.none());
 
   /** Validates every field and names the one that is wrong. */
   public LagMonitorConfig {
@@ -65,91 +79,8 @@ public record LagMonitorConfig(
   }
 
   /** A builder holding the defaults, against {@code bootstrapServers}. */
-  public static Builder builder(String bootstrapServers) {
-    return new Builder(bootstrapServers);
-  }
-
-  /** Builds a {@link LagMonitorConfig}; every field starts at its default. */
-  public static final class Builder {
-    private final String bootstrapServers;
-    private Set<String> groups = Set.of();
-    private Duration interval = Duration.ofSeconds(5);
-    private int windowSize = 10;
-    private LagObjectives objectives = LagObjectives.defaults();
-    private boolean exactReads = true;
-    private Duration requestTimeout = Duration.ofSeconds(10);
-    private Clock clock = Clock.systemUTC();
-    private KafkaClientSecurity security = KafkaClientSecurity.none();
-
-    private Builder(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
-    }
-
-    /** See {@link LagMonitorConfig#groups()}. */
-    public Builder groups(Set<String> value) {
-      groups = value;
-      return this;
-    }
-
-    /** See {@link LagMonitorConfig#interval()}. */
-    public Builder interval(Duration value) {
-      interval = value;
-      return this;
-    }
-
-    /** See {@link LagMonitorConfig#windowSize()}. */
-    public Builder windowSize(int value) {
-      windowSize = value;
-      return this;
-    }
-
-    /** See {@link LagMonitorConfig#objectives()}. */
-    public Builder objectives(LagObjectives value) {
-      objectives = value;
-      return this;
-    }
-
-    /** See {@link LagMonitorConfig#exactReads()}. */
-    public Builder exactReads(boolean value) {
-      exactReads = value;
-      return this;
-    }
-
-    /** See {@link LagMonitorConfig#requestTimeout()}. */
-    public Builder requestTimeout(Duration value) {
-      requestTimeout = value;
-      return this;
-    }
-
-    /** See {@link LagMonitorConfig#clock()}. */
-    public Builder clock(Clock value) {
-      clock = value;
-      return this;
-    }
-
-    /** See {@link LagMonitorConfig#security()}. */
-    public Builder security(KafkaClientSecurity value) {
-      security = value;
-      return this;
-    }
-
-    /**
-     * The configuration.
-     *
-     * @throws IllegalArgumentException naming the field at fault
-     */
-    public LagMonitorConfig build() {
-      return new LagMonitorConfig(
-          bootstrapServers,
-          groups,
-          interval,
-          windowSize,
-          objectives,
-          exactReads,
-          requestTimeout,
-          clock,
-          security);
-    }
+  public static LagMonitorConfigBuilder builder(String bootstrapServers) {
+    return LagMonitorConfigBuilder.builder(DEFAULTS).bootstrapServers(bootstrapServers);
   }
 
   Properties adminProperties() {

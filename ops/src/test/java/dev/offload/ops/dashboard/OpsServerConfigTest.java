@@ -45,7 +45,7 @@ class OpsServerConfigTest {
         .hasMessageStartingWith("groups must not");
   }
 
-  private static OpsServerConfig.Builder builder() {
+  private static OpsServerConfigBuilder builder() {
     return OpsServerConfig.builder("127.0.0.1:9092");
   }
 }

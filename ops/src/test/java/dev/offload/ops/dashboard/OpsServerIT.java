@@ -34,7 +34,7 @@ class OpsServerIT {
 
   // An objective above the backlog's age keeps the stopped group STOP (LagObjectiveIT covers WARN
   // and ERR).
-  private static OpsServerConfig.Builder config(Infrastructure infra, String group) {
+  private static OpsServerConfigBuilder config(Infrastructure infra, String group) {
     return OpsServerConfig.builder(infra.bootstrapServers())
         .port(0)
         .lagInterval(Duration.ofMillis(500))

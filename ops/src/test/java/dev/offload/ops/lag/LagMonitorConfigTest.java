@@ -37,7 +37,7 @@ class LagMonitorConfigTest {
 
   @Test
   void namesTheFieldThatIsWrong() {
-    LagMonitorConfig.Builder c = LagMonitorConfig.builder("127.0.0.1:9092");
+    LagMonitorConfigBuilder c = LagMonitorConfig.builder("127.0.0.1:9092");
     assertThatThrownBy(() -> c.windowSize(1).build()).hasMessageContaining("windowSize");
     assertThatThrownBy(() -> c.windowSize(2).interval(Duration.ZERO).build())
         .hasMessageContaining("interval");

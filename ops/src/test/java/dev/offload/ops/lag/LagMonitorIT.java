@@ -51,7 +51,7 @@ class LagMonitorIT {
 
   // The backlogs here are an hour old: an objective of a day keeps these tests on the rules for
   // groups within their objective (STOP, STALL); ObjectiveIT covers the objective itself.
-  private static LagMonitorConfig.Builder config(Infrastructure infra, String group) {
+  private static LagMonitorConfigBuilder config(Infrastructure infra, String group) {
     return LagMonitorConfig.builder(infra.bootstrapServers())
         .groups(Set.of(group))
         .windowSize(3)

@@ -1,5 +1,6 @@
 package dev.offload.schemas.registry;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import javax.net.ssl.SSLContext;
  * @param retryBackoffMax upper bound of the delay between retries; default 2 s
  * @param cacheSize how many schemas by id, and ids by subject and schema, are kept; default 1000
  */
+@RecordBuilder
 public record RegistryClientConfig(
     List<URI> urls,
     String basicAuthUser,
@@ -42,6 +44,19 @@ public record RegistryClientConfig(
     Duration retryBackoff,
     Duration retryBackoffMax,
     int cacheSize) {
+  /** Every component at its default, against a registry on {@code 127.0.0.1:8081}. */
+  private static final RegistryClientConfig DEFAULTS =
+      new RegistryClientConfig(
+          List.of(URI.create("http://127.0.0.1:8081")),
+          null,
+          null,
+          null,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10),
+          3,
+          Duration.ofMillis(100),
+          Duration.ofSeconds(2),
+          1000);
 
   /** Validates every field; the message of the exception names the offending one. */
   public RegistryClientConfig {
@@ -103,7 +118,7 @@ public record RegistryClientConfig(
    *
    * @throws IllegalArgumentException when a URL does not parse, naming it by index
    */
-  public static Builder builder(String... urls) {
+  public static RegistryClientConfigBuilder builder(String... urls) {
     List<URI> parsed = new ArrayList<>();
     for (int i = 0; i < urls.length; i++) {
       try {
@@ -112,95 +127,7 @@ public record RegistryClientConfig(
         throw new IllegalArgumentException("urls[" + i + "]: not a URL", e);
       }
     }
-    return new Builder(parsed);
-  }
-
-  /** Builds a {@link RegistryClientConfig}; every field starts at its default. */
-  public static final class Builder {
-    private final List<URI> urls;
-    private String basicAuthUser;
-    private String basicAuthPassword;
-    private SSLContext sslContext;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration requestTimeout = Duration.ofSeconds(10);
-    private int maxRetries = 3;
-    private Duration retryBackoff = Duration.ofMillis(100);
-    private Duration retryBackoffMax = Duration.ofSeconds(2);
-    private int cacheSize = 1000;
-
-    private Builder(List<URI> urls) {
-      this.urls = urls;
-    }
-
-    /** See {@link RegistryClientConfig#basicAuthUser()} and {@link #basicAuthPassword()}. */
-    public Builder basicAuth(String user, String password) {
-      basicAuthUser = user;
-      basicAuthPassword = password;
-      return this;
-    }
-
-    /** Basic authentication given as {@code user:password}. */
-    public Builder basicAuthUserInfo(String userInfo) {
-      String[] parts = splitUserInfo("basicAuthUserInfo", userInfo);
-      return basicAuth(parts[0], parts[1]);
-    }
-
-    /** See {@link RegistryClientConfig#sslContext()}. */
-    public Builder sslContext(SSLContext value) {
-      sslContext = value;
-      return this;
-    }
-
-    /** See {@link RegistryClientConfig#connectTimeout()}. */
-    public Builder connectTimeout(Duration value) {
-      connectTimeout = value;
-      return this;
-    }
-
-    /** See {@link RegistryClientConfig#requestTimeout()}. */
-    public Builder requestTimeout(Duration value) {
-      requestTimeout = value;
-      return this;
-    }
-
-    /** See {@link RegistryClientConfig#maxRetries()}. */
-    public Builder maxRetries(int value) {
-      maxRetries = value;
-      return this;
-    }
-
-    /** See {@link RegistryClientConfig#retryBackoff()}. */
-    public Builder retryBackoff(Duration value) {
-      retryBackoff = value;
-      return this;
-    }
-
-    /** See {@link RegistryClientConfig#retryBackoffMax()}. */
-    public Builder retryBackoffMax(Duration value) {
-      retryBackoffMax = value;
-      return this;
-    }
-
-    /** See {@link RegistryClientConfig#cacheSize()}. */
-    public Builder cacheSize(int value) {
-      cacheSize = value;
-      return this;
-    }
-
-    /** The configuration; an {@link IllegalArgumentException} names the field at fault. */
-    public RegistryClientConfig build() {
-      return new RegistryClientConfig(
-          urls,
-          basicAuthUser,
-          basicAuthPassword,
-          sslContext,
-          connectTimeout,
-          requestTimeout,
-          maxRetries,
-          retryBackoff,
-          retryBackoffMax,
-          cacheSize);
-    }
+    return RegistryClientConfigBuilder.builder(DEFAULTS).urls(parsed);
   }
 
   /** Every field but the password, which shows as {@code ***} when set. */

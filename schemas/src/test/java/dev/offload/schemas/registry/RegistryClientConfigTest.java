@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RegistryClientConfigTest {
   private final RegistryClientConfig defaults = RegistryClientConfig.of("http://registry:8081");
 
-  private static RegistryClientConfig.Builder builder() {
+  private static RegistryClientConfigBuilder builder() {
     return RegistryClientConfig.builder("http://registry:8081");
   }
 
@@ -41,7 +41,7 @@ class RegistryClientConfigTest {
 
   @Test
   void toStringNeverShowsThePassword() {
-    String text = builder().basicAuthUserInfo("alice:hunter2").build().toString();
+    String text = builder().basicAuthUser("alice").basicAuthPassword("hunter2").build().toString();
 
     assertThat(text).contains("basicAuthUser=alice").contains("basicAuthPassword=***");
     assertThat(text).doesNotContain("hunter2");
@@ -68,9 +68,9 @@ class RegistryClientConfigTest {
     assertInvalid("urls[1]", () -> RegistryClientConfig.of("http://a", "ftp://b"));
     assertInvalid("urls[0]", () -> RegistryClientConfig.of("http://a?x=1"));
     assertInvalid("urls[0]", () -> RegistryClientConfig.of("not a url"));
-    assertInvalid("basicAuthPassword", () -> builder().basicAuth("alice", null).build());
-    assertInvalid("basicAuthUser", () -> builder().basicAuth("al:ice", "x").build());
-    assertInvalid("basicAuthUserInfo", () -> builder().basicAuthUserInfo("no-colon"));
+    assertInvalid("basicAuthPassword", () -> builder().basicAuthUser("alice").build());
+    assertInvalid(
+        "basicAuthUser", () -> builder().basicAuthUser("al:ice").basicAuthPassword("x").build());
     assertInvalid("connectTimeout", () -> builder().connectTimeout(Duration.ZERO).build());
     assertInvalid("requestTimeout", () -> builder().requestTimeout(null).build());
     assertInvalid("maxRetries", () -> builder().maxRetries(-1).build());

@@ -31,7 +31,11 @@ class RegistryClientTest {
   void start() throws Exception {
     server = FakeRegistryServer.start();
     client =
-        client(RegistryClientConfig.builder(server.url()).basicAuth("alice", "s3cret").build());
+        client(
+            RegistryClientConfig.builder(server.url())
+                .basicAuthUser("alice")
+                .basicAuthPassword("s3cret")
+                .build());
   }
 
   @AfterEach

@@ -1,6 +1,7 @@
 package dev.offload.consumers.handlers.email;
 
 import dev.offload.runtime.config.ConfigChecks;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Properties;
  * @param linkBaseUrl base URL for links in mails other than the event's own (the welcome mail's
  *     "get started" link). Default: {@code http://127.0.0.1:8080/}
  */
+@RecordBuilder
 public record EmailConfig(
     String host,
     int port,
@@ -32,6 +34,18 @@ public record EmailConfig(
     Duration connectTimeout,
     Duration readTimeout,
     String linkBaseUrl) {
+  /** Every component at its default. */
+  private static final EmailConfig DEFAULTS =
+      new EmailConfig(
+          "127.0.0.1",
+          2525,
+          "Offload <no-reply@offload.local>",
+          null,
+          null,
+          false,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10),
+          "http://127.0.0.1:8080/");
 
   /** Validates every field and names the one that is wrong. */
   public EmailConfig {
@@ -63,69 +77,8 @@ public record EmailConfig(
   }
 
   /** A builder holding the defaults listed on the record, for the server at {@code host:port}. */
-  public static Builder builder(String host, int port) {
-    return new Builder(host, port);
-  }
-
-  /** Builds an {@link EmailConfig}; every field starts at its default. */
-  public static final class Builder {
-    private final String host;
-    private final int port;
-    private String from = "Offload <no-reply@offload.local>";
-    private String username;
-    private String password;
-    private boolean tls;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration readTimeout = Duration.ofSeconds(10);
-    private String linkBaseUrl = "http://127.0.0.1:8080/";
-
-    private Builder(String host, int port) {
-      this.host = host;
-      this.port = port;
-    }
-
-    /** See {@link EmailConfig#from()}. */
-    public Builder from(String value) {
-      from = value;
-      return this;
-    }
-
-    /** Authenticates as {@code user} with {@code secret}; see {@link EmailConfig#username()}. */
-    public Builder credentials(String user, String secret) {
-      username = user;
-      password = secret;
-      return this;
-    }
-
-    /** See {@link EmailConfig#tls()}. */
-    public Builder tls(boolean value) {
-      tls = value;
-      return this;
-    }
-
-    /** See {@link EmailConfig#connectTimeout()}. */
-    public Builder connectTimeout(Duration value) {
-      connectTimeout = value;
-      return this;
-    }
-
-    /** See {@link EmailConfig#readTimeout()}. */
-    public Builder readTimeout(Duration value) {
-      readTimeout = value;
-      return this;
-    }
-
-    /** See {@link EmailConfig#linkBaseUrl()}. */
-    public Builder linkBaseUrl(String value) {
-      linkBaseUrl = value;
-      return this;
-    }
-
-    /** The configuration; an {@link IllegalArgumentException} names the field at fault. */
-    public EmailConfig build() {
-      return new EmailConfig(
-          host, port, from, username, password, tls, connectTimeout, readTimeout, linkBaseUrl);
-    }
+  public static EmailConfigBuilder builder(String host, int port) {
+    return EmailConfigBuilder.builder(DEFAULTS).host(host).port(port);
   }
 
   /** Jakarta Mail session properties; the password is not among them. */

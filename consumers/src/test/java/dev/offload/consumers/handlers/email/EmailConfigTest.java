@@ -31,8 +31,7 @@ class EmailConfigTest {
     assertThatThrownBy(
             () -> EmailConfig.builder("smtp.example", 587).connectTimeout(Duration.ZERO).build())
         .hasMessageContaining("email.connectTimeout");
-    assertThatThrownBy(
-            () -> EmailConfig.builder("smtp.example", 587).credentials(null, "secret").build())
+    assertThatThrownBy(() -> EmailConfig.builder("smtp.example", 587).password("secret").build())
         .hasMessageContaining("email.password");
     assertThatThrownBy(
             () -> EmailConfig.builder("smtp.example", 587).linkBaseUrl("ftp://x").build())
@@ -42,7 +41,11 @@ class EmailConfigTest {
   @Test
   void thePasswordIsNeverShownNorPutInSessionProperties() {
     EmailConfig config =
-        EmailConfig.builder("smtp.example", 587).credentials("mailer", "s3cr3t").tls(true).build();
+        EmailConfig.builder("smtp.example", 587)
+            .username("mailer")
+            .password("s3cr3t")
+            .tls(true)
+            .build();
     assertThat(config.toString()).doesNotContain("s3cr3t").contains("password=***");
     assertThat(config.sessionProperties().values()).doesNotContain("s3cr3t");
     assertThat(config.sessionProperties())
