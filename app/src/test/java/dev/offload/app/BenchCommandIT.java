@@ -106,7 +106,7 @@ class BenchCommandIT {
   void aBadSizeIsRefusedWithTheFieldNamed() {
     Run run = run("bench", "streams", "--events", "0");
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.err()).contains("events must be at least 1, was 0");
+    assertThat(run.err()).contains("events must be at least 1, was: 0");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.offload.bench.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,8 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -42,7 +46,13 @@ public final class PlainConsumerLoop {
     }
     awaitGroupFormed(shared, partitions, threads);
     shared.go().set(true);
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (shared.firstAt().get() == 0) {
+      if (System.nanoTime() > deadline) {
+        shared.stop().set(true);
+        throw new IllegalStateException(
+            "the plain consumers of " + topic + " handled no record in 120 s");
+      }
       Thread.sleep(5);
     }
     AtomicLong handled = shared.handled();
@@ -114,11 +124,30 @@ public final class PlainConsumerLoop {
             "false");
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
+      consumer.subscribe(
+          List.of(topic),
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              if (!shared.go().get()) {
+                // paused before the poll that assigns them fetches anything
+                consumer.pause(partitions);
+              }
+            }
+          });
       while (!shared.go().get() && !stop.get()) {
-        // Stays in the group, fetching nothing, until every member holds its share.
+        // Stays in the group, fetching nothing, until every member holds its share. Records a poll
+        // returns all the same are not lost: the partition goes back to the first of them (with a
+        // few hundred records per partition one fetch took them all, and the timed loop then
+        // waited for records that had already gone by).
         consumer.pause(consumer.assignment());
-        consumer.poll(Duration.ofMillis(50));
+        ConsumerRecords<byte[], byte[]> early = consumer.poll(Duration.ofMillis(50));
+        for (TopicPartition partition : early.partitions()) {
+          consumer.seek(partition, early.records(partition).get(0).offset());
+        }
         consumer.pause(consumer.assignment());
         shared.assigned().set(member, consumer.assignment().size());
       }
