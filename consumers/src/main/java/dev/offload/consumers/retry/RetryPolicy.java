@@ -2,6 +2,7 @@ package dev.offload.consumers.retry;
 
 import dev.offload.consumers.deadletter.DeadLetterReason;
 import dev.offload.schemas.Topics;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ import org.apache.kafka.common.errors.SerializationException;
  *     (deserialization, schema), {@link IllegalArgumentException} and, when Avro is present, {@code
  *     org.apache.avro.AvroRuntimeException}
  */
+@RecordBuilder
 public record RetryPolicy(
     int maxAttempts,
     Duration initialDelay,
@@ -47,7 +49,8 @@ public record RetryPolicy(
     Duration inPlaceThreshold,
     List<Duration> delayTiers,
     FailureClass unclassified,
-    List<Class<? extends Throwable>> fatal) {
+    List<Class<? extends Throwable>> fatal)
+    implements RetryPolicyBuilder.With {
 
   /** Validates every field and names the one that is wrong. */
   public RetryPolicy {
@@ -92,19 +95,6 @@ public record RetryPolicy(
     return List.copyOf(types);
   }
 
-  /** A copy with {@code attempts} attempts in all. */
-  public RetryPolicy withMaxAttempts(int attempts) {
-    return new RetryPolicy(
-        attempts,
-        initialDelay,
-        multiplier,
-        maxDelay,
-        inPlaceThreshold,
-        delayTiers,
-        unclassified,
-        fatal);
-  }
-
   /**
    * The delay topics of consumer group {@code group}, one per tier: {@code
    * offload.retry.<group>.<delay>}.
@@ -128,12 +118,6 @@ public record RetryPolicy(
   /** A copy that waits every retry in place and uses no delay topic. */
   public RetryPolicy inPlaceOnly() {
     return withDelayTopics(maxDelay, List.of());
-  }
-
-  /** A copy that treats unclassified failures as {@code kind}. */
-  public RetryPolicy withUnclassified(FailureClass kind) {
-    return new RetryPolicy(
-        maxAttempts, initialDelay, multiplier, maxDelay, inPlaceThreshold, delayTiers, kind, fatal);
   }
 
   /** Whether {@code failure} is worth another attempt. */

@@ -3,6 +3,7 @@ package dev.offload.consumers.worker;
 import dev.offload.consumers.backpressure.Watermarks;
 import dev.offload.consumers.ordering.Ordering;
 import dev.offload.consumers.retry.RetryPolicy;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     ones included (within {@code metadata.max.age.ms}), and {@code topics} may be empty; default
  *     none
  */
+@RecordBuilder
 public record WorkerOptions(
     String bootstrapServers,
     String group,
@@ -57,7 +59,8 @@ public record WorkerOptions(
     Duration pollTimeout,
     int internalTopicPartitions,
     Map<String, String> kafkaProperties,
-    Pattern topicPattern) {
+    Pattern topicPattern)
+    implements WorkerOptionsBuilder.With {
 
   /** Default of {@code maxInFlight}. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -137,42 +140,6 @@ public record WorkerOptions(
         Objects.requireNonNull(topicPattern, "topicPattern"));
   }
 
-  /** A copy reading other topics. */
-  public WorkerOptions withTopics(List<String> value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        value,
-        ordering,
-        maxInFlight,
-        watermarks,
-        commitInterval,
-        retry,
-        shutdownTimeout,
-        pollTimeout,
-        internalTopicPartitions,
-        kafkaProperties,
-        topicPattern);
-  }
-
-  /** A copy with another ordering. */
-  public WorkerOptions withOrdering(Ordering value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        topics,
-        value,
-        maxInFlight,
-        watermarks,
-        commitInterval,
-        retry,
-        shutdownTimeout,
-        pollTimeout,
-        internalTopicPartitions,
-        kafkaProperties,
-        topicPattern);
-  }
-
   /** A copy with another {@code maxInFlight} and the default watermarks for it. */
   public WorkerOptions withMaxInFlight(int value) {
     return new WorkerOptions(
@@ -188,114 +155,6 @@ public record WorkerOptions(
         pollTimeout,
         internalTopicPartitions,
         kafkaProperties,
-        topicPattern);
-  }
-
-  /** A copy with other watermarks. */
-  public WorkerOptions withWatermarks(Watermarks value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        topics,
-        ordering,
-        maxInFlight,
-        value,
-        commitInterval,
-        retry,
-        shutdownTimeout,
-        pollTimeout,
-        internalTopicPartitions,
-        kafkaProperties,
-        topicPattern);
-  }
-
-  /** A copy with another commit interval. */
-  public WorkerOptions withCommitInterval(Duration value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        topics,
-        ordering,
-        maxInFlight,
-        watermarks,
-        value,
-        retry,
-        shutdownTimeout,
-        pollTimeout,
-        internalTopicPartitions,
-        kafkaProperties,
-        topicPattern);
-  }
-
-  /** A copy with another retry policy. */
-  public WorkerOptions withRetry(RetryPolicy value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        topics,
-        ordering,
-        maxInFlight,
-        watermarks,
-        commitInterval,
-        value,
-        shutdownTimeout,
-        pollTimeout,
-        internalTopicPartitions,
-        kafkaProperties,
-        topicPattern);
-  }
-
-  /** A copy with another shutdown timeout. */
-  public WorkerOptions withShutdownTimeout(Duration value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        topics,
-        ordering,
-        maxInFlight,
-        watermarks,
-        commitInterval,
-        retry,
-        value,
-        pollTimeout,
-        internalTopicPartitions,
-        kafkaProperties,
-        topicPattern);
-  }
-
-  /** A copy creating its delay and dead-letter topics with {@code value} partitions. */
-  public WorkerOptions withInternalTopicPartitions(int value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        topics,
-        ordering,
-        maxInFlight,
-        watermarks,
-        commitInterval,
-        retry,
-        shutdownTimeout,
-        pollTimeout,
-        value,
-        kafkaProperties,
-        topicPattern);
-  }
-
-  /** A copy with extra Kafka client properties. */
-  public WorkerOptions withKafkaProperties(Map<String, String> value) {
-    return new WorkerOptions(
-        bootstrapServers,
-        group,
-        topics,
-        ordering,
-        maxInFlight,
-        watermarks,
-        commitInterval,
-        retry,
-        shutdownTimeout,
-        pollTimeout,
-        internalTopicPartitions,
-        value,
         topicPattern);
   }
 

@@ -3,6 +3,7 @@ package dev.offload.ops.deadletter;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,13 +27,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     {@code OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity}); default {@link
  *     KafkaClientSecurity#none()}
  */
+@RecordBuilder
 public record DeadLetterToolsConfig(
     String bootstrapServers,
     Duration progressInterval,
     Duration readTimeout,
     Clock clock,
     TokenBucket.Sleeper sleeper,
-    KafkaClientSecurity security) {
+    KafkaClientSecurity security)
+    implements DeadLetterToolsConfigBuilder.With {
 
   /** Validates every field and names the one that is wrong. */
   public DeadLetterToolsConfig {
@@ -44,22 +47,6 @@ public record DeadLetterToolsConfig(
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 
-  /** A configuration without client security ({@code PLAINTEXT}). */
-  public DeadLetterToolsConfig(
-      String bootstrapServers,
-      Duration progressInterval,
-      Duration readTimeout,
-      Clock clock,
-      TokenBucket.Sleeper sleeper) {
-    this(
-        bootstrapServers,
-        progressInterval,
-        readTimeout,
-        clock,
-        sleeper,
-        KafkaClientSecurity.none());
-  }
-
   /** The defaults, against {@code bootstrapServers}. */
   public static DeadLetterToolsConfig defaults(String bootstrapServers) {
     return new DeadLetterToolsConfig(
@@ -69,18 +56,6 @@ public record DeadLetterToolsConfig(
         Clock.systemUTC(),
         TokenBucket.Sleeper.SYSTEM,
         KafkaClientSecurity.none());
-  }
-
-  /** A copy reporting progress every {@code every}. */
-  public DeadLetterToolsConfig withProgressInterval(Duration every) {
-    return new DeadLetterToolsConfig(
-        bootstrapServers, every, readTimeout, clock, sleeper, security);
-  }
-
-  /** A copy whose clients use {@code settings} (SASL, TLS). */
-  public DeadLetterToolsConfig withSecurity(KafkaClientSecurity settings) {
-    return new DeadLetterToolsConfig(
-        bootstrapServers, progressInterval, readTimeout, clock, sleeper, settings);
   }
 
   Properties adminProperties() {

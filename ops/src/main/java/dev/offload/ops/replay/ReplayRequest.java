@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param into the topic to copy into
  * @param ratePerSecond the most records copied per second; 0 (the default) for no limit
  */
+@RecordBuilder
 public record ReplayRequest(
     String topic,
     Position from,
@@ -24,7 +26,8 @@ public record ReplayRequest(
     String key,
     String eventType,
     String into,
-    double ratePerSecond) {
+    double ratePerSecond)
+    implements ReplayRequestBuilder.With {
 
   /** Validates every field and names the one that is wrong. */
   public ReplayRequest {
@@ -52,26 +55,6 @@ public record ReplayRequest(
    */
   public static ReplayRequest of(String topic, Position from, String into) {
     return new ReplayRequest(topic, from, null, null, null, null, into, 0);
-  }
-
-  /** A copy ending at {@code end} (exclusive). */
-  public ReplayRequest withTo(Position end) {
-    return new ReplayRequest(topic, from, end, partition, key, eventType, into, ratePerSecond);
-  }
-
-  /** A copy limited to one partition. */
-  public ReplayRequest withPartition(Integer only) {
-    return new ReplayRequest(topic, from, to, only, key, eventType, into, ratePerSecond);
-  }
-
-  /** A copy that keeps only records with key {@code k}. */
-  public ReplayRequest withKey(String k) {
-    return new ReplayRequest(topic, from, to, partition, k, eventType, into, ratePerSecond);
-  }
-
-  /** A copy that keeps only events of type {@code type}. */
-  public ReplayRequest withEventType(String type) {
-    return new ReplayRequest(topic, from, to, partition, key, type, into, ratePerSecond);
   }
 
   /** A copy limited to {@code perSecond} records per second (0: no limit). */

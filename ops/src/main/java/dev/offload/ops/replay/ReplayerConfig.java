@@ -3,6 +3,7 @@ package dev.offload.ops.replay;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,13 +26,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity}); default {@link
  *     KafkaClientSecurity#none()}
  */
+@RecordBuilder
 public record ReplayerConfig(
     String bootstrapServers,
     Duration progressInterval,
     Duration idleTimeout,
     Clock clock,
     TokenBucket.Sleeper sleeper,
-    KafkaClientSecurity security) {
+    KafkaClientSecurity security)
+    implements ReplayerConfigBuilder.With {
 
   /** Validates every field and names the one that is wrong. */
   public ReplayerConfig {
@@ -43,22 +46,6 @@ public record ReplayerConfig(
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 
-  /** A configuration without client security ({@code PLAINTEXT}). */
-  public ReplayerConfig(
-      String bootstrapServers,
-      Duration progressInterval,
-      Duration idleTimeout,
-      Clock clock,
-      TokenBucket.Sleeper sleeper) {
-    this(
-        bootstrapServers,
-        progressInterval,
-        idleTimeout,
-        clock,
-        sleeper,
-        KafkaClientSecurity.none());
-  }
-
   /** The defaults, against {@code bootstrapServers}. */
   public static ReplayerConfig defaults(String bootstrapServers) {
     return new ReplayerConfig(
@@ -68,23 +55,6 @@ public record ReplayerConfig(
         Clock.systemUTC(),
         TokenBucket.Sleeper.SYSTEM,
         KafkaClientSecurity.none());
-  }
-
-  /** A copy reporting progress every {@code every}. */
-  public ReplayerConfig withProgressInterval(Duration every) {
-    return new ReplayerConfig(bootstrapServers, every, idleTimeout, clock, sleeper, security);
-  }
-
-  /** A copy on another time source (tests: a fake clock and a sleeper that advances it). */
-  public ReplayerConfig withTime(Clock time, TokenBucket.Sleeper waiter) {
-    return new ReplayerConfig(
-        bootstrapServers, progressInterval, idleTimeout, time, waiter, security);
-  }
-
-  /** A copy whose clients use {@code settings} (SASL, TLS). */
-  public ReplayerConfig withSecurity(KafkaClientSecurity settings) {
-    return new ReplayerConfig(
-        bootstrapServers, progressInterval, idleTimeout, clock, sleeper, settings);
   }
 
   Properties consumerProperties() {

@@ -181,7 +181,9 @@ class ReplayIT {
     kafka.createTopic(into, PARTITIONS);
     FakeClock clock = new FakeClock(Instant.parse("2025-01-01T00:00:00Z"));
     ReplayerConfig config =
-        ReplayerConfig.defaults(infra.bootstrapServers()).withTime(clock, clock::advance);
+        ReplayerConfig.defaults(infra.bootstrapServers())
+            .withClock(clock)
+            .withSleeper(clock::advance);
     ReplayRequest request = ReplayRequest.of(topic, new Position.AtOffset(0), into).withRate(50);
     try (ReplayPlanner planner = ReplayPlanner.connect(infra.bootstrapServers())) {
       List<ReplayProgress> progress = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.offload.schemas.serde;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 
 /**
@@ -13,11 +14,13 @@ import java.time.Duration;
  * @param latestCacheTtl how long {@link RegistrationMode#USE_LATEST} keeps a subject's latest
  *     version before asking again; default 1 minute
  */
+@RecordBuilder
 public record AvroSerdeConfig(
     SubjectNameStrategy subjectNameStrategy,
     RegistrationMode registration,
     boolean key,
-    Duration latestCacheTtl) {
+    Duration latestCacheTtl)
+    implements AvroSerdeConfigBuilder.With {
 
   /** Validates every field; the message names the offending one. */
   public AvroSerdeConfig {
@@ -45,20 +48,5 @@ public record AvroSerdeConfig(
   /** This configuration for record keys. */
   public AvroSerdeConfig forKeys() {
     return new AvroSerdeConfig(subjectNameStrategy, registration, true, latestCacheTtl);
-  }
-
-  /** This configuration with another registration mode. */
-  public AvroSerdeConfig withRegistration(RegistrationMode mode) {
-    return new AvroSerdeConfig(subjectNameStrategy, mode, key, latestCacheTtl);
-  }
-
-  /** This configuration with another subject name strategy. */
-  public AvroSerdeConfig withSubjectNameStrategy(SubjectNameStrategy strategy) {
-    return new AvroSerdeConfig(strategy, registration, key, latestCacheTtl);
-  }
-
-  /** This configuration with another time to keep the latest version. */
-  public AvroSerdeConfig withLatestCacheTtl(Duration ttl) {
-    return new AvroSerdeConfig(subjectNameStrategy, registration, key, ttl);
   }
 }

@@ -1,5 +1,6 @@
 package dev.offload.consumers.handlers.index;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,8 +13,10 @@ import java.time.Duration;
  * @param fragments most highlighted fragments per hit; default 3
  * @param fragmentSize approximate characters per fragment; default 120
  */
+@RecordBuilder
 public record SearchIndexConfig(
-    Path directory, Duration commitInterval, int fragments, int fragmentSize) {
+    Path directory, Duration commitInterval, int fragments, int fragmentSize)
+    implements SearchIndexConfigBuilder.With {
 
   /** Validates every field and names the one that is wrong. */
   public SearchIndexConfig {
@@ -36,10 +39,5 @@ public record SearchIndexConfig(
   /** The defaults listed on the record, for an index in {@code directory}. */
   public static SearchIndexConfig defaults(Path directory) {
     return new SearchIndexConfig(directory, Duration.ofMillis(250), 3, 120);
-  }
-
-  /** A copy with another commit interval. */
-  public SearchIndexConfig withCommitInterval(Duration value) {
-    return new SearchIndexConfig(directory, value, fragments, fragmentSize);
   }
 }
