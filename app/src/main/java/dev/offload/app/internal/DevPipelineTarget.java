@@ -10,6 +10,7 @@ import dev.offload.embedded.Ports;
 import dev.offload.schemas.outbox.OutboxMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -38,8 +39,27 @@ public final class DevPipelineTarget implements PipelineTarget, EffectProbe {
     this.mode = mode;
   }
 
-  /** Starts a dev stack whose API writes events in {@code mode}. */
+  /**
+   * Starts a dev stack whose API writes events in {@code mode}, on free ports of a new temporary
+   * directory. A port is free when picked and taken when bound, a moment later: a server starting
+   * beside it (the broker's own listeners, another process) can take it in between. A start that
+   * fails because a port was taken is tried again on other ports, twice at most.
+   */
   public static DevPipelineTarget start(OutboxMode mode) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnFreePorts(mode);
+      } catch (RuntimeException e) {
+        if (attempt == 3 || !portTaken(e)) {
+          throw e;
+        }
+        System.err.printf(
+            "a port was taken while the in-process stack started (%s); trying other ports%n", e);
+      }
+    }
+  }
+
+  private static DevPipelineTarget startOnFreePorts(OutboxMode mode) {
     Path dir;
     try {
       dir = Files.createTempDirectory("offload-bench-pipeline-");
@@ -62,6 +82,21 @@ public final class DevPipelineTarget implements PipelineTarget, EffectProbe {
       delete(dir);
       throw e;
     }
+  }
+
+  /** Whether {@code e} or a cause of it says that a port was in use. */
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (t instanceof BindException
+          || t instanceof Ports.PortInUseException
+          || message.contains("already in use")
+          || message.contains("server socket")
+          || message.contains("could not start mail server")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
