@@ -216,7 +216,12 @@ class OffloadDevIT {
             .redirectOutput(interruptedOutput.toFile())
             .start();
     started.add(interrupted);
-    Thread.sleep(2_000);
+    // Ctrl-C once the start is under way: PostgreSQL's data directory exists.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .failFast("offload dev exited", () -> !interrupted.isAlive())
+        .until(() -> Files.isDirectory(demoDataDir.resolve("postgres")));
     stop(interrupted);
     assertThat(Files.readString(interruptedOutput))
         .as("what offload dev says when Ctrl-C comes during its start (or just after it)")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.EnumNamingStrategies;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +47,8 @@ final class ConfigMapper {
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .build())
         .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+        // CATCH_ALL is written catch-all, as keys are (an enum's own @JsonCreator still wins)
+        .enumNamingStrategy(EnumNamingStrategies.KEBAB_CASE)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
