@@ -20,8 +20,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -283,6 +285,62 @@ class OffloadDevIT {
     assertThat(acceptedWhenStopped(Files.readString(demoOutput))).isPositive();
     stop(dev);
     assertThat(acceptedWhenStopped(Files.readString(devOutput))).isPositive();
+
+    killedAndStartedAgain();
+  }
+
+  /**
+   * {@code offload dev} killed with SIGKILL (or its terminal closed) right after events were
+   * answered 202: its PostgreSQL keeps running. The next start on the same data directory stops
+   * that server itself, says so in one line, and captures every accepted event.
+   */
+  private void killedAndStartedAgain() throws Exception {
+    String type = "user-signed-up";
+    Process dev = startDev("before-kill", log("dev-before-kill"), demoDataDir);
+    List<String> accepted = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      accepted.add(
+          publish(
+              type,
+              "kill-" + i,
+              "{\"userId\":\"k" + i + "\",\"email\":\"k" + i + "@example.com\",\"name\":\"K\"}"));
+    }
+    dev.destroyForcibly();
+    assertThat(dev.waitFor(30, TimeUnit.SECONDS)).as("offload dev ends on SIGKILL").isTrue();
+    Path afterKill = log("dev-after-kill");
+    Process again = startDev("after-kill", afterKill, demoDataDir);
+    assertThat(Files.readAllLines(afterKill))
+        .as("the start after a kill says once that it stops the PostgreSQL left running")
+        .filteredOn(line -> line.contains("was not stopped"))
+        .hasSize(1)
+        .allSatisfy(line -> assertThat(line).contains("PostgreSQL of an earlier run"));
+    Set<String> onKafka = new HashSet<>();
+    readEventIds("offload.events." + type, onKafka, accepted);
+    assertThat(onKafka).as("every event answered 202 before the kill").containsAll(accepted);
+    stop(again);
+  }
+
+  /** Reads {@code topic} from its beginning into {@code ids} until it holds every one wanted. */
+  private void readEventIds(String topic, Set<String> ids, List<String> wanted) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    try (var consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> ids.add(eventId(r)));
+                return ids.containsAll(wanted);
+              });
+    }
   }
 
   /** The accepted count of the line a demo prints when it stops. */

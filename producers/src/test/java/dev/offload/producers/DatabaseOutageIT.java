@@ -181,7 +181,17 @@ class DatabaseOutageIT {
       assertThat(inStream).as("every 202 is in the outbox stream").containsAll(accepted);
       List<String> onKafka;
       try (EventTopic topic = new EventTopic(infra.bootstrapServers(), type)) {
-        onKafka = topic.readUntilAll(accepted, Duration.ofSeconds(60));
+        // The connector notices the cut stream at its next status update (every 10 s), waits
+        // Debezium's 10 s before a retriable restart, and again while the server is not back.
+        onKafka = topic.readUntilAll(accepted, Duration.ofSeconds(120));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        OutboxConnector c = connector;
+        throw new AssertionError(
+            "not every 202 reached Kafka within 120 s; connector running: "
+                + c.isRunning()
+                + ", failure: "
+                + c.failure().map(Throwable::toString).orElse("none"),
+            e);
       }
       assertThat(onKafka).as("every 202 is on Kafka").containsAll(accepted);
       assertThat(connector.failure()).isEmpty();

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -163,6 +165,12 @@ public final class HandlerWorkers implements AutoCloseable {
             .defaultOptions(bootstrap, handler.defaultGroup())
             .withShutdownTimeout(DRAIN_DEADLINE)
             .withInternalTopicPartitions(INTERNAL_TOPIC_PARTITIONS);
+    // One process of the dev stack is each group's only member, a static one: after a kill -9 the
+    // next start takes the dead member's place at once instead of waiting out its session.
+    Map<String, String> kafka = new HashMap<>(options.kafkaProperties());
+    kafka.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, options.group() + "-dev");
+    kafka.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    options = options.withKafkaProperties(Map.copyOf(kafka));
     return WorkerRole.builder(handler, options, context).start();
   }
 

@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -79,6 +83,10 @@ public final class Worker implements AutoCloseable {
 
   private final WorkerOptions options;
   private final WorkerEngine engine;
+
+  /** How long closing the group's consumer waits for the coordinator once offsets are committed. */
+  static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
   private final List<AutoCloseable> owned;
   private final Thread thread;
   private volatile boolean stopRequested;
@@ -307,7 +315,10 @@ public final class Worker implements AutoCloseable {
         producer = new KafkaProducer<>(options.producerProperties());
         delayReader = new KafkaConsumer<>(options.delayReaderProperties());
       }
-      owned.add(consumer);
+      // Closing sends the group's leave and waits for the requests pending at the coordinator: a
+      // join held there until a member that died times out would keep the stop waiting 30 s.
+      Consumer<byte[], byte[]> live = consumer;
+      owned.add(() -> live.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT)));
       owned.add(() -> producer.close(Duration.ofSeconds(10)));
       if (delayReader != null) {
         owned.add(delayReader);
@@ -344,6 +355,13 @@ public final class Worker implements AutoCloseable {
       int slots = laneSlots(replayShare, options.maxInFlight());
       WorkerOptions laneOptions =
           options.withTopics(List.of(Topics.replay(options.group()))).withMaxInFlight(slots);
+      String instance = options.kafkaProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+      if (instance != null) {
+        // A static member of the group: the lane is another member, so another instance.
+        Map<String, String> kafka = new HashMap<>(laneOptions.kafkaProperties());
+        kafka.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance + "-replay");
+        laneOptions = laneOptions.withKafkaProperties(Map.copyOf(kafka));
+      }
       TopicProvisioner.ensure(
           options.adminProperties(), laneOptions.topics(), options.internalTopicPartitions());
       List<AutoCloseable> laneOwned = new ArrayList<>();

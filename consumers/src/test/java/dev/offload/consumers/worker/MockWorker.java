@@ -237,5 +237,10 @@ final class MockWorker implements AutoCloseable {
     public synchronized void close(java.time.Duration timeout) {
       closeCalled = true;
     }
+
+    @Override
+    public synchronized void close(org.apache.kafka.clients.consumer.CloseOptions options) {
+      closeCalled = true;
+    }
   }
 }
