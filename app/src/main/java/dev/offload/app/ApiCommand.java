@@ -2,6 +2,7 @@ package dev.offload.app;
 
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -72,13 +73,15 @@ final class ApiCommand implements Callable<Integer> {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     RegistryClient schemas = new RegistryClient(RegistryClientConfig.of(registryUrl));
-    IngestApi api = IngestApi.start(apiConfig, registry, Map.of(), schemas);
+    Tracing tracing = Tracing.fromEnvironment(env, "offload-api");
+    IngestApi api = IngestApi.start(apiConfig, registry, Map.of(), schemas, tracing);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   api.close();
+                  tracing.close();
                   stopped.countDown();
                 },
                 "offload-api-stop"));
@@ -96,6 +99,9 @@ final class ApiCommand implements Callable<Integer> {
     out.printf(
         "  docs %s/docs, health %s/health/ready, metrics %s/metrics%n",
         api.baseUrl(), api.baseUrl(), api.baseUrl());
+    if (tracing.enabled()) {
+      out.printf("  spans to the OTLP collector of OTEL_EXPORTER_OTLP_ENDPOINT%n");
+    }
     out.println("Stop with Ctrl-C.");
     out.flush();
     stopped.await();

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       DlqCommand.class,
       LagCommand.class,
       ReplayCommand.class,
+      TraceCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

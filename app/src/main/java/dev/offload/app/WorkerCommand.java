@@ -11,6 +11,7 @@ import dev.offload.consumers.handlers.email.EmailConfig;
 import dev.offload.consumers.handlers.email.EmailConfigBuilder;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.runtime.http.HealthServer;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.registry.RegistryClient;
@@ -173,7 +174,9 @@ final class WorkerCommand implements Callable<Integer> {
       CountDownLatch stopped = new CountDownLatch(1);
       HandlerContext context =
           context(settings, definition, name, registry, Math.min(maxInFlight, 32), resources);
-      WorkerRole role = start(definition, options, context, settings);
+      Tracing tracing = Tracing.fromEnvironment(System.getenv(), "offload-worker-" + handler);
+      resources.add(tracing);
+      WorkerRole role = start(definition, options, context, settings, tracing);
       resources.add(0, role);
       if (settings.http().port() >= 0) {
         resources.add(
@@ -250,10 +253,11 @@ final class WorkerCommand implements Callable<Integer> {
       HandlerDefinition<T> definition,
       WorkerOptions options,
       HandlerContext context,
-      WorkerRoleConfig c)
+      WorkerRoleConfig c,
+      Tracing tracing)
       throws IOException, SQLException {
     WorkerRole.Builder<T> role =
-        WorkerRole.builder(definition, options, context).replayShare(replayShare);
+        WorkerRole.builder(definition, options, context).replayShare(replayShare).tracing(tracing);
     WorkerRoleConfig.Limit perHandler = c.rateLimits().perHandler();
     if (perHandler != null) {
       role.perHandlerLimit(perHandler.permits(), perHandler.period());

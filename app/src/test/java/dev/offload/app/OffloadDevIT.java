@@ -149,6 +149,29 @@ class OffloadDevIT {
                     .contains(topic));
     assertThat(run("lag", "-b", bootstrap())).contains("offload-event-log").contains("STATUS");
     assertHandlerWorkersActOnEvents(first);
+    // `offload trace`: the sign-up's journey, from the API's request to its mail's attempt.
+    String journey = run("trace", first, "--ops-url", "http://127.0.0.1:" + opsPort);
+    System.out.println("offload trace " + first + ":\n" + journey);
+    assertThat(journey)
+        .contains("POST /v1/events/{type}  202")
+        .contains("outbox write")
+        .contains("outbox capture  offload.events.user-signed-up[")
+        .contains("router route")
+        .contains("offload-worker-email queue")
+        .contains("offload-worker-email process  offload.work.email[")
+        .doesNotContain("FAILED");
+    assertThat(journey)
+        .as("the stages in the order they came")
+        .containsSubsequence(
+            "POST /v1/events/{type}",
+            "outbox write",
+            "outbox capture",
+            "router route",
+            "offload-worker-email queue",
+            "offload-worker-email process");
+    assertThat(run("trace", "--limit", "1000", "--ops-url", "http://127.0.0.1:" + opsPort))
+        .as("the slowest events kept")
+        .contains(first);
     assertThat(get("http://127.0.0.1:" + opsPort + "/dashboard").statusCode()).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -249,6 +272,20 @@ class OffloadDevIT {
                 assertThat(get("http://127.0.0.1:" + opsPort + "/api/dead-letters").body())
                     .contains("offload.dlq.offload-worker-email")
                     .contains("IllegalArgumentException"));
+    // A sign-up whose address the email worker refuses: its journey ends in a dead letter.
+    String refused =
+        publish(
+            "user-signed-up",
+            "user-refused",
+            "{\"userId\":\"r\",\"email\":\"no-at-sign\",\"name\":\"Refused\"}");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(run("trace", refused, "--ops-url", "http://127.0.0.1:" + opsPort))
+                    .contains("offload-worker-email process")
+                    .contains("FAILED")
+                    .contains("! dead-lettered"));
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(

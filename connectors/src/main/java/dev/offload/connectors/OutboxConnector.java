@@ -6,6 +6,7 @@ import dev.offload.connectors.internal.KafkaForwarder;
 import dev.offload.connectors.internal.OffsetFlushPolicy;
 import dev.offload.connectors.internal.SlotCheck;
 import dev.offload.connectors.internal.SlotMonitor;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -100,11 +101,29 @@ public final class OutboxConnector implements AutoCloseable {
    */
   public static OutboxConnector start(
       ConnectorConfig config, MeterRegistry registry, SchemaRegistry schemas) {
-    return start(config, registry, schemas, Clock.systemUTC());
+    return start(config, registry, schemas, Clock.systemUTC(), Tracing.off());
+  }
+
+  /**
+   * As {@link #start(ConnectorConfig, MeterRegistry, SchemaRegistry)}, recording a span of each
+   * event's capture (from its write to Kafka's acknowledgement) in {@code tracing}.
+   */
+  public static OutboxConnector start(
+      ConnectorConfig config, MeterRegistry registry, SchemaRegistry schemas, Tracing tracing) {
+    return start(config, registry, schemas, Clock.systemUTC(), tracing);
   }
 
   static OutboxConnector start(
       ConnectorConfig config, MeterRegistry registry, SchemaRegistry schemas, Clock clock) {
+    return start(config, registry, schemas, clock, Tracing.off());
+  }
+
+  private static OutboxConnector start(
+      ConnectorConfig config,
+      MeterRegistry registry,
+      SchemaRegistry schemas,
+      Clock clock,
+      Tracing tracing) {
     ConnectorConfig.Database db = config.database();
     ConnectorConfig.Connector engine = config.connector();
     TableCapture capture = config.capture();
@@ -122,7 +141,10 @@ public final class OutboxConnector implements AutoCloseable {
         new OutboxConnector(config, new KafkaProducer<>(config.producerProperties()));
     ConnectorMetrics metrics =
         new ConnectorMetrics(registry, engine.name(), clock, connector::isRunning);
-    connector.run(new KafkaForwarder(connector.producer, metrics, changes), clock);
+    connector.run(
+        new KafkaForwarder(
+            connector.producer, metrics, changes, tracing.tracer(KafkaForwarder.TRACER)),
+        clock);
     connector.slotMonitor =
         SlotMonitor.start(
             db.jdbcUrl(),

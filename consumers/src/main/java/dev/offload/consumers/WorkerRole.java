@@ -4,6 +4,7 @@ import dev.offload.consumers.ratelimit.RateLimit;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.consumers.worker.Worker;
 import dev.offload.consumers.worker.WorkerOptions;
+import dev.offload.runtime.tracing.Tracing;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -74,6 +75,7 @@ public final class WorkerRole implements AutoCloseable {
     private final HandlerContext context;
     private final List<RateLimit<T>> limits = new ArrayList<>();
     private double replayShare;
+    private Tracing tracing = Tracing.off();
 
     private Builder(HandlerDefinition<T> handler, WorkerOptions options, HandlerContext context) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -94,6 +96,12 @@ public final class WorkerRole implements AutoCloseable {
     public Builder<T> perKeyLimit(int permits, Duration period) {
       limits.add(
           RateLimit.perKey(handler.perKeyLimitName(), permits, period, handler::rateLimitKey));
+      return this;
+    }
+
+    /** Where the spans of the worker's attempts go; default none. */
+    public Builder<T> tracing(Tracing value) {
+      this.tracing = Objects.requireNonNull(value, "tracing");
       return this;
     }
 
@@ -119,6 +127,7 @@ public final class WorkerRole implements AutoCloseable {
             Worker.builder(options, binding)
                 .meterRegistry(context.meters())
                 .replayLane(replayShare)
+                .tracing(tracing)
                 .start();
         return new WorkerRole(handler, context, worker);
       } catch (IOException | SQLException | RuntimeException e) {

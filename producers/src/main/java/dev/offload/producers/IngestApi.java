@@ -8,6 +8,7 @@ import dev.offload.producers.internal.HealthHandler;
 import dev.offload.producers.internal.OutboxStore;
 import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.breaker.CircuitBreakerPolicy;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.registry.RegistryException;
 import dev.offload.schemas.registry.SchemaRegistry;
@@ -111,7 +112,7 @@ public final class IngestApi implements AutoCloseable {
       ApiConfig config,
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readinessChecks) {
-    return startWith(config, registry, readinessChecks, null);
+    return startWith(config, registry, readinessChecks, null, Tracing.off());
   }
 
   /**
@@ -133,18 +134,34 @@ public final class IngestApi implements AutoCloseable {
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readinessChecks,
       SchemaRegistry schemaRegistry) {
+    return start(config, registry, readinessChecks, schemaRegistry, Tracing.off());
+  }
+
+  /**
+   * As {@link #start(ApiConfig, PrometheusMeterRegistry, Map, SchemaRegistry)}, recording a span
+   * for each request and its outbox write in {@code tracing}; the {@code traceparent} written with
+   * each event names the request's span. A null {@code schemaRegistry} validates no schema.
+   */
+  public static IngestApi start(
+      ApiConfig config,
+      PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> readinessChecks,
+      SchemaRegistry schemaRegistry,
+      Tracing tracing) {
     return startWith(
         config,
         registry,
         readinessChecks,
-        Objects.requireNonNull(schemaRegistry, "schemaRegistry"));
+        schemaRegistry,
+        Objects.requireNonNull(tracing, "tracing"));
   }
 
   private static IngestApi startWith(
       ApiConfig config,
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readinessChecks,
-      SchemaRegistry schemaRegistry) {
+      SchemaRegistry schemaRegistry,
+      Tracing tracing) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(registry, "registry");
     Map<String, BooleanSupplier> checks = copyChecks(readinessChecks);
@@ -180,7 +197,8 @@ public final class IngestApi implements AutoCloseable {
               ? CaptureGate.start(vertx, store, registry)
               : CaptureGate.notRequired();
       ApiRouter.Parts parts =
-          new ApiRouter.Parts(store, registry, checks, config, clock, schemas, breaker, capture);
+          new ApiRouter.Parts(
+              store, registry, checks, config, clock, schemas, breaker, capture, tracing);
       Router router = ApiRouter.create(vertx, metrics, parts);
       List<HttpServer> servers = listen(vertx, router, config);
       IngestApi api = new IngestApi(config, vertx, store, schemas, servers);

@@ -1,5 +1,6 @@
 package dev.offload.streams;
 
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.streams.deadletter.DeadLetterHandler;
 import dev.offload.streams.http.StreamsHttpServer;
 import dev.offload.streams.internal.InputTopicWait;
@@ -84,9 +85,19 @@ public final class StreamsRunner implements AutoCloseable {
    */
   public static StreamsRunner start(
       TopologyDefinition definition, StreamsConfiguration configuration, MeterRegistry registry) {
+    return start(definition, configuration, registry, Tracing.off());
+  }
+
+  /** As {@link #start(TopologyDefinition, StreamsConfiguration, MeterRegistry)}, with spans. */
+  public static StreamsRunner start(
+      TopologyDefinition definition,
+      StreamsConfiguration configuration,
+      MeterRegistry registry,
+      Tracing tracing) {
     String appId = configuration.applicationIdFor(definition.name());
     TopologyContext context =
-        new TopologyContext(definition.name(), appId, configuration.sectionOf(definition.name()));
+        new TopologyContext(
+            definition.name(), appId, configuration.sectionOf(definition.name()), tracing);
     StreamsRunner runner = new StreamsRunner(definition, appId, registry);
     try {
       runner.startAll(context, configuration);

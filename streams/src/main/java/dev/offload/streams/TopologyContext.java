@@ -1,6 +1,7 @@
 package dev.offload.streams;
 
 import dev.offload.runtime.config.ConfigLoader;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.Topics;
 import java.util.Map;
 import java.util.Objects;
@@ -11,8 +12,10 @@ import java.util.Objects;
  * @param name the name the topology is deployed by
  * @param applicationId the Kafka Streams {@code application.id} it runs under
  * @param settings its section of the configuration file ({@code topologies.<name>}), empty if none
+ * @param tracing where the spans of its processors go
  */
-public record TopologyContext(String name, String applicationId, Map<String, Object> settings) {
+public record TopologyContext(
+    String name, String applicationId, Map<String, Object> settings, Tracing tracing) {
   /** Checks that name and application id are present; copies the settings. */
   public TopologyContext {
     if (name == null || name.isBlank()) {
@@ -20,6 +23,12 @@ public record TopologyContext(String name, String applicationId, Map<String, Obj
     }
     Topics.requireLegal("applicationId", applicationId);
     settings = Map.copyOf(Objects.requireNonNullElse(settings, Map.of()));
+    tracing = Objects.requireNonNullElse(tracing, Tracing.off());
+  }
+
+  /** A context whose processors record no spans. */
+  public TopologyContext(String name, String applicationId, Map<String, Object> settings) {
+    this(name, applicationId, settings, Tracing.off());
   }
 
   /** A context with no settings, as for {@code describe}. */

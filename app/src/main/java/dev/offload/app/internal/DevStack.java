@@ -17,6 +17,7 @@ import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.outbox.OutboxMode;
 import dev.offload.schemas.registry.RegistryClient;
@@ -80,6 +81,12 @@ public final class DevStack implements AutoCloseable {
    * one register: 9 s by default, 3 s here (with a heartbeat every half second, never missed by a
    * broker in the same JVM but under a pause of seconds).
    */
+  /** Spans the dev stack keeps for the journeys of events (a few per event and stage). */
+  static final int KEPT_SPANS = 50_000;
+
+  /** Every stage's spans, the latest kept in memory for `offload trace` and the dashboard. */
+  private final Tracing tracing = Tracing.keepingRecent("offload-dev", KEPT_SPANS);
+
   private static final Map<String, String> BROKER_SETTINGS =
       Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500");
 
@@ -293,8 +300,11 @@ public final class DevStack implements AutoCloseable {
         () ->
             api =
                 parts.started(
-                    IngestApi.start(apiConfig(ports.api()), registry, readinessChecks(), schemas)),
-        () -> connector = parts.started(OutboxConnector.start(connectorConfig(), registry)),
+                    IngestApi.start(
+                        apiConfig(ports.api()), registry, readinessChecks(), schemas, tracing)),
+        () ->
+            connector =
+                parts.started(OutboxConnector.start(connectorConfig(), registry, null, tracing)),
         () -> router = parts.started(startTopology("router", -1)),
         () -> analytics = parts.started(startTopology("analytics", ports.analytics())),
         () -> startHandlerWorkers(schemas),
@@ -304,7 +314,8 @@ public final class DevStack implements AutoCloseable {
                     OpsServer.start(
                         OpsServerConfig.builder(kafka.bootstrapServers()).port(ports.ops()).build(),
                         registry,
-                        roleChecks())));
+                        roleChecks(),
+                        tracing)));
     readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
     log.info("offload dev ready in {} ms", readyMillis);
   }
@@ -342,7 +353,8 @@ public final class DevStack implements AutoCloseable {
                 EmailConfig.defaults(smtp.host(), smtp.port()),
                 dataDir.resolve("index"),
                 workerDb,
-                registry));
+                registry,
+                tracing));
     workerHttp =
         parts.started(
             WorkerHttpServer.start(
@@ -405,7 +417,7 @@ public final class DevStack implements AutoCloseable {
             Map.of("router", Map.<String, Object>of("routes", HandlerWorkers.ROUTES)));
     // One instance of each: leaving the group on stop lets the next start take its tasks at once.
     return StreamsRunner.start(
-            TopologyCatalog.of(configuration).require(name), configuration, registry)
+            TopologyCatalog.of(configuration).require(name), configuration, registry, tracing)
         .leaveGroupOnClose();
   }
 

@@ -11,6 +11,7 @@ import dev.offload.consumers.handlers.email.EmailHandler;
 import dev.offload.consumers.handlers.index.IndexHandler;
 import dev.offload.consumers.handlers.index.SearchIndex;
 import dev.offload.consumers.worker.WorkerOptions;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.streams.router.RouterConfig;
@@ -94,6 +95,7 @@ public final class HandlerWorkers implements AutoCloseable {
    * @param db the database of processed-event marks and of the page-view rollup, pooled with at
    *     least {@link #CONNECTIONS} connections
    * @param smtp the SMTP server mails go to
+   * @param tracing where the spans of the workers' attempts go
    */
   public static HandlerWorkers start(
       String bootstrapServers,
@@ -101,7 +103,8 @@ public final class HandlerWorkers implements AutoCloseable {
       EmailConfig smtp,
       Path indexDir,
       DataSource db,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Tracing tracing) {
     createTopics(bootstrapServers);
     // Each worker's start waits mostly on Kafka and PostgreSQL round trips (its topics, its
     // clients, its tables), so they start at the same time.
@@ -122,6 +125,7 @@ public final class HandlerWorkers implements AutoCloseable {
                   start(
                       handler,
                       bootstrapServers,
+                      tracing,
                       HandlerContext.builder(handler.defaultGroup(), schemas, meters)
                           .smtp(smtp)
                           .indexDir(indexDir)
@@ -158,7 +162,7 @@ public final class HandlerWorkers implements AutoCloseable {
   }
 
   private static <T> WorkerRole start(
-      HandlerDefinition<T> handler, String bootstrap, HandlerContext context)
+      HandlerDefinition<T> handler, String bootstrap, Tracing tracing, HandlerContext context)
       throws IOException, SQLException {
     WorkerOptions options =
         handler
@@ -171,7 +175,7 @@ public final class HandlerWorkers implements AutoCloseable {
     kafka.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, options.group() + "-dev");
     kafka.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     options = options.withKafkaProperties(Map.copyOf(kafka));
-    return WorkerRole.builder(handler, options, context).start();
+    return WorkerRole.builder(handler, options, context).tracing(tracing).start();
   }
 
   /**

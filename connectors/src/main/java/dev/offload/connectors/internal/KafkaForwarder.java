@@ -1,11 +1,17 @@
 package dev.offload.connectors.internal;
 
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.OffloadHeaders;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -45,19 +51,30 @@ public final class KafkaForwarder
   private final Producer<byte[], byte[]> producer;
   private final ConnectorMetrics metrics;
   private final ChangeRecords changes;
+  private final Tracer tracer;
 
   /** Forwards to {@code producer}, which must be idempotent with {@code acks=all}. */
   public KafkaForwarder(Producer<byte[], byte[]> producer, ConnectorMetrics metrics) {
-    this(producer, metrics, null);
+    this(producer, metrics, null, Tracing.off().tracer(TRACER));
   }
 
-  /** Forwards outbox events and, through {@code changes} (may be null), table changes. */
+  /**
+   * Forwards outbox events and, through {@code changes} (may be null), table changes, recording
+   * each event's capture in {@code tracer}.
+   */
   public KafkaForwarder(
-      Producer<byte[], byte[]> producer, ConnectorMetrics metrics, ChangeRecords changes) {
+      Producer<byte[], byte[]> producer,
+      ConnectorMetrics metrics,
+      ChangeRecords changes,
+      Tracer tracer) {
     this.producer = producer;
     this.metrics = metrics;
     this.changes = changes;
+    this.tracer = tracer;
   }
+
+  /** The instrumentation scope of the connector's spans. */
+  public static final String TRACER = "dev.offload.connector";
 
   @Override
   public void handleBatch(
@@ -96,8 +113,43 @@ public final class KafkaForwarder
     for (int i = 0; i < batch.size(); i++) {
       if (acks.get(i) != null) {
         countDelivered(batch.get(i).record());
+        traceCapture(batch.get(i).record(), acks.get(i));
       }
     }
+  }
+
+  /**
+   * A span of an event's capture, from the time the API wrote it to Kafka's acknowledgement, a
+   * child of the span its {@code traceparent} names.
+   */
+  private void traceCapture(SourceRecord record, Future<RecordMetadata> ack) {
+    if (!OutboxRecords.isEvent(record)) {
+      return;
+    }
+    Optional<Instant> written = OutboxRecords.occurredAt(record);
+    SpanBuilder span =
+        tracer
+            .spanBuilder("outbox capture")
+            .setSpanKind(SpanKind.PRODUCER)
+            .setParent(
+                Tracing.parent(
+                    OutboxRecords.header(record, OffloadHeaders.TRACEPARENT).orElse(null)))
+            .setAttribute(
+                Tracing.EVENT_ID, OutboxRecords.header(record, OffloadHeaders.EVENT_ID).orElse(""))
+            .setAttribute("messaging.system", "kafka")
+            .setAttribute("messaging.operation.type", "send");
+    written.ifPresent(t -> span.setStartTimestamp(t));
+    try {
+      RecordMetadata m = ack.get();
+      span.setAttribute("messaging.destination.name", m.topic())
+          .setAttribute("messaging.destination.partition.id", Integer.toString(m.partition()))
+          .setAttribute("messaging.kafka.offset", m.offset());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // acknowledged: unacknowledged() found no failure
+    }
+    span.startSpan().end();
   }
 
   private ProducerRecord<byte[], byte[]> toProducerRecord(SourceRecord record) {

@@ -5,6 +5,7 @@ import dev.offload.consumers.worker.internal.TopicProvisioner;
 import dev.offload.consumers.worker.internal.WorkerEngine;
 import dev.offload.consumers.worker.internal.WorkerMetrics;
 import dev.offload.consumers.worker.internal.WorkerRuntime;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -86,6 +87,9 @@ public final class Worker implements AutoCloseable {
 
   /** How long closing the group's consumer waits for the coordinator once offsets are committed. */
   static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
+  /** The instrumentation scope of the workers' spans. */
+  public static final String TRACER = "dev.offload.worker";
 
   private final List<AutoCloseable> owned;
   private final Thread thread;
@@ -226,6 +230,7 @@ public final class Worker implements AutoCloseable {
     private Producer<byte[], byte[]> producer;
     private Consumer<byte[], byte[]> delayReader;
     private double replayShare;
+    private Tracing tracing = Tracing.off();
 
     private Builder(WorkerOptions options, HandlerBinding<T> binding) {
       this.options = Objects.requireNonNull(options, "options");
@@ -235,6 +240,12 @@ public final class Worker implements AutoCloseable {
     /** Where the worker registers its meters. */
     public Builder<T> meterRegistry(MeterRegistry value) {
       this.registry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /** Where the spans of its attempts go; default none. */
+    public Builder<T> tracing(Tracing value) {
+      this.tracing = Objects.requireNonNull(value, "tracing");
       return this;
     }
 
@@ -329,7 +340,8 @@ public final class Worker implements AutoCloseable {
               scheduler == null ? ownedScheduler(owned) : scheduler,
               clock,
               jitter,
-              new WorkerMetrics(registry, options.group(), binding.name()));
+              new WorkerMetrics(registry, options.group(), binding.name()),
+              tracing.tracer(TRACER));
       if (binding.handler() instanceof BatchingHandler<?> batching) {
         batching.bindTo(registry, options.group());
       }
@@ -378,7 +390,8 @@ public final class Worker implements AutoCloseable {
               clock,
               jitter,
               new WorkerMetrics(
-                  registry, options.group(), binding.name(), WorkerMetricNames.LANE_REPLAY));
+                  registry, options.group(), binding.name(), WorkerMetricNames.LANE_REPLAY),
+              live.tracer());
       WorkerEngine engine = new WorkerEngine(laneOptions, binding, c, p, r, runtime, false);
       engine.subscribe();
       return new Worker(laneOptions, engine, laneOwned, null);

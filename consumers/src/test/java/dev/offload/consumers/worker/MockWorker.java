@@ -3,6 +3,7 @@ package dev.offload.consumers.worker;
 import dev.offload.consumers.testing.ManualScheduler;
 import dev.offload.consumers.testing.MutableClock;
 import dev.offload.consumers.testing.QueueExecutor;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.OffloadHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -77,6 +78,21 @@ final class MockWorker implements AutoCloseable {
       DoubleSupplier jitter,
       MockConsumer<byte[], byte[]> delayReader,
       boolean ownsDelayPartitions) {
+    this(options, handler, jitter, delayReader, ownsDelayPartitions, Tracing.off());
+  }
+
+  /** A worker recording the spans of its attempts in {@code tracing}. */
+  MockWorker(WorkerOptions options, EventHandler<String> handler, Tracing tracing) {
+    this(options, handler, () -> 1.0, null, true, tracing);
+  }
+
+  private MockWorker(
+      WorkerOptions options,
+      EventHandler<String> handler,
+      DoubleSupplier jitter,
+      MockConsumer<byte[], byte[]> delayReader,
+      boolean ownsDelayPartitions,
+      Tracing tracing) {
     this.options = options;
     Worker.Builder<String> builder =
         Worker.builder(options, HandlerBinding.async("test", STRINGS, handler))
@@ -85,7 +101,8 @@ final class MockWorker implements AutoCloseable {
             .scheduler(scheduler)
             .executor(executor)
             .jitter(jitter)
-            .meterRegistry(registry);
+            .meterRegistry(registry)
+            .tracing(tracing);
     if (delayReader != null) {
       builder.delayReader(delayReader);
     }

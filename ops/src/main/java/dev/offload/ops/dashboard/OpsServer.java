@@ -7,6 +7,7 @@ import dev.offload.ops.dashboard.internal.OpsRouter;
 import dev.offload.ops.dashboard.internal.Throughput;
 import dev.offload.ops.lag.LagMonitor;
 import dev.offload.ops.lag.LagMonitorConfig;
+import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -92,6 +93,18 @@ public final class OpsServer implements AutoCloseable {
       OpsServerConfig config,
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> roleChecks) {
+    return start(config, registry, roleChecks, Tracing.off());
+  }
+
+  /**
+   * As {@link #start(OpsServerConfig, PrometheusMeterRegistry, Map)}, also serving the journeys of
+   * events from the spans {@code tracing} keeps in memory ({@code /api/journey?event-id=}).
+   */
+  public static OpsServer start(
+      OpsServerConfig config,
+      PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> roleChecks,
+      Tracing tracing) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(roleChecks, "roleChecks (use Map.of() for none)");
@@ -125,7 +138,12 @@ public final class OpsServer implements AutoCloseable {
           config.lagInterval().multipliedBy(3).plus(lagConfig.requestTimeout().multipliedBy(2));
       OpsRouter.Parts parts =
           new OpsRouter.Parts(
-              collector, registry, config.lagInterval(), staleAfter, lagConfig.clock());
+              collector,
+              registry,
+              config.lagInterval(),
+              staleAfter,
+              lagConfig.clock(),
+              tracing.recentSpans());
       HttpServer server =
           vertx
               .createHttpServer(new HttpServerOptions().setHost(config.host()))

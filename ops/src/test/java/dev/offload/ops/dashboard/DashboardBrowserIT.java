@@ -10,6 +10,7 @@ import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
 import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
 import dev.offload.ops.lag.LagObjectives;
+import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -160,6 +161,126 @@ class DashboardBrowserIT {
                   + " capture lags");
     }
     assertThat(SCREENSHOT).isNotEmptyFile();
+  }
+
+  /**
+   * The journey page, on the spans the server keeps: an event's stages as a waterfall, in the order
+   * they started, its failed attempt red with its dead letter marked, and the slowest events listed
+   * with a link to each.
+   */
+  @Test
+  void theJourneyPageDrawsAnEventsStagesAsAWaterfall(Infrastructure infra) throws Exception {
+    assumeTrue(Files.exists(CHROMIUM), "skipped: /usr/bin/chromium is absent");
+    String eventId = "3c082f14-296f-4bb2-b81a-198bd13450ad";
+    OpsServerConfig config =
+        OpsServerConfig.builder(infra.bootstrapServers())
+            .port(0)
+            .groups(Set.of(TestNames.group("journey")))
+            .build();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (Tracing tracing = Tracing.keepingRecent("test", 100);
+        OpsServer ops = OpsServer.start(config, registry, Map.of(), tracing);
+        Browser browser = Browser.open(profile)) {
+      recordJourney(tracing, eventId);
+      WebDriver driver = browser.driver();
+      driver.get(ops.dashboardUrl().replace("/dashboard", "/journey") + "?event-id=" + eventId);
+      assertThat(driver.getTitle()).isEqualTo("Offload journeys");
+      List<String> stages =
+          onPage(
+              "the waterfall",
+              () -> {
+                List<String> rows =
+                    driver.findElements(By.cssSelector("#waterfall tbody tr")).stream()
+                        .map(r -> r.getAttribute("data-span"))
+                        .toList();
+                return rows.size() == 4 ? rows : null;
+              });
+      assertThat(stages)
+          .containsExactly(
+              "POST /v1/events/{type}", "outbox write", "email queue", "email process");
+      assertThat(driver.findElements(By.cssSelector("#waterfall .bar"))).hasSize(4);
+      assertThat(driver.findElements(By.cssSelector("#waterfall .bar.failed"))).hasSize(1);
+      WebElement failed = driver.findElement(By.cssSelector("tr[data-span='email process']"));
+      assertThat(failed.getText())
+          .contains("offload.work.email[2]@17")
+          .contains("failed: invalid recipient address")
+          .contains("! dead-lettered (offload.reason=FATAL)");
+      // The bars start where their stages did: the worker's long after the API's.
+      double apiLeft = left(driver, "POST /v1/events/{type}");
+      double workerLeft = left(driver, "email process");
+      assertThat(apiLeft).isZero();
+      assertThat(workerLeft).isGreaterThan(50.0);
+      WebElement link =
+          onPage(
+              "the slowest events",
+              () -> driver.findElement(By.cssSelector("#slowest a[data-event='" + eventId + "']")));
+      assertThat(link.getText()).isEqualTo(eventId);
+
+      driver.get(ops.dashboardUrl().replace("/dashboard", "/journey") + "?event-id=unknown");
+      onPage(
+          "the answer for an unknown event",
+          () -> driver.findElement(By.id("journey-error")).getText().contains("no span of event"),
+          true);
+    }
+  }
+
+  /** The spans of an event whose mail was refused: the API's, then the email worker's. */
+  private static void recordJourney(Tracing tracing, String eventId) {
+    var tracer = tracing.tracer("test");
+    long t0 = System.currentTimeMillis() * 1_000_000L;
+    io.opentelemetry.api.trace.Span request =
+        tracer
+            .spanBuilder("POST /v1/events/{type}")
+            .setStartTimestamp(t0, java.util.concurrent.TimeUnit.NANOSECONDS)
+            .setAttribute(Tracing.EVENT_ID, eventId)
+            .setAttribute("http.response.status_code", 202L)
+            .startSpan();
+    io.opentelemetry.context.Context parent = io.opentelemetry.context.Context.root().with(request);
+    tracer
+        .spanBuilder("outbox write")
+        .setParent(parent)
+        .setStartTimestamp(t0 + 2_000_000, java.util.concurrent.TimeUnit.NANOSECONDS)
+        .startSpan()
+        .end(t0 + 9_000_000, java.util.concurrent.TimeUnit.NANOSECONDS);
+    request.end(t0 + 10_000_000, java.util.concurrent.TimeUnit.NANOSECONDS);
+    tracer
+        .spanBuilder("email queue")
+        .setParent(parent)
+        .setAttribute(Tracing.EVENT_ID, eventId)
+        .setStartTimestamp(t0 + 80_000_000, java.util.concurrent.TimeUnit.NANOSECONDS)
+        .startSpan()
+        .end(t0 + 85_000_000, java.util.concurrent.TimeUnit.NANOSECONDS);
+    io.opentelemetry.api.trace.Span process =
+        tracer
+            .spanBuilder("email process")
+            .setParent(parent)
+            .setAttribute(Tracing.EVENT_ID, eventId)
+            .setAttribute("messaging.destination.name", "offload.work.email")
+            .setAttribute("messaging.destination.partition.id", "2")
+            .setAttribute("messaging.kafka.offset", 17L)
+            .setAttribute("offload.attempt", 1L)
+            .setStartTimestamp(t0 + 85_000_000, java.util.concurrent.TimeUnit.NANOSECONDS)
+            .startSpan();
+    process.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "invalid recipient address");
+    process.addEvent(
+        "dead-lettered",
+        io.opentelemetry.api.common.Attributes.of(
+            io.opentelemetry.api.common.AttributeKey.stringKey("offload.reason"), "FATAL"),
+        t0 + 99_000_000,
+        java.util.concurrent.TimeUnit.NANOSECONDS);
+    process.end(t0 + 100_000_000, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Where a stage's bar starts, in percent of the journey. */
+  private static double left(WebDriver driver, String stage) {
+    String style =
+        driver
+            .findElement(By.cssSelector("tr[data-span='" + stage + "'] .bar"))
+            .getAttribute("style");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("left:\\s*([0-9.]+)%").matcher(style);
+    assertThat(m.find()).as(style).isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.offload.producers.internal;
 import dev.offload.producers.ApiConfig;
 import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.http.HealthServer;
+import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -49,7 +50,8 @@ public final class ApiRouter {
       Clock clock,
       EventSchemas schemas,
       CircuitBreaker breaker,
-      CaptureGate capture) {}
+      CaptureGate capture,
+      Tracing tracing) {}
 
   /** The router of the ingest API. */
   public static Router create(Vertx vertx, ApiMetrics metrics, Parts parts) {
@@ -78,7 +80,8 @@ public final class ApiRouter {
             authenticator,
             parts.breaker(),
             parts.capture(),
-            config);
+            config,
+            parts.tracing().tracer(IngestHandler.TRACER));
     HealthHandler health =
         new HealthHandler(vertx, parts.store(), parts.readinessChecks(), replies);
     DocsHandler docs = DocsHandler.load(replies);

@@ -3,8 +3,14 @@ package dev.offload.producers.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.producers.ApiConfig;
 import dev.offload.runtime.breaker.CircuitBreaker;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.registry.SchemaVersion;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -60,6 +66,10 @@ public final class IngestHandler {
   private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
   private static final String CALLER = "offload.caller";
   private static final String IDEMPOTENCY_KEY = "offload.idempotency-key";
+  private static final String SPAN = "offload.span";
+
+  /** The instrumentation scope of the API's spans. */
+  public static final String TRACER = "dev.offload.api";
 
   private final OutboxStore store;
   private final Replies replies;
@@ -72,6 +82,7 @@ public final class IngestHandler {
   private final CaptureGate capture;
   private final JsonBodies bodies;
   private final ApiConfig config;
+  private final Tracer tracer;
 
   /** A handler that writes through {@code store} once every check passed. */
   public IngestHandler(
@@ -83,7 +94,8 @@ public final class IngestHandler {
       Authenticator authenticator,
       CircuitBreaker breaker,
       CaptureGate capture,
-      ApiConfig config) {
+      ApiConfig config,
+      Tracer tracer) {
     this.store = store;
     this.replies = replies;
     this.metrics = metrics;
@@ -95,6 +107,7 @@ public final class IngestHandler {
     this.capture = capture;
     this.bodies = new JsonBodies(config.limits());
     this.config = config;
+    this.tracer = tracer;
   }
 
   /**
@@ -102,7 +115,7 @@ public final class IngestHandler {
    * content type and the idempotency key.
    */
   public void checkHeaders(RoutingContext ctx) {
-    traceparent(ctx);
+    traceparent(ctx, ROUTE);
     try {
       EventRequestValidator.checkType(ctx.pathParam("type"));
       checkCommonHeaders(ctx);
@@ -115,7 +128,7 @@ public final class IngestHandler {
 
   /** First step of a batch, before the body is read: as {@link #checkHeaders} without a type. */
   public void checkBatchHeaders(RoutingContext ctx) {
-    traceparent(ctx);
+    traceparent(ctx, BATCH_ROUTE);
     try {
       checkCommonHeaders(ctx);
     } catch (RejectedRequest rejected) {
@@ -304,6 +317,14 @@ public final class IngestHandler {
       pending.add(new OutboxStore.PendingEvent(UUID.randomUUID(), events.get(i), payloads.get(i)));
     }
     OffsetDateTime now = OffsetDateTime.now(clock);
+    Span request = ctx.get(SPAN, Span.getInvalid());
+    Span write =
+        tracer
+            .spanBuilder("outbox write")
+            .setParent(Context.root().with(request))
+            .setAttribute("db.system.name", "postgresql")
+            .setAttribute("offload.events", (long) pending.size())
+            .startSpan();
     Future<OutboxStore.WriteResult> written;
     if (idempotencyKey == null && !batch) {
       OutboxStore.PendingEvent one = pending.get(0);
@@ -324,6 +345,18 @@ public final class IngestHandler {
     }
     written.onComplete(
         done -> {
+          if (done.succeeded()) {
+            List<String> ids = done.result().eventIds().stream().map(UUID::toString).toList();
+            if (batch) {
+              request.setAttribute(Tracing.EVENT_IDS, ids);
+            } else {
+              request.setAttribute(Tracing.EVENT_ID, ids.get(0));
+            }
+            write.setAttribute(Tracing.EVENT_IDS, ids);
+          } else {
+            write.setStatus(StatusCode.ERROR, done.cause().toString());
+          }
+          write.end();
           if (done.failed()) {
             if (isDataError(done.cause())) {
               breaker.onSuccess(); // the database answered; the request is at fault
@@ -394,9 +427,36 @@ public final class IngestHandler {
     }
   }
 
-  private static void traceparent(RoutingContext ctx) {
+  /**
+   * The request's span, a child of the caller's when it sent a valid {@code traceparent}, and the
+   * {@code traceparent} written with its events: the span's own when spans are recorded, else the
+   * caller's (or a new one).
+   */
+  private void traceparent(RoutingContext ctx, String route) {
     List<String> received = ctx.request().headers().getAll(OffloadHeaders.TRACEPARENT);
-    String traceparent = Traceparent.resolve(received.size() == 1 ? received.get(0) : null);
+    String header = received.size() == 1 ? received.get(0) : null;
+    String traceparent = Traceparent.resolve(header);
+    Span span =
+        tracer
+            .spanBuilder("POST " + route)
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(Tracing.parent(Traceparent.isValid(header) ? header : null))
+            .setAttribute("http.request.method", "POST")
+            .setAttribute("http.route", route)
+            .startSpan();
+    if (span.getSpanContext().isValid()) {
+      traceparent = Tracing.traceparent(span);
+      ctx.put(SPAN, span);
+      ctx.addEndHandler(
+          ended -> {
+            int status = ctx.response().getStatusCode();
+            span.setAttribute("http.response.status_code", (long) status);
+            if (status >= 500) {
+              span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+          });
+    }
     ctx.put(OffloadHeaders.TRACEPARENT, traceparent);
     ctx.response().putHeader(OffloadHeaders.TRACEPARENT, traceparent);
   }

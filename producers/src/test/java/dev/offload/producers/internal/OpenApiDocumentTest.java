@@ -125,6 +125,7 @@ class OpenApiDocumentTest {
             Clock.systemUTC(),
             schemas,
             CircuitBreaker.withDefaults("database"),
-            CaptureGate.notRequired()));
+            CaptureGate.notRequired(),
+            dev.offload.runtime.tracing.Tracing.off()));
   }
 }

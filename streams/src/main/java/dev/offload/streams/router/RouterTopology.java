@@ -1,14 +1,23 @@
 package dev.offload.streams.router;
 
+import dev.offload.runtime.tracing.Tracing;
+import dev.offload.schemas.HeaderValues;
+import dev.offload.schemas.OffloadHeaders;
 import dev.offload.streams.TopologyContext;
 import dev.offload.streams.TopologyDefinition;
 import dev.offload.streams.internal.DropCounter;
 import dev.offload.streams.internal.EventDeduplicator;
 import dev.offload.streams.internal.EventEnvelope;
 import dev.offload.streams.internal.Routed;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -52,11 +61,20 @@ public final class RouterTopology implements TopologyDefinition {
 
   @Override
   public Topology build(TopologyContext context) {
-    return build(context.bind(RouterConfig.defaults()));
+    return build(
+        context.bind(RouterConfig.defaults()), context.tracing().tracer("dev.offload.router"));
   }
 
   /** Builds the router for {@code config}. */
   public static Topology build(RouterConfig config) {
+    return build(config, Tracing.off().tracer("dev.offload.router"));
+  }
+
+  /**
+   * Builds the router for {@code config}, recording in {@code tracer} a span of each event's
+   * routing, whose {@code traceparent} the routed copies then carry.
+   */
+  public static Topology build(RouterConfig config, Tracer tracer) {
     StreamsBuilder builder = new StreamsBuilder();
     KStream<byte[], byte[]> events =
         builder.stream(
@@ -71,7 +89,7 @@ public final class RouterTopology implements TopologyDefinition {
               DEDUP_STORE);
     }
     events
-        .processValues(() -> new RouteByType(config), Named.as("route-by-type"))
+        .processValues(() -> new RouteByType(config, tracer), Named.as("route-by-type"))
         .to(
             (key, routed, recordContext) -> routed.topic(),
             Produced.with(Serdes.ByteArray(), Routed.SERDE).withName("work-topics"));
@@ -81,12 +99,14 @@ public final class RouterTopology implements TopologyDefinition {
   /** Forwards one copy of the record per destination topic of its type. */
   private static final class RouteByType implements FixedKeyProcessor<byte[], byte[], Routed> {
     private final RouterConfig config;
+    private final Tracer tracer;
     private final Map<String, List<String>> destinations = new HashMap<>();
     private FixedKeyProcessorContext<byte[], Routed> context;
     private DropCounter unknown;
 
-    RouteByType(RouterConfig config) {
+    RouteByType(RouterConfig config, Tracer tracer) {
       this.config = config;
+      this.tracer = tracer;
       config.routes().keySet().forEach(type -> destinations.put(type, config.destinations(type)));
     }
 
@@ -98,6 +118,45 @@ public final class RouterTopology implements TopologyDefinition {
 
     @Override
     public void process(FixedKeyRecord<byte[], byte[]> record) {
+      Span span = startSpan(record);
+      try {
+        route(record);
+      } finally {
+        span.end();
+      }
+    }
+
+    /**
+     * A span of the routing, a child of the span the record's {@code traceparent} names; the routed
+     * copies carry the routing's own {@code traceparent} instead.
+     */
+    private Span startSpan(FixedKeyRecord<byte[], byte[]> record) {
+      Headers headers = record.headers();
+      Header parent = headers.lastHeader(OffloadHeaders.TRACEPARENT);
+      String eventId = HeaderValues.eventId(headers);
+      Span span =
+          tracer
+              .spanBuilder("router route")
+              .setSpanKind(SpanKind.CONSUMER)
+              .setParent(
+                  Tracing.parent(
+                      parent == null ? null : new String(parent.value(), StandardCharsets.UTF_8)))
+              .setAttribute(Tracing.EVENT_ID, eventId == null ? "" : eventId)
+              .setAttribute("messaging.system", "kafka")
+              .setAttribute("messaging.operation.type", "process")
+              .setAttribute(
+                  "messaging.destination.name",
+                  context.recordMetadata().map(RecordMetadata::topic).orElse(""))
+              .startSpan();
+      if (span.getSpanContext().isValid()) {
+        headers.remove(OffloadHeaders.TRACEPARENT);
+        headers.add(
+            OffloadHeaders.TRACEPARENT, Tracing.traceparent(span).getBytes(StandardCharsets.UTF_8));
+      }
+      return span;
+    }
+
+    private void route(FixedKeyRecord<byte[], byte[]> record) {
       String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
       String type = EventEnvelope.requireEventType(record.headers(), topic);
       List<String> targets = destinations.get(type);

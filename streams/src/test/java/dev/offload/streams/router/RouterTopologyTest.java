@@ -313,6 +313,44 @@ class RouterTopologyTest {
     assertThat(config.catchAllTopic()).isEqualTo(RouterConfig.DEFAULT_CATCH_ALL);
   }
 
+  @Test
+  void withSpansTheRoutedCopiesCarryTheRoutingsTraceparentAChildOfTheEventsOwn() {
+    try (dev.offload.runtime.tracing.Tracing tracing =
+        dev.offload.runtime.tracing.Tracing.keepingRecent("test", 100)) {
+      driver =
+          new TopologyTestDriver(
+              RouterTopology.build(RouterConfig.defaults(), tracing.tracer("test")),
+              TestEvents.driverProperties("router-test", registry));
+      String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+      var headers = headers("e1", "user-signed-up", "shop");
+      headers.add(
+          dev.offload.schemas.OffloadHeaders.TRACEPARENT,
+          bytes("00-" + trace + "-00f067aa0ba902b7-01"));
+      input("user-signed-up")
+          .pipeInput(new TestRecord<>(bytes("user-1"), bytes("{}"), headers, T0));
+
+      var routed = output("offload.work.email").readRecord();
+      var spans = tracing.recentSpans().orElseThrow().journey("e1");
+
+      assertThat(spans)
+          .singleElement()
+          .satisfies(
+              span -> {
+                assertThat(span.name()).isEqualTo("router route");
+                assertThat(span.traceId()).isEqualTo(trace);
+                assertThat(span.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+                assertThat(
+                        new String(
+                            routed
+                                .headers()
+                                .lastHeader(dev.offload.schemas.OffloadHeaders.TRACEPARENT)
+                                .value(),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("00-" + trace + "-" + span.spanId() + "-01");
+              });
+    }
+  }
+
   /** The router's configuration as {@code topologies.router} of a streams file reads. */
   private static RouterConfig router(Map<String, Object> section) {
     return new TopologyContext("router", "router-test", section).bind(RouterConfig.defaults());

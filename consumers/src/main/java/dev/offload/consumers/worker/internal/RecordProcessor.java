@@ -3,13 +3,24 @@ package dev.offload.consumers.worker.internal;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHeaders;
 import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.runtime.tracing.Tracing;
+import dev.offload.schemas.OffloadHeaders;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Runs one attempt of a record: deserializes it, asks the breaker, calls the handler, and returns
@@ -17,19 +28,38 @@ import org.apache.kafka.common.errors.SerializationException;
  * It changes nothing else: the {@link Dispatcher} applies the outcome.
  */
 final class RecordProcessor<T> {
+  private static final AttributeKey<String> DELAY = AttributeKey.stringKey("offload.delay");
+  private static final AttributeKey<String> REASON = AttributeKey.stringKey("offload.reason");
   private final HandlerBinding<T> binding;
   private final FailurePolicy failures;
   private final WorkerMetrics metrics;
+  private final Tracer tracer;
+  private final String group;
 
-  /** A processor of {@code binding}'s records whose failures {@code failures} decides. */
-  RecordProcessor(HandlerBinding<T> binding, FailurePolicy failures, WorkerMetrics metrics) {
+  /**
+   * A processor of {@code binding}'s records whose failures {@code failures} decides, recording a
+   * span of each attempt (and of the wait before the first) in {@code tracer}.
+   */
+  RecordProcessor(
+      HandlerBinding<T> binding,
+      FailurePolicy failures,
+      WorkerMetrics metrics,
+      Tracer tracer,
+      String group) {
     this.binding = binding;
     this.failures = failures;
     this.metrics = metrics;
+    this.tracer = tracer;
+    this.group = group;
   }
 
   /** Runs the current attempt of {@code item}; the stage never fails. */
   CompletionStage<Outcome> attempt(WorkItem item) {
+    Span span = startSpan(item);
+    return attemptOnce(item).thenApply(outcome -> ended(span, outcome));
+  }
+
+  private CompletionStage<Outcome> attemptOnce(WorkItem item) {
     Event<T> event;
     try {
       event = toEvent(item);
@@ -51,6 +81,66 @@ final class RecordProcessor<T> {
               metrics.handled();
               return failures.succeeded();
             });
+  }
+
+  /**
+   * The span of this attempt, a child of the span the record's {@code traceparent} names; before
+   * the first attempt in this worker, a span of the time the record waited since it was polled (the
+   * parent of the attempts of a record that came without a {@code traceparent}).
+   */
+  private Span startSpan(WorkItem item) {
+    ConsumerRecord<byte[], byte[]> r = item.record();
+    String eventId = item.eventId();
+    if (item.firstStart()) {
+      Header header = r.headers().lastHeader(OffloadHeaders.TRACEPARENT);
+      Context parent =
+          Tracing.parent(
+              header == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+      Span queued =
+          tracer
+              .spanBuilder(group + " queue")
+              .setParent(parent)
+              .setStartTimestamp(item.receivedNanos(), TimeUnit.NANOSECONDS)
+              .setAttribute(Tracing.EVENT_ID, eventId == null ? "" : eventId)
+              .startSpan();
+      queued.end();
+      item.traceContext(
+          Span.fromContext(parent).getSpanContext().isValid()
+              ? parent
+              : Context.root().with(queued));
+    }
+    Context parent = item.traceContext() == null ? Context.root() : item.traceContext();
+    return tracer
+        .spanBuilder(group + " process")
+        .setSpanKind(SpanKind.CONSUMER)
+        .setParent(parent)
+        .setAttribute(Tracing.EVENT_ID, eventId == null ? "" : eventId)
+        .setAttribute("messaging.system", "kafka")
+        .setAttribute("messaging.operation.type", "process")
+        .setAttribute("messaging.consumer.group.name", group)
+        .setAttribute("messaging.destination.name", r.topic())
+        .setAttribute("messaging.destination.partition.id", Integer.toString(r.partition()))
+        .setAttribute("messaging.kafka.offset", r.offset())
+        .setAttribute("offload.attempt", (long) item.attempt())
+        .startSpan();
+  }
+
+  /** Ends {@code span} with what became of the attempt. */
+  private static Outcome ended(Span span, Outcome outcome) {
+    if (outcome instanceof Outcome.RetryInPlace retry) {
+      span.setStatus(StatusCode.ERROR);
+      span.addEvent("retry in place", Attributes.of(DELAY, retry.delay().toString()));
+    } else if (outcome instanceof Outcome.Delayed delayed) {
+      span.setStatus(StatusCode.ERROR);
+      span.addEvent("retry from the delay topic", Attributes.of(DELAY, delayed.tier().toString()));
+    } else if (outcome instanceof Outcome.DeadLetter letter) {
+      span.setStatus(StatusCode.ERROR, String.valueOf(letter.failure()));
+      span.addEvent("dead-lettered", Attributes.of(REASON, letter.reason().toString()));
+    } else if (outcome instanceof Outcome.Held held) {
+      span.addEvent("held by the breaker", Attributes.of(DELAY, held.pause().toString()));
+    }
+    span.end();
+    return outcome;
   }
 
   private Event<T> toEvent(WorkItem item) {

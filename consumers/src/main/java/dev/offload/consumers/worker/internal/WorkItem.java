@@ -5,6 +5,7 @@ import dev.offload.consumers.ordering.Ordering;
 import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.RetryHeaders;
+import io.opentelemetry.context.Context;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +25,9 @@ public final class WorkItem {
   private volatile int attempt;
   private volatile Instant firstFailedAt;
   private volatile Instant lastFailedAt;
+  private final long receivedNanos = epochNanos();
+  private volatile boolean started;
+  private volatile Context traceContext;
 
   private WorkItem(ConsumerRecord<byte[], byte[]> record, Ordering ordering, boolean delayed) {
     this.record = record;
@@ -49,6 +53,32 @@ public final class WorkItem {
       case PARTITION -> origin.topicPartition();
       case UNORDERED -> this;
     };
+  }
+
+  /** When it was polled, in epoch nanoseconds. */
+  long receivedNanos() {
+    return receivedNanos;
+  }
+
+  /** The context its spans are children of, once its first attempt started; else null. */
+  Context traceContext() {
+    return traceContext;
+  }
+
+  void traceContext(Context context) {
+    this.traceContext = context;
+  }
+
+  /** Whether no attempt of it had started in this worker yet; marks that one has. */
+  boolean firstStart() {
+    boolean first = !started;
+    started = true;
+    return first;
+  }
+
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /** The record as consumed. */

@@ -91,7 +91,8 @@ public final class WorkerEngine implements ConsumerRebalanceListener {
         new Dispatcher(
             options.maxInFlight(),
             options::isSourceTopic,
-            new RecordProcessor<>(binding, failures, runtime.metrics()),
+            new RecordProcessor<>(
+                binding, failures, runtime.metrics(), runtime.tracer(), options.group()),
             new FailedRecordPublisher(options.group(), producer),
             runtime);
     this.holds = new DelayHolds(options.group());

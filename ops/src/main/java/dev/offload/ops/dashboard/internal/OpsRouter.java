@@ -3,6 +3,7 @@ package dev.offload.ops.dashboard.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.runtime.http.HealthServer;
+import dev.offload.runtime.tracing.RecentSpans;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -12,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +37,16 @@ public final class OpsRouter {
    * @param lagInterval time between two lag polls, told to the page
    * @param staleAfter how old the newest lag snapshot may be for {@code /health/ready}
    * @param clock the time the snapshots are compared with
+   * @param spans the spans this process keeps, for the journeys of events; none outside {@code
+   *     offload dev}, whose spans go to a tracing backend
    */
   public record Parts(
       Collector collector,
       PrometheusMeterRegistry registry,
       Duration lagInterval,
       Duration staleAfter,
-      Clock clock) {}
+      Clock clock,
+      Optional<RecentSpans> spans) {}
 
   private final Parts parts;
 
@@ -60,6 +66,8 @@ public final class OpsRouter {
     router.get("/api/dead-letters").handler(ctx -> ops.json(ctx, ops::deadLetters));
     router.get("/api/roles").handler(ctx -> ops.json(ctx, ops::roles));
     router.get("/api/connectors").handler(ctx -> ops.json(ctx, ops::connectors));
+    router.get("/api/journey").handler(ops::journey);
+    router.get("/api/journeys/slowest").handler(ops::slowest);
     router.get(HealthServer.METRICS).handler(HealthServer.scrapeHandler(parts.registry()));
     router.get("/health/live").handler(ctx -> ops.json(ctx, () -> Map.of("status", "UP")));
     router.get("/health/ready").handler(ops::ready);
@@ -105,6 +113,72 @@ public final class OpsRouter {
 
   private Object connectors() {
     return ConnectorMeters.read(parts.registry());
+  }
+
+  /** {@code ?event-id=}: the spans of one event's journey, by start; 404 when none is kept. */
+  private void journey(RoutingContext ctx) {
+    String eventId = ctx.request().getParam("event-id");
+    if (eventId == null || eventId.isBlank()) {
+      error(ctx, 400, "event-id", "give the event's id: /api/journey?event-id=<id>");
+      return;
+    }
+    if (parts.spans().isEmpty()) {
+      noSpans(ctx);
+      return;
+    }
+    List<RecentSpans.SpanView> spans = parts.spans().get().journey(eventId.trim());
+    if (spans.isEmpty()) {
+      error(
+          ctx,
+          404,
+          "event-id",
+          "no span of event "
+              + eventId.trim()
+              + " is kept here: it was not accepted by this stack, or its spans were the oldest and"
+              + " made room for newer ones");
+      return;
+    }
+    json(ctx, () -> Map.of("eventId", eventId.trim(), "spans", spans));
+  }
+
+  /** {@code ?limit=}: the slowest traces kept, slowest first (default 20). */
+  private void slowest(RoutingContext ctx) {
+    if (parts.spans().isEmpty()) {
+      noSpans(ctx);
+      return;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(ctx.request().getParam("limit", "20"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1000) {
+      error(ctx, 400, "limit", "limit must be a whole number from 1 to 1000");
+      return;
+    }
+    int n = limit;
+    json(ctx, () -> Map.of("traces", parts.spans().get().slowest(n)));
+  }
+
+  private void noSpans(RoutingContext ctx) {
+    error(
+        ctx,
+        404,
+        null,
+        "this process keeps no spans: offload dev does; production roles send theirs to the OTLP"
+            + " collector they are configured with");
+  }
+
+  private void error(RoutingContext ctx, int status, String field, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", status == 400 ? "invalid-request" : "not-found");
+    body.put("message", message);
+    if (field != null) {
+      body.put("field", field);
+    }
+    ctx.response().setStatusCode(status);
+    json(ctx, () -> body);
   }
 
   private void ready(RoutingContext ctx) {

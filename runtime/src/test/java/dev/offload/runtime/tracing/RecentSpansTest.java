@@ -1,0 +1,74 @@
+package dev.offload.runtime.tracing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecentSpansTest {
+  @Test
+  void aTraceparentLinksTheSpansOfTwoStagesAndTheJourneyOfAnEventKeepsItsOwn() {
+    try (Tracing tracing = Tracing.keepingRecent("test", 100)) {
+      Tracer tracer = tracing.tracer("test");
+      Span request =
+          tracer
+              .spanBuilder("request")
+              .setAttribute(Tracing.EVENT_IDS, List.of("a", "b"))
+              .startSpan();
+      String traceparent = Tracing.traceparent(request);
+      request.end();
+      // another process, reading the header of the record
+      for (String id : List.of("a", "b")) {
+        tracer
+            .spanBuilder("handle")
+            .setParent(Tracing.parent(traceparent))
+            .setAttribute(Tracing.EVENT_ID, id)
+            .startSpan()
+            .end();
+      }
+      RecentSpans recent = tracing.recentSpans().orElseThrow();
+
+      List<RecentSpans.SpanView> journey = recent.journey("a");
+
+      assertThat(journey)
+          .extracting(RecentSpans.SpanView::name)
+          .containsExactly("request", "handle");
+      assertThat(journey.get(1).parentSpanId()).isEqualTo(journey.get(0).spanId());
+      assertThat(journey.get(1).attributes()).containsEntry("offload.event.id", "a");
+      assertThat(recent.journey("unknown")).isEmpty();
+      assertThat(recent.slowest(5))
+          .singleElement()
+          .satisfies(t -> assertThat(t.eventIds()).containsExactly("a", "b"));
+    }
+  }
+
+  @Test
+  void theOldestSpansGoFirstWhenTheStoreIsFull() {
+    try (Tracing tracing = Tracing.keepingRecent("test", 2)) {
+      Tracer tracer = tracing.tracer("test");
+      for (String id : List.of("1", "2", "3")) {
+        tracer.spanBuilder("s" + id).setAttribute(Tracing.EVENT_ID, id).startSpan().end();
+      }
+      RecentSpans recent = tracing.recentSpans().orElseThrow();
+
+      assertThat(recent.journey("1")).isEmpty();
+      assertThat(recent.journey("3")).extracting(RecentSpans.SpanView::name).containsExactly("s3");
+    }
+  }
+
+  @Test
+  void offRecordsNothingAndAnInvalidTraceparentStartsATrace() {
+    Tracing off = Tracing.off();
+    Span span = off.tracer("test").spanBuilder("x").startSpan();
+    assertThat(off.enabled()).isFalse();
+    assertThat(span.getSpanContext().isValid()).isFalse();
+    assertThat(off.recentSpans()).isEmpty();
+    assertThat(
+            io.opentelemetry.api.trace.Span.fromContext(Tracing.parent("garbage"))
+                .getSpanContext()
+                .isValid())
+        .isFalse();
+  }
+}
