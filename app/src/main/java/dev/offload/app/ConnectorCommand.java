@@ -6,6 +6,7 @@ import dev.offload.connectors.SnapshotSignal;
 import dev.offload.connectors.TableCapture;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.http.HealthServer;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.outbox.OutboxTable;
 import dev.offload.schemas.registry.RegistryClient;
@@ -87,7 +88,8 @@ final class ConnectorCommand implements Callable<Integer> {
         capture.enabled()
             ? new RegistryClient(RegistryClientConfig.of(configuration.registry().url()))
             : null;
-    OutboxConnector connector = OutboxConnector.start(configuration, registry, schemas);
+    Tracing tracing = Tracing.fromEnvironment(System.getenv(), "offload-connector");
+    OutboxConnector connector = OutboxConnector.start(configuration, registry, schemas, tracing);
     running = connector;
     HealthServer http =
         configuration.http().port() < 0
@@ -101,6 +103,7 @@ final class ConnectorCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   connector.close();
+                  tracing.close();
                   if (http != null) {
                     http.close();
                   }

@@ -1,5 +1,6 @@
 package dev.offload.app;
 
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
 import dev.offload.streams.TopologyCatalog;
@@ -147,12 +148,20 @@ final class StreamsCommand implements Runnable {
           StreamsConfiguration.load(options.config, System.getenv(), overrides);
       TopologyDefinition definition = TopologyCatalog.of(configuration).require(name);
       CountDownLatch stopped = new CountDownLatch(1);
-      StreamsRunner runner = StreamsRunner.start(definition, configuration);
+      Tracing tracing = Tracing.fromEnvironment(System.getenv(), "offload-" + name);
+      StreamsRunner runner =
+          StreamsRunner.start(
+              definition,
+              configuration,
+              new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                  io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
+              tracing);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
                     runner.close();
+                    tracing.close();
                     stopped.countDown();
                   },
                   "offload-streams-stop"));

@@ -159,12 +159,13 @@ final class TraceCommand implements Callable<Integer> {
       d.append("  ").append(a.get("http.response.status_code").asText());
     }
     if (a.has("messaging.destination.name")) {
-      d.append("  ")
-          .append(a.get("messaging.destination.name").asText())
-          .append('[')
-          .append(a.path("messaging.destination.partition.id").asText())
-          .append("]@")
-          .append(a.path("messaging.kafka.offset").asText());
+      d.append("  ").append(a.get("messaging.destination.name").asText());
+      if (a.has("messaging.destination.partition.id")) {
+        d.append('[').append(a.get("messaging.destination.partition.id").asText()).append(']');
+      }
+      if (a.has("messaging.kafka.offset")) {
+        d.append('@').append(a.get("messaging.kafka.offset").asText());
+      }
     }
     if (a.has("offload.attempt")) {
       d.append("  attempt ").append(a.get("offload.attempt").asText());

@@ -164,7 +164,6 @@ class OffloadDevIT {
         .as("the stages in the order they came")
         .containsSubsequence(
             "POST /v1/events/{type}",
-            "outbox write",
             "outbox capture",
             "router route",
             "offload-worker-email queue",

@@ -23,8 +23,10 @@
     const parts = [];
     if (a['http.response.status_code'] !== undefined) parts.push(String(a['http.response.status_code']));
     if (a['messaging.destination.name'] !== undefined) {
-      parts.push(a['messaging.destination.name'] + '[' + a['messaging.destination.partition.id'] +
-        ']@' + a['messaging.kafka.offset']);
+      let where = a['messaging.destination.name'];
+      if (a['messaging.destination.partition.id'] !== undefined) where += '[' + a['messaging.destination.partition.id'] + ']';
+      if (a['messaging.kafka.offset'] !== undefined) where += '@' + a['messaging.kafka.offset'];
+      parts.push(where);
     }
     if (a['offload.attempt'] !== undefined) parts.push('attempt ' + a['offload.attempt']);
     if (span.error) parts.push('failed' + (span.statusMessage ? ': ' + span.statusMessage : ''));

@@ -316,7 +316,6 @@ public final class IngestHandler {
     for (int i = 0; i < events.size(); i++) {
       pending.add(new OutboxStore.PendingEvent(UUID.randomUUID(), events.get(i), payloads.get(i)));
     }
-    OffsetDateTime now = OffsetDateTime.now(clock);
     Span request = ctx.get(SPAN, Span.getInvalid());
     Span write =
         tracer
@@ -325,6 +324,8 @@ public final class IngestHandler {
             .setAttribute("db.system.name", "postgresql")
             .setAttribute("offload.events", (long) pending.size())
             .startSpan();
+    // After the write's span starts: the capture's span starts at this time.
+    OffsetDateTime now = OffsetDateTime.now(clock);
     Future<OutboxStore.WriteResult> written;
     if (idempotencyKey == null && !batch) {
       OutboxStore.PendingEvent one = pending.get(0);

@@ -9,6 +9,7 @@ import dev.offload.streams.internal.DropCounter;
 import dev.offload.streams.internal.EventDeduplicator;
 import dev.offload.streams.internal.EventEnvelope;
 import dev.offload.streams.internal.Routed;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -144,9 +145,7 @@ public final class RouterTopology implements TopologyDefinition {
               .setAttribute(Tracing.EVENT_ID, eventId == null ? "" : eventId)
               .setAttribute("messaging.system", "kafka")
               .setAttribute("messaging.operation.type", "process")
-              .setAttribute(
-                  "messaging.destination.name",
-                  context.recordMetadata().map(RecordMetadata::topic).orElse(""))
+              .setAllAttributes(source())
               .startSpan();
       if (span.getSpanContext().isValid()) {
         headers.remove(OffloadHeaders.TRACEPARENT);
@@ -154,6 +153,20 @@ public final class RouterTopology implements TopologyDefinition {
             OffloadHeaders.TRACEPARENT, Tracing.traceparent(span).getBytes(StandardCharsets.UTF_8));
       }
       return span;
+    }
+
+    /** Where the record was read: topic, partition and offset. */
+    private Attributes source() {
+      return context
+          .recordMetadata()
+          .map(
+              m ->
+                  Attributes.builder()
+                      .put("messaging.destination.name", m.topic())
+                      .put("messaging.destination.partition.id", Integer.toString(m.partition()))
+                      .put("messaging.kafka.offset", m.offset())
+                      .build())
+          .orElse(Attributes.empty());
     }
 
     private void route(FixedKeyRecord<byte[], byte[]> record) {
