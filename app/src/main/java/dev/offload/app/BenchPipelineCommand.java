@@ -107,6 +107,13 @@ final class BenchPipelineCommand implements Callable<Integer> {
               + " each, 2,000-event baselines; the other sizes are ignored.")
   boolean quick;
 
+  @Option(
+      names = "--no-traces",
+      description =
+          "The in-process stack records no spans (as offload dev --no-traces), to measure what"
+              + " tracing costs.")
+  boolean noTraces;
+
   @Option(names = "--json", description = "Print the report as JSON instead of tables.")
   boolean json;
 
@@ -197,7 +204,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
   private PipelineTarget target() {
     if (apiUrl == null) {
       System.err.println("starting an in-process dev stack on free ports...");
-      return DevPipelineTarget.start(outboxMode);
+      return DevPipelineTarget.start(outboxMode, !noTraces);
     }
     if (bootstrapServer == null || jdbcUrl == null) {
       throw new ParameterException(

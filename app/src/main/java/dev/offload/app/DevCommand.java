@@ -115,6 +115,14 @@ final class DevCommand implements Callable<Integer> {
   boolean demo;
 
   @Option(
+      names = "--no-traces",
+      description =
+          "Record no spans: offload trace and the dashboard's journey page then find none. By"
+              + " default the stack keeps the latest "
+              + "50,000 spans of every stage in memory.")
+  boolean noTraces;
+
+  @Option(
       names = "--demo-rate",
       defaultValue = "" + DemoLoad.DEFAULT_RATE,
       description =
@@ -185,7 +193,12 @@ final class DevCommand implements Callable<Integer> {
               new WorkerPorts(workersPort, smtpPort),
               dataDir,
               outboxMode,
-              starting::set);
+              created -> {
+                starting.set(created);
+                if (noTraces) {
+                  created.keepNoSpans();
+                }
+              });
     } catch (RuntimeException | Error e) {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

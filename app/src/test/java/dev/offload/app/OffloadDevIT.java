@@ -168,6 +168,10 @@ class OffloadDevIT {
             "router route",
             "offload-worker-email queue",
             "offload-worker-email process");
+    assertThat(run("trace", "--ops-url", "http://127.0.0.1:" + opsPort))
+        .as("the README's offload trace with no id: the slowest events")
+        .contains("EVENTS (offload trace <id> for one)")
+        .containsPattern("\\d+\\.\\d ms +\\S+Z +[0-9a-f-]{36}");
     assertThat(run("trace", "--limit", "1000", "--ops-url", "http://127.0.0.1:" + opsPort))
         .as("the slowest events kept")
         .contains(first);
@@ -358,17 +362,7 @@ class OffloadDevIT {
 
   /** Reads {@code topic} from its beginning into {@code ids} until it holds every one wanted. */
   private void readEventIds(String topic, Set<String> ids, List<String> wanted) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (var consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      var partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    try (var consumer = fromBeginning(topic)) {
       await()
           .atMost(Duration.ofSeconds(90))
           .until(
@@ -623,18 +617,8 @@ class OffloadDevIT {
   }
 
   private List<ConsumerRecord<String, byte[]>> readEvents(String topic, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<String, byte[]>> events = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      var partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    try (var consumer = fromBeginning(topic)) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -649,6 +633,21 @@ class OffloadDevIT {
       }
     }
     return events;
+  }
+
+  /** A consumer of every partition of {@code topic}, outside any group, at its beginning. */
+  private KafkaConsumer<String, byte[]> fromBeginning(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    var partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(i -> new TopicPartition(topic, i.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
   }
 
   private static String eventId(ConsumerRecord<String, byte[]> event) {

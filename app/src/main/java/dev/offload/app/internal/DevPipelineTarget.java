@@ -46,9 +46,14 @@ public final class DevPipelineTarget implements PipelineTarget, EffectProbe {
    * fails because a port was taken is tried again on other ports, twice at most.
    */
   public static DevPipelineTarget start(OutboxMode mode) {
+    return start(mode, true);
+  }
+
+  /** As {@link #start(OutboxMode)}; without {@code spans}, the stack records none. */
+  public static DevPipelineTarget start(OutboxMode mode, boolean spans) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOnFreePorts(mode);
+        return startOnFreePorts(mode, spans);
       } catch (RuntimeException e) {
         if (attempt == 3 || !portTaken(e)) {
           throw e;
@@ -59,7 +64,7 @@ public final class DevPipelineTarget implements PipelineTarget, EffectProbe {
     }
   }
 
-  private static DevPipelineTarget startOnFreePorts(OutboxMode mode) {
+  private static DevPipelineTarget startOnFreePorts(OutboxMode mode, boolean spans) {
     Path dir;
     try {
       dir = Files.createTempDirectory("offload-bench-pipeline-");
@@ -76,7 +81,16 @@ public final class DevPipelineTarget implements PipelineTarget, EffectProbe {
             Ports.freePort());
     try {
       DevStack stack =
-          DevStack.start(ports, new WorkerPorts(Ports.freePort(), Ports.freePort()), dir, mode);
+          DevStack.start(
+              ports,
+              new WorkerPorts(Ports.freePort(), Ports.freePort()),
+              dir,
+              mode,
+              created -> {
+                if (!spans) {
+                  created.keepNoSpans();
+                }
+              });
       return new DevPipelineTarget(stack, dir, mode);
     } catch (RuntimeException e) {
       delete(dir);

@@ -85,7 +85,7 @@ public final class DevStack implements AutoCloseable {
   static final int KEPT_SPANS = 50_000;
 
   /** Every stage's spans, the latest kept in memory for `offload trace` and the dashboard. */
-  private final Tracing tracing = Tracing.keepingRecent("offload-dev", KEPT_SPANS);
+  private volatile Tracing tracing = Tracing.keepingRecent("offload-dev", KEPT_SPANS);
 
   private static final Map<String, String> BROKER_SETTINGS =
       Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500");
@@ -114,6 +114,14 @@ public final class DevStack implements AutoCloseable {
   private volatile EmbeddedSmtp smtp;
   private volatile HandlerWorkers handlers;
   private volatile WorkerHttpServer workerHttp;
+
+  /**
+   * Records no spans: {@code offload trace} and the journey page then find none. For measuring the
+   * stack without them; called before the start (from its {@code created} callback).
+   */
+  public void keepNoSpans() {
+    tracing = Tracing.off();
+  }
 
   private DevStack(Path dataDir, OutboxMode outboxMode) {
     this.dataDir = dataDir.toAbsolutePath().normalize();

@@ -9,16 +9,6 @@
   const charts = {};
   let historySeconds = 900;
 
-  function el(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (v === null || v === undefined) return;
-      if (k === 'class') e.className = v; else e.setAttribute(k, v);
-    });
-    children.forEach(c => e.append(c instanceof Node ? c : document.createTextNode(String(c))));
-    return e;
-  }
-
   function badge(status) {
     return el('span', {class: 'badge status-' + status.toLowerCase(), 'data-status': status}, status);
   }

@@ -3,16 +3,6 @@
 (function () {
   'use strict';
 
-  function el(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (v === null || v === undefined) return;
-      if (k === 'class') e.className = v; else e.setAttribute(k, v);
-    });
-    children.forEach(c => e.append(c instanceof Node ? c : document.createTextNode(String(c))));
-    return e;
-  }
-
   function ms(nanos) {
     const m = nanos / 1e6;
     return m >= 1000 ? (m / 1000).toFixed(2) + ' s' : m.toFixed(1) + ' ms';

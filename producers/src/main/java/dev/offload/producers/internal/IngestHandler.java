@@ -322,7 +322,7 @@ public final class IngestHandler {
             .spanBuilder("outbox write")
             .setParent(Context.root().with(request))
             .setAttribute("db.system.name", "postgresql")
-            .setAttribute("offload.events", (long) pending.size())
+            .setAttribute("offload.event.count", (long) pending.size())
             .startSpan();
     // After the write's span starts: the capture's span starts at this time.
     OffsetDateTime now = OffsetDateTime.now(clock);

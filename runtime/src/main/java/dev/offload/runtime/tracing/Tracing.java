@@ -41,16 +41,21 @@ public final class Tracing implements AutoCloseable {
 
   private static final Tracing OFF = new Tracing(TracerProvider.noop(), null, null);
 
+  /** The W3C header the propagator reads first: {@code traceparent}. */
+  private static final String FIELD =
+      W3CTraceContextPropagator.getInstance().fields().iterator().next();
+
+  /** A carrier that is the {@code traceparent} value itself. */
   private static final TextMapGetter<String> TRACEPARENT =
       new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(String carrier) {
-          return List.of("traceparent");
+          return List.of(FIELD);
         }
 
         @Override
         public String get(String carrier, String key) {
-          return "traceparent".equals(key) ? carrier : null;
+          return FIELD.equals(key) ? carrier : null;
         }
       };
 

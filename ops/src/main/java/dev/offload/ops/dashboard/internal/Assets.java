@@ -43,6 +43,7 @@ public final class Assets {
             "/dashboard/dashboard.css", asset(PAGE + "dashboard.css", "text/css; charset=utf-8"),
             "/journey", asset(PAGE + "journey.html", "text/html; charset=utf-8"),
             "/dashboard/journey.js", asset(PAGE + "journey.js", "text/javascript; charset=utf-8"),
+            "/dashboard/dom.js", asset(PAGE + "dom.js", "text/javascript; charset=utf-8"),
             "/webjars/uplot/uPlot.iife.min.js",
                 asset(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
             "/webjars/uplot/uPlot.min.css",
