@@ -2,6 +2,7 @@ package dev.offload.app;
 
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.runtime.tracing.SpanExemplars;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -66,7 +68,12 @@ final class ApiCommand implements Callable<Integer> {
     }
     ApiConfig apiConfig = ApiConfig.load(config, env, options);
     String registryUrl = apiConfig.registry().url();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(
+            PrometheusConfig.DEFAULT,
+            new PrometheusRegistry(),
+            io.micrometer.core.instrument.Clock.SYSTEM,
+            new SpanExemplars());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

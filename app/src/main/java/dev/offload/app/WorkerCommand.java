@@ -11,6 +11,7 @@ import dev.offload.consumers.handlers.email.EmailConfig;
 import dev.offload.consumers.handlers.email.EmailConfigBuilder;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.runtime.http.HealthServer;
+import dev.offload.runtime.tracing.SpanExemplars;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -19,6 +20,7 @@ import dev.offload.schemas.registry.RegistryClientConfig;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -117,7 +119,11 @@ final class WorkerCommand implements Callable<Integer> {
   double replayShare;
 
   private final PrometheusMeterRegistry meters =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new PrometheusMeterRegistry(
+          PrometheusConfig.DEFAULT,
+          new PrometheusRegistry(),
+          io.micrometer.core.instrument.Clock.SYSTEM,
+          new SpanExemplars());
 
   @Mixin PrintConfigOption printConfig = new PrintConfigOption();
 

@@ -168,6 +168,20 @@ class OffloadDevIT {
             "router route",
             "offload-worker-email queue",
             "offload-worker-email process");
+    // Asked for OpenMetrics, /metrics names beside latency buckets the traces of their samples.
+    String openMetrics =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(api("/metrics")))
+                    .header("Accept", "application/openmetrics-text; version=1.0.0")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(openMetrics)
+        .containsPattern(
+            "offload_api_requests_seconds_bucket\\{[^}]*\\} \\S+ # \\{[^}]*trace_id=\"[0-9a-f]{32}\"")
+        .containsPattern(
+            "offload_worker_handler_latency_seconds_bucket\\{[^}]*\\} \\S+ # \\{[^}]*trace_id=\"[0-9a-f]{32}\"")
+        .endsWith("# EOF\n");
     assertThat(run("trace", "--ops-url", "http://127.0.0.1:" + opsPort))
         .as("the README's offload trace with no id: the slowest events")
         .contains("EVENTS (offload trace <id> for one)")

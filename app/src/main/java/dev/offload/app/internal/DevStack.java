@@ -17,6 +17,7 @@ import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.runtime.tracing.SpanExemplars;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.outbox.OutboxMode;
@@ -35,6 +36,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -95,7 +97,11 @@ public final class DevStack implements AutoCloseable {
 
   private final PartLayers parts = new PartLayers("offload-dev-part");
   private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new PrometheusMeterRegistry(
+          PrometheusConfig.DEFAULT,
+          new PrometheusRegistry(),
+          io.micrometer.core.instrument.Clock.SYSTEM,
+          new SpanExemplars());
   private final Path dataDir;
   private final long startedAt = System.nanoTime();
   private volatile long readyMillis;

@@ -5,6 +5,8 @@ import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.http.HealthServer;
 import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -176,10 +178,14 @@ public final class ApiRouter {
     ctx.addEndHandler(
         ended -> {
           ctx.vertx().cancelTimer(timer);
-          metrics.recordRequest(
-              ctx.get(ROUTE_KEY, ApiMetrics.UNMATCHED),
-              ctx.response().getStatusCode(),
-              System.nanoTime() - start);
+          // Recorded in the request's span: its histogram bucket may name the trace (exemplar).
+          Span span = ctx.get(IngestHandler.SPAN, Span.getInvalid());
+          try (Scope ignored = span.makeCurrent()) {
+            metrics.recordRequest(
+                ctx.get(ROUTE_KEY, ApiMetrics.UNMATCHED),
+                ctx.response().getStatusCode(),
+                System.nanoTime() - start);
+          }
         });
     ctx.next();
   }

@@ -66,7 +66,9 @@ public final class IngestHandler {
   private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
   private static final String CALLER = "offload.caller";
   private static final String IDEMPOTENCY_KEY = "offload.idempotency-key";
-  private static final String SPAN = "offload.span";
+
+  /** Where a request's span is kept in its context while it is answered. */
+  public static final String SPAN = "offload.span";
 
   /** The instrumentation scope of the API's spans. */
   public static final String TRACER = "dev.offload.api";
@@ -347,8 +349,9 @@ public final class IngestHandler {
     written.onComplete(
         done -> {
           if (done.succeeded()) {
+            // No ids when the idempotency key was used for another request.
             List<String> ids = done.result().eventIds().stream().map(UUID::toString).toList();
-            if (batch) {
+            if (batch || ids.size() != 1) {
               request.setAttribute(Tracing.EVENT_IDS, ids);
             } else {
               request.setAttribute(Tracing.EVENT_ID, ids.get(0));

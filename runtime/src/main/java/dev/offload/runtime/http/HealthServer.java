@@ -80,12 +80,23 @@ public final class HealthServer implements AutoCloseable {
    */
   public static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    return ctx ->
-        ctx.vertx()
-            .executeBlocking(registry::scrape, false)
-            .onSuccess(text -> send(ctx, new Reply(200, Reply.PROMETHEUS_TEXT, text)))
-            .onFailure(ctx::fail);
+    return ctx -> {
+      // Prometheus asks for OpenMetrics when it stores exemplars: the trace and span ids beside a
+      // histogram's buckets, recorded while a span was current.
+      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+      boolean openMetrics = accept != null && accept.contains("application/openmetrics-text");
+      String type = openMetrics ? OPENMETRICS : Reply.PROMETHEUS_TEXT;
+      ctx.vertx()
+          .executeBlocking(
+              () -> openMetrics ? registry.scrape(OPENMETRICS) : registry.scrape(), false)
+          .onSuccess(text -> send(ctx, new Reply(200, type, text)))
+          .onFailure(ctx::fail);
+    };
   }
+
+  /** The OpenMetrics text format's content type. */
+  public static final String OPENMETRICS =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   /** The port served on. */
   public int port() {
@@ -115,6 +126,7 @@ public final class HealthServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final Map<String, Endpoint> routes = new LinkedHashMap<>();
+    private PrometheusMeterRegistry scraped;
 
     private Builder(String host, int port) {
       this.host = Objects.requireNonNull(host, "host");
@@ -148,12 +160,15 @@ public final class HealthServer implements AutoCloseable {
      */
     public Builder metrics(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
+      if (registry instanceof PrometheusMeterRegistry prometheus) {
+        if (scraped != null || routes.containsKey(METRICS)) {
+          throw new IllegalArgumentException("route " + METRICS + " is given twice");
+        }
+        scraped = prometheus;
+        return this;
+      }
       return route(
-          METRICS,
-          query ->
-              registry instanceof PrometheusMeterRegistry prometheus
-                  ? new Reply(200, Reply.PROMETHEUS_TEXT, prometheus.scrape())
-                  : Reply.text(404, "metrics are not exported in Prometheus format here"));
+          METRICS, query -> Reply.text(404, "metrics are not exported in Prometheus format here"));
     }
 
     /** A {@code GET} route of the role's own. */
@@ -178,6 +193,9 @@ public final class HealthServer implements AutoCloseable {
       try {
         Router router = Router.router(vertx);
         routes.forEach((path, endpoint) -> serve(router, path, endpoint));
+        if (scraped != null) {
+          router.get(METRICS).handler(scrapeHandler(scraped));
+        }
         router.errorHandler(
             405,
             ctx -> {

@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -56,10 +57,10 @@ final class RecordProcessor<T> {
   /** Runs the current attempt of {@code item}; the stage never fails. */
   CompletionStage<Outcome> attempt(WorkItem item) {
     Span span = startSpan(item);
-    return attemptOnce(item).thenApply(outcome -> ended(span, outcome));
+    return attemptOnce(item, span).thenApply(outcome -> ended(span, outcome));
   }
 
-  private CompletionStage<Outcome> attemptOnce(WorkItem item) {
+  private CompletionStage<Outcome> attemptOnce(WorkItem item, Span span) {
     Event<T> event;
     try {
       event = toEvent(item);
@@ -74,7 +75,10 @@ final class RecordProcessor<T> {
     return invoke(event)
         .handle(
             (ok, error) -> {
-              metrics.latency(System.nanoTime() - started);
+              // In the attempt's span: the latency bucket may name its trace (exemplar).
+              try (Scope ignored = span.makeCurrent()) {
+                metrics.latency(System.nanoTime() - started);
+              }
               if (error != null) {
                 return failures.failed(item, unwrap(error));
               }
