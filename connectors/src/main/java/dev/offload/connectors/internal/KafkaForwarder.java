@@ -123,7 +123,7 @@ public final class KafkaForwarder
    * child of the span its {@code traceparent} names.
    */
   private void traceCapture(SourceRecord record, Future<RecordMetadata> ack) {
-    if (!OutboxRecords.isEvent(record)) {
+    if (!Tracing.records(tracer) || !OutboxRecords.isEvent(record)) {
       return;
     }
     Optional<Instant> written = OutboxRecords.occurredAt(record);

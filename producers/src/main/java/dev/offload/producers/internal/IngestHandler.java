@@ -440,15 +440,15 @@ public final class IngestHandler {
     List<String> received = ctx.request().headers().getAll(OffloadHeaders.TRACEPARENT);
     String header = received.size() == 1 ? received.get(0) : null;
     String traceparent = Traceparent.resolve(header);
-    Span span =
-        tracer
-            .spanBuilder("POST " + route)
-            .setSpanKind(SpanKind.SERVER)
-            .setParent(Tracing.parent(Traceparent.isValid(header) ? header : null))
-            .setAttribute("http.request.method", "POST")
-            .setAttribute("http.route", route)
-            .startSpan();
-    if (span.getSpanContext().isValid()) {
+    if (Tracing.records(tracer)) {
+      Span span =
+          tracer
+              .spanBuilder("POST " + route)
+              .setSpanKind(SpanKind.SERVER)
+              .setParent(Tracing.parent(Traceparent.isValid(header) ? header : null))
+              .setAttribute("http.request.method", "POST")
+              .setAttribute("http.route", route)
+              .startSpan();
       traceparent = Tracing.traceparent(span);
       ctx.put(SPAN, span);
       ctx.addEndHandler(

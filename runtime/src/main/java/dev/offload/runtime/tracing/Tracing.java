@@ -134,6 +134,14 @@ public final class Tracing implements AutoCloseable {
     return new Tracing(provider, provider, null);
   }
 
+  /**
+   * Whether {@code tracer} records spans: false for the no-op tracer of {@link #off()}, so that a
+   * hot path skips reading {@code traceparent} headers for spans that go nowhere.
+   */
+  public static boolean records(Tracer tracer) {
+    return tracer != TracerProvider.noop().get(Tracing.class.getName());
+  }
+
   /** The tracer of one part of Offload, e.g. {@code dev.offload.api}. */
   public Tracer tracer(String scope) {
     return tracers.get(scope);

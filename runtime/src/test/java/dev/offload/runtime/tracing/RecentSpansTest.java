@@ -63,6 +63,10 @@ class RecentSpansTest {
     Tracing off = Tracing.off();
     Span span = off.tracer("test").spanBuilder("x").startSpan();
     assertThat(off.enabled()).isFalse();
+    assertThat(Tracing.records(off.tracer("test"))).as("hot paths skip the off tracer").isFalse();
+    try (Tracing kept = Tracing.keepingRecent("test", 1)) {
+      assertThat(Tracing.records(kept.tracer("test"))).isTrue();
+    }
     assertThat(span.getSpanContext().isValid()).isFalse();
     assertThat(off.recentSpans()).isEmpty();
     assertThat(

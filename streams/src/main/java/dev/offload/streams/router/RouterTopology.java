@@ -132,6 +132,9 @@ public final class RouterTopology implements TopologyDefinition {
      * copies carry the routing's own {@code traceparent} instead.
      */
     private Span startSpan(FixedKeyRecord<byte[], byte[]> record) {
+      if (!Tracing.records(tracer)) {
+        return Span.getInvalid();
+      }
       Headers headers = record.headers();
       Header parent = headers.lastHeader(OffloadHeaders.TRACEPARENT);
       String eventId = HeaderValues.eventId(headers);

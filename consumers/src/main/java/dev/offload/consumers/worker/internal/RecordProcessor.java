@@ -35,6 +35,7 @@ final class RecordProcessor<T> {
   private final FailurePolicy failures;
   private final WorkerMetrics metrics;
   private final Tracer tracer;
+  private final boolean traced;
   private final String group;
 
   /**
@@ -51,6 +52,7 @@ final class RecordProcessor<T> {
     this.failures = failures;
     this.metrics = metrics;
     this.tracer = tracer;
+    this.traced = Tracing.records(tracer);
     this.group = group;
   }
 
@@ -76,8 +78,13 @@ final class RecordProcessor<T> {
         .handle(
             (ok, error) -> {
               // In the attempt's span: the latency bucket may name its trace (exemplar).
-              try (Scope ignored = span.makeCurrent()) {
-                metrics.latency(System.nanoTime() - started);
+              long nanos = System.nanoTime() - started;
+              if (traced) {
+                try (Scope ignored = span.makeCurrent()) {
+                  metrics.latency(nanos);
+                }
+              } else {
+                metrics.latency(nanos);
               }
               if (error != null) {
                 return failures.failed(item, unwrap(error));
@@ -93,6 +100,9 @@ final class RecordProcessor<T> {
    * parent of the attempts of a record that came without a {@code traceparent}).
    */
   private Span startSpan(WorkItem item) {
+    if (!traced) {
+      return Span.getInvalid();
+    }
     ConsumerRecord<byte[], byte[]> r = item.record();
     String eventId = item.eventId();
     if (item.firstStart()) {
