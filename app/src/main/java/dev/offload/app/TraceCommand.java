@@ -2,6 +2,7 @@ package dev.offload.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.offload.runtime.tracing.KafkaSpans;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -158,13 +159,17 @@ final class TraceCommand implements Callable<Integer> {
     if (a.has("http.response.status_code")) {
       d.append("  ").append(a.get("http.response.status_code").asText());
     }
-    if (a.has("messaging.destination.name")) {
-      d.append("  ").append(a.get("messaging.destination.name").asText());
-      if (a.has("messaging.destination.partition.id")) {
-        d.append('[').append(a.get("messaging.destination.partition.id").asText()).append(']');
+    if (a.has(KafkaSpans.TOPIC)) {
+      d.append("  ").append(a.get(KafkaSpans.TOPIC).asText());
+      if (a.has(KafkaSpans.PARTITION)) {
+        d.append('[').append(a.get(KafkaSpans.PARTITION).asText()).append(']');
       }
-      if (a.has("messaging.kafka.offset")) {
-        d.append('@').append(a.get("messaging.kafka.offset").asText());
+      JsonNode offset =
+          a.has(KafkaSpans.OFFSET_NEWER)
+              ? a.get(KafkaSpans.OFFSET_NEWER)
+              : a.get(KafkaSpans.OFFSET_OLDER);
+      if (offset != null) {
+        d.append('@').append(offset.asText());
       }
     }
     if (a.has("offload.attempt")) {

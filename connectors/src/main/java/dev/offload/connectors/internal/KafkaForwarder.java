@@ -1,5 +1,6 @@
 package dev.offload.connectors.internal;
 
+import dev.offload.runtime.tracing.KafkaSpans;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.OffloadHeaders;
 import io.debezium.engine.DebeziumEngine;
@@ -119,14 +120,16 @@ public final class KafkaForwarder
   }
 
   /**
-   * A span of an event's capture, from the time the API wrote it to Kafka's acknowledgement, a
-   * child of the span its {@code traceparent} names.
+   * A span of an event's capture, from the commit of the transaction that wrote it (the time the
+   * event was written when Debezium names no commit time) to Kafka's acknowledgement, a child of
+   * the span its {@code traceparent} names.
    */
   private void traceCapture(SourceRecord record, Future<RecordMetadata> ack) {
     if (!Tracing.records(tracer) || !OutboxRecords.isEvent(record)) {
       return;
     }
-    Optional<Instant> written = OutboxRecords.occurredAt(record);
+    Optional<Instant> committed =
+        OutboxRecords.committedAt(record).or(() -> OutboxRecords.occurredAt(record));
     SpanBuilder span =
         tracer
             .spanBuilder("outbox capture")
@@ -136,14 +139,11 @@ public final class KafkaForwarder
                     OutboxRecords.header(record, OffloadHeaders.TRACEPARENT).orElse(null)))
             .setAttribute(
                 Tracing.EVENT_ID, OutboxRecords.header(record, OffloadHeaders.EVENT_ID).orElse(""))
-            .setAttribute("messaging.system", "kafka")
-            .setAttribute("messaging.operation.type", "send");
-    written.ifPresent(t -> span.setStartTimestamp(t));
+            .setAllAttributes(KafkaSpans.CURRENT.send());
+    committed.ifPresent(t -> span.setStartTimestamp(t));
     try {
       RecordMetadata m = ack.get();
-      span.setAttribute("messaging.destination.name", m.topic())
-          .setAttribute("messaging.destination.partition.id", Integer.toString(m.partition()))
-          .setAttribute("messaging.kafka.offset", m.offset());
+      span.setAllAttributes(KafkaSpans.CURRENT.record(m.topic(), m.partition(), m.offset()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

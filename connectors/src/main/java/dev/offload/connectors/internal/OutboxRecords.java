@@ -2,12 +2,14 @@ package dev.offload.connectors.internal;
 
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
+import io.debezium.connector.postgresql.SourceInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -104,5 +106,18 @@ public final class OutboxRecords {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * When the transaction that wrote the event committed, from the position Debezium records with
+   * each change ({@code ts_usec}: the commit's time for a streamed change), if it carries one.
+   */
+  public static Optional<Instant> committedAt(SourceRecord record) {
+    Map<String, ?> offset = record.sourceOffset();
+    if (offset != null && offset.get(SourceInfo.TIMESTAMP_USEC_KEY) instanceof Number micros) {
+      long us = micros.longValue();
+      return Optional.of(Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000));
+    }
+    return Optional.empty();
   }
 }

@@ -3,6 +3,8 @@ package dev.offload.connectors.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offload.runtime.tracing.RecentSpans;
+import dev.offload.runtime.tracing.Tracing;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -67,6 +69,47 @@ class KafkaForwarderTest {
                 .timer()
                 .max(java.util.concurrent.TimeUnit.MILLISECONDS))
         .isEqualTo(250);
+  }
+
+  @Test
+  void theCaptureSpanRunsFromTheCommitToTheAckUnderTheRequestsSpan() throws Exception {
+    Tracing tracing = Tracing.keepingRecent("offload-connector", 100);
+    String trace = "0af7651916cd43dd8448eb211c80319c";
+    String request = "b7ad6b7169203331";
+    Instant committed = Instant.parse("2025-01-01T10:00:00.123456Z");
+    long micros = committed.getEpochSecond() * 1_000_000 + committed.getNano() / 1_000;
+    List<RecordChangeEvent<SourceRecord>> batch =
+        List.of(
+            event(
+                "id-1",
+                "user-1",
+                Map.of("lsn", 1L, "ts_usec", micros),
+                "00-" + trace + "-" + request + "-01"),
+            event("id-2", "user-2"));
+
+    new KafkaForwarder(producer(), metrics, null, tracing.tracer(KafkaForwarder.TRACER))
+        .handleBatch(batch, committer);
+
+    List<RecentSpans.SpanView> spans = tracing.recentSpans().orElseThrow().journey("id-1");
+    assertThat(spans).hasSize(1);
+    RecentSpans.SpanView capture = spans.get(0);
+    assertThat(capture.name()).isEqualTo("outbox capture");
+    assertThat(capture.traceId()).isEqualTo(trace);
+    assertThat(capture.parentSpanId()).isEqualTo(request);
+    assertThat(Instant.ofEpochSecond(0, capture.startNanos()))
+        .as("from the commit Debezium names")
+        .isEqualTo(committed);
+    assertThat(capture.attributes())
+        .containsEntry("messaging.destination.name", "offload.events.user-signed-up")
+        .containsEntry("messaging.destination.partition.id", "0")
+        .containsEntry("messaging.kafka.message.offset", 0L)
+        .containsEntry("messaging.operation", "publish");
+    assertThat(
+            Instant.ofEpochSecond(
+                0, tracing.recentSpans().orElseThrow().journey("id-2").get(0).startNanos()))
+        .as("with no commit time, from the time the event was written")
+        .isEqualTo(Instant.parse("2025-01-01T10:00:00Z"));
+    tracing.close();
   }
 
   @Test
@@ -160,17 +203,22 @@ class KafkaForwarderTest {
 
   /** A record as the EventRouter emits it (it also adds the header "id"). */
   private static RecordChangeEvent<SourceRecord> event(String id, String key) {
+    return event(id, key, Map.of("lsn", 1L), "00-abc-def-01");
+  }
+
+  private static RecordChangeEvent<SourceRecord> event(
+      String id, String key, Map<String, ?> offset, String traceparent) {
     ConnectHeaders headers = new ConnectHeaders();
     headers.addString("id", id);
     headers.addString("offload-event-id", id);
     headers.addString("offload-event-type", "user-signed-up");
     headers.addString("offload-occurred-at", "2025-01-01T10:00:00.000000Z");
     headers.addString("offload-producer", "shop");
-    headers.addString("traceparent", "00-abc-def-01");
+    headers.addString("traceparent", traceparent);
     SourceRecord record =
         new SourceRecord(
             Map.of("server", "test"),
-            Map.of("lsn", 1L),
+            offset,
             "offload.events.user-signed-up",
             null,
             Schema.STRING_SCHEMA,

@@ -62,7 +62,8 @@ class WorkerTracingTest {
       assertThat(first.attributes())
           .containsEntry("offload.attempt", 1L)
           .containsEntry("messaging.destination.name", MockWorker.TOPIC)
-          .containsEntry("messaging.consumer.group.name", MockWorker.GROUP);
+          .containsEntry("messaging.kafka.consumer.group", MockWorker.GROUP)
+          .containsEntry("messaging.operation", "process");
       assertThat(first.error()).isTrue();
       assertThat(first.events())
           .extracting(RecentSpans.EventView::name)

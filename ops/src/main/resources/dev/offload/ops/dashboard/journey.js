@@ -15,7 +15,8 @@
     if (a['messaging.destination.name'] !== undefined) {
       let where = a['messaging.destination.name'];
       if (a['messaging.destination.partition.id'] !== undefined) where += '[' + a['messaging.destination.partition.id'] + ']';
-      if (a['messaging.kafka.offset'] !== undefined) where += '@' + a['messaging.kafka.offset'];
+      const offset = a['messaging.kafka.offset'] ?? a['messaging.kafka.message.offset'];
+      if (offset !== undefined) where += '@' + offset;
       parts.push(where);
     }
     if (a['offload.attempt'] !== undefined) parts.push('attempt ' + a['offload.attempt']);

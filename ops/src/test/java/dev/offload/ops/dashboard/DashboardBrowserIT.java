@@ -257,7 +257,7 @@ class DashboardBrowserIT {
             .setAttribute(Tracing.EVENT_ID, eventId)
             .setAttribute("messaging.destination.name", "offload.work.email")
             .setAttribute("messaging.destination.partition.id", "2")
-            .setAttribute("messaging.kafka.offset", 17L)
+            .setAttribute("messaging.kafka.message.offset", 17L)
             .setAttribute("offload.attempt", 1L)
             .setStartTimestamp(t0 + 85_000_000, java.util.concurrent.TimeUnit.NANOSECONDS)
             .startSpan();

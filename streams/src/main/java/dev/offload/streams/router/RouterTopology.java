@@ -1,5 +1,6 @@
 package dev.offload.streams.router;
 
+import dev.offload.runtime.tracing.KafkaSpans;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
@@ -146,8 +147,7 @@ public final class RouterTopology implements TopologyDefinition {
                   Tracing.parent(
                       parent == null ? null : new String(parent.value(), StandardCharsets.UTF_8)))
               .setAttribute(Tracing.EVENT_ID, eventId == null ? "" : eventId)
-              .setAttribute("messaging.system", "kafka")
-              .setAttribute("messaging.operation.type", "process")
+              .setAllAttributes(KafkaSpans.CURRENT.process(null))
               .setAllAttributes(source())
               .startSpan();
       if (span.getSpanContext().isValid()) {
@@ -162,13 +162,7 @@ public final class RouterTopology implements TopologyDefinition {
     private Attributes source() {
       return context
           .recordMetadata()
-          .map(
-              m ->
-                  Attributes.builder()
-                      .put("messaging.destination.name", m.topic())
-                      .put("messaging.destination.partition.id", Integer.toString(m.partition()))
-                      .put("messaging.kafka.offset", m.offset())
-                      .build())
+          .map(m -> KafkaSpans.CURRENT.record(m.topic(), m.partition(), m.offset()))
           .orElse(Attributes.empty());
     }
 

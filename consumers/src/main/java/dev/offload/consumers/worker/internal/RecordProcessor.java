@@ -3,6 +3,7 @@ package dev.offload.consumers.worker.internal;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHeaders;
 import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.runtime.tracing.KafkaSpans;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.OffloadHeaders;
 import io.opentelemetry.api.common.AttributeKey;
@@ -129,12 +130,8 @@ final class RecordProcessor<T> {
         .setSpanKind(SpanKind.CONSUMER)
         .setParent(parent)
         .setAttribute(Tracing.EVENT_ID, eventId == null ? "" : eventId)
-        .setAttribute("messaging.system", "kafka")
-        .setAttribute("messaging.operation.type", "process")
-        .setAttribute("messaging.consumer.group.name", group)
-        .setAttribute("messaging.destination.name", r.topic())
-        .setAttribute("messaging.destination.partition.id", Integer.toString(r.partition()))
-        .setAttribute("messaging.kafka.offset", r.offset())
+        .setAllAttributes(KafkaSpans.CURRENT.process(group))
+        .setAllAttributes(KafkaSpans.CURRENT.record(r.topic(), r.partition(), r.offset()))
         .setAttribute("offload.attempt", (long) item.attempt())
         .startSpan();
   }
