@@ -3,6 +3,7 @@ package dev.offload.app;
 import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
+import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -98,6 +99,18 @@ final class OpsCommand implements Callable<Integer> {
       })
   Map<String, String> checks = new LinkedHashMap<>();
 
+  @Option(
+      names = "--keep-spans",
+      paramLabel = "N",
+      defaultValue = "50000",
+      description = {
+        "Keep the latest N spans the roles send to this server's /v1/traces (OTLP/HTTP,",
+        "protobuf; set OTEL_EXPORTER_OTLP_ENDPOINT=http://<this host>:<port> on each role, or",
+        "point a collector at it), for offload trace and the /journey page; 0 keeps none",
+        "(default: ${DEFAULT-VALUE})."
+      })
+  int keepSpans;
+
   @Override
   public Integer call() throws InterruptedException {
     OpsServerConfig config = config();
@@ -106,10 +119,25 @@ final class OpsCommand implements Callable<Integer> {
     bindJvmMetrics(registry);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (OpsServer ops = OpsServer.start(config, registry, roleChecks)) {
+    if (keepSpans < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--keep-spans must be 0 or more, was " + keepSpans);
+    }
+    Tracing spans =
+        keepSpans == 0 ? Tracing.off() : Tracing.keepingRecent("offload-ops", keepSpans);
+    try (spans;
+        OpsServer ops = OpsServer.start(config, registry, roleChecks, spans)) {
       PrintWriter out = spec.commandLine().getOut();
       out.println("Offload ops dashboard on " + ops.dashboardUrl() + " (Ctrl-C to stop)");
       out.println("Prometheus metrics on " + ops.baseUrl() + "/metrics");
+      if (keepSpans > 0) {
+        out.println(
+            "Journeys of events on "
+                + ops.baseUrl()
+                + "/journey, from the spans roles send to "
+                + ops.baseUrl()
+                + "/v1/traces");
+      }
       out.flush();
       // The hook waits for the server to close, so Ctrl-C stops the Kafka clients cleanly.
       Runtime.getRuntime()

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Spec;
       "timeline: the API's request and its outbox write, the capture to Kafka, the routing, then",
       "each worker's wait in its queue and every attempt of its handler, with retries and a dead",
       "letter marked. The gaps between the bars are the time the event waited between stages.",
-      "Reads the spans offload dev keeps in memory, from its dashboard's server.",
+      "Reads the spans the dashboard's server keeps: offload dev's own, or, from offload ops,",
+      "those the production roles send it over OTLP (each stage then names its service).",
       "With no event id, lists the slowest events of those kept."
     })
 final class TraceCommand implements Callable<Integer> {
@@ -48,7 +51,8 @@ final class TraceCommand implements Callable<Integer> {
       names = "--ops-url",
       defaultValue = "http://127.0.0.1:8090",
       description =
-          "Base URL of the dashboard's server (default: ${DEFAULT-VALUE}, offload dev's).")
+          "Base URL of the dashboard's server: offload dev's or offload ops' (default:"
+              + " ${DEFAULT-VALUE}).")
   String opsUrl;
 
   @Option(names = "--json", description = "Print the spans as JSON instead of a timeline.")
@@ -85,7 +89,7 @@ final class TraceCommand implements Callable<Integer> {
               + base
               + " ("
               + e.getMessage()
-              + "); is offload dev running? (--ops-url names another)");
+              + "); is offload dev (or offload ops) running? (--ops-url names another)");
       return 1;
     }
     JsonNode body = JSON.readTree(response.body());
@@ -129,9 +133,16 @@ final class TraceCommand implements Callable<Integer> {
       end = Math.max(end, s.path("endNanos").asLong());
     }
     long total = Math.max(1, end - start);
+    Set<String> services = new TreeSet<>();
+    spans.forEach(s -> services.add(s.path("service").asText("")));
+    boolean several = services.size() > 1;
     out.printf(
-        "%d spans over %s, from %s (trace %s)%n",
-        spans.size(), millis(end - start), instant(start), spans.get(0).path("traceId").asText());
+        "%d spans over %s, from %s (trace %s)%s%n",
+        spans.size(),
+        millis(end - start),
+        instant(start),
+        spans.get(0).path("traceId").asText(),
+        several ? ", recorded by " + String.join(", ", services) : "");
     for (JsonNode s : spans) {
       long from = s.path("startNanos").asLong() - start;
       long took = s.path("endNanos").asLong() - s.path("startNanos").asLong();
@@ -139,8 +150,13 @@ final class TraceCommand implements Callable<Integer> {
       int width = (int) Math.max(1, Math.min(BAR - offset, took * BAR / total));
       String bar = " ".repeat(offset) + "#".repeat(width) + " ".repeat(BAR - offset - width);
       out.printf(
-          "  +%-10s %10s  |%s|  %s%s%n",
-          millis(from), millis(took), bar, s.path("name").asText(), details(s));
+          "  +%-10s %10s  |%s|  %s%s%s%n",
+          millis(from),
+          millis(took),
+          bar,
+          several ? "[" + s.path("service").asText("?") + "] " : "",
+          s.path("name").asText(),
+          details(s));
       for (JsonNode e : s.path("events")) {
         out.printf(
             "  +%-10s %10s   %s   ! %s%s%n",

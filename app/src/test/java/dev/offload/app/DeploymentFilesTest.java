@@ -124,11 +124,14 @@ class DeploymentFilesTest {
         .forEach(d -> byLocation.put(d.name(), d.invocation().environment().keySet()));
     byLocation.put(
         "compose/secrets/generate.sh", offloadNamesIn(files.read("compose/secrets/generate.sh")));
+    // OpenTelemetry's own variables: the roles hand every OTEL_* one to its autoconfigure.
+    assertThat(files.mainSourcesContainLiteral("runtime", "OTEL_")).isTrue();
     List<String> unknown = new ArrayList<>();
     byLocation.forEach(
         (where, names) ->
             names.stream()
                 .filter(n -> !envTheCodeReads.contains(n) && !JVM_ENVIRONMENT.contains(n))
+                .filter(n -> !n.startsWith("OTEL_"))
                 .forEach(n -> unknown.add(where + ": " + n)));
     assertThat(unknown).as("variables no main source of any module reads").isEmpty();
   }
@@ -509,6 +512,72 @@ class DeploymentFilesTest {
       }
     }
     return figures;
+  }
+
+  // ---- traces --------------------------------------------------------------------------------
+
+  /**
+   * Every role that records spans sends them to the collector's OTLP/HTTP receiver; the collector
+   * passes them to Jaeger and to the ops role's port; Grafana's Prometheus data source links the
+   * latency panels' exemplars to the Jaeger data source; Prometheus keeps exemplars.
+   */
+  @Test
+  void spansGoThroughTheCollectorToJaegerAndTheOpsRoleAndExemplarsLinkToJaeger() {
+    Map<String, Object> collector = files.yaml("compose/otel/collector.yml");
+    Map<String, Object> http = mapAt(mapAt(mapAt(collector, "receivers"), "otlp"), "protocols");
+    String receiver = String.valueOf(mapAt(http, "http").get("endpoint"));
+    String endpoint = "http://otel-collector:" + receiver.substring(receiver.lastIndexOf(':') + 1);
+    assertThat(services()).containsKeys("otel-collector", "jaeger");
+    Map<String, Deployed> roles = composeRoles();
+    for (String role :
+        List.of(
+            "api",
+            "connector",
+            "streams-router",
+            "streams-analytics",
+            "worker-email",
+            "worker-index",
+            "worker-analytics")) {
+      assertThat(roles.get(role).invocation().environment())
+          .as(role + " sends its spans to the collector")
+          .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+    }
+    Map<String, Object> exporters = mapAt(collector, "exporters");
+    Deployed ops = roles.get("ops");
+    int opsPort = ops.invocation().configuredPort(ops.configFile()).orElseThrow();
+    assertThat(mapAt(exporters, "otlphttp/ops"))
+        .as("the ops role's port, where /v1/traces is served")
+        .containsEntry("endpoint", "http://ops:" + opsPort);
+    assertThat(files.mainSourcesContainLiteral("ops", "/v1/traces")).isTrue();
+    assertThat(String.valueOf(mapAt(exporters, "otlp/jaeger").get("endpoint")))
+        .startsWith("jaeger:");
+    assertThat(
+            stringsAt(
+                mapAt(mapAt(mapAt(collector, "service"), "pipelines"), "traces"), "exporters"))
+        .containsExactlyInAnyOrder("otlp/jaeger", "otlphttp/ops");
+
+    Map<String, Object> datasources =
+        files.yaml("compose/grafana/provisioning/datasources/prometheus.yml");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> sources = (List<Map<String, Object>>) datasources.get("datasources");
+    Map<String, Object> jaeger =
+        sources.stream().filter(d -> "jaeger".equals(d.get("type"))).findFirst().orElseThrow();
+    Map<String, Object> prometheus =
+        sources.stream().filter(d -> "prometheus".equals(d.get("type"))).findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> links =
+        (List<Map<String, Object>>)
+            mapAt(prometheus, "jsonData").get("exemplarTraceIdDestinations");
+    assertThat(links)
+        .singleElement()
+        .satisfies(
+            link ->
+                assertThat(link)
+                    .containsEntry("name", "trace_id")
+                    .containsEntry("datasourceUid", jaeger.get("uid")));
+    assertThat(String.valueOf(jaeger.get("url"))).startsWith("http://jaeger:");
+    assertThat(stringsAt(services().get("prometheus"), "command"))
+        .contains("--enable-feature=exemplar-storage");
   }
 
   // ---- reading the files ---------------------------------------------------------------------

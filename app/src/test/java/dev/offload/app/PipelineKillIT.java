@@ -19,6 +19,8 @@ import dev.offload.embedded.registry.RegistryServerConfig;
 import dev.offload.embedded.registry.SchemaRegistryServer;
 import dev.offload.schemas.Topics;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,6 +61,7 @@ import org.netcrusher.tcp.TcpCrusher;
 import org.netcrusher.tcp.TcpCrusherBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * The whole pipeline as separate processes — {@code offload api}, {@code offload connector}, {@code
@@ -118,6 +121,9 @@ class PipelineKillIT {
 
   /** Where the role processes of a run write their output: target/it-logs, one folder a run. */
   private Path logs;
+
+  /** The ops role of a run: the spans of the others go to it. */
+  private Role ops;
 
   /** The connector's offsets file, when a test puts it somewhere else than {@link #dir}. */
   private Path connectorOffsets;
@@ -591,11 +597,31 @@ class PipelineKillIT {
         new AtomicReference<>(SchemaRegistryServer.start(registryConfig));
     try (EmbeddedSmtp smtp = EmbeddedSmtp.start(Ports.freePort())) {
       String registryUrl = registry.get().url();
+      // The ops role keeps the spans every other role sends it over OTLP, as in production.
+      int opsPort = Ports.freePort();
+      ops =
+          new Role(
+              "ops",
+              Map.of(),
+              "ops",
+              "--port",
+              Integer.toString(opsPort),
+              "--bootstrap-server",
+              bootstrap,
+              "--group",
+              "offload-worker-email");
+      ops.start();
+      Map<String, String> traced =
+          Map.of(
+              "OTEL_EXPORTER_OTLP_ENDPOINT",
+              "http://127.0.0.1:" + opsPort,
+              "OTEL_BSP_SCHEDULE_DELAY",
+              "200");
       int apiPort = Ports.freePort();
       Role api =
           new Role(
               "api",
-              Map.of("OFFLOAD_DATABASE_PASSWORD", password),
+              with(traced, "OFFLOAD_DATABASE_PASSWORD", password),
               "api",
               "--config",
               write(
@@ -610,7 +636,7 @@ class PipelineKillIT {
       Role connector =
           new Role(
               "connector",
-              Map.of("OFFLOAD_DATABASE_PASSWORD", password),
+              with(traced, "OFFLOAD_DATABASE_PASSWORD", password),
               "connector",
               "--config",
               RoleFiles.connector(
@@ -629,7 +655,7 @@ class PipelineKillIT {
       Role router =
           new Role(
               "router",
-              Map.of(),
+              traced,
               "streams",
               "run",
               "router",
@@ -651,7 +677,7 @@ class PipelineKillIT {
         roles.add(
             new Role(
                 name,
-                Map.of("OFFLOAD_DATABASE_PASSWORD", password),
+                with(traced, "OFFLOAD_DATABASE_PASSWORD", password),
                 "worker",
                 "--handler",
                 "email",
@@ -798,15 +824,60 @@ class PipelineKillIT {
       assertThat(messageIds.values())
           .as("a mail sent again has its first send's Message-ID")
           .allMatch(set -> set.size() == 1);
+      assertJourneyAcrossRoles(accepted.entries().get(accepted.size() - 1).id(), opsPort);
     } finally {
       stop.set(true);
       clients.shutdownNow();
       for (Role role : roles) {
         role.stop();
       }
+      if (ops != null) {
+        ops.stop();
+      }
       registry.get().close();
       dropSlot(db);
     }
+  }
+
+  /**
+   * The journey of the last event accepted, read from the spans the roles sent the ops role: one
+   * trace through the API, the connector, the router and the email worker, each stage a child of
+   * the one before, as {@code offload trace} prints it.
+   */
+  private static void assertJourneyAcrossRoles(String eventId, int opsPort) {
+    String opsUrl = "http://127.0.0.1:" + opsPort;
+    List<String> stages =
+        List.of(
+            "POST /v1/events/{type}",
+            "outbox write",
+            "outbox capture",
+            "router route",
+            "offload-worker-email queue",
+            "offload-worker-email process");
+    StringWriter printed = new StringWriter();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              printed.getBuffer().setLength(0);
+              int exit =
+                  new CommandLine(new Offload())
+                      .setOut(new PrintWriter(printed))
+                      .execute("trace", eventId, "--ops-url", opsUrl);
+              assertThat(exit).as("offload trace %s: %s", eventId, printed).isZero();
+              assertThat(printed.toString()).containsSubsequence(stages);
+            });
+    log.info("offload trace {} against the production roles:\n{}", eventId, printed);
+    assertThat(printed.toString())
+        .contains(
+            "recorded by offload-api, offload-connector, offload-router, offload-worker-email")
+        .contains("[offload-connector] outbox capture  offload.events.user-signed-up[");
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String name, String value) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put(name, value);
+    return all;
   }
 
   private String write(String name, String... lines) throws Exception {

@@ -8,9 +8,10 @@
     return m >= 1000 ? (m / 1000).toFixed(2) + ' s' : m.toFixed(1) + ' ms';
   }
 
-  function detail(span) {
+  function detail(span, showService) {
     const a = span.attributes || {};
     const parts = [];
+    if (showService && span.service) parts.push(span.service);
     if (a['http.response.status_code'] !== undefined) parts.push(String(a['http.response.status_code']));
     if (a['messaging.destination.name'] !== undefined) {
       let where = a['messaging.destination.name'];
@@ -28,6 +29,7 @@
     const start = Math.min(...spans.map(s => s.startNanos));
     const end = Math.max(...spans.map(s => s.endNanos));
     const total = Math.max(1, end - start);
+    const showService = new Set(spans.map(s => s.service)).size > 1;
     document.getElementById('journey-id').textContent = eventId;
     document.getElementById('journey-total').textContent =
       ms(end - start) + ' from ' + new Date(start / 1e6).toISOString();
@@ -45,7 +47,7 @@
         track.append(el('span', {class: 'marker', style: 'left:' + at.toFixed(3) + '%'}, '!'));
       });
       const name = el('td', {class: 'name'}, s.name);
-      const info = detail(s);
+      const info = detail(s, showService);
       if (info) name.append(el('div', {class: 'muted'}, info));
       (s.events || []).forEach(e => {
         const attrs = Object.entries(e.attributes || {}).map(([k, v]) => k + '=' + v).join(', ');

@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Dead letters, backlogs and HTTP calls for the ops server's integration tests. */
 final class DashboardFixtures {
-  private static final HttpClient HTTP =
+  static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private DashboardFixtures() {}

@@ -14,8 +14,13 @@ import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
 import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
 import dev.offload.ops.lag.LagObjectives;
+import dev.offload.runtime.tracing.KafkaSpans;
+import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,6 +148,92 @@ class OpsServerIT {
       assertThat(get(ops.baseUrl(), "/dashboard/dashboard.js").statusCode()).isEqualTo(200);
       assertThat(get(ops.baseUrl(), "/dashboard/../pom.xml").statusCode()).isEqualTo(404);
       assertThat(get(ops.baseUrl(), "/").headers().firstValue("location")).contains("/dashboard");
+    }
+  }
+
+  /**
+   * Production roles send their spans over OTLP/HTTP (OpenTelemetry's own exporter, one of them
+   * gzipped as collectors send): the journey of an event is then read across them.
+   */
+  @Test
+  void spansRolesSendOverOtlpMakeTheJourneyOfAnEvent(Infrastructure infra) throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (Tracing kept = Tracing.keepingRecent("offload-ops", 1000);
+        OpsServer ops =
+            OpsServer.start(
+                config(infra, TestNames.group("ops-otlp")).build(), registry, Map.of(), kept)) {
+      String base = ops.baseUrl();
+      String eventId = "evt-" + TestNames.group("otlp");
+      Tracing api =
+          Tracing.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", base), "offload-api");
+      Tracing worker =
+          Tracing.fromEnvironment(
+              Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", base, "OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"),
+              "offload-worker");
+      Span request =
+          api.tracer("dev.offload.api")
+              .spanBuilder("POST /v1/events/{type}")
+              .setSpanKind(SpanKind.SERVER)
+              .setAttribute(Tracing.EVENT_ID, eventId)
+              .startSpan();
+      request.end();
+      Span attempt =
+          worker
+              .tracer("dev.offload.worker")
+              .spanBuilder("offload-worker-email process")
+              .setSpanKind(SpanKind.CONSUMER)
+              .setParent(Tracing.parent(Tracing.traceparent(request)))
+              .setAttribute(Tracing.EVENT_ID, eventId)
+              .setAllAttributes(KafkaSpans.OLDER.record("offload.work.email", 3, 41))
+              .startSpan();
+      attempt.setStatus(StatusCode.ERROR, "mail server down");
+      attempt.addEvent("dead-lettered");
+      attempt.end();
+      api.close(); // exports what is left, as a role does when it stops
+      worker.close();
+
+      JsonNode journey = JSON.readTree(get(base, "/api/journey?event-id=" + eventId).body());
+      JsonNode spans = journey.path("spans");
+      assertThat(spans).hasSize(2);
+      JsonNode first = spans.get(0);
+      JsonNode second = spans.get(1);
+      assertThat(first.path("name").asText()).isEqualTo("POST /v1/events/{type}");
+      assertThat(first.path("service").asText()).isEqualTo("offload-api");
+      assertThat(first.path("kind").asText()).isEqualTo("SERVER");
+      assertThat(first.path("parentSpanId").isNull()).isTrue();
+      assertThat(second.path("service").asText()).isEqualTo("offload-worker");
+      assertThat(second.path("traceId").asText()).isEqualTo(request.getSpanContext().getTraceId());
+      assertThat(second.path("parentSpanId").asText())
+          .isEqualTo(request.getSpanContext().getSpanId());
+      assertThat(second.path("error").asBoolean()).isTrue();
+      assertThat(second.path("statusMessage").asText()).isEqualTo("mail server down");
+      assertThat(second.path("events").get(0).path("name").asText()).isEqualTo("dead-lettered");
+      assertThat(second.path("attributes").path("messaging.kafka.message.offset").asLong())
+          .isEqualTo(41);
+      assertThat(second.path("startNanos").asLong())
+          .isGreaterThanOrEqualTo(first.path("startNanos").asLong());
+      assertThat(get(base, "/metrics").body()).contains("offload_ops_spans_received_total 2.0");
+
+      HttpResponse<String> json =
+          DashboardFixtures.HTTP.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/traces"))
+                  .header("Content-Type", "application/json")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(json.statusCode()).isEqualTo(415);
+      assertThat(JSON.readTree(json.body()).path("field").asText()).isEqualTo("Content-Type");
+      HttpResponse<String> garbage =
+          DashboardFixtures.HTTP.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/traces"))
+                  .header("Content-Type", "application/x-protobuf")
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                          new byte[] {(byte) 0xff, 1, 2}))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(garbage.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(garbage.body()).path("field").asText()).isEqualTo("body");
     }
   }
 

@@ -20,13 +20,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The latest spans of this process, in memory, found by the event they worked on: what {@code
- * offload trace} and the dashboard's journey page read in {@code offload dev}, where no tracing
- * backend runs. Bounded: the oldest span goes when a new one would exceed the capacity.
+ * The latest spans, in memory, found by the event they worked on: what {@code offload trace} and
+ * the dashboard's journey page read. In {@code offload dev} they are this process's own spans (a
+ * {@link SpanProcessor}); the ops server also keeps those production roles send it over OTLP
+ * ({@link #keep(SpanView)}). Bounded: the oldest span goes when a new one would exceed the
+ * capacity.
  */
 public final class RecentSpans implements SpanProcessor {
+  private static final AttributeKey<String> SERVICE = AttributeKey.stringKey("service.name");
+
   private final int capacity;
-  private final ArrayDeque<SpanData> spans = new ArrayDeque<>();
+  private final ArrayDeque<SpanView> spans = new ArrayDeque<>();
   private final Map<String, String> traceOfEvent = new LinkedHashMap<>();
 
   /** A store of at most {@code capacity} spans. */
@@ -37,7 +41,10 @@ public final class RecentSpans implements SpanProcessor {
     this.capacity = capacity;
   }
 
-  /** One span as the journey shows it: times in epoch nanoseconds. */
+  /**
+   * One span as the journey shows it: times in epoch nanoseconds, {@code parentSpanId} null for a
+   * root, {@code service} the {@code service.name} of the process that recorded it.
+   */
   public record SpanView(
       String traceId,
       String spanId,
@@ -49,7 +56,8 @@ public final class RecentSpans implements SpanProcessor {
       boolean error,
       String statusMessage,
       Map<String, Object> attributes,
-      List<EventView> events) {
+      List<EventView> events,
+      String service) {
     /** How long it took, in nanoseconds. */
     public long durationNanos() {
       return endNanos - startNanos;
@@ -78,16 +86,20 @@ public final class RecentSpans implements SpanProcessor {
 
   @Override
   public void onEnd(ReadableSpan span) {
-    SpanData data = span.toSpanData();
-    List<String> ids = eventIds(data.getAttributes());
+    keep(view(span.toSpanData()));
+  }
+
+  /** Keeps {@code span}, recorded here or by another process. */
+  public void keep(SpanView span) {
+    List<String> ids = eventIds(span.attributes());
     synchronized (this) {
-      spans.addLast(data);
+      spans.addLast(span);
       if (spans.size() > capacity) {
         spans.removeFirst();
       }
       for (String id : ids) {
         traceOfEvent.remove(id);
-        traceOfEvent.put(id, data.getTraceId());
+        traceOfEvent.put(id, span.traceId());
       }
       Iterator<String> oldest = traceOfEvent.keySet().iterator();
       while (traceOfEvent.size() > capacity && oldest.hasNext()) {
@@ -127,12 +139,12 @@ public final class RecentSpans implements SpanProcessor {
       return List.of();
     }
     List<SpanView> views = new ArrayList<>();
-    for (SpanData span : spansOf(trace.get())) {
-      Attributes a = span.getAttributes();
-      String one = a.get(Tracing.EVENT_ID);
-      List<String> several = a.get(Tracing.EVENT_IDS);
-      if ((one == null || one.equals(eventId)) && (several == null || several.contains(eventId))) {
-        views.add(view(span));
+    for (SpanView span : spansOf(trace.get())) {
+      Object one = span.attributes().get(Tracing.EVENT_ID.getKey());
+      Object several = span.attributes().get(Tracing.EVENT_IDS.getKey());
+      if ((one == null || one.equals(eventId))
+          && (!(several instanceof List<?> list) || list.contains(eventId))) {
+        views.add(span);
       }
     }
     return views;
@@ -140,10 +152,10 @@ public final class RecentSpans implements SpanProcessor {
 
   /** The {@code limit} slowest traces the store holds, slowest first. */
   public List<TraceSummary> slowest(int limit) {
-    Map<String, List<SpanData>> byTrace = new LinkedHashMap<>();
+    Map<String, List<SpanView>> byTrace = new LinkedHashMap<>();
     synchronized (this) {
-      for (SpanData span : spans) {
-        byTrace.computeIfAbsent(span.getTraceId(), t -> new ArrayList<>()).add(span);
+      for (SpanView span : spans) {
+        byTrace.computeIfAbsent(span.traceId(), t -> new ArrayList<>()).add(span);
       }
     }
     List<TraceSummary> summaries = new ArrayList<>();
@@ -152,45 +164,49 @@ public final class RecentSpans implements SpanProcessor {
           List<String> ids = new ArrayList<>();
           long start = Long.MAX_VALUE;
           long end = Long.MIN_VALUE;
-          SpanData first = null;
-          for (SpanData span : list) {
-            for (String id : eventIds(span.getAttributes())) {
+          SpanView first = null;
+          for (SpanView span : list) {
+            for (String id : eventIds(span.attributes())) {
               if (!ids.contains(id)) {
                 ids.add(id);
               }
             }
-            if (span.getStartEpochNanos() < start) {
-              start = span.getStartEpochNanos();
+            if (span.startNanos() < start) {
+              start = span.startNanos();
               first = span;
             }
-            end = Math.max(end, span.getEndEpochNanos());
+            end = Math.max(end, span.endNanos());
           }
           if (!ids.isEmpty()) {
-            summaries.add(new TraceSummary(trace, first.getName(), ids, start, end));
+            summaries.add(new TraceSummary(trace, first.name(), ids, start, end));
           }
         });
     summaries.sort(Comparator.comparingLong(TraceSummary::durationNanos).reversed());
     return List.copyOf(summaries.subList(0, Math.min(limit, summaries.size())));
   }
 
-  private synchronized List<SpanData> spansOf(String traceId) {
-    List<SpanData> found = new ArrayList<>();
-    for (SpanData span : spans) {
-      if (span.getTraceId().equals(traceId)) {
+  private synchronized List<SpanView> spansOf(String traceId) {
+    List<SpanView> found = new ArrayList<>();
+    for (SpanView span : spans) {
+      if (span.traceId().equals(traceId)) {
         found.add(span);
       }
     }
-    found.sort(Comparator.comparingLong(SpanData::getStartEpochNanos));
+    found.sort(Comparator.comparingLong(SpanView::startNanos));
     return found;
   }
 
-  private static List<String> eventIds(Attributes attributes) {
-    String one = attributes.get(Tracing.EVENT_ID);
-    List<String> several = attributes.get(Tracing.EVENT_IDS);
-    if (one != null) {
+  private static List<String> eventIds(Map<String, Object> attributes) {
+    if (attributes.get(Tracing.EVENT_ID.getKey()) instanceof String one) {
       return List.of(one);
     }
-    return several == null ? List.of() : several;
+    List<String> ids = new ArrayList<>();
+    if (attributes.get(Tracing.EVENT_IDS.getKey()) instanceof List<?> several) {
+      for (Object id : several) {
+        ids.add(String.valueOf(id));
+      }
+    }
+    return ids;
   }
 
   private static SpanView view(SpanData span) {
@@ -211,7 +227,8 @@ public final class RecentSpans implements SpanProcessor {
         span.getStatus().getStatusCode() == StatusCode.ERROR,
         span.getStatus().getDescription(),
         values(span.getAttributes()),
-        List.copyOf(events));
+        List.copyOf(events),
+        span.getResource().getAttribute(SERVICE));
   }
 
   private static Map<String, Object> values(Attributes attributes) {

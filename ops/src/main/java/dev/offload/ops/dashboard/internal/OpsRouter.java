@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.runtime.http.HealthServer;
 import dev.offload.runtime.tracing.RecentSpans;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +41,8 @@ public final class OpsRouter {
    * @param lagInterval time between two lag polls, told to the page
    * @param staleAfter how old the newest lag snapshot may be for {@code /health/ready}
    * @param clock the time the snapshots are compared with
-   * @param spans the spans this process keeps, for the journeys of events; none outside {@code
-   *     offload dev}, whose spans go to a tracing backend
+   * @param spans the spans kept for the journeys of events: this process's own in {@code offload
+   *     dev}, and those roles send to {@code POST /v1/traces}; none with {@code --keep-spans 0}
    */
   public record Parts(
       Collector collector,
@@ -48,10 +52,23 @@ public final class OpsRouter {
       Clock clock,
       Optional<RecentSpans> spans) {}
 
+  /** Where OTLP/HTTP exporters send spans: the path an endpoint of {@code http://ops:8090} gets. */
+  public static final String OTLP_TRACES = "/v1/traces";
+
+  /** The largest export taken, as a collector's default: 16 MiB, decompressed. */
+  private static final long OTLP_BODY_LIMIT = 16L * 1024 * 1024;
+
+  private static final String PROTOBUF = "application/x-protobuf";
+
   private final Parts parts;
+  private final Counter spansReceived;
 
   private OpsRouter(Parts parts) {
     this.parts = parts;
+    this.spansReceived =
+        Counter.builder("offload.ops.spans.received")
+            .description("Spans received over OTLP and kept for the journeys of events")
+            .register(parts.registry());
   }
 
   /** The router of the ops server. */
@@ -68,6 +85,10 @@ public final class OpsRouter {
     router.get("/api/connectors").handler(ctx -> ops.json(ctx, ops::connectors));
     router.get("/api/journey").handler(ops::journey);
     router.get("/api/journeys/slowest").handler(ops::slowest);
+    router
+        .post(OTLP_TRACES)
+        .handler(BodyHandler.create().setBodyLimit(OTLP_BODY_LIMIT))
+        .handler(ops::receiveSpans);
     router.get(HealthServer.METRICS).handler(HealthServer.scrapeHandler(parts.registry()));
     router.get("/health/live").handler(ctx -> ops.json(ctx, () -> Map.of("status", "UP")));
     router.get("/health/ready").handler(ops::ready);
@@ -161,18 +182,66 @@ public final class OpsRouter {
     json(ctx, () -> Map.of("traces", parts.spans().get().slowest(n)));
   }
 
+  /**
+   * {@code POST /v1/traces}: an OTLP/HTTP export (protobuf, gzip or not), its spans kept for the
+   * journeys of events. Answers as a collector does: 200 with an empty {@code
+   * ExportTraceServiceResponse}.
+   */
+  private void receiveSpans(RoutingContext ctx) {
+    if (parts.spans().isEmpty()) {
+      error(
+          ctx,
+          404,
+          null,
+          "this ops server keeps no spans (--keep-spans 0): send them to an OTLP collector");
+      return;
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(PROTOBUF)) {
+      error(
+          ctx,
+          415,
+          "Content-Type",
+          "send OTLP/HTTP with protobuf (Content-Type: "
+              + PROTOBUF
+              + "), as OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf does; was: "
+              + type);
+      return;
+    }
+    List<RecentSpans.SpanView> spans;
+    try {
+      byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+      spans = OtlpSpans.read(body, ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING));
+    } catch (IOException e) {
+      error(ctx, 400, "body", "not an OTLP ExportTraceServiceRequest: " + e.getMessage());
+      return;
+    }
+    RecentSpans kept = parts.spans().get();
+    spans.forEach(kept::keep);
+    spansReceived.increment(spans.size());
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROTOBUF).end(Buffer.buffer());
+  }
+
   private void noSpans(RoutingContext ctx) {
     error(
         ctx,
         404,
         null,
-        "this process keeps no spans: offload dev does; production roles send theirs to the OTLP"
-            + " collector they are configured with");
+        "this ops server keeps no spans (started with --keep-spans 0): offload dev keeps its own;"
+            + " production roles send theirs to the OTLP endpoint they are configured with, which"
+            + " may be this server's "
+            + OTLP_TRACES);
   }
 
   private void error(RoutingContext ctx, int status, String field, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", status == 400 ? "invalid-request" : "not-found");
+    body.put(
+        "error",
+        switch (status) {
+          case 400 -> "invalid-request";
+          case 415 -> "unsupported-media-type";
+          default -> "not-found";
+        });
     body.put("message", message);
     if (field != null) {
       body.put("field", field);
