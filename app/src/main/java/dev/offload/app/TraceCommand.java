@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -175,6 +177,9 @@ final class TraceCommand implements Callable<Integer> {
     if (a.has("http.response.status_code")) {
       d.append("  ").append(a.get("http.response.status_code").asText());
     }
+    if (a.has("offload.producer")) {
+      d.append("  from ").append(a.get("offload.producer").asText());
+    }
     if (a.has(KafkaSpans.TOPIC)) {
       d.append("  ").append(a.get(KafkaSpans.TOPIC).asText());
       if (a.has(KafkaSpans.PARTITION)) {
@@ -187,6 +192,11 @@ final class TraceCommand implements Callable<Integer> {
       if (offset != null) {
         d.append('@').append(offset.asText());
       }
+    }
+    if (a.path("offload.routed.to").isArray()) {
+      List<String> to = new ArrayList<>();
+      a.get("offload.routed.to").forEach(t -> to.add(t.asText()));
+      d.append("  -> ").append(String.join(", ", to));
     }
     if (a.has("offload.attempt")) {
       d.append("  attempt ").append(a.get("offload.attempt").asText());

@@ -159,6 +159,7 @@ class OffloadDevIT {
         .contains("router route")
         .contains("offload-worker-email queue")
         .contains("offload-worker-email process  offload.work.email[")
+        .contains("smtp send")
         .doesNotContain("FAILED");
     assertThat(journey)
         .as("the stages in the order they came")
@@ -167,7 +168,8 @@ class OffloadDevIT {
             "outbox capture",
             "router route",
             "offload-worker-email queue",
-            "offload-worker-email process");
+            "offload-worker-email process",
+            "smtp send");
     // Asked for OpenMetrics, /metrics names beside latency buckets the traces of their samples.
     String openMetrics =
         HTTP.send(
@@ -503,6 +505,19 @@ class OffloadDevIT {
                         "\\{\"path\":\"/pricing\",\"minute\":\"[^\"]+\",\"views\":1\\}"));
     assertThat(get(workers + "/v1/search").statusCode()).isEqualTo(400);
     assertThat(get(workers + "/v1/analytics/pages?from=yesterday").statusCode()).isEqualTo(400);
+    // The sink calls, in the journeys: the index's commit and the rollup's transaction.
+    String ops = "http://127.0.0.1:" + opsPort;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> assertThat(run("trace", docId, "--ops-url", ops)).contains("index commit"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(run("trace", viewId, "--ops-url", ops)).contains("rollup transaction"));
     System.out.println("handled through the work topics: " + List.of(signupId, docId, viewId));
   }
 

@@ -853,7 +853,8 @@ class PipelineKillIT {
             "outbox capture",
             "router route",
             "offload-worker-email queue",
-            "offload-worker-email process");
+            "offload-worker-email process",
+            "smtp send");
     StringWriter printed = new StringWriter();
     await()
         .atMost(Duration.ofSeconds(60))

@@ -76,7 +76,8 @@ class IngestTracingIT {
     assertThat(request.kind()).isEqualTo("SERVER");
     assertThat(request.attributes())
         .containsEntry("offload.event.id", eventId)
-        .containsEntry("http.response.status_code", 202L);
+        .containsEntry("http.response.status_code", 202L)
+        .containsKey("offload.producer");
     assertThat(journey.get(1).parentSpanId()).isEqualTo(request.spanId());
     assertThat(written)
         .as("the traceparent written with the event names the request's span")

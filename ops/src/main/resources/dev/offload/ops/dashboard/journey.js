@@ -13,6 +13,7 @@
     const parts = [];
     if (showService && span.service) parts.push(span.service);
     if (a['http.response.status_code'] !== undefined) parts.push(String(a['http.response.status_code']));
+    if (a['offload.producer'] !== undefined) parts.push('from ' + a['offload.producer']);
     if (a['messaging.destination.name'] !== undefined) {
       let where = a['messaging.destination.name'];
       if (a['messaging.destination.partition.id'] !== undefined) where += '[' + a['messaging.destination.partition.id'] + ']';
@@ -20,6 +21,7 @@
       if (offset !== undefined) where += '@' + offset;
       parts.push(where);
     }
+    if (Array.isArray(a['offload.routed.to'])) parts.push('\u2192 ' + a['offload.routed.to'].join(', '));
     if (a['offload.attempt'] !== undefined) parts.push('attempt ' + a['offload.attempt']);
     if (span.error) parts.push('failed' + (span.statusMessage ? ': ' + span.statusMessage : ''));
     return parts.join('  ');

@@ -6,6 +6,7 @@ import dev.offload.runtime.breaker.CircuitBreaker;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.registry.SchemaVersion;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -66,6 +67,9 @@ public final class IngestHandler {
   private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
   private static final String CALLER = "offload.caller";
   private static final String IDEMPOTENCY_KEY = "offload.idempotency-key";
+
+  /** The attribute of a request's span naming the app that published: its {@code producer}. */
+  private static final AttributeKey<String> PRODUCER = AttributeKey.stringKey("offload.producer");
 
   /** Where a request's span is kept in its context while it is answered. */
   public static final String SPAN = "offload.span";
@@ -351,6 +355,7 @@ public final class IngestHandler {
           if (done.succeeded()) {
             // No ids when the idempotency key was used for another request.
             List<String> ids = done.result().eventIds().stream().map(UUID::toString).toList();
+            request.setAttribute(PRODUCER, caller.app());
             if (batch || ids.size() != 1) {
               request.setAttribute(Tracing.EVENT_IDS, ids);
             } else {

@@ -131,7 +131,9 @@ public final class RecentSpans implements SpanProcessor {
 
   /**
    * The spans of one event's journey, by start: those of its trace that name it, and those that
-   * name no event (the request that carried it, say, when it came in a batch with others).
+   * name no event (the request that carried it, say, when it came in a batch with others); and,
+   * from other traces, the spans of work done for a batch it was part of (an index commit, a rollup
+   * transaction), which live in the trace of the batch's first event.
    */
   public List<SpanView> journey(String eventId) {
     Optional<String> trace = traceOf(eventId);
@@ -139,14 +141,19 @@ public final class RecentSpans implements SpanProcessor {
       return List.of();
     }
     List<SpanView> views = new ArrayList<>();
-    for (SpanView span : spansOf(trace.get())) {
-      Object one = span.attributes().get(Tracing.EVENT_ID.getKey());
-      Object several = span.attributes().get(Tracing.EVENT_IDS.getKey());
-      if ((one == null || one.equals(eventId))
-          && (!(several instanceof List<?> list) || list.contains(eventId))) {
-        views.add(span);
+    synchronized (this) {
+      for (SpanView span : spans) {
+        Object one = span.attributes().get(Tracing.EVENT_ID.getKey());
+        Object several = span.attributes().get(Tracing.EVENT_IDS.getKey());
+        boolean inBatch = several instanceof List<?> list && list.contains(eventId);
+        if (span.traceId().equals(trace.get())
+            ? (one == null || one.equals(eventId)) && (several == null || inBatch)
+            : inBatch) {
+          views.add(span);
+        }
       }
     }
+    views.sort(Comparator.comparingLong(SpanView::startNanos));
     return views;
   }
 
@@ -183,17 +190,6 @@ public final class RecentSpans implements SpanProcessor {
         });
     summaries.sort(Comparator.comparingLong(TraceSummary::durationNanos).reversed());
     return List.copyOf(summaries.subList(0, Math.min(limit, summaries.size())));
-  }
-
-  private synchronized List<SpanView> spansOf(String traceId) {
-    List<SpanView> found = new ArrayList<>();
-    for (SpanView span : spans) {
-      if (span.traceId().equals(traceId)) {
-        found.add(span);
-      }
-    }
-    found.sort(Comparator.comparingLong(SpanView::startNanos));
-    return found;
   }
 
   private static List<String> eventIds(Map<String, Object> attributes) {

@@ -3,11 +3,16 @@ package dev.offload.runtime.tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
@@ -40,6 +45,9 @@ public final class Tracing implements AutoCloseable {
       AttributeKey.stringArrayKey("offload.event.ids");
 
   private static final Tracing OFF = new Tracing(TracerProvider.noop(), null, null);
+
+  /** The tracer the spans of sinks are recorded by, carried in the context of an attempt. */
+  private static final ContextKey<Tracer> TRACER = ContextKey.named("offload-sink-tracer");
 
   /** The W3C header the propagator reads first: {@code traceparent}. */
   private static final String FIELD =
@@ -173,6 +181,49 @@ public final class Tracing implements AutoCloseable {
   public static String traceparent(Span span) {
     SpanContext c = span.getSpanContext();
     return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
+  }
+
+  /**
+   * {@code context} with {@code span} current and {@code tracer} carried along, so that the calls
+   * to sinks made under it ({@link #sink}) record their spans as children of {@code span}.
+   */
+  public static Context withSpan(Context context, Span span, Tracer tracer) {
+    return context.with(span).with(TRACER, tracer);
+  }
+
+  /** Work done against a sink: an SMTP send, an index commit, a database transaction. */
+  @FunctionalInterface
+  public interface SinkCall<T> {
+    /** Does the work. */
+    T call() throws Exception;
+  }
+
+  /**
+   * Runs {@code call} in a CLIENT span named {@code name}, a child of the current span, naming the
+   * events it works for; marked an error when it throws. Without a current span carried by {@link
+   * #withSpan} (spans off, or a call outside a worker's attempt) it just runs {@code call}.
+   */
+  public static <T> T sink(String name, List<String> eventIds, SinkCall<T> call) throws Exception {
+    Context current = Context.current();
+    Tracer tracer = current.get(TRACER);
+    if (tracer == null || !Span.fromContext(current).getSpanContext().isValid()) {
+      return call.call();
+    }
+    SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT).setParent(current);
+    if (eventIds.size() == 1) {
+      builder.setAttribute(EVENT_ID, eventIds.get(0));
+    } else {
+      builder.setAttribute(EVENT_IDS, List.copyOf(eventIds));
+    }
+    Span span = builder.startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      return call.call();
+    } catch (Exception | Error e) {
+      span.setStatus(StatusCode.ERROR, String.valueOf(e));
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   /** Ends the recording, waiting up to 5 s for what is being exported. */

@@ -1,9 +1,12 @@
 package dev.offload.runtime.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,52 @@ class RecentSpansTest {
       assertThat(recent.slowest(5))
           .singleElement()
           .satisfies(t -> assertThat(t.eventIds()).containsExactly("a", "b"));
+    }
+  }
+
+  /**
+   * A sink call made for a batch (one commit for several events) is a child of the first event's
+   * attempt, names every event, and shows in the journey of each; with no attempt's span carried
+   * (spans off, or outside a worker) the call just runs.
+   */
+  @Test
+  void aSinkCallIsAChildOfTheAttemptAndShowsInTheJourneyOfEveryEventOfItsBatch() throws Exception {
+    try (Tracing tracing = Tracing.keepingRecent("test", 100)) {
+      Tracer tracer = tracing.tracer("test");
+      Span first = tracer.spanBuilder("attempt a").setAttribute(Tracing.EVENT_ID, "a").startSpan();
+      Span second = tracer.spanBuilder("attempt b").setAttribute(Tracing.EVENT_ID, "b").startSpan();
+      String result;
+      try (Scope ignored = Tracing.withSpan(Context.current(), first, tracer).makeCurrent()) {
+        result = Tracing.sink("index commit", List.of("a", "b"), () -> "committed");
+        assertThatThrownBy(
+                () ->
+                    Tracing.sink(
+                        "smtp send",
+                        List.of("a"),
+                        () -> {
+                          throw new java.io.IOException("connection refused");
+                        }))
+            .hasMessage("connection refused");
+      }
+      first.end();
+      second.end();
+      assertThat(result).isEqualTo("committed");
+      RecentSpans recent = tracing.recentSpans().orElseThrow();
+
+      List<RecentSpans.SpanView> a = recent.journey("a");
+      assertThat(a)
+          .extracting(RecentSpans.SpanView::name)
+          .containsExactly("attempt a", "index commit", "smtp send");
+      assertThat(a.get(1).parentSpanId()).isEqualTo(a.get(0).spanId());
+      assertThat(a.get(1).kind()).isEqualTo("CLIENT");
+      assertThat(a.get(2).error()).isTrue();
+      assertThat(a.get(2).statusMessage()).contains("connection refused");
+      assertThat(recent.journey("b"))
+          .as("b's own trace, and the commit of the batch it was in")
+          .extracting(RecentSpans.SpanView::name)
+          .containsExactly("attempt b", "index commit");
+      assertThat(Tracing.sink("outside", List.of("c"), () -> 7)).isEqualTo(7);
+      assertThat(recent.journey("c")).isEmpty();
     }
   }
 

@@ -10,6 +10,7 @@ import dev.offload.streams.internal.DropCounter;
 import dev.offload.streams.internal.EventDeduplicator;
 import dev.offload.streams.internal.EventEnvelope;
 import dev.offload.streams.internal.Routed;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -46,6 +47,10 @@ public final class RouterTopology implements TopologyDefinition {
 
   /** Scope of the router's own metrics ({@code stream-offload-router-metrics}). */
   public static final String METRIC_SCOPE = "offload-router";
+
+  /** The attribute of the routing's span naming the work topics the event was sent to. */
+  public static final AttributeKey<List<String>> ROUTED_TO =
+      AttributeKey.stringArrayKey("offload.routed.to");
 
   /** Metric operation counting dropped events of unrouted types. */
   public static final String UNKNOWN_TYPE_DROPPED = "unknown-type-dropped";
@@ -122,7 +127,7 @@ public final class RouterTopology implements TopologyDefinition {
     public void process(FixedKeyRecord<byte[], byte[]> record) {
       Span span = startSpan(record);
       try {
-        route(record);
+        route(record, span);
       } finally {
         span.end();
       }
@@ -166,18 +171,20 @@ public final class RouterTopology implements TopologyDefinition {
           .orElse(Attributes.empty());
     }
 
-    private void route(FixedKeyRecord<byte[], byte[]> record) {
+    private void route(FixedKeyRecord<byte[], byte[]> record, Span span) {
       String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
       String type = EventEnvelope.requireEventType(record.headers(), topic);
       List<String> targets = destinations.get(type);
       if (targets == null) {
         if (config.unknownTypes() == UnknownTypes.CATCH_ALL) {
+          span.setAttribute(ROUTED_TO, List.of(config.catchAllTopic()));
           context.forward(record.withValue(new Routed(config.catchAllTopic(), record.value())));
         } else {
           unknown.record();
         }
         return;
       }
+      span.setAttribute(ROUTED_TO, targets);
       for (String target : targets) {
         context.forward(record.withValue(new Routed(target, record.value())));
       }

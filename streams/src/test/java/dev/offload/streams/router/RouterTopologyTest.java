@@ -337,6 +337,11 @@ class RouterTopologyTest {
           .satisfies(
               span -> {
                 assertThat(span.name()).isEqualTo("router route");
+                assertThat(span.attributes())
+                    .as("the work topics it was routed to")
+                    .containsEntry(
+                        "offload.routed.to",
+                        RouterConfig.defaults().destinations("user-signed-up"));
                 assertThat(span.traceId()).isEqualTo(trace);
                 assertThat(span.parentSpanId()).isEqualTo("00f067aa0ba902b7");
                 assertThat(

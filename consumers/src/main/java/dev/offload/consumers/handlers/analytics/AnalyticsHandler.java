@@ -6,10 +6,10 @@ import dev.offload.consumers.worker.BatchOptions;
 import dev.offload.consumers.worker.BlockingEventHandler;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.PageViewed;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -105,19 +105,23 @@ public final class AnalyticsHandler
   }
 
   @Override
-  public void handleBatch(List<Event<PageViewed>> events) throws SQLException {
+  public void handleBatch(List<Event<PageViewed>> events) throws Exception {
     Instant now = clock.instant();
     Map<String, PageMinute> viewById = new HashMap<>();
     for (Event<PageViewed> event : events) {
       viewById.put(requireId(event), view(event, now));
     }
-    store.runOnceEach(
-        viewById.keySet(),
-        (c, fresh) -> {
-          Map<PageMinute, Long> sums = new HashMap<>();
-          fresh.forEach(id -> sums.merge(viewById.get(id), 1L, Long::sum));
-          analytics.add(c, sums);
-        });
+    Tracing.sink(
+        "rollup transaction",
+        List.copyOf(viewById.keySet()),
+        () ->
+            store.runOnceEach(
+                viewById.keySet(),
+                (c, fresh) -> {
+                  Map<PageMinute, Long> sums = new HashMap<>();
+                  fresh.forEach(id -> sums.merge(viewById.get(id), 1L, Long::sum));
+                  analytics.add(c, sums);
+                }));
   }
 
   private static String requireId(Event<PageViewed> event) {

@@ -5,6 +5,7 @@ import dev.offload.consumers.worker.BlockingEventHandler;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.HandlerBinding;
 import dev.offload.runtime.breaker.CircuitBreaker;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.BuiltInEventType;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
@@ -113,7 +114,17 @@ public final class EmailHandler implements BlockingEventHandler<SpecificRecord> 
       throw new IllegalArgumentException("event has no offload-event-id header");
     }
     EmailMessage mail = render(event.value());
-    boolean sent = store.runOnceAround(eventId, () -> mailer.send(mail, eventId));
+    boolean sent =
+        store.runOnceAround(
+            eventId,
+            () ->
+                Tracing.sink(
+                    "smtp send",
+                    List.of(eventId),
+                    () -> {
+                      mailer.send(mail, eventId);
+                      return null;
+                    }));
     if (!sent) {
       log.debug("Event {} was mailed before; not sending again", eventId);
     }

@@ -5,6 +5,7 @@ import dev.offload.consumers.worker.BatchOptions;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHandler;
 import dev.offload.consumers.worker.HandlerBinding;
+import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.events.DocumentChanged;
@@ -81,7 +82,13 @@ public final class IndexHandler
     for (Event<DocumentChanged> event : events) {
       writes.add(handle(event).toCompletableFuture());
     }
-    index.commitNow();
+    Tracing.sink(
+        "index commit",
+        events.stream().map(e -> e.headers().eventId()).filter(Objects::nonNull).toList(),
+        () -> {
+          index.commitNow();
+          return null;
+        });
     for (CompletableFuture<Void> write : writes) {
       try {
         write.get();

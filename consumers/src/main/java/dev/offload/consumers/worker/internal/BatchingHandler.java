@@ -9,6 +9,8 @@ import dev.offload.consumers.worker.WorkerMetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A batch that fails is run again one event at a time, so only the failing events fail.
  */
 public final class BatchingHandler<T> implements EventHandler<T>, AutoCloseable {
-  private record Pending<T>(Event<T> event, CompletableFuture<Void> done) {}
+  /** An event waiting for its batch, with the context (the attempt's span) it was handed in. */
+  private record Pending<T>(Event<T> event, CompletableFuture<Void> done, Context context) {}
 
   private final String name;
   private final BatchEventHandler<T> handler;
@@ -69,7 +72,7 @@ public final class BatchingHandler<T> implements EventHandler<T>, AutoCloseable 
     if (closed) {
       done.completeExceptionally(new RetryableException("the worker is stopping"));
     } else {
-      queue.add(new Pending<>(event, done));
+      queue.add(new Pending<>(event, done, Context.current()));
     }
     return done;
   }
@@ -141,7 +144,9 @@ public final class BatchingHandler<T> implements EventHandler<T>, AutoCloseable 
   private Throwable attempt(List<Pending<T>> batch) {
     List<Event<T>> events = new ArrayList<>(batch.size());
     batch.forEach(p -> events.add(p.event()));
-    try {
+    // In the first event's context: the sink's span is a child of its attempt's and names every
+    // event of the batch.
+    try (Scope ignored = batch.get(0).context().makeCurrent()) {
       handler.handleBatch(events);
       return null;
     } catch (InterruptedException e) {

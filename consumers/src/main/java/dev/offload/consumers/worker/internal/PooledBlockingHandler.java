@@ -3,6 +3,7 @@ package dev.offload.consumers.worker.internal;
 import dev.offload.consumers.worker.BlockingEventHandler;
 import dev.offload.consumers.worker.Event;
 import dev.offload.consumers.worker.EventHandler;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,7 +43,8 @@ public final class PooledBlockingHandler<T> implements EventHandler<T>, AutoClos
   public CompletionStage<Void> handle(Event<T> event) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      pool.execute(() -> run(event, done));
+      // In the caller's context: the attempt's span, when spans are recorded.
+      pool.execute(Context.current().wrap(() -> run(event, done)));
     } catch (RejectedExecutionException e) {
       done.completeExceptionally(e);
     }

@@ -75,24 +75,32 @@ final class RecordProcessor<T> {
       return CompletableFuture.completedFuture(held.get());
     }
     long started = System.nanoTime();
-    return invoke(event)
-        .handle(
-            (ok, error) -> {
-              // In the attempt's span: the latency bucket may name its trace (exemplar).
-              long nanos = System.nanoTime() - started;
-              if (traced) {
-                try (Scope ignored = span.makeCurrent()) {
-                  metrics.latency(nanos);
-                }
-              } else {
-                metrics.latency(nanos);
-              }
-              if (error != null) {
-                return failures.failed(item, unwrap(error));
-              }
-              metrics.handled();
-              return failures.succeeded();
-            });
+    CompletionStage<Void> run;
+    if (traced) {
+      // The handler's calls to its sink record their spans under this attempt's.
+      try (Scope ignored = Tracing.withSpan(Context.current(), span, tracer).makeCurrent()) {
+        run = invoke(event);
+      }
+    } else {
+      run = invoke(event);
+    }
+    return run.handle(
+        (ok, error) -> {
+          // In the attempt's span: the latency bucket may name its trace (exemplar).
+          long nanos = System.nanoTime() - started;
+          if (traced) {
+            try (Scope ignored = span.makeCurrent()) {
+              metrics.latency(nanos);
+            }
+          } else {
+            metrics.latency(nanos);
+          }
+          if (error != null) {
+            return failures.failed(item, unwrap(error));
+          }
+          metrics.handled();
+          return failures.succeeded();
+        });
   }
 
   /**
