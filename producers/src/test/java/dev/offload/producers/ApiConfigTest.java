@@ -111,7 +111,7 @@ class ApiConfigTest {
     assertThat(c.breaker()).isEqualTo(new ApiConfig.Breaker(2, Duration.ofSeconds(10)));
     assertThat(c.outbox()).isEqualTo(new ApiConfig.Outbox(OutboxMode.MESSAGE, false));
     assertThat(c.producerName()).isEqualTo("local");
-    assertThat(c.toString()).doesNotContain("s3cret").contains("offload@");
+    assertThat(c.toString()).doesNotContain("s3cret").contains("user=offload");
   }
 
   @Test

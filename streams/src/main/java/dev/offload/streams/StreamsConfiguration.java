@@ -1,6 +1,10 @@
 package dev.offload.streams;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Nullable;
+import dev.offload.runtime.config.ConfigChecks.Port;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -79,12 +83,12 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record StreamsConfiguration(
     Kafka kafka,
-    String applicationId,
+    @Nullable String applicationId,
     ProcessingGuarantee processingGuarantee,
     Path stateDir,
-    int instances,
-    int threads,
-    Duration commitInterval,
+    @AtLeast(1) int instances,
+    @AtLeast(1) int threads,
+    @Positive Duration commitInterval,
     Http http,
     Map<String, Map<String, Object>> topologies) {
 
@@ -113,18 +117,11 @@ public record StreamsConfiguration(
           .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
           .build();
 
-  /** Validates every field, naming the key at fault. */
+  /** Validates the application id; the loader checks the rest. */
   public StreamsConfiguration {
-    Objects.requireNonNull(kafka, "kafka: required");
     if (applicationId != null) {
       Topics.requireLegal("application-id", applicationId);
     }
-    Objects.requireNonNull(processingGuarantee, "processing-guarantee: required");
-    Objects.requireNonNull(stateDir, "state-dir: required");
-    ConfigChecks.atLeast(instances, 1, "instances");
-    ConfigChecks.atLeast(threads, 1, "threads");
-    ConfigChecks.positive(commitInterval, "commit-interval");
-    Objects.requireNonNull(http, "http: required");
     Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
     Objects.requireNonNullElse(topologies, Map.<String, Map<String, Object>>of())
         .forEach((name, section) -> sections.put(name, section == null ? Map.of() : section));
@@ -137,10 +134,9 @@ public record StreamsConfiguration(
    * @param security the keys {@link KafkaClientSecurity#from} reads
    */
   public record Kafka(
-      String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
-    /** Validates the servers. */
+      @Text String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
+    /** Copies the maps. */
     public Kafka {
-      ConfigChecks.text(bootstrapServers, "kafka.bootstrap-servers");
       properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
       security =
           Collections.unmodifiableMap(
@@ -157,13 +153,7 @@ public record StreamsConfiguration(
    * @param host the address served and advertised for interactive queries
    * @param port the port; 0 any, -1 no server
    */
-  public record Http(String host, int port) {
-    /** Validates the address and the port. */
-    public Http {
-      ConfigChecks.text(host, "http.host");
-      ConfigChecks.port(port, -1, "http.port");
-    }
-  }
+  public record Http(@Text String host, @Port(-1) int port) {}
 
   /** Every environment variable the file's keys are overridden by, legacy names included. */
   public static Set<String> environmentVariables() {

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a command's options override both ({@link #parse(String, String, Map, Map)});
  *   <li>keys left unset take the values of the defaults record;
  *   <li>the tree is bound onto {@code T} by Jackson: {@code 30s}-style durations, kebab-case keys;
- *       the records' compact constructors validate.
+ *       the records' compact constructors validate, then the {@link ConfigChecks} their components
+ *       are annotated with, each naming the key's dotted path.
  * </ol>
  *
  * <p>Names a role used before this rule ({@code OFFLOAD_JDBC_URL}, a file's {@code jdbc:} section)
@@ -170,18 +171,19 @@ public final class ConfigLoader<T> {
   }
 
   private T bind(ObjectNode merged, String source) {
+    T config = instantiate(merged, source);
+    ConfigChecks.check((Record) config, "");
+    return config;
+  }
+
+  private T instantiate(ObjectNode merged, String source) {
     try {
       return MAPPER.treeToValue(merged, type);
-    } catch (ValueInstantiationException e) {
-      // a compact constructor refused a value: its message already names the field
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      if (e.getCause() instanceof ValueInstantiationException v
-          && v.getCause() instanceof RuntimeException cause) {
-        throw cause;
+      Throwable v = e instanceof ValueInstantiationException ? e : e.getCause();
+      if (v instanceof ValueInstantiationException && v.getCause() instanceof RuntimeException c) {
+        // a compact constructor refused a value: its message already names the field
+        throw c;
       }
       throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
     }
@@ -202,8 +204,9 @@ public final class ConfigLoader<T> {
     if (section != null) {
       tree.setAll((ObjectNode) MAPPER.valueToTree(section));
     }
+    T bound;
     try {
-      return (T) MAPPER.treeToValue(tree, defaults.getClass());
+      bound = (T) MAPPER.treeToValue(tree, defaults.getClass());
     } catch (JsonProcessingException | IllegalArgumentException e) {
       Throwable cause = e instanceof ValueInstantiationException ? e : e.getCause();
       if (cause instanceof ValueInstantiationException v && v.getCause() != null) {
@@ -212,6 +215,8 @@ public final class ConfigLoader<T> {
       }
       throw new IllegalArgumentException(where + "." + ConfigErrors.describe(e, where), e);
     }
+    ConfigChecks.check(bound, where + ".");
+    return bound;
   }
 
   /**
