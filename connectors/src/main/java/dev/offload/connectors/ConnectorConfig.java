@@ -20,7 +20,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -121,10 +120,16 @@ public record ConnectorConfig(
           TableCapture.none(),
           new Http("127.0.0.1", DEFAULT_HTTP_PORT));
 
-  private static final ConfigLoader<ConnectorConfig> LOADER =
+  /**
+   * Loads, parses and prints the connector's file ({@code ConnectorConfig.LOADER.load(file, env,
+   * options)}), {@link KafkaClientSecurity}'s variables laid over {@code kafka.security}; names the
+   * variables it reads.
+   */
+  public static final ConfigLoader<ConnectorConfig> LOADER =
       ConfigLoader.builder(ConnectorConfig.class, DEFAULTS)
           .describedAs("connector configuration")
           .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port")
+          .finishedBy((config, env) -> config.withSecurityFrom(env))
           .build();
 
   /**
@@ -256,50 +261,6 @@ public record ConnectorConfig(
    */
   public ConnectorConfig with(Map<String, String> keys) {
     return LOADER.with(this, keys);
-  }
-
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults, with environment overrides. */
-  public static ConnectorConfig defaults(Map<String, String> env) {
-    return LOADER.defaults(env).withSecurityFrom(env);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static ConnectorConfig parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the connector configuration", env).withSecurityFrom(env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
-   */
-  public static ConnectorConfig load(
-      Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options).withSecurityFrom(env);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
-   * connector --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    ConnectorConfig effective = LOADER.load(file, env, options);
-    effective.withSecurityFrom(env);
-    return LOADER.print(effective);
   }
 
   /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */

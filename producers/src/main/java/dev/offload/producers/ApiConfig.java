@@ -9,11 +9,9 @@ import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.ConfigSecrets;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.outbox.OutboxMode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,7 +118,12 @@ public record ApiConfig(
           new Outbox(OutboxMode.TABLE, true),
           DEFAULT_PRODUCER_NAME);
 
-  private static final ConfigLoader<ApiConfig> LOADER =
+  /**
+   * Loads, parses and prints the API's file ({@code ApiConfig.LOADER.load(file, env, options)}),
+   * names the variables it reads; {@code offload api --print-config} prints what {@code
+   * LOADER.print} does.
+   */
+  public static final ConfigLoader<ApiConfig> LOADER =
       ConfigLoader.builder(ApiConfig.class, DEFAULTS)
           .describedAs("API configuration")
           .legacyEnv("OFFLOAD_API_HOST", "http.host")
@@ -386,47 +389,6 @@ public record ApiConfig(
    */
   public ApiConfig with(Map<String, String> keys) {
     return LOADER.with(this, keys);
-  }
-
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults (keys required), with environment overrides. */
-  public static ApiConfig defaults(Map<String, String> env) {
-    return LOADER.defaults(env);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid key
-   */
-  public static ApiConfig parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the API configuration", env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid key (and the file, for a key)
-   */
-  public static ApiConfig load(Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload api
-   * --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.print(load(file, env, options));
   }
 
   /**

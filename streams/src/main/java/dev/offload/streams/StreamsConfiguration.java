@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -107,7 +106,12 @@ public record StreamsConfiguration(
           new Http("127.0.0.1", DEFAULT_HTTP_PORT),
           Map.of());
 
-  private static final ConfigLoader<StreamsConfiguration> LOADER =
+  /**
+   * Loads, parses and prints the streams file ({@code StreamsConfiguration.LOADER.load(file, env,
+   * options)}), {@link KafkaClientSecurity}'s variables laid over {@code kafka.security}; names the
+   * variables it reads.
+   */
+  public static final ConfigLoader<StreamsConfiguration> LOADER =
       ConfigLoader.builder(StreamsConfiguration.class, DEFAULTS)
           .describedAs("streams configuration")
           .legacyEnv("OFFLOAD_STREAMS_STATE_DIR", "state-dir")
@@ -115,6 +119,7 @@ public record StreamsConfiguration(
           .legacyEnv("OFFLOAD_STREAMS_INSTANCES", "instances")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_HOST", "http.host")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
+          .finishedBy((config, env) -> config.withSecurityFrom(env))
           .build();
 
   /** Validates the application id; the loader checks the rest. */
@@ -154,59 +159,6 @@ public record StreamsConfiguration(
    * @param port the port; 0 any, -1 no server
    */
   public record Http(@Text String host, @Port(-1) int port) {}
-
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults, with environment overrides. */
-  public static StreamsConfiguration defaults(Map<String, String> env) {
-    return LOADER.defaults(env).withSecurityFrom(env);
-  }
-
-  /**
-   * Loads {@code file}, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
-   */
-  public static StreamsConfiguration load(Path file, Map<String, String> env) {
-    return LOADER.load(file, env).withSecurityFrom(env);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static StreamsConfiguration parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the streams configuration", env).withSecurityFrom(env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static StreamsConfiguration load(
-      Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options).withSecurityFrom(env);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
-   * streams run --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    StreamsConfiguration effective = LOADER.load(file, env, options);
-    effective.withSecurityFrom(env);
-    return LOADER.print(effective);
-  }
 
   /**
    * This configuration with {@code keys} set, by dotted key as the file names them ({@code

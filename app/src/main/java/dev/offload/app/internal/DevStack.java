@@ -402,7 +402,7 @@ public final class DevStack implements AutoCloseable {
   }
 
   private StreamsRunner startTopology(String name, int httpPort) {
-    StreamsConfiguration d = StreamsConfiguration.defaults(Map.of());
+    StreamsConfiguration d = StreamsConfiguration.LOADER.defaults(Map.of());
     // The handler workers read offload.work.<handler>: route each built-in type to its handler.
     StreamsConfiguration configuration =
         ConfigChecks.check(

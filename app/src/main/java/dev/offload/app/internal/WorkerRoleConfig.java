@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Configuration of the {@code worker} role, loaded from YAML; every key is optional, unknown keys
@@ -99,7 +98,11 @@ public record WorkerRoleConfig(
           new Http("127.0.0.1", DEFAULT_HTTP_PORT),
           new RateLimits(null, null));
 
-  private static final ConfigLoader<WorkerRoleConfig> LOADER =
+  /**
+   * Loads, parses and prints the worker's file ({@code WorkerRoleConfig.LOADER.load(file, env,
+   * options)}); names the variables it reads.
+   */
+  public static final ConfigLoader<WorkerRoleConfig> LOADER =
       ConfigLoader.builder(WorkerRoleConfig.class, DEFAULTS)
           .describedAs("worker configuration")
           .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
@@ -213,53 +216,5 @@ public record WorkerRoleConfig(
         throw new IllegalArgumentException("rate-limits: period must be positive");
       }
     }
-  }
-
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults, with environment overrides. */
-  public static WorkerRoleConfig defaults(Map<String, String> env) {
-    return LOADER.defaults(env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
-   */
-  public static WorkerRoleConfig load(
-      Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static WorkerRoleConfig parse(String yaml, Map<String, String> env) {
-    return parse(yaml, env, Map.of());
-  }
-
-  /** Parses YAML text, with environment overrides and then the command line's {@code options}. */
-  public static WorkerRoleConfig parse(
-      String yaml, Map<String, String> env, Map<String, String> options) {
-    return LOADER.parse(yaml, "the worker configuration", env, options);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
-   * worker --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.print(LOADER.load(file, env, options));
   }
 }

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,7 @@ public final class ConfigLoader<T> {
   private final Map<String, String> legacyKeys;
   private final Consumer<String> warnings;
   private final ConfigOverrides overrides;
+  private final BiFunction<T, Map<String, String>, T> finish;
 
   private ConfigLoader(Builder<T> b) {
     this.type = b.type;
@@ -76,6 +78,7 @@ public final class ConfigLoader<T> {
     this.legacyKeys = Map.copyOf(b.legacyKeys);
     this.warnings = b.warnings;
     this.overrides = new ConfigOverrides(keys, legacyEnv, warnings);
+    this.finish = b.finish;
   }
 
   /** A loader of record type {@code type}, whose unset keys take the values of {@code defaults}. */
@@ -118,14 +121,17 @@ public final class ConfigLoader<T> {
    * options} as {@link #parse(String, String, Map, Map)} takes them.
    */
   public T load(Path file, Map<String, String> env, Map<String, String> options) {
-    if (file == null) {
-      return parse("{}", what, env, options);
-    }
-    try {
-      return parse(Files.readString(file), file.toString(), env, options);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + what + " " + file, e);
-    }
+    return parse(text(file), file == null ? what : file.toString(), env, options);
+  }
+
+  /**
+   * Parses YAML {@code text} of the role's file, with environment overrides; errors name it {@code
+   * "the " + what}.
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public T parse(String text, Map<String, String> env) {
+    return parse(text, "the " + what, env);
   }
 
   /**
@@ -146,6 +152,32 @@ public final class ConfigLoader<T> {
    * @throws IllegalArgumentException naming the key at fault and the source
    */
   public T parse(String text, String source, Map<String, String> env, Map<String, String> options) {
+    return finish.apply(bound(text, source, env, options), env);
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then {@code options}) as YAML, secrets masked: what a role's {@code --print-config} shows.
+   * The step given to {@link Builder#finishedBy} checks it, and is not shown.
+   *
+   * @throws IllegalArgumentException as {@link #load(Path, Map, Map)} does
+   */
+  public String print(Path file, Map<String, String> env, Map<String, String> options) {
+    T config = bound(text(file), file == null ? what : file.toString(), env, options);
+    finish.apply(config, env);
+    return print(config);
+  }
+
+  private String text(Path file) {
+    try {
+      return file == null ? "{}" : Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + " " + file, e);
+    }
+  }
+
+  private T bound(
+      String text, String source, Map<String, String> env, Map<String, String> options) {
     ObjectNode tree = read(text, source);
     renameLegacyKeys(tree, source);
     refuseWrittenSecrets(tree, source);
@@ -341,6 +373,7 @@ public final class ConfigLoader<T> {
     private final Map<String, String> legacyEnv = new LinkedHashMap<>();
     private final Map<String, String> legacyKeys = new LinkedHashMap<>();
     private Consumer<String> warnings = ConfigLoader::logOnce;
+    private BiFunction<T, Map<String, String>, T> finish = (config, env) -> config;
 
     private Builder(Class<T> type, T defaults) {
       if (!type.isRecord()) {
@@ -375,6 +408,15 @@ public final class ConfigLoader<T> {
     /** Where the deprecation warnings go; default the log, at WARN, each once per process. */
     public Builder<T> warnings(Consumer<String> warnings) {
       this.warnings = Objects.requireNonNull(warnings, "warnings");
+      return this;
+    }
+
+    /**
+     * A last step of loading from a file or the defaults, given the environment: what a role reads
+     * from variables of its own (Kafka's security settings) laid over the bound record.
+     */
+    public Builder<T> finishedBy(BiFunction<T, Map<String, String>, T> finish) {
+      this.finish = Objects.requireNonNull(finish, "finish");
       return this;
     }
 
