@@ -186,7 +186,7 @@ public final class ConfigLoader<T> {
     ConfigSecrets.readFiles(tree, keys);
     ObjectNode merged = MAPPER.valueToTree(defaults);
     merge(merged, tree);
-    return bind(merged, source);
+    return bind(merged, type, source, "");
   }
 
   /**
@@ -199,26 +199,7 @@ public final class ConfigLoader<T> {
   public T with(T config, Map<String, String> options) {
     ObjectNode tree = MAPPER.valueToTree(config);
     overrides.applyOptions(tree, options);
-    return bind(tree, what);
-  }
-
-  private T bind(ObjectNode merged, String source) {
-    T config = instantiate(merged, source);
-    ConfigChecks.check((Record) config, "");
-    return config;
-  }
-
-  private T instantiate(ObjectNode merged, String source) {
-    try {
-      return MAPPER.treeToValue(merged, type);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      Throwable v = e instanceof ValueInstantiationException ? e : e.getCause();
-      if (v instanceof ValueInstantiationException && v.getCause() instanceof RuntimeException c) {
-        // a compact constructor refused a value: its message already names the field
-        throw c;
-      }
-      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
-    }
+    return bind(tree, type, what, "");
   }
 
   /**
@@ -236,19 +217,27 @@ public final class ConfigLoader<T> {
     if (section != null) {
       tree.setAll((ObjectNode) MAPPER.valueToTree(section));
     }
-    T bound;
+    return bind(tree, (Class<T>) defaults.getClass(), where, where + ".");
+  }
+
+  /**
+   * Binds {@code tree} onto {@code type}, then applies the {@link ConfigChecks} of its components;
+   * errors read from {@code source} and start with {@code prefix}.
+   */
+  private static <R> R bind(ObjectNode tree, Class<R> type, String source, String prefix) {
+    R config;
     try {
-      bound = (T) MAPPER.treeToValue(tree, defaults.getClass());
+      config = MAPPER.treeToValue(tree, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      Throwable cause = e instanceof ValueInstantiationException ? e : e.getCause();
-      if (cause instanceof ValueInstantiationException v && v.getCause() != null) {
+      Throwable v = e instanceof ValueInstantiationException ? e : e.getCause();
+      if (v instanceof ValueInstantiationException && v.getCause() instanceof RuntimeException c) {
         // a compact constructor refused a value: its message starts with the key
-        throw new IllegalArgumentException(where + "." + v.getCause().getMessage(), v.getCause());
+        throw prefix.isEmpty() ? c : new IllegalArgumentException(prefix + c.getMessage(), c);
       }
-      throw new IllegalArgumentException(where + "." + ConfigErrors.describe(e, where), e);
+      throw new IllegalArgumentException(prefix + ConfigErrors.describe(e, source), e);
     }
-    ConfigChecks.check(bound, where + ".");
-    return bound;
+    ConfigChecks.check((Record) config, prefix);
+    return config;
   }
 
   /**
@@ -306,7 +295,8 @@ public final class ConfigLoader<T> {
           if (value == null) {
             return;
           }
-          warn(old + " in " + source + " is deprecated and will be removed; write " + now);
+          warnings.accept(
+              old + " in " + source + " is deprecated and will be removed; write " + now);
           Trees.remove(tree, from);
           List<String> to = Arrays.asList(now.split("\\."));
           if (Trees.get(tree, to) == null) {
@@ -334,31 +324,19 @@ public final class ConfigLoader<T> {
 
   /** Lays {@code overrides} over {@code base}: mappings key by key, anything else replaced. */
   private static void merge(ObjectNode base, ObjectNode overrides) {
-    overrides
-        .fields()
-        .forEachRemaining(
-            e -> {
-              JsonNode value = e.getValue();
-              JsonNode current = base.get(e.getKey());
-              if (value == null || value.isNull()) {
-                return;
-              }
-              if (current instanceof ObjectNode c && value instanceof ObjectNode v) {
-                merge(c, v);
-              } else {
-                base.set(e.getKey(), value);
-              }
-            });
+    for (Map.Entry<String, JsonNode> e : overrides.properties()) {
+      if (base.get(e.getKey()) instanceof ObjectNode c && e.getValue() instanceof ObjectNode v) {
+        merge(c, v);
+      } else if (!e.getValue().isNull()) {
+        base.set(e.getKey(), e.getValue());
+      }
+    }
   }
 
   private static void logOnce(String warning) {
     if (WARNED.add(warning)) {
       LOG.warn(warning);
     }
-  }
-
-  private void warn(String message) {
-    warnings.accept(message);
   }
 
   /**
