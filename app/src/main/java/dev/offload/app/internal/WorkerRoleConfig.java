@@ -204,17 +204,11 @@ public record WorkerRoleConfig(
    * @param permits events per period, at least 1; default 1
    * @param period the period, positive; default one second
    */
-  public record Limit(Integer permits, Duration period) {
-    /** Validates both fields. */
+  public record Limit(@AtLeast(1) Integer permits, @Positive Duration period) {
+    /** Takes the defaults of the fields not given. */
     public Limit {
       permits = Objects.requireNonNullElse(permits, 1);
       period = Objects.requireNonNullElse(period, Duration.ofSeconds(1));
-      if (permits < 1) {
-        throw new IllegalArgumentException("rate-limits: permits must be at least 1");
-      }
-      if (period.isZero() || period.isNegative()) {
-        throw new IllegalArgumentException("rate-limits: period must be positive");
-      }
     }
   }
 }
