@@ -8,9 +8,9 @@ import dev.offload.runtime.config.ConfigChecks.Port;
 import dev.offload.runtime.config.ConfigChecks.Positive;
 import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
-import dev.offload.runtime.config.ConfigSecrets;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Redacted;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.outbox.OutboxTable;
@@ -174,7 +174,7 @@ public record ConnectorConfig(
     /** Every field, the password masked. */
     @Override
     public String toString() {
-      return ConfigSecrets.toString(this);
+      return Redacted.toString(this, "password");
     }
   }
 

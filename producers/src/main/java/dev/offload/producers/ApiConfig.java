@@ -6,8 +6,8 @@ import dev.offload.runtime.config.ConfigChecks.Millis;
 import dev.offload.runtime.config.ConfigChecks.Port;
 import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
-import dev.offload.runtime.config.ConfigSecrets;
 import dev.offload.runtime.config.Secret;
+import dev.offload.schemas.Redacted;
 import dev.offload.schemas.outbox.OutboxMode;
 import java.time.Duration;
 import java.util.Locale;
@@ -248,7 +248,7 @@ public record ApiConfig(
     /** Every component, the password masked. */
     @Override
     public String toString() {
-      return ConfigSecrets.toString(this);
+      return Redacted.toString(this, "password");
     }
   }
 

@@ -7,8 +7,8 @@ import dev.offload.runtime.config.ConfigChecks.Port;
 import dev.offload.runtime.config.ConfigChecks.Positive;
 import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
-import dev.offload.runtime.config.ConfigSecrets;
 import dev.offload.runtime.config.Secret;
+import dev.offload.schemas.Redacted;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -148,7 +148,7 @@ public record WorkerRoleConfig(
     /** Never shows the password. */
     @Override
     public String toString() {
-      return ConfigSecrets.toString(this);
+      return Redacted.toString(this, "password");
     }
   }
 
@@ -182,7 +182,7 @@ public record WorkerRoleConfig(
     /** Never shows the password. */
     @Override
     public String toString() {
-      return ConfigSecrets.toString(this);
+      return Redacted.toString(this, "password");
     }
   }
 

@@ -3,19 +3,16 @@ package dev.offload.runtime.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /** Reads the secrets of a configuration tree from their files, and hides them for printing. */
-public final class ConfigSecrets {
+final class ConfigSecrets {
   /** A free property (a Kafka client property, say) whose name says it holds a secret. */
   private static final Pattern SECRET_NAME =
       Pattern.compile(".*(password|secret|jaas|credential|token).*");
@@ -49,21 +46,6 @@ public final class ConfigSecrets {
             e);
       }
     }
-  }
-
-  /**
-   * {@code config} as a record's own {@code toString()} writes it ({@code Database[user=offload,
-   * password=****]}), each {@link Secret} component that is set shown as {@value
-   * ConfigLoader#MASK}: what a configuration record's {@code toString()} returns.
-   */
-  public static String toString(Record config) {
-    StringJoiner text = new StringJoiner(", ", config.getClass().getSimpleName() + "[", "]");
-    for (RecordComponent c : config.getClass().getRecordComponents()) {
-      Object value = ConfigChecks.valueOf(config, c);
-      boolean hide = c.isAnnotationPresent(Secret.class) && !Objects.toString(value, "").isEmpty();
-      text.add(c.getName() + "=" + (hide ? ConfigLoader.MASK : value));
-    }
-    return text.toString();
   }
 
   /** Shows every secret of {@code tree}, and every free property named like one, as the mask. */

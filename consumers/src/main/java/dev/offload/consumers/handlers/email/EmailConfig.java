@@ -1,8 +1,8 @@
 package dev.offload.consumers.handlers.email;
 
 import dev.offload.runtime.config.ConfigChecks;
-import dev.offload.runtime.config.ConfigSecrets;
 import dev.offload.runtime.config.Secret;
+import dev.offload.schemas.Redacted;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -101,6 +101,6 @@ public record EmailConfig(
   /** A redacted view: no password. */
   @Override
   public String toString() {
-    return ConfigSecrets.toString(this);
+    return Redacted.toString(this, "password");
   }
 }
