@@ -51,7 +51,7 @@ final class StreamsCommand implements Runnable {
     StreamsConfiguration load() {
       return config == null
           ? StreamsConfiguration.LOADER.defaults(System.getenv())
-          : StreamsConfiguration.LOADER.load(config, System.getenv());
+          : StreamsConfiguration.LOADER.load(config, System.getenv(), Map.of());
     }
   }
 

@@ -129,7 +129,7 @@ public record ConnectorConfig(
       ConfigLoader.builder(ConnectorConfig.class, DEFAULTS)
           .describedAs("connector configuration")
           .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port")
-          .finishedBy((config, env) -> config.withSecurityFrom(env))
+          .finishedBy(ConnectorConfig::withSecurityFrom)
           .build();
 
   /**
@@ -237,22 +237,15 @@ public record ConnectorConfig(
       String user,
       String password,
       Path offsetFile) {
-    Connector c = DEFAULTS.connector;
+    ConnectorConfig d = LOADER.with(DEFAULTS, "connector.offset-file", offsetFile);
     return ConfigChecks.check(
         new ConnectorConfig(
             new Kafka(bootstrapServers, Map.of()),
             new Database(host, port, database, user, password),
-            DEFAULTS.registry,
-            new Connector(
-                c.name(),
-                c.slot(),
-                c.publication(),
-                offsetFile,
-                c.pollInterval(),
-                c.offsetFlushInterval(),
-                c.heartbeatInterval()),
-            DEFAULTS.capture,
-            DEFAULTS.http));
+            d.registry,
+            d.connector,
+            d.capture,
+            d.http));
   }
 
   /**
@@ -266,8 +259,7 @@ public record ConnectorConfig(
   /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
   private ConnectorConfig withSecurityFrom(Map<String, String> env) {
     Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
-    return new ConnectorConfig(
-        new Kafka(kafka.bootstrapServers, security), database, registry, connector, capture, http);
+    return LOADER.with(this, "kafka.security", security);
   }
 
   /**

@@ -119,7 +119,7 @@ public record StreamsConfiguration(
           .legacyEnv("OFFLOAD_STREAMS_INSTANCES", "instances")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_HOST", "http.host")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
-          .finishedBy((config, env) -> config.withSecurityFrom(env))
+          .finishedBy(StreamsConfiguration::withSecurityFrom)
           .build();
 
   /** Validates the application id; the loader checks the rest. */
@@ -171,16 +171,7 @@ public record StreamsConfiguration(
   /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
   private StreamsConfiguration withSecurityFrom(Map<String, String> env) {
     Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
-    return new StreamsConfiguration(
-        new Kafka(kafka.bootstrapServers, kafka.properties, security),
-        applicationId,
-        processingGuarantee,
-        stateDir,
-        instances,
-        threads,
-        commitInterval,
-        http,
-        topologies);
+    return LOADER.with(this, "kafka.security", security);
   }
 
   /** The section of topology {@code name}, empty when the file has none. */

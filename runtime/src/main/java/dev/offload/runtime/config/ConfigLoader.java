@@ -101,16 +101,6 @@ public final class ConfigLoader<T> {
     return ConfigOverrides.variable(env, dottedPath, legacy, false, ConfigLoader::logOnce);
   }
 
-  /**
-   * Loads {@code file}, with environment overrides.
-   *
-   * @throws UncheckedIOException when the file cannot be read
-   * @throws IllegalArgumentException naming the key at fault and the file
-   */
-  public T load(Path file, Map<String, String> env) {
-    return load(Objects.requireNonNull(file, "file"), env, Map.of());
-  }
-
   /** The defaults with environment overrides, as from an empty file. */
   public T defaults(Map<String, String> env) {
     return parse("{}", what, env);
@@ -119,6 +109,9 @@ public final class ConfigLoader<T> {
   /**
    * Loads {@code file} (the defaults when {@code null}), with environment overrides and then {@code
    * options} as {@link #parse(String, String, Map, Map)} takes them.
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   * @throws IllegalArgumentException naming the key at fault and the file
    */
   public T load(Path file, Map<String, String> env, Map<String, String> options) {
     return parse(text(file), file == null ? what : file.toString(), env, options);
@@ -199,6 +192,18 @@ public final class ConfigLoader<T> {
   public T with(T config, Map<String, String> options) {
     ObjectNode tree = MAPPER.valueToTree(config);
     overrides.applyOptions(tree, options);
+    return bind(tree, type, what, "");
+  }
+
+  /**
+   * {@code config} with the value at {@code dottedPath} replaced by {@code value} (a mapping, a
+   * path, anything a file could hold there), checked again.
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public T with(T config, String dottedPath, Object value) {
+    ObjectNode tree = MAPPER.valueToTree(config);
+    Trees.put(tree, Arrays.asList(dottedPath.split("\\.")), MAPPER.valueToTree(value));
     return bind(tree, type, what, "");
   }
 
