@@ -63,10 +63,10 @@ final class ApiCommand implements Callable<Integer> {
     Map<String, String> env = System.getenv();
     Map<String, String> options =
         Collections.singletonMap("http.port", port == null ? null : port.toString());
-    if (printConfig.printIfRequested(spec, () -> ApiConfig.print(config, env, options))) {
+    if (printConfig.printIfRequested(spec, () -> ApiConfig.LOADER.print(config, env, options))) {
       return 0;
     }
-    ApiConfig apiConfig = ApiConfig.load(config, env, options);
+    ApiConfig apiConfig = ApiConfig.LOADER.load(config, env, options);
     String registryUrl = apiConfig.registry().url();
     PrometheusMeterRegistry registry =
         new PrometheusMeterRegistry(

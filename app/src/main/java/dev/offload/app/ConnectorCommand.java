@@ -77,10 +77,10 @@ final class ConnectorCommand implements Callable<Integer> {
     Map<String, String> options =
         Collections.singletonMap("http.port", port == null ? null : port.toString());
     if (printConfig.printIfRequested(
-        spec, () -> ConnectorConfig.print(config, System.getenv(), options))) {
+        spec, () -> ConnectorConfig.LOADER.print(config, System.getenv(), options))) {
       return 0;
     }
-    ConnectorConfig configuration = ConnectorConfig.load(config, System.getenv(), options);
+    ConnectorConfig configuration = ConnectorConfig.LOADER.load(config, System.getenv(), options);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     TableCapture capture = configuration.capture();

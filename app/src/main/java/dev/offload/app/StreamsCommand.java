@@ -50,8 +50,8 @@ final class StreamsCommand implements Runnable {
 
     StreamsConfiguration load() {
       return config == null
-          ? StreamsConfiguration.defaults(System.getenv())
-          : StreamsConfiguration.load(config, System.getenv());
+          ? StreamsConfiguration.LOADER.defaults(System.getenv())
+          : StreamsConfiguration.LOADER.load(config, System.getenv(), Map.of());
     }
   }
 
@@ -141,11 +141,12 @@ final class StreamsCommand implements Runnable {
       overrides.put("instances", instances == null ? null : instances.toString());
       overrides.put("http.port", port == null ? null : port.toString());
       if (printConfig.printIfRequested(
-          spec, () -> StreamsConfiguration.print(options.config, System.getenv(), overrides))) {
+          spec,
+          () -> StreamsConfiguration.LOADER.print(options.config, System.getenv(), overrides))) {
         return 0;
       }
       StreamsConfiguration configuration =
-          StreamsConfiguration.load(options.config, System.getenv(), overrides);
+          StreamsConfiguration.LOADER.load(options.config, System.getenv(), overrides);
       TopologyDefinition definition = TopologyCatalog.of(configuration).require(name);
       CountDownLatch stopped = new CountDownLatch(1);
       Tracing tracing = Tracing.fromEnvironment(System.getenv(), "offload-" + name);

@@ -143,7 +143,7 @@ final class WorkerCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       if (printConfig.printIfRequested(
-          spec, () -> WorkerRoleConfig.print(config, System.getenv(), options()))) {
+          spec, () -> WorkerRoleConfig.LOADER.print(config, System.getenv(), options()))) {
         return 0;
       }
     } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -153,7 +153,7 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerRoleConfig settings;
     KafkaClientSecurity security;
     try {
-      settings = WorkerRoleConfig.load(config, System.getenv(), options());
+      settings = WorkerRoleConfig.LOADER.load(config, System.getenv(), options());
       security = KafkaClientSecurity.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println("offload: " + e.getMessage());

@@ -119,10 +119,10 @@ final class DeploymentFiles {
   Set<String> environmentVariablesTheCodeReads() {
     Set<String> names = new TreeSet<>();
     // the roles' files: one variable per key, named by the configuration loader's rule
-    names.addAll(ApiConfig.environmentVariables());
-    names.addAll(ConnectorConfig.environmentVariables());
-    names.addAll(StreamsConfiguration.environmentVariables());
-    names.addAll(WorkerRoleConfig.environmentVariables());
+    names.addAll(ApiConfig.LOADER.environmentVariables());
+    names.addAll(ConnectorConfig.LOADER.environmentVariables());
+    names.addAll(StreamsConfiguration.LOADER.environmentVariables());
+    names.addAll(WorkerRoleConfig.LOADER.environmentVariables());
     for (Path file : mainSources("")) {
       Matcher literal = STRING_LITERAL.matcher(readFile(file));
       while (literal.find()) {

@@ -243,7 +243,7 @@ class KafkaClientSecurityRolesIT {
             "");
     Map<String, String> env = new java.util.HashMap<>(securityEnv);
     env.put("OFFLOAD_DATABASE_PASSWORD", infra.postgresPassword());
-    return ConnectorConfig.parse(yaml, env);
+    return ConnectorConfig.LOADER.parse(yaml, env);
   }
 
   private static String publish(

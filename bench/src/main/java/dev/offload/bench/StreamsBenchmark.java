@@ -5,6 +5,7 @@ import dev.offload.bench.internal.CommitWatch;
 import dev.offload.bench.internal.EventLoad;
 import dev.offload.bench.internal.Progress;
 import dev.offload.bench.internal.RawRouteLoop;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
 import dev.offload.streams.ProcessingGuarantee;
@@ -178,16 +179,17 @@ public final class StreamsBenchmark {
     } else {
       section.put("view-prefix", analyticsConfig(id).viewPrefix());
     }
-    return new StreamsConfiguration(
-        new StreamsConfiguration.Kafka(kafka.bootstrapServers(), Map.of(), Map.of()),
-        id,
-        p.guarantee(),
-        kafka.dir("streams"),
-        1,
-        1,
-        config.commitInterval(),
-        new StreamsConfiguration.Http("127.0.0.1", -1),
-        Map.of(p.name(), section));
+    return ConfigChecks.check(
+        new StreamsConfiguration(
+            new StreamsConfiguration.Kafka(kafka.bootstrapServers(), Map.of(), Map.of()),
+            id,
+            p.guarantee(),
+            kafka.dir("streams"),
+            1,
+            1,
+            config.commitInterval(),
+            new StreamsConfiguration.Http("127.0.0.1", -1),
+            Map.of(p.name(), section)));
   }
 
   private static List<String> outputTopics(Processor p, Pattern input, String id) {

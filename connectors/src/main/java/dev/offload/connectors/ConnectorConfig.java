@@ -4,9 +4,13 @@ import dev.offload.connectors.internal.AtomicFileOffsetStore;
 import dev.offload.connectors.internal.OutboxMessageRouter;
 import dev.offload.connectors.internal.SlotGuardedPostgresConnector;
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.Port;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.Redacted;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.outbox.OutboxTable;
@@ -15,9 +19,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -118,21 +120,17 @@ public record ConnectorConfig(
           TableCapture.none(),
           new Http("127.0.0.1", DEFAULT_HTTP_PORT));
 
-  private static final ConfigLoader<ConnectorConfig> LOADER =
+  /**
+   * Loads, parses and prints the connector's file ({@code ConnectorConfig.LOADER.load(file, env,
+   * options)}), {@link KafkaClientSecurity}'s variables laid over {@code kafka.security}; names the
+   * variables it reads.
+   */
+  public static final ConfigLoader<ConnectorConfig> LOADER =
       ConfigLoader.builder(ConnectorConfig.class, DEFAULTS)
           .describedAs("connector configuration")
           .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port")
+          .finishedBy(ConnectorConfig::withSecurityFrom)
           .build();
-
-  /** Requires every section. */
-  public ConnectorConfig {
-    Objects.requireNonNull(kafka, "kafka must not be null");
-    Objects.requireNonNull(database, "database must not be null");
-    Objects.requireNonNull(registry, "registry must not be null");
-    Objects.requireNonNull(connector, "connector must not be null");
-    Objects.requireNonNull(capture, "capture must not be null");
-    Objects.requireNonNull(http, "http must not be null");
-  }
 
   /**
    * @param bootstrapServers the Kafka {@code bootstrap.servers} the events are produced to
@@ -140,10 +138,9 @@ public record ConnectorConfig(
    *     KafkaClientSecurity#from} reads; default none ({@code PLAINTEXT}). The engine itself has no
    *     Kafka client: its offsets are a file and PostgreSQL needs no schema history
    */
-  public record Kafka(String bootstrapServers, Map<String, Object> security) {
-    /** Validates the servers. */
+  public record Kafka(@Text String bootstrapServers, Map<String, Object> security) {
+    /** Copies the security settings. */
     public Kafka {
-      ConfigChecks.text(bootstrapServers, "kafka.bootstrap-servers");
       security =
           Collections.unmodifiableMap(new LinkedHashMap<>(security == null ? Map.of() : security));
     }
@@ -162,37 +159,29 @@ public record ConnectorConfig(
    * @param password that user's password, may be empty; never logged nor shown by {@link
    *     #toString()}
    */
-  public record Database(String host, int port, String name, String user, @Secret String password) {
-    /** Validates every field and names the offending one. */
-    public Database {
-      ConfigChecks.text(host, "database.host");
-      ConfigChecks.port(port, 1, "database.port");
-      ConfigChecks.text(name, "database.name");
-      ConfigChecks.text(user, "database.user");
-      Objects.requireNonNull(password, "database.password must not be null (may be empty)");
-    }
+  public record Database(
+      @Text String host,
+      @Port(1) int port,
+      @Text String name,
+      @Text String user,
+      @Secret String password) {
 
     /** The JDBC URL of the database. */
     public String jdbcUrl() {
       return "jdbc:postgresql://" + host + ":" + port + "/" + name;
     }
 
-    /** Every field but the password. */
+    /** Every field, the password masked. */
     @Override
     public String toString() {
-      return "Database[" + user + "@" + host + ":" + port + "/" + name + ", password=****]";
+      return Redacted.toString(this, "password");
     }
   }
 
   /**
    * @param url the registry's URL; default {@code http://127.0.0.1:8081}
    */
-  public record Registry(String url) {
-    /** Validates the URL. */
-    public Registry {
-      ConfigChecks.text(url, "registry.url");
-    }
-  }
+  public record Registry(@Text String url) {}
 
   /**
    * @param name the engine name and Debezium {@code topic.prefix} (names the offsets and the
@@ -216,10 +205,10 @@ public record ConnectorConfig(
       String slot,
       String publication,
       Path offsetFile,
-      Duration pollInterval,
-      Duration offsetFlushInterval,
-      Duration heartbeatInterval) {
-    /** Validates every field and names the offending one. */
+      @Positive Duration pollInterval,
+      @Positive Duration offsetFlushInterval,
+      @Positive Duration heartbeatInterval) {
+    /** Validates the names. */
     public Connector {
       if (name == null || !ENGINE_NAME.matcher(name).matches()) {
         throw new IllegalArgumentException(
@@ -227,10 +216,6 @@ public record ConnectorConfig(
       }
       requirePgName(slot, "connector.slot");
       requirePgName(publication, "connector.publication");
-      Objects.requireNonNull(offsetFile, "connector.offset-file must not be null");
-      ConfigChecks.positive(pollInterval, "connector.poll-interval");
-      ConfigChecks.positive(offsetFlushInterval, "connector.offset-flush-interval");
-      ConfigChecks.positive(heartbeatInterval, "connector.heartbeat-interval");
     }
   }
 
@@ -238,13 +223,7 @@ public record ConnectorConfig(
    * @param host the address health and metrics are served on; default {@code 127.0.0.1}
    * @param port their port; default {@value #DEFAULT_HTTP_PORT}, 0 any free port, -1 none
    */
-  public record Http(String host, int port) {
-    /** Validates the address and port. */
-    public Http {
-      ConfigChecks.text(host, "http.host");
-      ConfigChecks.port(port, -1, "http.port");
-    }
-  }
+  public record Http(@Text String host, @Port(-1) int port) {}
 
   /**
    * The defaults, connecting to {@code bootstrapServers} and the database named, the position kept
@@ -258,21 +237,15 @@ public record ConnectorConfig(
       String user,
       String password,
       Path offsetFile) {
-    Connector c = DEFAULTS.connector;
-    return new ConnectorConfig(
-        new Kafka(bootstrapServers, Map.of()),
-        new Database(host, port, database, user, password),
-        DEFAULTS.registry,
-        new Connector(
-            c.name(),
-            c.slot(),
-            c.publication(),
-            offsetFile,
-            c.pollInterval(),
-            c.offsetFlushInterval(),
-            c.heartbeatInterval()),
-        DEFAULTS.capture,
-        DEFAULTS.http);
+    ConnectorConfig d = LOADER.with(DEFAULTS, "connector.offset-file", offsetFile);
+    return ConfigChecks.check(
+        new ConnectorConfig(
+            new Kafka(bootstrapServers, Map.of()),
+            new Database(host, port, database, user, password),
+            d.registry,
+            d.connector,
+            d.capture,
+            d.http));
   }
 
   /**
@@ -283,55 +256,10 @@ public record ConnectorConfig(
     return LOADER.with(this, keys);
   }
 
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults, with environment overrides. */
-  public static ConnectorConfig defaults(Map<String, String> env) {
-    return LOADER.defaults(env).withSecurityFrom(env);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static ConnectorConfig parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the connector configuration", env).withSecurityFrom(env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
-   */
-  public static ConnectorConfig load(
-      Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options).withSecurityFrom(env);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
-   * connector --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    ConnectorConfig effective = LOADER.load(file, env, options);
-    effective.withSecurityFrom(env);
-    return LOADER.print(effective);
-  }
-
   /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
   private ConnectorConfig withSecurityFrom(Map<String, String> env) {
     Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
-    return new ConnectorConfig(
-        new Kafka(kafka.bootstrapServers, security), database, registry, connector, capture, http);
+    return LOADER.with(this, "kafka.security", security);
   }
 
   /**

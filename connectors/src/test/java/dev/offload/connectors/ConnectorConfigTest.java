@@ -38,7 +38,7 @@ class ConnectorConfigTest {
 
   @Test
   void readsEverySectionOfTheFile() {
-    ConnectorConfig c = ConnectorConfig.parse(YAML, Map.of());
+    ConnectorConfig c = ConnectorConfig.LOADER.parse(YAML, Map.of());
 
     assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092");
     assertThat(c.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db:6432/shop");
@@ -60,7 +60,7 @@ class ConnectorConfigTest {
   @Test
   void environmentOverridesTheFileAndCarriesThePassword() {
     ConnectorConfig c =
-        ConnectorConfig.parse(
+        ConnectorConfig.LOADER.parse(
             YAML,
             Map.of(
                 "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS", "k2:9092",
@@ -81,7 +81,7 @@ class ConnectorConfigTest {
 
   @Test
   void defaultsCaptureTheOutboxOnlyAndServeOnThePrometheusPort() {
-    ConnectorConfig c = ConnectorConfig.defaults(Map.of());
+    ConnectorConfig c = ConnectorConfig.LOADER.defaults(Map.of());
 
     assertThat(c.capture().enabled()).isFalse();
     assertThat(c.http().port()).isEqualTo(ConnectorConfig.DEFAULT_HTTP_PORT);
@@ -90,14 +90,16 @@ class ConnectorConfigTest {
 
   @Test
   void errorsNameTheField() {
-    assertThatThrownBy(() -> ConnectorConfig.parse("capture: {snapshot: sometimes}", Map.of()))
+    assertThatThrownBy(
+            () -> ConnectorConfig.LOADER.parse("capture: {snapshot: sometimes}", Map.of()))
         .hasMessageContaining("capture.snapshot")
         .hasMessageContaining("sometimes");
-    assertThatThrownBy(() -> ConnectorConfig.parse("capture: {tables: [orders]}", Map.of()))
+    assertThatThrownBy(() -> ConnectorConfig.LOADER.parse("capture: {tables: [orders]}", Map.of()))
         .hasMessageContaining("schema.table");
-    assertThatThrownBy(() -> ConnectorConfig.parse("connector: {poll-interval: soon}", Map.of()))
+    assertThatThrownBy(
+            () -> ConnectorConfig.LOADER.parse("connector: {poll-interval: soon}", Map.of()))
         .hasMessageContaining("connector.poll-interval");
-    assertThatThrownBy(() -> ConnectorConfig.parse("database: {port: x}", Map.of()))
+    assertThatThrownBy(() -> ConnectorConfig.LOADER.parse("database: {port: x}", Map.of()))
         .hasMessageContaining("database.port");
   }
 
@@ -153,7 +155,7 @@ class ConnectorConfigTest {
         """
             .formatted(jaas);
 
-    ConnectorConfig fromFile = ConnectorConfig.parse(yaml, Map.of());
+    ConnectorConfig fromFile = ConnectorConfig.LOADER.parse(yaml, Map.of());
     Map<String, Object> producer = fromFile.producerProperties();
 
     assertThat(producer)
@@ -166,7 +168,7 @@ class ConnectorConfigTest {
     assertThat(fromFile.toString()).contains("SASL_SSL").doesNotContain("file-secret");
 
     ConnectorConfig fromEnv =
-        ConnectorConfig.parse(
+        ConnectorConfig.LOADER.parse(
             yaml,
             Map.of(
                 "OFFLOAD_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
@@ -174,10 +176,10 @@ class ConnectorConfigTest {
     assertThat(fromEnv.producerProperties())
         .containsEntry("security.protocol", "SASL_PLAINTEXT")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
-    assertThat(ConnectorConfig.defaults(Map.of()).producerProperties())
+    assertThat(ConnectorConfig.LOADER.defaults(Map.of()).producerProperties())
         .containsEntry("security.protocol", "PLAINTEXT")
         .doesNotContainKey("sasl.jaas.config");
-    assertThatThrownBy(() -> ConnectorConfig.parse("kafka: {security: {user: x}}", Map.of()))
+    assertThatThrownBy(() -> ConnectorConfig.LOADER.parse("kafka: {security: {user: x}}", Map.of()))
         .hasMessageContaining("kafka.security.user");
   }
 
@@ -304,7 +306,7 @@ class ConnectorConfigTest {
         .hasMessageContaining("connector.name");
     assertThatThrownBy(() -> CONFIG.with(Map.of("connector.poll-interval", "0s")))
         .hasMessageContaining("connector.poll-interval");
-    assertThatThrownBy(() -> ConnectorConfig.parse("connector: {slot: Bad-Slot}", Map.of()))
+    assertThatThrownBy(() -> ConnectorConfig.LOADER.parse("connector: {slot: Bad-Slot}", Map.of()))
         .hasMessageContaining("connector.slot");
   }
 }

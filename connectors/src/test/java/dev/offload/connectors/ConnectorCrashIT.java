@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedInfrastructure.class)
 class ConnectorCrashIT {
   private static final Duration FLUSH_INTERVAL =
-      ConnectorConfig.defaults(Map.of()).connector().offsetFlushInterval();
+      ConnectorConfig.LOADER.defaults(Map.of()).connector().offsetFlushInterval();
   private static final int KEYS = 20;
   private static final int EVENTS_PER_PHASE = 1_500;
 

@@ -1,15 +1,17 @@
 package dev.offload.producers;
 
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Millis;
+import dev.offload.runtime.config.ConfigChecks.Port;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
+import dev.offload.schemas.Redacted;
 import dev.offload.schemas.outbox.OutboxMode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,7 +81,8 @@ public record ApiConfig(
     Idempotency idempotency,
     Breaker breaker,
     Outbox outbox,
-    String producerName) {
+    @Text String producerName)
+    implements ConfigChecks.Rules {
 
   /** Default {@code http.port}. */
   public static final int DEFAULT_PORT = 8080;
@@ -115,7 +118,12 @@ public record ApiConfig(
           new Outbox(OutboxMode.TABLE, true),
           DEFAULT_PRODUCER_NAME);
 
-  private static final ConfigLoader<ApiConfig> LOADER =
+  /**
+   * Loads, parses and prints the API's file ({@code ApiConfig.LOADER.load(file, env, options)}),
+   * names the variables it reads; {@code offload api --print-config} prints what {@code
+   * LOADER.print} does.
+   */
+  public static final ConfigLoader<ApiConfig> LOADER =
       ConfigLoader.builder(ApiConfig.class, DEFAULTS)
           .describedAs("API configuration")
           .legacyEnv("OFFLOAD_API_HOST", "http.host")
@@ -127,18 +135,12 @@ public record ApiConfig(
           .legacyEnv("OFFLOAD_API_AUTH_REQUIRED", "auth.required")
           .build();
 
-  /** Requires every section, and checks the rules that span two of them. */
-  public ApiConfig {
-    Objects.requireNonNull(http, "http must not be null");
-    Objects.requireNonNull(database, "database must not be null");
-    Objects.requireNonNull(registry, "registry must not be null");
-    Objects.requireNonNull(auth, "auth must not be null");
-    Objects.requireNonNull(limits, "limits must not be null");
-    Objects.requireNonNull(rateLimit, "rate-limit must not be null");
-    Objects.requireNonNull(idempotency, "idempotency must not be null");
-    Objects.requireNonNull(breaker, "breaker must not be null");
-    Objects.requireNonNull(outbox, "outbox must not be null");
-    ConfigChecks.text(producerName, "producer-name");
+  /**
+   * Checks the rules that span two sections, after the {@link ConfigChecks} of the components: by
+   * the loader and by {@link #of}.
+   */
+  @Override
+  public void checkRules() {
     if (producerName.length() > MAX_PRODUCER_NAME_LENGTH) {
       throw new IllegalArgumentException(
           "producer-name must be at most "
@@ -168,13 +170,7 @@ public record ApiConfig(
    * @param port HTTP port, 0 any free one (see {@link IngestApi#port()}); default {@value
    *     #DEFAULT_PORT}
    */
-  public record Http(String host, int port) {
-    /** Validates every component. */
-    public Http {
-      ConfigChecks.text(host, "http.host");
-      ConfigChecks.port(port, 0, "http.port");
-    }
-  }
+  public record Http(@Text String host, @Port(0) int port) {}
 
   /**
    * Where the outbox lives: a PostgreSQL database with {@code wal_level=logical}. {@link
@@ -190,15 +186,15 @@ public record ApiConfig(
    *     {@code 503}; default 5 seconds
    */
   public record Database(
-      String jdbcUrl, String user, @Secret String password, int poolSize, Duration connectTimeout) {
+      String jdbcUrl,
+      @Text String user,
+      @Secret String password,
+      @AtLeast(1) int poolSize,
+      @Millis Duration connectTimeout) {
 
-    /** Validates every component. */
+    /** Validates the URL. */
     public Database {
       ConfigChecks.port(port(parse(jdbcUrl)), 1, "database.jdbc-url's port");
-      ConfigChecks.text(user, "database.user");
-      Objects.requireNonNull(password, "database.password must not be null (use \"\" for none)");
-      ConfigChecks.atLeast(poolSize, 1, "database.pool-size");
-      ConfigChecks.millis(connectTimeout, "database.connect-timeout");
     }
 
     /**
@@ -209,7 +205,8 @@ public record ApiConfig(
      */
     public static Database fromJdbcUrl(String jdbcUrl, String user, String password) {
       Database d = DEFAULTS.database;
-      return new Database(jdbcUrl, user, password, d.poolSize, d.connectTimeout);
+      return ConfigChecks.check(
+          new Database(jdbcUrl, user, password, d.poolSize, d.connectTimeout), "database.");
     }
 
     /** The host of {@link #jdbcUrl()}, without an IPv6 address's brackets. */
@@ -248,20 +245,10 @@ public record ApiConfig(
       return m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
     }
 
-    /** Every component but the password. */
+    /** Every component, the password masked. */
     @Override
     public String toString() {
-      return "Database["
-          + user
-          + "@"
-          + jdbcUrl
-          + ", password="
-          + (password.isEmpty() ? "" : ConfigLoader.MASK)
-          + ", pool-size="
-          + poolSize
-          + ", connect-timeout="
-          + connectTimeout
-          + "]";
+      return Redacted.toString(this, "password");
     }
   }
 
@@ -271,12 +258,10 @@ public record ApiConfig(
    *     asked again, so a new version is in force within this time; at least 1 ms; default {@code
    *     5s}
    */
-  public record Registry(String url, Duration cacheTtl) {
-    /** Validates every component. */
+  public record Registry(@Text String url, Duration cacheTtl) {
+    /** Validates the cache's time to live. */
     public Registry {
-      ConfigChecks.text(url, "registry.url");
-      Objects.requireNonNull(cacheTtl, "registry.cache-ttl must not be null");
-      if (cacheTtl.toMillis() < 1) {
+      if (cacheTtl == null || cacheTtl.toMillis() < 1) {
         throw new IllegalArgumentException(
             "registry.cache-ttl must be at least 1 ms, was: " + cacheTtl);
       }
@@ -293,12 +278,7 @@ public record ApiConfig(
    * @param keyCacheTtl how long the API reuses what it looked up about a key; a revoked or rotated
    *     key stops working within this time; default 5 seconds
    */
-  public record Auth(boolean required, Duration keyCacheTtl) {
-    /** Validates every component. */
-    public Auth {
-      ConfigChecks.millis(keyCacheTtl, "auth.key-cache-ttl");
-    }
-  }
+  public record Auth(boolean required, @Millis Duration keyCacheTtl) {}
 
   /**
    * What one request may hold and how long it may take. JSON limits are enforced while parsing
@@ -316,23 +296,12 @@ public record ApiConfig(
    *     answered {@code 400 incomplete-body}, any other {@code 503 timeout}; default 10 seconds
    */
   public record Limits(
-      int maxBodyBytes,
-      int maxBatchEvents,
-      int maxNestingDepth,
-      int maxStringLength,
-      int maxNumberLength,
-      Duration requestTimeout) {
-
-    /** Validates every component. */
-    public Limits {
-      ConfigChecks.atLeast(maxBodyBytes, 1, "limits.max-body-bytes");
-      ConfigChecks.atLeast(maxBatchEvents, 1, "limits.max-batch-events");
-      ConfigChecks.atLeast(maxNestingDepth, 1, "limits.max-nesting-depth");
-      ConfigChecks.atLeast(maxStringLength, 1, "limits.max-string-length");
-      ConfigChecks.atLeast(maxNumberLength, 1, "limits.max-number-length");
-      ConfigChecks.millis(requestTimeout, "limits.request-timeout");
-    }
-  }
+      @AtLeast(1) int maxBodyBytes,
+      @AtLeast(1) int maxBatchEvents,
+      @AtLeast(1) int maxNestingDepth,
+      @AtLeast(1) int maxStringLength,
+      @AtLeast(1) int maxNumberLength,
+      @Millis Duration requestTimeout) {}
 
   /**
    * A token bucket per app: {@code burst} events at once, refilled at {@code eventsPerSecond}. A
@@ -342,14 +311,13 @@ public record ApiConfig(
    * @param eventsPerSecond sustained rate per app; {@code 0} turns the limit off; default 1000
    * @param burst most events at once, at least {@code limits.max-batch-events}; default 2000
    */
-  public record RateLimit(double eventsPerSecond, int burst) {
-    /** Validates every component. */
+  public record RateLimit(double eventsPerSecond, @AtLeast(1) int burst) {
+    /** Validates the rate. */
     public RateLimit {
       if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
         throw new IllegalArgumentException(
             "rate-limit.events-per-second must be 0 (off) or positive, was: " + eventsPerSecond);
       }
-      ConfigChecks.atLeast(burst, 1, "rate-limit.burst");
     }
 
     /** Whether there is a limit. */
@@ -365,13 +333,7 @@ public record ApiConfig(
    *     ids and writes nothing; default 24 hours
    * @param purgeInterval how often expired keys are deleted; default 10 minutes
    */
-  public record Idempotency(Duration retention, Duration purgeInterval) {
-    /** Validates every component. */
-    public Idempotency {
-      ConfigChecks.millis(retention, "idempotency.retention");
-      ConfigChecks.millis(purgeInterval, "idempotency.purge-interval");
-    }
-  }
+  public record Idempotency(@Millis Duration retention, @Millis Duration purgeInterval) {}
 
   /**
    * The circuit breaker in front of the database: after {@code failureThreshold} consecutive
@@ -382,13 +344,7 @@ public record ApiConfig(
    * @param failureThreshold consecutive failures that open it; default 5
    * @param openFor how long it stays open before a probe; default 5 seconds
    */
-  public record Breaker(int failureThreshold, Duration openFor) {
-    /** Validates every component. */
-    public Breaker {
-      ConfigChecks.atLeast(failureThreshold, 1, "breaker.failure-threshold");
-      ConfigChecks.millis(openFor, "breaker.open-for");
-    }
-  }
+  public record Breaker(@AtLeast(1) int failureThreshold, @Millis Duration openFor) {}
 
   /**
    * @param mode how events are written: rows of the outbox table, or table-less logical decoding
@@ -398,12 +354,7 @@ public record ApiConfig(
    *     slot exists never reaches Kafka, since the outbox keeps it only in the WAL. On by default;
    *     off in {@link #of}, for an API embedded in a test or a bench that runs no connector
    */
-  public record Outbox(OutboxMode mode, boolean requireCapture) {
-    /** Requires the mode. */
-    public Outbox {
-      Objects.requireNonNull(mode, "outbox.mode must not be null");
-    }
-  }
+  public record Outbox(OutboxMode mode, boolean requireCapture) {}
 
   /**
    * The configuration of an API that code starts beside its database (a test, a benchmark, the dev
@@ -415,17 +366,18 @@ public record ApiConfig(
    */
   public static ApiConfig of(String jdbcUrl, String user, String password) {
     ApiConfig d = DEFAULTS;
-    return new ApiConfig(
-        new Http(d.http.host, 0),
-        new Database(jdbcUrl, user, password, d.database.poolSize, d.database.connectTimeout),
-        d.registry,
-        new Auth(false, d.auth.keyCacheTtl),
-        d.limits,
-        d.rateLimit,
-        d.idempotency,
-        d.breaker,
-        new Outbox(d.outbox.mode, false),
-        d.producerName);
+    return ConfigChecks.check(
+        new ApiConfig(
+            new Http(d.http.host, 0),
+            new Database(jdbcUrl, user, password, d.database.poolSize, d.database.connectTimeout),
+            d.registry,
+            new Auth(false, d.auth.keyCacheTtl),
+            d.limits,
+            d.rateLimit,
+            d.idempotency,
+            d.breaker,
+            new Outbox(d.outbox.mode, false),
+            d.producerName));
   }
 
   /**
@@ -437,47 +389,6 @@ public record ApiConfig(
    */
   public ApiConfig with(Map<String, String> keys) {
     return LOADER.with(this, keys);
-  }
-
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults (keys required), with environment overrides. */
-  public static ApiConfig defaults(Map<String, String> env) {
-    return LOADER.defaults(env);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid key
-   */
-  public static ApiConfig parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the API configuration", env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid key (and the file, for a key)
-   */
-  public static ApiConfig load(Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload api
-   * --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.print(load(file, env, options));
   }
 
   /**

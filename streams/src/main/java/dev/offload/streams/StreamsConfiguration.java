@@ -1,6 +1,10 @@
 package dev.offload.streams;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Nullable;
+import dev.offload.runtime.config.ConfigChecks.Port;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -12,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -79,12 +82,12 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record StreamsConfiguration(
     Kafka kafka,
-    String applicationId,
+    @Nullable String applicationId,
     ProcessingGuarantee processingGuarantee,
     Path stateDir,
-    int instances,
-    int threads,
-    Duration commitInterval,
+    @AtLeast(1) int instances,
+    @AtLeast(1) int threads,
+    @Positive Duration commitInterval,
     Http http,
     Map<String, Map<String, Object>> topologies) {
 
@@ -103,7 +106,12 @@ public record StreamsConfiguration(
           new Http("127.0.0.1", DEFAULT_HTTP_PORT),
           Map.of());
 
-  private static final ConfigLoader<StreamsConfiguration> LOADER =
+  /**
+   * Loads, parses and prints the streams file ({@code StreamsConfiguration.LOADER.load(file, env,
+   * options)}), {@link KafkaClientSecurity}'s variables laid over {@code kafka.security}; names the
+   * variables it reads.
+   */
+  public static final ConfigLoader<StreamsConfiguration> LOADER =
       ConfigLoader.builder(StreamsConfiguration.class, DEFAULTS)
           .describedAs("streams configuration")
           .legacyEnv("OFFLOAD_STREAMS_STATE_DIR", "state-dir")
@@ -111,20 +119,14 @@ public record StreamsConfiguration(
           .legacyEnv("OFFLOAD_STREAMS_INSTANCES", "instances")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_HOST", "http.host")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
+          .finishedBy(StreamsConfiguration::withSecurityFrom)
           .build();
 
-  /** Validates every field, naming the key at fault. */
+  /** Validates the application id; the loader checks the rest. */
   public StreamsConfiguration {
-    Objects.requireNonNull(kafka, "kafka: required");
     if (applicationId != null) {
       Topics.requireLegal("application-id", applicationId);
     }
-    Objects.requireNonNull(processingGuarantee, "processing-guarantee: required");
-    Objects.requireNonNull(stateDir, "state-dir: required");
-    ConfigChecks.atLeast(instances, 1, "instances");
-    ConfigChecks.atLeast(threads, 1, "threads");
-    ConfigChecks.positive(commitInterval, "commit-interval");
-    Objects.requireNonNull(http, "http: required");
     Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
     Objects.requireNonNullElse(topologies, Map.<String, Map<String, Object>>of())
         .forEach((name, section) -> sections.put(name, section == null ? Map.of() : section));
@@ -137,10 +139,9 @@ public record StreamsConfiguration(
    * @param security the keys {@link KafkaClientSecurity#from} reads
    */
   public record Kafka(
-      String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
-    /** Validates the servers. */
+      @Text String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
+    /** Copies the maps. */
     public Kafka {
-      ConfigChecks.text(bootstrapServers, "kafka.bootstrap-servers");
       properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
       security =
           Collections.unmodifiableMap(
@@ -157,66 +158,7 @@ public record StreamsConfiguration(
    * @param host the address served and advertised for interactive queries
    * @param port the port; 0 any, -1 no server
    */
-  public record Http(String host, int port) {
-    /** Validates the address and the port. */
-    public Http {
-      ConfigChecks.text(host, "http.host");
-      ConfigChecks.port(port, -1, "http.port");
-    }
-  }
-
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults, with environment overrides. */
-  public static StreamsConfiguration defaults(Map<String, String> env) {
-    return LOADER.defaults(env).withSecurityFrom(env);
-  }
-
-  /**
-   * Loads {@code file}, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
-   */
-  public static StreamsConfiguration load(Path file, Map<String, String> env) {
-    return LOADER.load(file, env).withSecurityFrom(env);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static StreamsConfiguration parse(String yaml, Map<String, String> env) {
-    return LOADER.parse(yaml, "the streams configuration", env).withSecurityFrom(env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static StreamsConfiguration load(
-      Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options).withSecurityFrom(env);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
-   * streams run --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    StreamsConfiguration effective = LOADER.load(file, env, options);
-    effective.withSecurityFrom(env);
-    return LOADER.print(effective);
-  }
+  public record Http(@Text String host, @Port(-1) int port) {}
 
   /**
    * This configuration with {@code keys} set, by dotted key as the file names them ({@code
@@ -229,16 +171,7 @@ public record StreamsConfiguration(
   /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
   private StreamsConfiguration withSecurityFrom(Map<String, String> env) {
     Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
-    return new StreamsConfiguration(
-        new Kafka(kafka.bootstrapServers, kafka.properties, security),
-        applicationId,
-        processingGuarantee,
-        stateDir,
-        instances,
-        threads,
-        commitInterval,
-        http,
-        topologies);
+    return LOADER.with(this, "kafka.security", security);
   }
 
   /** The section of topology {@code name}, empty when the file has none. */

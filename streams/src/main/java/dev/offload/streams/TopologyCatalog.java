@@ -22,7 +22,7 @@ public final class TopologyCatalog {
 
   /** The built-ins only. */
   public static TopologyCatalog builtIns() {
-    return of(StreamsConfiguration.defaults(Map.of()));
+    return of(StreamsConfiguration.LOADER.defaults(Map.of()));
   }
 
   /**

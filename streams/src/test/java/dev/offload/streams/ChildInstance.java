@@ -42,7 +42,8 @@ public final class ChildInstance {
 
   /** Entry point. */
   public static void main(String[] args) throws InterruptedException {
-    StreamsConfiguration configuration = StreamsConfiguration.load(Path.of(args[0]), Map.of());
+    StreamsConfiguration configuration =
+        StreamsConfiguration.LOADER.load(Path.of(args[0]), Map.of(), Map.of());
     TopologyDefinition definition = TopologyCatalog.of(configuration).require(args[1]);
     StreamsRunner runner = StreamsRunner.start(definition, configuration);
     Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "child-stop"));

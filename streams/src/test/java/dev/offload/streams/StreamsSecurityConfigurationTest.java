@@ -31,7 +31,7 @@ class StreamsSecurityConfigurationTest {
             + jaas
             + "\n";
 
-    StreamsConfiguration settings = StreamsConfiguration.parse(yaml, Map.of());
+    StreamsConfiguration settings = StreamsConfiguration.LOADER.parse(yaml, Map.of());
     Properties p = settings.toProperties("offload-router", dir.resolve("state"), null);
 
     assertThat(p)
@@ -48,7 +48,7 @@ class StreamsSecurityConfigurationTest {
   void theEnvironmentOverridesTheFileAndPlaintextAddsNothingSecret() throws Exception {
     Path jaas = Files.writeString(dir.resolve("jaas.conf"), JAAS);
     StreamsConfiguration settings =
-        StreamsConfiguration.parse(
+        StreamsConfiguration.LOADER.parse(
             "kafka: {security: {protocol: SASL_SSL, sasl-jaas-config-file: /nowhere}}",
             Map.of(
                 KafkaClientSecurity.PROTOCOL_ENV, "SASL_PLAINTEXT",
@@ -57,7 +57,7 @@ class StreamsSecurityConfigurationTest {
 
     assertThat(settings.kafka().clientSecurity())
         .isEqualTo(KafkaClientSecurity.sasl("SASL_PLAINTEXT", "SCRAM-SHA-256", jaas));
-    assertThat(StreamsConfiguration.defaults(Map.of()).toProperties("a", dir, null))
+    assertThat(StreamsConfiguration.LOADER.defaults(Map.of()).toProperties("a", dir, null))
         .containsEntry("security.protocol", "PLAINTEXT")
         .doesNotContainKey("sasl.jaas.config");
   }
@@ -65,7 +65,7 @@ class StreamsSecurityConfigurationTest {
   @Test
   void anUnknownSecurityKeyIsNamed() {
     assertThatThrownBy(
-            () -> StreamsConfiguration.parse("kafka: {security: {password: x}}", Map.of()))
+            () -> StreamsConfiguration.LOADER.parse("kafka: {security: {password: x}}", Map.of()))
         .hasMessageContaining("kafka.security.password");
   }
 }

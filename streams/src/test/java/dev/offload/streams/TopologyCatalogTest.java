@@ -34,7 +34,7 @@ class TopologyCatalogTest {
   @Test
   void readsTheFileAndLetsTheEnvironmentOverrideIt() {
     StreamsConfiguration c =
-        StreamsConfiguration.parse(
+        StreamsConfiguration.LOADER.parse(
             YAML,
             Map.of(
                 "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS", "other:9092", "OFFLOAD_STREAMS_INSTANCES", "3"));
@@ -56,7 +56,7 @@ class TopologyCatalogTest {
 
   @Test
   void defaultsToExactlyOnce() {
-    StreamsConfiguration s = StreamsConfiguration.defaults(Map.of());
+    StreamsConfiguration s = StreamsConfiguration.LOADER.defaults(Map.of());
 
     assertThat(s.processingGuarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE_V2);
     assertThat(s.toProperties("a", Path.of("x"), null))
@@ -65,7 +65,7 @@ class TopologyCatalogTest {
 
   @Test
   void listsBuiltInsAndTheUserTopologyNamedInConfiguration() {
-    TopologyCatalog catalog = TopologyCatalog.of(StreamsConfiguration.parse(YAML, Map.of()));
+    TopologyCatalog catalog = TopologyCatalog.of(StreamsConfiguration.LOADER.parse(YAML, Map.of()));
 
     assertThat(catalog.all())
         .extracting(TopologyDefinition::name)
@@ -77,7 +77,7 @@ class TopologyCatalogTest {
 
   @Test
   void theRouterSectionReachesTheRouter() {
-    StreamsConfiguration c = StreamsConfiguration.parse(YAML, Map.of());
+    StreamsConfiguration c = StreamsConfiguration.LOADER.parse(YAML, Map.of());
     var topology =
         TopologyCatalog.of(c)
             .require("router")
@@ -106,15 +106,16 @@ class TopologyCatalogTest {
 
   @Test
   void namesTheFieldOfABadValue() {
-    assertThatThrownBy(() -> StreamsConfiguration.parse("instances: 0", Map.of()))
+    assertThatThrownBy(() -> StreamsConfiguration.LOADER.parse("instances: 0", Map.of()))
         .hasMessageContaining("instances");
-    assertThatThrownBy(() -> StreamsConfiguration.parse("processing-guarantee: maybe", Map.of()))
+    assertThatThrownBy(
+            () -> StreamsConfiguration.LOADER.parse("processing-guarantee: maybe", Map.of()))
         .hasMessageContaining("processing-guarantee")
         .hasMessageContaining("exactly-once-v2");
     assertThatThrownBy(
             () ->
                 TopologyCatalog.of(
-                    StreamsConfiguration.parse(
+                    StreamsConfiguration.LOADER.parse(
                         "topologies: {x: {class: java.lang.String}}", Map.of())))
         .hasMessageContaining("topologies.x.class");
   }

@@ -17,6 +17,7 @@ import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
 import dev.offload.producers.ApiConfig;
 import dev.offload.producers.IngestApi;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.tracing.SpanExemplars;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.outbox.OutboxMigrations;
@@ -401,34 +402,36 @@ public final class DevStack implements AutoCloseable {
   }
 
   private StreamsRunner startTopology(String name, int httpPort) {
-    StreamsConfiguration d = StreamsConfiguration.defaults(Map.of());
+    StreamsConfiguration d = StreamsConfiguration.LOADER.defaults(Map.of());
     // The handler workers read offload.work.<handler>: route each built-in type to its handler.
     StreamsConfiguration configuration =
-        new StreamsConfiguration(
-            new StreamsConfiguration.Kafka(
-                kafka.bootstrapServers(),
-                // An event type registered at run time gets its topic later: the router,
-                // subscribed by pattern, sees it at its next metadata refresh (5 minutes by
-                // default).
-                Map.of(
-                    "metadata.max.age.ms",
-                    "5000",
-                    // The only member of its group, a static one: after a kill -9 the next start
-                    // takes the dead member's place at once; a clean stop leaves the group (see
-                    // leaveGroupOnClose).
-                    "group.instance.id",
-                    "offload-" + name + "-dev",
-                    "session.timeout.ms",
-                    "10000"),
-                Map.of()),
-            null,
-            d.processingGuarantee(),
-            dataDir.resolve("streams"),
-            1,
-            1,
-            d.commitInterval(),
-            new StreamsConfiguration.Http("127.0.0.1", httpPort),
-            Map.of("router", Map.<String, Object>of("routes", HandlerWorkers.ROUTES)));
+        ConfigChecks.check(
+            new StreamsConfiguration(
+                new StreamsConfiguration.Kafka(
+                    kafka.bootstrapServers(),
+                    // An event type registered at run time gets its topic later: the router,
+                    // subscribed by pattern, sees it at its next metadata refresh (5 minutes by
+                    // default).
+                    Map.of(
+                        "metadata.max.age.ms",
+                        "5000",
+                        // The only member of its group, a static one: after a kill -9 the next
+                        // start
+                        // takes the dead member's place at once; a clean stop leaves the group (see
+                        // leaveGroupOnClose).
+                        "group.instance.id",
+                        "offload-" + name + "-dev",
+                        "session.timeout.ms",
+                        "10000"),
+                    Map.of()),
+                null,
+                d.processingGuarantee(),
+                dataDir.resolve("streams"),
+                1,
+                1,
+                d.commitInterval(),
+                new StreamsConfiguration.Http("127.0.0.1", httpPort),
+                Map.of("router", Map.<String, Object>of("routes", HandlerWorkers.ROUTES))));
     // One instance of each: leaving the group on stop lets the next start take its tasks at once.
     return StreamsRunner.start(
             TopologyCatalog.of(configuration).require(name), configuration, registry, tracing)

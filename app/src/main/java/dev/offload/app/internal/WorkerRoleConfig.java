@@ -1,14 +1,18 @@
 package dev.offload.app.internal;
 
 import dev.offload.consumers.dedup.DedupRetention;
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Nullable;
+import dev.offload.runtime.config.ConfigChecks.Port;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
+import dev.offload.schemas.Redacted;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Configuration of the {@code worker} role, loaded from YAML; every key is optional, unknown keys
@@ -60,10 +64,10 @@ import java.util.Set;
  */
 public record WorkerRoleConfig(
     Kafka kafka,
-    String registryUrl,
-    String group,
-    String topic,
-    int concurrency,
+    @Text String registryUrl,
+    @Nullable String group,
+    @Nullable String topic,
+    @AtLeast(0) int concurrency,
     Database database,
     Dedup dedup,
     Smtp smtp,
@@ -94,7 +98,11 @@ public record WorkerRoleConfig(
           new Http("127.0.0.1", DEFAULT_HTTP_PORT),
           new RateLimits(null, null));
 
-  private static final ConfigLoader<WorkerRoleConfig> LOADER =
+  /**
+   * Loads, parses and prints the worker's file ({@code WorkerRoleConfig.LOADER.load(file, env,
+   * options)}); names the variables it reads.
+   */
+  public static final ConfigLoader<WorkerRoleConfig> LOADER =
       ConfigLoader.builder(WorkerRoleConfig.class, DEFAULTS)
           .describedAs("worker configuration")
           .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
@@ -107,16 +115,8 @@ public record WorkerRoleConfig(
           .legacyKey("jdbc.pool-size", "database.pool-size")
           .build();
 
-  /** Validates every field and names the one that is wrong. */
+  /** No rate limits when none are given; the loader checks the rest. */
   public WorkerRoleConfig {
-    Objects.requireNonNull(kafka, "kafka: required");
-    ConfigChecks.text(registryUrl, "registry-url");
-    ConfigChecks.atLeast(concurrency, 0, "concurrency");
-    Objects.requireNonNull(database, "database: required");
-    Objects.requireNonNull(dedup, "dedup: required");
-    Objects.requireNonNull(smtp, "smtp: required");
-    Objects.requireNonNull(indexDir, "index-dir: required");
-    Objects.requireNonNull(http, "http: required");
     rateLimits = Objects.requireNonNullElse(rateLimits, new RateLimits(null, null));
   }
 
@@ -124,10 +124,9 @@ public record WorkerRoleConfig(
    * @param bootstrapServers the brokers
    * @param properties extra consumer and producer properties, over the environment's security
    */
-  public record Kafka(String bootstrapServers, Map<String, String> properties) {
-    /** Validates the brokers. */
+  public record Kafka(@Text String bootstrapServers, Map<String, String> properties) {
+    /** Copies the properties. */
     public Kafka {
-      ConfigChecks.text(bootstrapServers, "kafka.bootstrap-servers");
       properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
     }
   }
@@ -141,17 +140,15 @@ public record WorkerRoleConfig(
    *     one per email sending thread (a mail's mark is held open while it is sent), one per
    *     analytics batch thread plus one
    */
-  public record Database(String jdbcUrl, String user, @Secret String password, int poolSize) {
-    /** Validates the URL and the pool size. */
-    public Database {
-      ConfigChecks.text(jdbcUrl, "database.jdbc-url");
-      ConfigChecks.atLeast(poolSize, 0, "database.pool-size");
-    }
-
+  public record Database(
+      @Text String jdbcUrl,
+      String user,
+      @Nullable @Secret String password,
+      @AtLeast(0) int poolSize) {
     /** Never shows the password. */
     @Override
     public String toString() {
-      return "Database[jdbcUrl=" + jdbcUrl + ", user=" + user + ", poolSize=" + poolSize + "]";
+      return Redacted.toString(this, "password");
     }
   }
 
@@ -159,13 +156,7 @@ public record WorkerRoleConfig(
    * @param retention how long a processed-event mark is kept; default 7 days
    * @param purgeInterval how often old marks are purged; default 10 minutes
    */
-  public record Dedup(Duration retention, Duration purgeInterval) {
-    /** Validates both durations. */
-    public Dedup {
-      ConfigChecks.positive(retention, "dedup.retention");
-      ConfigChecks.positive(purgeInterval, "dedup.purge-interval");
-    }
-  }
+  public record Dedup(@Positive Duration retention, @Positive Duration purgeInterval) {}
 
   /**
    * @param host the SMTP server; default {@code 127.0.0.1}
@@ -177,18 +168,21 @@ public record WorkerRoleConfig(
    * @param tls whether to use STARTTLS; default false
    */
   public record Smtp(
-      String host, int port, String from, String user, @Secret String password, boolean tls) {
-    /** Validates the server. */
+      @Text String host,
+      @Port(1) int port,
+      String from,
+      String user,
+      @Nullable @Secret String password,
+      boolean tls) {
+    /** No user when none is given. */
     public Smtp {
-      ConfigChecks.text(host, "smtp.host");
-      ConfigChecks.port(port, 1, "smtp.port");
       user = Objects.requireNonNullElse(user, "");
     }
 
     /** Never shows the password. */
     @Override
     public String toString() {
-      return "Smtp[" + user + "@" + host + ":" + port + ", from=" + from + ", tls=" + tls + "]";
+      return Redacted.toString(this, "password");
     }
   }
 
@@ -196,19 +190,13 @@ public record WorkerRoleConfig(
    * @param host the address health and metrics are served on; default {@code 127.0.0.1}
    * @param port their port; default {@value #DEFAULT_HTTP_PORT}, 0 any free port, -1 none
    */
-  public record Http(String host, int port) {
-    /** Validates the address and the port. */
-    public Http {
-      ConfigChecks.text(host, "http.host");
-      ConfigChecks.port(port, -1, "http.port");
-    }
-  }
+  public record Http(@Text String host, @Port(-1) int port) {}
 
   /**
    * @param perHandler the limit on the whole worker (a provider's quota), or {@code null} for none
    * @param perKey the limit per recipient (email) or per record key, or {@code null} for none
    */
-  public record RateLimits(Limit perHandler, Limit perKey) {}
+  public record RateLimits(@Nullable Limit perHandler, @Nullable Limit perKey) {}
 
   /**
    * A rate limit.
@@ -216,65 +204,11 @@ public record WorkerRoleConfig(
    * @param permits events per period, at least 1; default 1
    * @param period the period, positive; default one second
    */
-  public record Limit(Integer permits, Duration period) {
-    /** Validates both fields. */
+  public record Limit(@AtLeast(1) Integer permits, @Positive Duration period) {
+    /** Takes the defaults of the fields not given. */
     public Limit {
       permits = Objects.requireNonNullElse(permits, 1);
       period = Objects.requireNonNullElse(period, Duration.ofSeconds(1));
-      if (permits < 1) {
-        throw new IllegalArgumentException("rate-limits: permits must be at least 1");
-      }
-      if (period.isZero() || period.isNegative()) {
-        throw new IllegalArgumentException("rate-limits: period must be positive");
-      }
     }
-  }
-
-  /** Every environment variable the file's keys are overridden by, legacy names included. */
-  public static Set<String> environmentVariables() {
-    return LOADER.environmentVariables();
-  }
-
-  /** The defaults, with environment overrides. */
-  public static WorkerRoleConfig defaults(Map<String, String> env) {
-    return LOADER.defaults(env);
-  }
-
-  /**
-   * Loads {@code file} (the defaults when {@code null}), with environment overrides and then the
-   * command line's {@code options}, by dotted key ({@code http.port}; a {@code null} value keeps
-   * the key as it is).
-   *
-   * @throws IllegalArgumentException naming the first invalid field (and the file, for a key)
-   */
-  public static WorkerRoleConfig load(
-      Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.load(file, env, options);
-  }
-
-  /**
-   * Parses YAML text, with environment overrides.
-   *
-   * @throws IllegalArgumentException naming the first invalid field
-   */
-  public static WorkerRoleConfig parse(String yaml, Map<String, String> env) {
-    return parse(yaml, env, Map.of());
-  }
-
-  /** Parses YAML text, with environment overrides and then the command line's {@code options}. */
-  public static WorkerRoleConfig parse(
-      String yaml, Map<String, String> env, Map<String, String> options) {
-    return LOADER.parse(yaml, "the worker configuration", env, options);
-  }
-
-  /**
-   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then the command line's {@code options}) as YAML, secrets masked: what {@code offload
-   * worker --print-config} shows.
-   *
-   * @throws IllegalArgumentException as {@link #load} does
-   */
-  public static String print(Path file, Map<String, String> env, Map<String, String> options) {
-    return LOADER.print(LOADER.load(file, env, options));
   }
 }

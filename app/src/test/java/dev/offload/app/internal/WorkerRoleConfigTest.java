@@ -14,7 +14,7 @@ class WorkerRoleConfigTest {
 
   @Test
   void theDefaultsRunAgainstOffloadDev() {
-    WorkerRoleConfig c = WorkerRoleConfig.defaults(Map.of());
+    WorkerRoleConfig c = WorkerRoleConfig.LOADER.defaults(Map.of());
     assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(c.smtp().port()).isEqualTo(WorkerPorts.DEFAULT_SMTP);
     assertThat(c.concurrency()).as("the handler's default").isZero();
@@ -26,24 +26,28 @@ class WorkerRoleConfigTest {
 
   @Test
   void theHealthAndMetricsAddressComesFromTheFileTheEnvironmentOrTheCommandLine() {
-    WorkerRoleConfig file = WorkerRoleConfig.parse("http: {host: 0.0.0.0, port: 9187}", Map.of());
+    WorkerRoleConfig file =
+        WorkerRoleConfig.LOADER.parse("http: {host: 0.0.0.0, port: 9187}", Map.of());
     assertThat(file.http().host()).isEqualTo("0.0.0.0");
     assertThat(file.http().port()).isEqualTo(9187);
     assertThat(
-            WorkerRoleConfig.parse("http: {port: 9187}", Map.of("OFFLOAD_WORKER_HTTP_PORT", "-1"))
+            WorkerRoleConfig.LOADER
+                .parse("http: {port: 9187}", Map.of("OFFLOAD_WORKER_HTTP_PORT", "-1"))
                 .http()
                 .port())
         .isEqualTo(-1);
     assertThat(
-            WorkerRoleConfig.parse(
+            WorkerRoleConfig.LOADER
+                .parse(
                     "http: {port: 9187}",
+                    "the worker configuration",
                     Map.of("OFFLOAD_HTTP_PORT", "9188"),
                     Map.of("http.port", "0"))
                 .http()
                 .port())
         .as("the command line wins")
         .isZero();
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("http: {port: -2}", Map.of()))
+    assertThatThrownBy(() -> WorkerRoleConfig.LOADER.parse("http: {port: -2}", Map.of()))
         .hasMessageStartingWith("http.port must");
   }
 
@@ -62,7 +66,7 @@ class WorkerRoleConfigTest {
           per-key: {permits: 2, period: 1m}
         """;
     WorkerRoleConfig c =
-        WorkerRoleConfig.parse(
+        WorkerRoleConfig.LOADER.parse(
             yaml,
             Map.of(
                 "OFFLOAD_KAFKA_BOOTSTRAP_SERVERS", "kafka-2:9092",
@@ -83,37 +87,43 @@ class WorkerRoleConfigTest {
     assertThat(c.rateLimits().perKey())
         .isEqualTo(new WorkerRoleConfig.Limit(2, Duration.ofMinutes(1)));
     assertThat(c.toString()).doesNotContain("s3cret");
-    assertThat(WorkerRoleConfig.parse(yaml, Map.of(), Map.of("group", "other", "concurrency", "8")))
+    assertThat(
+            WorkerRoleConfig.LOADER.parse(
+                yaml,
+                "the worker configuration",
+                Map.of(),
+                Map.of("group", "other", "concurrency", "8")))
         .extracting(WorkerRoleConfig::group, WorkerRoleConfig::concurrency)
         .containsExactly("other", 8);
   }
 
   @Test
   void aWrongFieldIsNamed() {
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("concurrency: -1", Map.of()))
+    assertThatThrownBy(() -> WorkerRoleConfig.LOADER.parse("concurrency: -1", Map.of()))
         .hasMessageStartingWith("concurrency must");
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("database: {pool-size: -1}", Map.of()))
+    assertThatThrownBy(() -> WorkerRoleConfig.LOADER.parse("database: {pool-size: -1}", Map.of()))
         .hasMessageStartingWith("database.pool-size must");
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {password: hunter2}", Map.of()))
+    assertThatThrownBy(() -> WorkerRoleConfig.LOADER.parse("smtp: {password: hunter2}", Map.of()))
         .hasMessageStartingWith("smtp.password: a secret is never written");
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("dedup: {retention: 0s}", Map.of()))
+    assertThatThrownBy(() -> WorkerRoleConfig.LOADER.parse("dedup: {retention: 0s}", Map.of()))
         .hasMessageStartingWith("dedup.retention must");
-    assertThatThrownBy(() -> WorkerRoleConfig.parse("smtp: {port: 70000}", Map.of()))
+    assertThatThrownBy(() -> WorkerRoleConfig.LOADER.parse("smtp: {port: 70000}", Map.of()))
         .hasMessageStartingWith("smtp.port must");
     assertThatThrownBy(
-            () -> WorkerRoleConfig.parse("rate-limits: {per-key: {permits: 0}}", Map.of()))
+            () -> WorkerRoleConfig.LOADER.parse("rate-limits: {per-key: {permits: 0}}", Map.of()))
         .hasMessageContaining("permits");
   }
 
   @Test
   void thePoolSizeAndTheDedupRetentionAreRead() {
     WorkerRoleConfig c =
-        WorkerRoleConfig.parse(
+        WorkerRoleConfig.LOADER.parse(
             "jdbc: {pool-size: 5}\ndedup: {retention: 2d, purge-interval: 30m}", Map.of());
     assertThat(c.database().poolSize()).isEqualTo(5);
     assertThat(c.dedup().retention()).isEqualTo(java.time.Duration.ofDays(2));
     assertThat(c.dedup().purgeInterval()).isEqualTo(java.time.Duration.ofMinutes(30));
-    WorkerRoleConfig defaults = WorkerRoleConfig.defaults(Map.of("OFFLOAD_JDBC_POOL_SIZE", "3"));
+    WorkerRoleConfig defaults =
+        WorkerRoleConfig.LOADER.defaults(Map.of("OFFLOAD_JDBC_POOL_SIZE", "3"));
     assertThat(defaults.database().poolSize()).isEqualTo(3);
     assertThat(defaults.dedup().retention()).isEqualTo(java.time.Duration.ofDays(7));
     assertThat(defaults.dedup().purgeInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
@@ -125,7 +135,7 @@ class WorkerRoleConfigTest {
     Path db = Files.writeString(dir.resolve("db"), "db-secret\n");
     Path smtp = Files.writeString(dir.resolve("smtp"), "smtp-secret");
     WorkerRoleConfig c =
-        WorkerRoleConfig.parse(
+        WorkerRoleConfig.LOADER.parse(
             "database: {jdbc-url: 'jdbc:postgresql://db/offload', pool-size: 4}\n"
                 + "smtp: {password-file: '"
                 + smtp
@@ -141,7 +151,7 @@ class WorkerRoleConfigTest {
     assertThat(c.smtp().password()).isEqualTo("smtp-secret");
     assertThat(c.http().port()).isEqualTo(9187);
     assertThat(
-            WorkerRoleConfig.print(
+            WorkerRoleConfig.LOADER.print(
                 null,
                 Map.of("OFFLOAD_DATABASE_PASSWORD", "db-secret", "OFFLOAD_CONCURRENCY", "3"),
                 Map.of("group", "mails")))

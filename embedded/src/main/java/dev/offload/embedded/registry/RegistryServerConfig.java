@@ -1,10 +1,10 @@
 package dev.offload.embedded.registry;
 
+import dev.offload.schemas.Redacted;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * How {@link SchemaRegistryServer} listens and where it keeps its schemas.
@@ -104,23 +104,7 @@ public record RegistryServerConfig(
   /** Every field, with the Kafka properties' values hidden (they may carry credentials). */
   @Override
   public String toString() {
-    Map<String, String> hidden = new TreeMap<>();
-    kafkaProperties.keySet().forEach(key -> hidden.put(key, "***"));
-    return "RegistryServerConfig[host="
-        + host
-        + ", port="
-        + port
-        + ", bootstrapServers="
-        + bootstrapServers
-        + ", topic="
-        + topic
-        + ", storeTimeout="
-        + storeTimeout
-        + ", startTimeout="
-        + startTimeout
-        + ", kafkaProperties="
-        + hidden
-        + "]";
+    return Redacted.toString(this, "kafkaProperties");
   }
 
   private static void requireText(String field, String value) {

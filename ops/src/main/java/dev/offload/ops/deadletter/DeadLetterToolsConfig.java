@@ -1,5 +1,6 @@
 package dev.offload.ops.deadletter;
 
+import dev.offload.ops.KafkaClients;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -11,8 +12,6 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Configuration of the dead-letter tools ({@link DeadLetterStore}, {@link Redriver}).
@@ -66,29 +65,16 @@ public record DeadLetterToolsConfig(
   }
 
   Properties consumerProperties() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-dlq-reader");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    Properties p = KafkaClients.byteConsumer(bootstrapServers, "offload-dlq-reader", "earliest");
     // Audit records of an aborted redrive must not count as redriven.
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return security.applyTo(p);
   }
 
   Properties producerProperties(String group) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "offload-dlq-redriver");
+    Properties p = KafkaClients.byteProducer(bootstrapServers, "offload-dlq-redriver");
     // One id per group: a second redrive of the same group fences the first.
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "offload-dlq-redrive-" + group);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return security.applyTo(p);
   }
 }

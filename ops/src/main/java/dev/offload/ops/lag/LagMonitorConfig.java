@@ -1,5 +1,6 @@
 package dev.offload.ops.lag;
 
+import dev.offload.ops.KafkaClients;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -10,7 +11,6 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Configuration of the {@link LagMonitor}.
@@ -93,16 +93,10 @@ public record LagMonitorConfig(
   }
 
   Properties readerProperties() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-lag-reader");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    Properties p = KafkaClients.byteConsumer(bootstrapServers, "offload-lag-reader", "none");
     // One batch per partition is enough: only the first record's timestamp is wanted.
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "65536");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return security.applyTo(p);
   }
 }

@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import dev.offload.ops.KafkaClients;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
@@ -9,9 +10,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Configuration of the {@link Replayer}.
@@ -58,27 +56,13 @@ public record ReplayerConfig(
   }
 
   Properties consumerProperties() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-replay-reader");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // Records deleted under a running replay must fail it, not silently restart elsewhere.
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    Properties p = KafkaClients.byteConsumer(bootstrapServers, "offload-replay-reader", "none");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return security.applyTo(p);
   }
 
   Properties producerProperties() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "offload-replay-writer");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return security.applyTo(p);
+    return security.applyTo(KafkaClients.byteProducer(bootstrapServers, "offload-replay-writer"));
   }
 }

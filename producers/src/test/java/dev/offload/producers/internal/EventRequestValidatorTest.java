@@ -172,7 +172,7 @@ class EventRequestValidatorTest {
   }
 
   private static JsonNode object(String json) {
-    return new JsonBodies(ApiConfig.defaults(Map.of()).limits())
+    return new JsonBodies(ApiConfig.LOADER.defaults(Map.of()).limits())
         .parseObject(Buffer.buffer(json), "\"key\" and \"data\"");
   }
 

@@ -108,7 +108,7 @@ class OpenApiDocumentTest {
   private Router router() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ApiMetrics metrics = new ApiMetrics(registry);
-    ApiConfig config = ApiConfig.defaults(Map.of());
+    ApiConfig config = ApiConfig.LOADER.defaults(Map.of());
     // The pool connects lazily: building the router touches no database.
     OutboxStore store = OutboxStore.open(vertx, config, metrics);
     EventSchemas schemas =

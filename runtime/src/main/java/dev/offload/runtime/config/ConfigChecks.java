@@ -1,5 +1,10 @@
 package dev.offload.runtime.config;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 
 /**
@@ -7,9 +12,116 @@ import java.time.Duration;
  * IllegalArgumentException} whose message starts with the key as a file names it ({@code
  * database.pool-size must be at least 1, was: 0}), so that every role words the same mistake the
  * same way.
+ *
+ * <p>A record bound by {@link ConfigLoader} declares its checks as annotations on its components
+ * ({@code @AtLeast(1) int poolSize}), which {@link #check} applies to the whole tree of records
+ * once it is built, naming each key by its dotted path. A component without {@link Nullable} must
+ * not be null. The rules that span components ({@link Rules}) are checked after them. A record only
+ * built by code keeps its checks in its compact constructor.
  */
 public final class ConfigChecks {
   private ConfigChecks() {}
+
+  /** A configuration record with rules that span its components, checked after those. */
+  public interface Rules {
+    /**
+     * Checks the rules.
+     *
+     * @throws IllegalArgumentException naming the keys at fault
+     */
+    void checkRules();
+  }
+
+  /** The component may be null (a key with no value). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface Nullable {}
+
+  /** {@link ConfigChecks#text}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface Text {}
+
+  /** {@link ConfigChecks#atLeast}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface AtLeast {
+    /** The least value allowed. */
+    int value();
+  }
+
+  /** {@link ConfigChecks#port}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface Port {
+    /** The least port allowed: {@code -1} (no listener), {@code 0} (any free one) or {@code 1}. */
+    int value();
+  }
+
+  /** {@link ConfigChecks#positive}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface Positive {}
+
+  /** {@link ConfigChecks#notNegative}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface NotNegative {}
+
+  /** {@link ConfigChecks#millis}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface Millis {}
+
+  /**
+   * Applies the annotated checks of {@code config} and of every record it holds, and refuses a null
+   * component not marked {@link Nullable}.
+   *
+   * @return {@code config}
+   * @throws IllegalArgumentException naming the first key at fault by its dotted path
+   */
+  public static <R extends Record> R check(R config) {
+    return check(config, "");
+  }
+
+  /** As {@link #check(Record)}, each key named after {@code prefix} ({@code "database."}). */
+  public static <R extends Record> R check(R config, String prefix) {
+    for (RecordComponent c : config.getClass().getRecordComponents()) {
+      Object value = valueOf(config, c);
+      String key = prefix + ConfigKeys.keyOf(c.getName());
+      if (c.isAnnotationPresent(Text.class)) {
+        text((String) value, key);
+      } else if (c.isAnnotationPresent(AtLeast.class)) {
+        atLeast((Integer) value, c.getAnnotation(AtLeast.class).value(), key);
+      } else if (c.isAnnotationPresent(Port.class)) {
+        port((Integer) value, c.getAnnotation(Port.class).value(), key);
+      } else if (c.isAnnotationPresent(Positive.class)) {
+        positive((Duration) value, key);
+      } else if (c.isAnnotationPresent(NotNegative.class)) {
+        notNegative((Duration) value, key);
+      } else if (c.isAnnotationPresent(Millis.class)) {
+        millis((Duration) value, key);
+      } else if (value == null && !c.isAnnotationPresent(Nullable.class)) {
+        throw new IllegalArgumentException(key + " must not be null");
+      } else if (value instanceof Record nested) {
+        check(nested, key + ".");
+      }
+    }
+    if (config instanceof Rules rules) {
+      rules.checkRules();
+    }
+    return config;
+  }
+
+  /** The value of component {@code c} of {@code config}. */
+  static Object valueOf(Record config, RecordComponent c) {
+    try {
+      c.getAccessor().setAccessible(true);
+      return c.getAccessor().invoke(config);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read " + c, e);
+    }
+  }
 
   /** Requires text that is not blank. */
   public static String text(String value, String key) {

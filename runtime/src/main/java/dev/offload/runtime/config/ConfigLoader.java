@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a command's options override both ({@link #parse(String, String, Map, Map)});
  *   <li>keys left unset take the values of the defaults record;
  *   <li>the tree is bound onto {@code T} by Jackson: {@code 30s}-style durations, kebab-case keys;
- *       the records' compact constructors validate.
+ *       the records' compact constructors validate, then the {@link ConfigChecks} their components
+ *       are annotated with, each naming the key's dotted path.
  * </ol>
  *
  * <p>Names a role used before this rule ({@code OFFLOAD_JDBC_URL}, a file's {@code jdbc:} section)
@@ -65,6 +67,7 @@ public final class ConfigLoader<T> {
   private final Map<String, String> legacyKeys;
   private final Consumer<String> warnings;
   private final ConfigOverrides overrides;
+  private final BiFunction<T, Map<String, String>, T> finish;
 
   private ConfigLoader(Builder<T> b) {
     this.type = b.type;
@@ -75,6 +78,7 @@ public final class ConfigLoader<T> {
     this.legacyKeys = Map.copyOf(b.legacyKeys);
     this.warnings = b.warnings;
     this.overrides = new ConfigOverrides(keys, legacyEnv, warnings);
+    this.finish = b.finish;
   }
 
   /** A loader of record type {@code type}, whose unset keys take the values of {@code defaults}. */
@@ -97,16 +101,6 @@ public final class ConfigLoader<T> {
     return ConfigOverrides.variable(env, dottedPath, legacy, false, ConfigLoader::logOnce);
   }
 
-  /**
-   * Loads {@code file}, with environment overrides.
-   *
-   * @throws UncheckedIOException when the file cannot be read
-   * @throws IllegalArgumentException naming the key at fault and the file
-   */
-  public T load(Path file, Map<String, String> env) {
-    return load(Objects.requireNonNull(file, "file"), env, Map.of());
-  }
-
   /** The defaults with environment overrides, as from an empty file. */
   public T defaults(Map<String, String> env) {
     return parse("{}", what, env);
@@ -115,16 +109,22 @@ public final class ConfigLoader<T> {
   /**
    * Loads {@code file} (the defaults when {@code null}), with environment overrides and then {@code
    * options} as {@link #parse(String, String, Map, Map)} takes them.
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   * @throws IllegalArgumentException naming the key at fault and the file
    */
   public T load(Path file, Map<String, String> env, Map<String, String> options) {
-    if (file == null) {
-      return parse("{}", what, env, options);
-    }
-    try {
-      return parse(Files.readString(file), file.toString(), env, options);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + what + " " + file, e);
-    }
+    return parse(text(file), file == null ? what : file.toString(), env, options);
+  }
+
+  /**
+   * Parses YAML {@code text} of the role's file, with environment overrides; errors name it {@code
+   * "the " + what}.
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public T parse(String text, Map<String, String> env) {
+    return parse(text, "the " + what, env);
   }
 
   /**
@@ -145,6 +145,32 @@ public final class ConfigLoader<T> {
    * @throws IllegalArgumentException naming the key at fault and the source
    */
   public T parse(String text, String source, Map<String, String> env, Map<String, String> options) {
+    return finish.apply(bound(text, source, env, options), env);
+  }
+
+  /**
+   * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
+   * and then {@code options}) as YAML, secrets masked: what a role's {@code --print-config} shows.
+   * The step given to {@link Builder#finishedBy} checks it, and is not shown.
+   *
+   * @throws IllegalArgumentException as {@link #load(Path, Map, Map)} does
+   */
+  public String print(Path file, Map<String, String> env, Map<String, String> options) {
+    T config = bound(text(file), file == null ? what : file.toString(), env, options);
+    finish.apply(config, env);
+    return print(config);
+  }
+
+  private String text(Path file) {
+    try {
+      return file == null ? "{}" : Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + " " + file, e);
+    }
+  }
+
+  private T bound(
+      String text, String source, Map<String, String> env, Map<String, String> options) {
     ObjectNode tree = read(text, source);
     renameLegacyKeys(tree, source);
     refuseWrittenSecrets(tree, source);
@@ -153,7 +179,7 @@ public final class ConfigLoader<T> {
     ConfigSecrets.readFiles(tree, keys);
     ObjectNode merged = MAPPER.valueToTree(defaults);
     merge(merged, tree);
-    return bind(merged, source);
+    return bind(merged, type, source, "");
   }
 
   /**
@@ -166,25 +192,19 @@ public final class ConfigLoader<T> {
   public T with(T config, Map<String, String> options) {
     ObjectNode tree = MAPPER.valueToTree(config);
     overrides.applyOptions(tree, options);
-    return bind(tree, what);
+    return bind(tree, type, what, "");
   }
 
-  private T bind(ObjectNode merged, String source) {
-    try {
-      return MAPPER.treeToValue(merged, type);
-    } catch (ValueInstantiationException e) {
-      // a compact constructor refused a value: its message already names the field
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      if (e.getCause() instanceof ValueInstantiationException v
-          && v.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalArgumentException(ConfigErrors.describe(e, source), e);
-    }
+  /**
+   * {@code config} with the value at {@code dottedPath} replaced by {@code value} (a mapping, a
+   * path, anything a file could hold there), checked again.
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public T with(T config, String dottedPath, Object value) {
+    ObjectNode tree = MAPPER.valueToTree(config);
+    Trees.put(tree, Arrays.asList(dottedPath.split("\\.")), MAPPER.valueToTree(value));
+    return bind(tree, type, what, "");
   }
 
   /**
@@ -202,16 +222,27 @@ public final class ConfigLoader<T> {
     if (section != null) {
       tree.setAll((ObjectNode) MAPPER.valueToTree(section));
     }
+    return bind(tree, (Class<T>) defaults.getClass(), where, where + ".");
+  }
+
+  /**
+   * Binds {@code tree} onto {@code type}, then applies the {@link ConfigChecks} of its components;
+   * errors read from {@code source} and start with {@code prefix}.
+   */
+  private static <R> R bind(ObjectNode tree, Class<R> type, String source, String prefix) {
+    R config;
     try {
-      return (T) MAPPER.treeToValue(tree, defaults.getClass());
+      config = MAPPER.treeToValue(tree, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      Throwable cause = e instanceof ValueInstantiationException ? e : e.getCause();
-      if (cause instanceof ValueInstantiationException v && v.getCause() != null) {
+      Throwable v = e instanceof ValueInstantiationException ? e : e.getCause();
+      if (v instanceof ValueInstantiationException && v.getCause() instanceof RuntimeException c) {
         // a compact constructor refused a value: its message starts with the key
-        throw new IllegalArgumentException(where + "." + v.getCause().getMessage(), v.getCause());
+        throw prefix.isEmpty() ? c : new IllegalArgumentException(prefix + c.getMessage(), c);
       }
-      throw new IllegalArgumentException(where + "." + ConfigErrors.describe(e, where), e);
+      throw new IllegalArgumentException(prefix + ConfigErrors.describe(e, source), e);
     }
+    ConfigChecks.check((Record) config, prefix);
+    return config;
   }
 
   /**
@@ -269,7 +300,8 @@ public final class ConfigLoader<T> {
           if (value == null) {
             return;
           }
-          warn(old + " in " + source + " is deprecated and will be removed; write " + now);
+          warnings.accept(
+              old + " in " + source + " is deprecated and will be removed; write " + now);
           Trees.remove(tree, from);
           List<String> to = Arrays.asList(now.split("\\."));
           if (Trees.get(tree, to) == null) {
@@ -297,31 +329,19 @@ public final class ConfigLoader<T> {
 
   /** Lays {@code overrides} over {@code base}: mappings key by key, anything else replaced. */
   private static void merge(ObjectNode base, ObjectNode overrides) {
-    overrides
-        .fields()
-        .forEachRemaining(
-            e -> {
-              JsonNode value = e.getValue();
-              JsonNode current = base.get(e.getKey());
-              if (value == null || value.isNull()) {
-                return;
-              }
-              if (current instanceof ObjectNode c && value instanceof ObjectNode v) {
-                merge(c, v);
-              } else {
-                base.set(e.getKey(), value);
-              }
-            });
+    for (Map.Entry<String, JsonNode> e : overrides.properties()) {
+      if (base.get(e.getKey()) instanceof ObjectNode c && e.getValue() instanceof ObjectNode v) {
+        merge(c, v);
+      } else if (!e.getValue().isNull()) {
+        base.set(e.getKey(), e.getValue());
+      }
+    }
   }
 
   private static void logOnce(String warning) {
     if (WARNED.add(warning)) {
       LOG.warn(warning);
     }
-  }
-
-  private void warn(String message) {
-    warnings.accept(message);
   }
 
   /**
@@ -336,6 +356,7 @@ public final class ConfigLoader<T> {
     private final Map<String, String> legacyEnv = new LinkedHashMap<>();
     private final Map<String, String> legacyKeys = new LinkedHashMap<>();
     private Consumer<String> warnings = ConfigLoader::logOnce;
+    private BiFunction<T, Map<String, String>, T> finish = (config, env) -> config;
 
     private Builder(Class<T> type, T defaults) {
       if (!type.isRecord()) {
@@ -370,6 +391,15 @@ public final class ConfigLoader<T> {
     /** Where the deprecation warnings go; default the log, at WARN, each once per process. */
     public Builder<T> warnings(Consumer<String> warnings) {
       this.warnings = Objects.requireNonNull(warnings, "warnings");
+      return this;
+    }
+
+    /**
+     * A last step of loading from a file or the defaults, given the environment: what a role reads
+     * from variables of its own (Kafka's security settings) laid over the bound record.
+     */
+    public Builder<T> finishedBy(BiFunction<T, Map<String, String>, T> finish) {
+      this.finish = Objects.requireNonNull(finish, "finish");
       return this;
     }
 

@@ -71,7 +71,7 @@ class ConfigLoaderTest {
     Path file = dir.resolve("role.yaml");
     Files.writeString(file, "http:\n  host: 0.0.0.0\n  prot: 9000\n");
 
-    assertThatThrownBy(() -> loader.load(file, Map.of()))
+    assertThatThrownBy(() -> loader.load(file, Map.of(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("http.prot: unknown setting in " + file)
         .hasMessageContaining("host")

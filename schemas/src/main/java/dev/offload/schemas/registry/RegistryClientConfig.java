@@ -1,5 +1,6 @@
 package dev.offload.schemas.registry;
 
+import dev.offload.schemas.Redacted;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -133,27 +134,7 @@ public record RegistryClientConfig(
   /** Every field but the password, which shows as {@code ***} when set. */
   @Override
   public String toString() {
-    return "RegistryClientConfig[urls="
-        + urls
-        + ", basicAuthUser="
-        + basicAuthUser
-        + ", basicAuthPassword="
-        + (basicAuthPassword == null ? null : "***")
-        + ", sslContext="
-        + (sslContext == null ? "default" : "custom")
-        + ", connectTimeout="
-        + connectTimeout
-        + ", requestTimeout="
-        + requestTimeout
-        + ", maxRetries="
-        + maxRetries
-        + ", retryBackoff="
-        + retryBackoff
-        + ", retryBackoffMax="
-        + retryBackoffMax
-        + ", cacheSize="
-        + cacheSize
-        + "]";
+    return Redacted.toString(this, "basicAuthPassword");
   }
 
   private static URI requireHttpUrl(int index, URI url) {

@@ -1,10 +1,11 @@
 package dev.offload.streams.analytics;
 
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.NotNegative;
 import dev.offload.schemas.TopicDescriptor;
 import dev.offload.schemas.Topics;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -29,16 +30,13 @@ public record AnalyticsConfig(
     Duration grace,
     Duration hourAdvance,
     Duration retention,
-    Duration dedupRetention,
-    int partitions) {
+    @NotNegative Duration dedupRetention,
+    @AtLeast(1) int partitions) {
 
-  /** Validates every field, naming the one at fault. */
+  /** Validates the fields the loader's checks do not cover, naming the one at fault. */
   public AnalyticsConfig {
-    Objects.requireNonNull(inputPattern, "input-pattern: a topic pattern is required");
     Topics.requireLegal("view-prefix", viewPrefix);
     ConfigChecks.notNegative(grace, "grace");
-    ConfigChecks.notNegative(dedupRetention, "dedup-retention");
-    ConfigChecks.atLeast(partitions, 1, "partitions");
     if (hourAdvance == null
         || hourAdvance.isZero()
         || hourAdvance.isNegative()

@@ -1,6 +1,7 @@
 package dev.offload.streams.router;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.NotNegative;
+import dev.offload.runtime.config.ConfigChecks.Nullable;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.EventTypes;
 import dev.offload.schemas.Topics;
@@ -31,8 +32,8 @@ public record RouterConfig(
     Pattern inputPattern,
     Map<String, List<String>> routes,
     UnknownTypes unknownTypes,
-    String catchAllTopic,
-    Duration dedupRetention) {
+    @Nullable String catchAllTopic,
+    @NotNegative Duration dedupRetention) {
 
   /**
    * The default routing table, the one {@code offload dev} runs: each built-in type to the worker
@@ -49,11 +50,9 @@ public record RouterConfig(
   /** Default catch-all topic. */
   public static final String DEFAULT_CATCH_ALL = Topics.work("unrouted");
 
-  /** Validates every field, naming the one at fault. */
+  /** Validates the fields the loader's checks do not cover, naming the one at fault. */
   public RouterConfig {
-    Objects.requireNonNull(inputPattern, "input-pattern: a topic pattern is required");
     Objects.requireNonNull(routes, "routes: a routing table is required");
-    Objects.requireNonNull(unknownTypes, "unknownTypes: required");
     Map<String, List<String>> copy = new LinkedHashMap<>();
     routes.forEach(
         (type, handlers) -> {
@@ -70,7 +69,6 @@ public record RouterConfig(
     if (unknownTypes == UnknownTypes.CATCH_ALL) {
       Topics.requireLegal("catch-all-topic", catchAllTopic);
     }
-    ConfigChecks.notNegative(dedupRetention, "dedup-retention");
   }
 
   /** The defaults described on each field. */

@@ -99,7 +99,8 @@ class AnalyticsFailoverIT {
 
   private void startSurvivor() {
     StreamsConfiguration conf =
-        StreamsConfiguration.parse(yaml(dir.resolve("survivor").toString(), 0, ""), Map.of());
+        StreamsConfiguration.LOADER.parse(
+            yaml(dir.resolve("survivor").toString(), 0, ""), Map.of());
     survivor = StreamsRunner.start(new AnalyticsTopology(), conf);
     await().atMost(PATIENCE).until(() -> survivor.state() == KafkaStreams.State.RUNNING);
   }

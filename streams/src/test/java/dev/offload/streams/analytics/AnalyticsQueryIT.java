@@ -55,7 +55,8 @@ class AnalyticsQueryIT {
           analytics: {input-pattern: 'offload\\.events\\.%s-.+', view-prefix: %s}
         """
             .formatted(bootstrap, appId, dir.resolve(name), base, appId);
-    return StreamsRunner.start(new AnalyticsTopology(), StreamsConfiguration.parse(yaml, Map.of()));
+    return StreamsRunner.start(
+        new AnalyticsTopology(), StreamsConfiguration.LOADER.parse(yaml, Map.of()));
   }
 
   @Test

@@ -75,7 +75,8 @@ class RouterFailoverIT {
     survivor =
         StreamsRunner.start(
             new RouterTopology(),
-            StreamsConfiguration.parse(yaml.formatted("", dir.resolve("survivor"), 0), Map.of()));
+            StreamsConfiguration.LOADER.parse(
+                yaml.formatted("", dir.resolve("survivor"), 0), Map.of()));
     await().atMost(PATIENCE).until(() -> survivor.state() == KafkaStreams.State.RUNNING);
 
     try (RouterLoad load = new RouterLoad(bootstrap, inputs, signup, toMail, toAudit)) {

@@ -62,7 +62,9 @@ class RouterIT {
             routes: {%s: [%s, %s]}
         """
             .formatted(bootstrap, appId, dir, type, type, email, audit);
-    runner = StreamsRunner.start(new RouterTopology(), StreamsConfiguration.parse(yaml, Map.of()));
+    runner =
+        StreamsRunner.start(
+            new RouterTopology(), StreamsConfiguration.LOADER.parse(yaml, Map.of()));
     await().atMost(PATIENCE).until(() -> runner.state() == KafkaStreams.State.RUNNING);
 
     try (var producer = ItSupport.producer(bootstrap)) {

@@ -66,7 +66,8 @@ class RouterNetworkFreezeIT {
     Ledger toAudit = new Ledger();
     Set<KafkaStreams.State> states = ConcurrentHashMap.newKeySet();
     try (StreamsRunner router =
-        StreamsRunner.start(new RouterTopology(), StreamsConfiguration.parse(yaml, Map.of()))) {
+        StreamsRunner.start(
+            new RouterTopology(), StreamsConfiguration.LOADER.parse(yaml, Map.of()))) {
       await().atMost(PATIENCE).until(() -> router.state() == KafkaStreams.State.RUNNING);
       try (RouterLoad load = new RouterLoad(bootstrap, inputs, signup, toMail, toAudit)) {
         await().atMost(PATIENCE).until(() -> load.acked() >= 400);

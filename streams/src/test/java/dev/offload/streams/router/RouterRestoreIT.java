@@ -110,7 +110,8 @@ class RouterRestoreIT {
         """
             .formatted(bootstrap, appId, stateDir, type, type, handler);
     StreamsRunner started =
-        StreamsRunner.start(new RouterTopology(), StreamsConfiguration.parse(yaml, Map.of()));
+        StreamsRunner.start(
+            new RouterTopology(), StreamsConfiguration.LOADER.parse(yaml, Map.of()));
     await().atMost(PATIENCE).until(() -> started.state() == KafkaStreams.State.RUNNING);
     return started;
   }

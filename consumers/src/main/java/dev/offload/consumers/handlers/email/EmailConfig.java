@@ -1,6 +1,8 @@
 package dev.offload.consumers.handlers.email;
 
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.Secret;
+import dev.offload.schemas.Redacted;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -29,7 +31,7 @@ public record EmailConfig(
     int port,
     String from,
     String username,
-    String password,
+    @Secret String password,
     boolean tls,
     Duration connectTimeout,
     Duration readTimeout,
@@ -99,22 +101,6 @@ public record EmailConfig(
   /** A redacted view: no password. */
   @Override
   public String toString() {
-    return "EmailConfig[host="
-        + host
-        + ", port="
-        + port
-        + ", from="
-        + from
-        + ", username="
-        + username
-        + ", password="
-        + (password == null ? "none" : "***")
-        + ", tls="
-        + tls
-        + ", connectTimeout="
-        + connectTimeout
-        + ", readTimeout="
-        + readTimeout
-        + "]";
+    return Redacted.toString(this, "password");
   }
 }
