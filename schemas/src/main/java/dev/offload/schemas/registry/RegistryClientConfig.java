@@ -131,7 +131,7 @@ public record RegistryClientConfig(
     return RegistryClientConfigBuilder.builder(DEFAULTS).urls(parsed);
   }
 
-  /** Every field but the password, which shows as {@code ***} when set. */
+  /** Every field but the password, which shows as {@code ****} when set. */
   @Override
   public String toString() {
     return Redacted.toString(this, "basicAuthPassword");
