@@ -1,5 +1,7 @@
 package dev.offload.app;
 
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,6 +40,10 @@ public final class Offload implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    // Offload hands its tracers to each part (Tracing); the process-wide one stays no-op. Set
+    // before anything asks for it, so that Debezium's tracing support, which does, finds it
+    // instead of logging OpenTelemetry's notice that automatic configuration is disabled.
+    GlobalOpenTelemetry.set(OpenTelemetry.noop());
     System.exit(commandLine().execute(args));
   }
 
