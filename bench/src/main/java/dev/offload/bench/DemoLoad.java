@@ -189,7 +189,7 @@ public final class DemoLoad implements AutoCloseable {
       }
 
       @Override
-      public void refused(long seq, int status) {
+      public void refused(long seq, int status, String why) {
         total.refused.incrementAndGet();
         total.refusals.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
       }

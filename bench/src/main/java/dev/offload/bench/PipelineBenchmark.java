@@ -49,6 +49,7 @@ public final class PipelineBenchmark {
   private final EventMix mix;
   private final Traces traces = new Traces();
   private final AtomicLong refused = new AtomicLong();
+  private final Map<String, AtomicLong> refusedBy = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> acceptedByType = new ConcurrentHashMap<>();
   private long warmedUp;
 
@@ -128,7 +129,17 @@ public final class PipelineBenchmark {
         sustainable,
         baselines,
         effects,
-        refused.get());
+        refused.get(),
+        refusedCounts());
+  }
+
+  /** How many requests were not answered 202, by reason, most first. */
+  private Map<String, Long> refusedCounts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    refusedBy.entrySet().stream()
+        .sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
+        .forEach(e -> counts.put(e.getKey(), e.getValue().get()));
+    return counts;
   }
 
   /** Offers the lowest rate unmeasured (step -1), then waits for the effects of what it sent. */
@@ -187,8 +198,9 @@ public final class PipelineBenchmark {
       }
 
       @Override
-      public void refused(long seq, int status) {
+      public void refused(long seq, int status, String why) {
         refused.incrementAndGet();
+        refusedBy.computeIfAbsent(why, w -> new AtomicLong()).incrementAndGet();
       }
     };
   }

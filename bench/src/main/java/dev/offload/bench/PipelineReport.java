@@ -21,6 +21,7 @@ import java.util.function.Function;
  * @param baselines the figures beside the raw operations they rest on, same servers, same run
  * @param effects one line per effect: expected, done, lost, duplicated
  * @param refused requests not answered 202, over every step
+ * @param refusedBy those requests by reason (status and error code, or the request's failure)
  */
 public record PipelineReport(
     String title,
@@ -31,7 +32,8 @@ public record PipelineReport(
     Sustainable sustainable,
     BenchReport baselines,
     List<Effect> effects,
-    long refused) {
+    long refused,
+    Map<String, Long> refusedBy) {
 
   /** Copies the collections. */
   public PipelineReport {
@@ -39,6 +41,7 @@ public record PipelineReport(
     stages = List.copyOf(stages);
     endLags = Map.copyOf(endLags);
     effects = List.copyOf(effects);
+    refusedBy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(refusedBy));
   }
 
   /**
@@ -129,6 +132,7 @@ public record PipelineReport(
     out.printf(
         "lost: %,d, duplicated: %,d, requests not answered 202: %,d%n",
         lost(), duplicated(), refused);
+    refusedBy.forEach((why, n) -> out.printf("  %,d  %s%n", n, why));
   }
 
   private void printSteps(PrintStream out) {
@@ -184,7 +188,8 @@ public record PipelineReport(
         .put("effects", rows(effects, PipelineReport::json))
         .put("lost", lost())
         .put("duplicated", duplicated())
-        .put("refused", refused);
+        .put("refused", refused)
+        .put("refusedBy", new JsonObject(new java.util.LinkedHashMap<String, Object>(refusedBy)));
   }
 
   private static <T> JsonArray rows(List<T> items, Function<T, JsonObject> json) {

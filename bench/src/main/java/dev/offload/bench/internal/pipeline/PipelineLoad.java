@@ -45,8 +45,11 @@ public final class PipelineLoad implements AutoCloseable {
     /** Event {@code seq} was answered 202 with {@code eventId}. */
     void accepted(long seq, EventMix.Request request, String eventId, long due, long at);
 
-    /** Event {@code seq} was answered {@code status} (-1: no answer). */
-    void refused(long seq, int status);
+    /**
+     * Event {@code seq} was answered {@code status} (-1: no answer), for the reason {@code why}
+     * names: the status and the error code of the answer's body, or the failure of the request.
+     */
+    void refused(long seq, int status, String why);
   }
 
   /**
@@ -184,27 +187,35 @@ public final class PipelineLoad implements AutoCloseable {
               if (answer.status() == 202) {
                 answers.accepted(seq, request, answer.eventId(), due, System.nanoTime());
               } else {
-                answers.refused(seq, answer.status());
+                answers.refused(seq, answer.status(), answer.why());
               }
               return (Void) null;
             })
         .recover(
             failure -> {
               answered.incrementAndGet();
-              answers.refused(seq, -1);
+              answers.refused(seq, -1, "no answer: " + failure);
               return Future.succeededFuture();
             });
   }
 
   private static Answer answer(int status, Buffer body) {
     if (status != 202) {
-      return new Answer(status, null);
+      String code = null;
+      try {
+        code = body.toJsonObject().getString("error");
+      } catch (RuntimeException e) {
+        // not a JSON error body: the status says it all
+      }
+      return new Answer(status, null, "HTTP " + status + (code == null ? "" : " " + code));
     }
     String id = body.toJsonObject().getString("eventId");
-    return id == null ? new Answer(-2, null) : new Answer(status, id);
+    return id == null
+        ? new Answer(-2, null, "HTTP 202 without an eventId")
+        : new Answer(status, id, null);
   }
 
-  private record Answer(int status, String eventId) {}
+  private record Answer(int status, String eventId, String why) {}
 
   @Override
   public void close() throws Exception {
