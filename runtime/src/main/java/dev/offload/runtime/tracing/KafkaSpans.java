@@ -88,43 +88,38 @@ public enum KafkaSpans {
 
   /** Attributes of a span that sent a record (to be completed by {@link #record}). */
   public Attributes send() {
-    return operation(Attributes.builder(), "publish", "send").build();
+    return named(kafka(), OPERATION, "publish", OPERATION_TYPE, "send").build();
   }
 
   /** Attributes of a span that processed a record, in consumer group {@code group} if any. */
   public Attributes process(String group) {
-    AttributesBuilder b = operation(Attributes.builder(), "process", "process");
-    if (group != null) {
-      if (older) {
-        b.put(GROUP_OLDER, group);
-      }
-      if (newer) {
-        b.put(GROUP_NEWER, group);
-      }
-    }
-    return b.build();
+    AttributesBuilder b = named(kafka(), OPERATION, "process", OPERATION_TYPE, "process");
+    return (group == null ? b : named(b, GROUP_OLDER, group, GROUP_NEWER, group)).build();
   }
 
   /** Where a record is: its topic, partition and offset. */
   public Attributes record(String topic, int partition, long offset) {
     AttributesBuilder b =
         Attributes.builder().put(TOPIC_KEY, topic).put(PARTITION_KEY, Integer.toString(partition));
-    if (older) {
-      b.put(OFFSET_OLDER_KEY, offset);
-    }
-    if (newer) {
-      b.put(OFFSET_NEWER_KEY, offset);
-    }
-    return b.build();
+    return named(b, OFFSET_OLDER_KEY, offset, OFFSET_NEWER_KEY, offset).build();
   }
 
-  private AttributesBuilder operation(AttributesBuilder b, String olderName, String newerName) {
-    b.put(SYSTEM, "kafka");
+  private static AttributesBuilder kafka() {
+    return Attributes.builder().put(SYSTEM, "kafka");
+  }
+
+  /** One attribute under its older name, its newer one or both, as these conventions say. */
+  private <T> AttributesBuilder named(
+      AttributesBuilder b,
+      AttributeKey<T> olderKey,
+      T olderValue,
+      AttributeKey<T> newerKey,
+      T newerValue) {
     if (older) {
-      b.put(OPERATION, olderName);
+      b.put(olderKey, olderValue);
     }
     if (newer) {
-      b.put(OPERATION_TYPE, newerName);
+      b.put(newerKey, newerValue);
     }
     return b;
   }

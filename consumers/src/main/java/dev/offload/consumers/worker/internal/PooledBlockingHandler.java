@@ -44,7 +44,9 @@ public final class PooledBlockingHandler<T> implements EventHandler<T>, AutoClos
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       // In the caller's context: the attempt's span, when spans are recorded.
-      pool.execute(Context.current().wrap(() -> run(event, done)));
+      Runnable task = () -> run(event, done);
+      Context context = Context.current();
+      pool.execute(context == Context.root() ? task : context.wrap(task));
     } catch (RejectedExecutionException e) {
       done.completeExceptionally(e);
     }
