@@ -96,7 +96,7 @@ final class ApiCommand implements Callable<Integer> {
     out.printf(
         "offload api on %s  (database %s, registry %s)%n",
         api.baseUrl(),
-        apiConfig.database().url(),
+        apiConfig.database().jdbcUrl(),
         RegistryClientConfig.of(registryUrl).urls().get(0));
     out.printf(
         "  %s%n",

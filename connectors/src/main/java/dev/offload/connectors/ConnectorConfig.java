@@ -126,11 +126,9 @@ public record ConnectorConfig(
    * variables it reads.
    */
   public static final ConfigLoader<ConnectorConfig> LOADER =
-      ConfigLoader.builder(ConnectorConfig.class, DEFAULTS)
-          .describedAs("connector configuration")
+      ConfigLoader.of(ConnectorConfig.class, DEFAULTS, "connector configuration")
           .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port")
-          .finishedBy(ConnectorConfig::withSecurityFrom)
-          .build();
+          .finishedBy(ConnectorConfig::withSecurityFrom);
 
   /**
    * @param bootstrapServers the Kafka {@code bootstrap.servers} the events are produced to

@@ -9,7 +9,9 @@ import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.Redacted;
 import dev.offload.schemas.outbox.OutboxMode;
+import io.netty.util.NetUtil;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -98,7 +100,7 @@ public record ApiConfig(
 
   private static final Pattern JDBC_URL =
       Pattern.compile(
-          "jdbc:postgresql://(\\[[0-9a-fA-F:.]+\\]|[^/:?\\[\\]]+)(?::(\\d{1,5}))?/([^/?#]+)");
+          "jdbc:postgresql://(?:\\[[0-9a-fA-F:.]+\\]|[^/:?\\[\\]]+)(?::(\\d{1,5}))?/[^/?#]+");
 
   private static final ApiConfig DEFAULTS =
       new ApiConfig(
@@ -124,16 +126,14 @@ public record ApiConfig(
    * LOADER.print} does.
    */
   public static final ConfigLoader<ApiConfig> LOADER =
-      ConfigLoader.builder(ApiConfig.class, DEFAULTS)
-          .describedAs("API configuration")
+      ConfigLoader.of(ApiConfig.class, DEFAULTS, "API configuration")
           .legacyEnv("OFFLOAD_API_HOST", "http.host")
           .legacyEnv("OFFLOAD_API_PORT", "http.port")
           .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
           .legacyEnv("OFFLOAD_JDBC_USER", "database.user")
           .legacyEnv("OFFLOAD_JDBC_PASSWORD", "database.password")
           .legacyEnv("OFFLOAD_JDBC_PASSWORD_FILE", "database.password-file")
-          .legacyEnv("OFFLOAD_API_AUTH_REQUIRED", "auth.required")
-          .build();
+          .legacyEnv("OFFLOAD_API_AUTH_REQUIRED", "auth.required");
 
   /**
    * Checks the rules that span two sections, after the {@link ConfigChecks} of the components: by
@@ -194,7 +194,15 @@ public record ApiConfig(
 
     /** Validates the URL. */
     public Database {
-      ConfigChecks.port(port(parse(jdbcUrl)), 1, "database.jdbc-url's port");
+      Matcher m = JDBC_URL.matcher(jdbcUrl == null ? "" : jdbcUrl.trim());
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "database.jdbc-url must look like jdbc:postgresql://host:5432/offload, was: "
+                + jdbcUrl);
+      }
+      if (m.group(1) != null) {
+        ConfigChecks.port(Integer.parseInt(m.group(1)), 1, "database.jdbc-url's port");
+      }
     }
 
     /**
@@ -207,42 +215,6 @@ public record ApiConfig(
       Database d = DEFAULTS.database;
       return ConfigChecks.check(
           new Database(jdbcUrl, user, password, d.poolSize, d.connectTimeout), "database.");
-    }
-
-    /** The host of {@link #jdbcUrl()}, without an IPv6 address's brackets. */
-    public String host() {
-      String host = parse(jdbcUrl).group(1);
-      return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    /** The port of {@link #jdbcUrl()}, 5432 when it names none. */
-    public int port() {
-      return port(parse(jdbcUrl));
-    }
-
-    /** The database name of {@link #jdbcUrl()}. */
-    public String name() {
-      return parse(jdbcUrl).group(3);
-    }
-
-    /** {@link #jdbcUrl()} with its port written out, as messages show it. */
-    public String url() {
-      String h = host().contains(":") ? "[" + host() + "]" : host();
-      return "jdbc:postgresql://" + h + ":" + port() + "/" + name();
-    }
-
-    private static Matcher parse(String jdbcUrl) {
-      Matcher m = JDBC_URL.matcher(jdbcUrl == null ? "" : jdbcUrl.trim());
-      if (!m.matches()) {
-        throw new IllegalArgumentException(
-            "database.jdbc-url must look like jdbc:postgresql://host:5432/offload, was: "
-                + jdbcUrl);
-      }
-      return m;
-    }
-
-    private static int port(Matcher m) {
-      return m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
     }
 
     /** Every component, the password masked. */
@@ -365,19 +337,9 @@ public record ApiConfig(
    * @throws IllegalArgumentException naming the key at fault
    */
   public static ApiConfig of(String jdbcUrl, String user, String password) {
-    ApiConfig d = DEFAULTS;
-    return ConfigChecks.check(
-        new ApiConfig(
-            new Http(d.http.host, 0),
-            new Database(jdbcUrl, user, password, d.database.poolSize, d.database.connectTimeout),
-            d.registry,
-            new Auth(false, d.auth.keyCacheTtl),
-            d.limits,
-            d.rateLimit,
-            d.idempotency,
-            d.breaker,
-            new Outbox(d.outbox.mode, false),
-            d.producerName));
+    ApiConfig c = LOADER.with(DEFAULTS, "database", Database.fromJdbcUrl(jdbcUrl, user, password));
+    return c.with(
+        Map.of("http.port", "0", "auth.required", "false", "outbox.require-capture", "false"));
   }
 
   /**
@@ -397,24 +359,9 @@ public record ApiConfig(
    */
   public static boolean isLoopback(String host) {
     String h = host.trim().toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
-      return true;
-    }
-    String[] parts = h.split("\\.", -1);
-    if (parts.length != 4 || !parts[0].equals("127")) {
-      return false;
-    }
-    for (String part : parts) {
-      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
-        return false;
-      }
-      if (Integer.parseInt(part) > 255) {
-        return false;
-      }
-    }
-    return true;
+    byte[] address = NetUtil.createByteArrayFromIpAddressString(h);
+    return h.equals("localhost")
+        || (address != null && address.length == 4 && address[0] == 127)
+        || (address != null && Arrays.equals(address, NetUtil.LOCALHOST6.getAddress()));
   }
 }

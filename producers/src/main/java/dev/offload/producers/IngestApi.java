@@ -320,7 +320,7 @@ public final class IngestApi implements AutoCloseable {
       OutboxMigrations.migrate(connection);
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "cannot apply the outbox migrations to " + db.url() + ": " + e.getMessage(), e);
+          "cannot apply the outbox migrations to " + db.jdbcUrl() + ": " + e.getMessage(), e);
     }
   }
 

@@ -112,15 +112,13 @@ public record StreamsConfiguration(
    * variables it reads.
    */
   public static final ConfigLoader<StreamsConfiguration> LOADER =
-      ConfigLoader.builder(StreamsConfiguration.class, DEFAULTS)
-          .describedAs("streams configuration")
+      ConfigLoader.of(StreamsConfiguration.class, DEFAULTS, "streams configuration")
           .legacyEnv("OFFLOAD_STREAMS_STATE_DIR", "state-dir")
           .legacyEnv("OFFLOAD_STREAMS_PROCESSING_GUARANTEE", "processing-guarantee")
           .legacyEnv("OFFLOAD_STREAMS_INSTANCES", "instances")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_HOST", "http.host")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
-          .finishedBy(StreamsConfiguration::withSecurityFrom)
-          .build();
+          .finishedBy(StreamsConfiguration::withSecurityFrom);
 
   /** Validates the application id; the loader checks the rest. */
   public StreamsConfiguration {

@@ -103,8 +103,7 @@ public record WorkerRoleConfig(
    * options)}); names the variables it reads.
    */
   public static final ConfigLoader<WorkerRoleConfig> LOADER =
-      ConfigLoader.builder(WorkerRoleConfig.class, DEFAULTS)
-          .describedAs("worker configuration")
+      ConfigLoader.of(WorkerRoleConfig.class, DEFAULTS, "worker configuration")
           .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
           .legacyEnv("OFFLOAD_JDBC_USER", "database.user")
           .legacyEnv("OFFLOAD_JDBC_PASSWORD", "database.password")
@@ -112,8 +111,7 @@ public record WorkerRoleConfig(
           .legacyEnv("OFFLOAD_WORKER_HTTP_PORT", "http.port")
           .legacyKey("jdbc.url", "database.jdbc-url")
           .legacyKey("jdbc.user", "database.user")
-          .legacyKey("jdbc.pool-size", "database.pool-size")
-          .build();
+          .legacyKey("jdbc.pool-size", "database.pool-size");
 
   /** No rate limits when none are given; the loader checks the rest. */
   public WorkerRoleConfig {

@@ -84,10 +84,7 @@ public final class OutboxStore {
     ApiConfig.Database db = config.database();
     int timeoutMillis = (int) db.connectTimeout().toMillis();
     PgConnectOptions connect =
-        new PgConnectOptions()
-            .setHost(db.host())
-            .setPort(db.port())
-            .setDatabase(db.name())
+        PgConnectOptions.fromUri(db.jdbcUrl().substring("jdbc:".length()))
             .setUser(db.user())
             .setPassword(db.password())
             .setCachePreparedStatements(true);

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Names a role used before this rule ({@code OFFLOAD_JDBC_URL}, a file's {@code jdbc:} section)
- * are declared with {@link Builder#legacyEnv} and {@link Builder#legacyKey}: they keep working for
- * one release, each logging one WARN that names the new name.
+ * are declared with {@link #legacyEnv} and {@link #legacyKey}: they keep working for one release,
+ * each logging one WARN that names the new name.
  *
  * @param <T> the role's configuration record
  */
@@ -60,30 +60,61 @@ public final class ConfigLoader<T> {
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
   private final Class<T> type;
-  private final String what;
   private final T defaults;
+  private final String what;
   private final List<ConfigKeys.Key> keys;
-  private final Map<String, String> legacyEnv;
-  private final Map<String, String> legacyKeys;
-  private final Consumer<String> warnings;
-  private final ConfigOverrides overrides;
-  private final BiFunction<T, Map<String, String>, T> finish;
+  private final Map<String, String> legacyEnv = new LinkedHashMap<>();
+  private final Map<String, String> legacyKeys = new LinkedHashMap<>();
+  private Consumer<String> warnings = ConfigLoader::logOnce;
+  private BiFunction<T, Map<String, String>, T> finish = (config, env) -> config;
 
-  private ConfigLoader(Builder<T> b) {
-    this.type = b.type;
-    this.what = b.what;
-    this.defaults = b.defaults;
-    this.keys = ConfigKeys.of(b.type);
-    this.legacyEnv = Map.copyOf(b.legacyEnv);
-    this.legacyKeys = Map.copyOf(b.legacyKeys);
-    this.warnings = b.warnings;
-    this.overrides = new ConfigOverrides(keys, legacyEnv, warnings);
-    this.finish = b.finish;
+  private ConfigLoader(Class<T> type, T defaults, String what) {
+    if (!type.isRecord()) {
+      throw new IllegalArgumentException(type + " is not a record");
+    }
+    this.type = type;
+    this.defaults = Objects.requireNonNull(defaults, "defaults");
+    this.what = Objects.requireNonNull(what, "what");
+    this.keys = ConfigKeys.of(type);
   }
 
-  /** A loader of record type {@code type}, whose unset keys take the values of {@code defaults}. */
-  public static <T> Builder<T> builder(Class<T> type, T defaults) {
-    return new Builder<>(type, defaults);
+  /**
+   * A loader of record type {@code type}, whose unset keys take the values of {@code defaults} and
+   * whose errors call it {@code what} ({@code "API configuration"}). Like Jackson's {@code
+   * ObjectMapper}, it is set up by the methods below where it is declared, before it is first used.
+   */
+  public static <T> ConfigLoader<T> of(Class<T> type, T defaults, String what) {
+    return new ConfigLoader<>(type, defaults, what);
+  }
+
+  /**
+   * An environment variable read before the rule named its key: still read when the rule's own is
+   * unset, with a WARN naming the new one. {@code dottedPath} may name a secret's {@code -file}.
+   */
+  public ConfigLoader<T> legacyEnv(String name, String dottedPath) {
+    legacyEnv.put(name, dottedPath);
+    return this;
+  }
+
+  /** A file key renamed: still read, moved to {@code newPath}, with a WARN. */
+  public ConfigLoader<T> legacyKey(String oldPath, String newPath) {
+    legacyKeys.put(oldPath, newPath);
+    return this;
+  }
+
+  /** Where the deprecation warnings go; default the log, at WARN, each once per process. */
+  public ConfigLoader<T> warnings(Consumer<String> warnings) {
+    this.warnings = Objects.requireNonNull(warnings, "warnings");
+    return this;
+  }
+
+  /**
+   * A last step of loading from a file or the defaults, given the environment: what a role reads
+   * from variables of its own (Kafka's security settings) laid over the bound record.
+   */
+  public ConfigLoader<T> finishedBy(BiFunction<T, Map<String, String>, T> finish) {
+    this.finish = Objects.requireNonNull(finish, "finish");
+    return this;
   }
 
   /** The environment variable of the key at {@code dottedPath}, by the one rule. */
@@ -103,7 +134,7 @@ public final class ConfigLoader<T> {
 
   /** The defaults with environment overrides, as from an empty file. */
   public T defaults(Map<String, String> env) {
-    return parse("{}", what, env);
+    return parse("{}", env);
   }
 
   /**
@@ -124,17 +155,7 @@ public final class ConfigLoader<T> {
    * @throws IllegalArgumentException naming the key at fault
    */
   public T parse(String text, Map<String, String> env) {
-    return parse(text, "the " + what, env);
-  }
-
-  /**
-   * Parses YAML {@code text} read from {@code source} (a file name, for errors), with environment
-   * overrides.
-   *
-   * @throws IllegalArgumentException naming the key at fault and the source
-   */
-  public T parse(String text, String source, Map<String, String> env) {
-    return parse(text, source, env, Map.of());
+    return parse(text, "the " + what, env, Map.of());
   }
 
   /**
@@ -151,7 +172,7 @@ public final class ConfigLoader<T> {
   /**
    * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
    * and then {@code options}) as YAML, secrets masked: what a role's {@code --print-config} shows.
-   * The step given to {@link Builder#finishedBy} checks it, and is not shown.
+   * The step given to {@link #finishedBy} checks it, and is not shown.
    *
    * @throws IllegalArgumentException as {@link #load(Path, Map, Map)} does
    */
@@ -174,6 +195,7 @@ public final class ConfigLoader<T> {
     ObjectNode tree = read(text, source);
     renameLegacyKeys(tree, source);
     refuseWrittenSecrets(tree, source);
+    ConfigOverrides overrides = overrides();
     overrides.applyEnvironment(tree, env);
     overrides.applyOptions(tree, options);
     ConfigSecrets.readFiles(tree, keys);
@@ -191,7 +213,7 @@ public final class ConfigLoader<T> {
    */
   public T with(T config, Map<String, String> options) {
     ObjectNode tree = MAPPER.valueToTree(config);
-    overrides.applyOptions(tree, options);
+    overrides().applyOptions(tree, options);
     return bind(tree, type, what, "");
   }
 
@@ -344,68 +366,7 @@ public final class ConfigLoader<T> {
     }
   }
 
-  /**
-   * Builds a {@link ConfigLoader}.
-   *
-   * @param <T> the configuration record
-   */
-  public static final class Builder<T> {
-    private final Class<T> type;
-    private final T defaults;
-    private String what;
-    private final Map<String, String> legacyEnv = new LinkedHashMap<>();
-    private final Map<String, String> legacyKeys = new LinkedHashMap<>();
-    private Consumer<String> warnings = ConfigLoader::logOnce;
-    private BiFunction<T, Map<String, String>, T> finish = (config, env) -> config;
-
-    private Builder(Class<T> type, T defaults) {
-      if (!type.isRecord()) {
-        throw new IllegalArgumentException(type + " is not a record");
-      }
-      this.type = type;
-      this.defaults = Objects.requireNonNull(defaults, "defaults");
-      this.what = type.getSimpleName();
-    }
-
-    /** What errors call the configuration ({@code "API configuration"}). */
-    public Builder<T> describedAs(String what) {
-      this.what = Objects.requireNonNull(what, "what");
-      return this;
-    }
-
-    /**
-     * An environment variable read before the rule named its key: still read when the rule's own is
-     * unset, with a WARN naming the new one. {@code dottedPath} may name a secret's {@code -file}.
-     */
-    public Builder<T> legacyEnv(String name, String dottedPath) {
-      legacyEnv.put(name, dottedPath);
-      return this;
-    }
-
-    /** A file key renamed: still read, moved to {@code newPath}, with a WARN. */
-    public Builder<T> legacyKey(String oldPath, String newPath) {
-      legacyKeys.put(oldPath, newPath);
-      return this;
-    }
-
-    /** Where the deprecation warnings go; default the log, at WARN, each once per process. */
-    public Builder<T> warnings(Consumer<String> warnings) {
-      this.warnings = Objects.requireNonNull(warnings, "warnings");
-      return this;
-    }
-
-    /**
-     * A last step of loading from a file or the defaults, given the environment: what a role reads
-     * from variables of its own (Kafka's security settings) laid over the bound record.
-     */
-    public Builder<T> finishedBy(BiFunction<T, Map<String, String>, T> finish) {
-      this.finish = Objects.requireNonNull(finish, "finish");
-      return this;
-    }
-
-    /** The loader. */
-    public ConfigLoader<T> build() {
-      return new ConfigLoader<>(this);
-    }
+  private ConfigOverrides overrides() {
+    return new ConfigOverrides(keys, legacyEnv, warnings);
   }
 }

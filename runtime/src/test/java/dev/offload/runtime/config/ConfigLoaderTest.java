@@ -39,20 +39,28 @@ class ConfigLoaderTest {
   }
 
   private final List<String> warnings = new ArrayList<>();
+
+  private Sample parse(String text, String source, Map<String, String> env) {
+    return loader.parse(text, source, env, Map.of());
+  }
+
+  private Sample parse(
+      String text, String source, Map<String, String> env, Map<String, String> options) {
+    return loader.parse(text, source, env, options);
+  }
+
   private final ConfigLoader<Sample> loader =
-      ConfigLoader.builder(Sample.class, Sample.defaults())
-          .describedAs("sample configuration")
+      ConfigLoader.of(Sample.class, Sample.defaults(), "sample configuration")
           .legacyEnv("OFFLOAD_JDBC_URL", "database.jdbc-url")
           .legacyEnv("OFFLOAD_JDBC_PASSWORD", "database.password")
           .legacyEnv("OFFLOAD_JDBC_PASSWORD_FILE", "database.password-file")
           .legacyKey("jdbc.url", "database.jdbc-url")
-          .warnings(warnings::add)
-          .build();
+          .warnings(warnings::add);
 
   @Test
   void bindsTheFileOntoTheRecordsAndKeepsDefaultsForTheRest() {
     Sample s =
-        loader.parse(
+        parse(
             "http: {port: 9000}\ndatabase: {pool-size: 8}\nkafka: {properties: {acks: all}}",
             "x.yaml",
             Map.of());
@@ -62,7 +70,7 @@ class ConfigLoaderTest {
     assertThat(s.database().user()).isEqualTo("postgres");
     assertThat(s.kafka().properties()).containsExactly(Map.entry("acks", "all"));
     assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(loader.defaults(Map.of())).isEqualTo(Sample.defaults());
+    assertThat(loader.parse("{}", Map.of())).isEqualTo(Sample.defaults());
     assertThat(warnings).isEmpty();
   }
 
@@ -76,7 +84,7 @@ class ConfigLoaderTest {
         .hasMessageStartingWith("http.prot: unknown setting in " + file)
         .hasMessageContaining("host")
         .hasMessageContaining("port");
-    assertThatThrownBy(() -> loader.parse("nonsense: 1", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("nonsense: 1", "x.yaml", Map.of()))
         .hasMessageStartingWith("nonsense: unknown setting in x.yaml");
   }
 
@@ -91,11 +99,11 @@ class ConfigLoaderTest {
                 "7d", Duration.ofDays(7),
                 "PT1H", Duration.ofHours(1))
             .entrySet()) {
-      assertThat(loader.parse("timeout: " + c.getKey(), "x.yaml", Map.of()).timeout())
+      assertThat(parse("timeout: " + c.getKey(), "x.yaml", Map.of()).timeout())
           .as(c.getKey())
           .isEqualTo(c.getValue());
     }
-    assertThatThrownBy(() -> loader.parse("timeout: soon", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("timeout: soon", "x.yaml", Map.of()))
         .hasMessageStartingWith("timeout: not a duration")
         .hasMessageContaining("'soon'")
         .hasMessageContaining("x.yaml");
@@ -103,16 +111,16 @@ class ConfigLoaderTest {
 
   @Test
   void typeMistakesNameTheKey() {
-    assertThatThrownBy(() -> loader.parse("http: {port: x}", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("http: {port: x}", "x.yaml", Map.of()))
         .hasMessageStartingWith("http.port: not an integer: 'x'");
-    assertThatThrownBy(() -> loader.parse("http: {port: [1, 2]}", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("http: {port: [1, 2]}", "x.yaml", Map.of()))
         .hasMessageStartingWith("http.port: not an integer (in x.yaml)");
-    assertThatThrownBy(() -> loader.parse("http: 8080", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("http: 8080", "x.yaml", Map.of()))
         .hasMessageStartingWith("http: expected a mapping");
-    assertThatThrownBy(() -> loader.parse("- a list", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("- a list", "x.yaml", Map.of()))
         .hasMessageContaining("expected a mapping");
     // a compact constructor's own message comes through unchanged
-    assertThatThrownBy(() -> loader.parse("http: {port: -2}", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("http: {port: -2}", "x.yaml", Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("http.port: must not be negative");
   }
@@ -124,7 +132,7 @@ class ConfigLoaderTest {
         .isEqualTo("OFFLOAD_KAFKA_BOOTSTRAP_SERVERS");
 
     Sample s =
-        loader.parse(
+        parse(
             "http: {port: 9000}\ndatabase: {user: file-user}",
             "x.yaml",
             Map.of(
@@ -143,14 +151,14 @@ class ConfigLoaderTest {
     assertThat(s.kafka().bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(s.timeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.tables()).containsExactly("public.orders", "public.customers");
-    assertThatThrownBy(() -> loader.parse("{}", "x.yaml", Map.of("OFFLOAD_HTTP_PORT", "eighty")))
+    assertThatThrownBy(() -> parse("{}", "x.yaml", Map.of("OFFLOAD_HTTP_PORT", "eighty")))
         .hasMessageStartingWith("http.port: not an integer");
   }
 
   @Test
   void aCommandsOptionsOverrideTheEnvironmentAndTheFile() {
     Sample s =
-        loader.parse(
+        parse(
             "http: {port: 9000}",
             "x.yaml",
             Map.of("OFFLOAD_HTTP_PORT", "9100", "OFFLOAD_HTTP_HOST", "10.0.0.1"),
@@ -158,18 +166,16 @@ class ConfigLoaderTest {
 
     assertThat(s.http()).isEqualTo(new Sample.Http("10.0.0.1", 0));
     assertThat(s.tables()).containsExactly("a.b", "c.d");
-    assertThatThrownBy(() -> loader.parse("{}", "x.yaml", Map.of(), Map.of("http.prot", "1")))
+    assertThatThrownBy(() -> parse("{}", "x.yaml", Map.of(), Map.of("http.prot", "1")))
         .hasMessageContaining("http.prot");
-    assertThatThrownBy(
-            () -> loader.parse("{}", "x.yaml", Map.of(), Map.of("database.password", "x")))
+    assertThatThrownBy(() -> parse("{}", "x.yaml", Map.of(), Map.of("database.password", "x")))
         .as("a secret never comes from a command line")
         .hasMessageContaining("database.password");
   }
 
   @Test
   void aLegacyVariableStillWorksWithOneWarningNamingTheNewOne() {
-    Sample s =
-        loader.parse("{}", "x.yaml", Map.of("OFFLOAD_JDBC_URL", "jdbc:postgresql://old:1/x"));
+    Sample s = parse("{}", "x.yaml", Map.of("OFFLOAD_JDBC_URL", "jdbc:postgresql://old:1/x"));
 
     assertThat(s.database().jdbcUrl()).isEqualTo("jdbc:postgresql://old:1/x");
     assertThat(warnings)
@@ -180,7 +186,7 @@ class ConfigLoaderTest {
 
     warnings.clear();
     Sample both =
-        loader.parse(
+        parse(
             "{}",
             "x.yaml",
             Map.of(
@@ -192,7 +198,7 @@ class ConfigLoaderTest {
 
   @Test
   void aRenamedFileKeyStillWorksWithAWarning() {
-    Sample s = loader.parse("jdbc: {url: 'jdbc:postgresql://old:1/x'}", "w.yaml", Map.of());
+    Sample s = parse("jdbc: {url: 'jdbc:postgresql://old:1/x'}", "w.yaml", Map.of());
 
     assertThat(s.database().jdbcUrl()).isEqualTo("jdbc:postgresql://old:1/x");
     assertThat(warnings)
@@ -212,14 +218,12 @@ class ConfigLoaderTest {
     Files.writeString(other, "from-env-file");
 
     assertThat(
-            loader
-                .parse("database: {password-file: '" + secret + "'}", "x.yaml", Map.of())
+            parse("database: {password-file: '" + secret + "'}", "x.yaml", Map.of())
                 .database()
                 .password())
         .isEqualTo("s3cret");
     assertThat(
-            loader
-                .parse(
+            parse(
                     "database: {password-file: '" + secret + "'}",
                     "x.yaml",
                     Map.of("OFFLOAD_DATABASE_PASSWORD_FILE", other.toString()))
@@ -227,8 +231,7 @@ class ConfigLoaderTest {
                 .password())
         .isEqualTo("from-env-file");
     assertThat(
-            loader
-                .parse(
+            parse(
                     "database: {password-file: '" + secret + "'}",
                     "x.yaml",
                     Map.of("OFFLOAD_DATABASE_PASSWORD", "inline"))
@@ -236,27 +239,26 @@ class ConfigLoaderTest {
                 .password())
         .isEqualTo("inline");
     assertThat(
-            loader
-                .parse("{}", "x.yaml", Map.of("OFFLOAD_JDBC_PASSWORD_FILE", secret.toString()))
+            parse("{}", "x.yaml", Map.of("OFFLOAD_JDBC_PASSWORD_FILE", secret.toString()))
                 .database()
                 .password())
         .isEqualTo("s3cret");
     assertThat(warnings).singleElement().asString().contains("OFFLOAD_DATABASE_PASSWORD_FILE");
 
-    assertThatThrownBy(() -> loader.parse("database: {password: hunter2}", "x.yaml", Map.of()))
+    assertThatThrownBy(() -> parse("database: {password: hunter2}", "x.yaml", Map.of()))
         .hasMessageStartingWith("database.password: a secret is never written in x.yaml")
         .hasMessageContaining("OFFLOAD_DATABASE_PASSWORD")
         .hasMessageContaining("password-file");
     Path missing = dir.resolve("missing");
     assertThatThrownBy(
-            () -> loader.parse("database: {password-file: '" + missing + "'}", "x.yaml", Map.of()))
+            () -> parse("database: {password-file: '" + missing + "'}", "x.yaml", Map.of()))
         .hasMessageStartingWith("database.password-file: cannot read " + missing);
   }
 
   @Test
   void printShowsTheEffectiveFileWithSecretsMasked() {
     Sample s =
-        loader.parse(
+        parse(
             "kafka: {properties: {sasl.jaas.config: 'login secret', acks: all}}\ntimeout: 90s",
             "x.yaml",
             Map.of("OFFLOAD_DATABASE_PASSWORD", "hunter2", "OFFLOAD_HTTP_PORT", "9100"));
