@@ -3,7 +3,6 @@ package dev.offload.connectors;
 import dev.offload.connectors.internal.AtomicFileOffsetStore;
 import dev.offload.connectors.internal.OutboxMessageRouter;
 import dev.offload.connectors.internal.SlotGuardedPostgresConnector;
-import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.config.ConfigChecks.Port;
 import dev.offload.runtime.config.ConfigChecks.Positive;
 import dev.offload.runtime.config.ConfigChecks.Text;
@@ -235,15 +234,10 @@ public record ConnectorConfig(
       String user,
       String password,
       Path offsetFile) {
-    ConnectorConfig d = LOADER.with(DEFAULTS, "connector.offset-file", offsetFile);
-    return ConfigChecks.check(
-        new ConnectorConfig(
-            new Kafka(bootstrapServers, Map.of()),
-            new Database(host, port, database, user, password),
-            d.registry,
-            d.connector,
-            d.capture,
-            d.http));
+    ConnectorConfig c =
+        LOADER.with(DEFAULTS, "database", new Database(host, port, database, user, password));
+    c = LOADER.with(c, "connector.offset-file", offsetFile);
+    return LOADER.with(c, "kafka.bootstrap-servers", bootstrapServers);
   }
 
   /**

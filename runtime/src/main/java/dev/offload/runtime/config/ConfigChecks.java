@@ -133,43 +133,37 @@ public final class ConfigChecks {
 
   /** Requires at least {@code min}. */
   public static int atLeast(int value, int min, String key) {
-    if (value < min) {
-      throw new IllegalArgumentException(key + " must be at least " + min + ", was: " + value);
-    }
-    return value;
+    return require(value >= min, value, key, "must be at least " + min);
   }
 
   /**
    * Requires a port from {@code min} to 65535 ({@code -1}: no listener, {@code 0}: any free one).
    */
   public static int port(int port, int min, String key) {
-    if (port < min || port > 65_535) {
-      throw new IllegalArgumentException(
-          key + " must be between " + min + " and 65535, was: " + port);
-    }
-    return port;
+    return require(
+        port >= min && port <= 65_535, port, key, "must be between " + min + " and 65535");
   }
 
   /** Requires a duration longer than zero. */
   public static Duration positive(Duration value, String key) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(key + " must be a positive duration, was: " + value);
-    }
-    return value;
+    boolean ok = value != null && value.compareTo(Duration.ZERO) > 0;
+    return require(ok, value, key, "must be a positive duration");
   }
 
   /** Requires a duration of zero or more. */
   public static Duration notNegative(Duration value, String key) {
-    if (value == null || value.isNegative()) {
-      throw new IllegalArgumentException(key + " must be zero or positive, was: " + value);
-    }
-    return value;
+    return require(value != null && !value.isNegative(), value, key, "must be zero or positive");
   }
 
   /** Requires a duration from 1 ms to 24 days, what a timer of {@code int} milliseconds holds. */
   public static Duration millis(Duration value, String key) {
-    if (value == null || value.toMillis() < 1 || value.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(key + " must be between 1 ms and 24 days, was: " + value);
+    boolean ok = value != null && value.toMillis() >= 1 && value.toMillis() <= Integer.MAX_VALUE;
+    return require(ok, value, key, "must be between 1 ms and 24 days");
+  }
+
+  private static <V> V require(boolean ok, V value, String key, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException(key + " " + rule + ", was: " + value);
     }
     return value;
   }

@@ -37,7 +37,7 @@ final class ConfigMapper {
     module.addDeserializer(Duration.class, new DurationDeserializer());
     module.addSerializer(Duration.class, new DurationSerializer());
     module.addDeserializer(Path.class, new PathDeserializer());
-    module.addSerializer(Path.class, new PathSerializer());
+    module.addSerializer(Path.class, ToStringSerializer.instance);
     module.addSerializer(Pattern.class, ToStringSerializer.instance);
     module.addDeserializer(Boolean.class, new BooleanDeserializer());
     module.addDeserializer(boolean.class, new BooleanDeserializer());
@@ -80,14 +80,6 @@ final class ConfigMapper {
     @Override
     public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       return Path.of(p.getValueAsString(p.getText()));
-    }
-  }
-
-  private static final class PathSerializer extends JsonSerializer<Path> {
-    @Override
-    public void serialize(Path value, JsonGenerator gen, SerializerProvider serializers)
-        throws IOException {
-      gen.writeString(value.toString());
     }
   }
 

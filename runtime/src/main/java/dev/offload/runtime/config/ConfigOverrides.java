@@ -31,19 +31,19 @@ final class ConfigOverrides {
       if (key.secret()) {
         List<String> filePath = new ArrayList<>(key.parent());
         filePath.add(key.name() + "-file");
-        String file = variable(env, String.join(".", filePath), legacyByPath, true);
+        String file = variable(env, String.join(".", filePath), legacyByPath, true, warnings);
         if (file != null) {
           Trees.remove(tree, key.path());
           Trees.put(tree, filePath, tree.textNode(file));
         }
-        String secret = variable(env, key.dotted(), legacyByPath, true);
+        String secret = variable(env, key.dotted(), legacyByPath, true, warnings);
         if (secret != null) {
           Trees.remove(tree, filePath);
           Trees.put(tree, key.path(), tree.textNode(secret));
         }
         continue;
       }
-      String value = variable(env, key.dotted(), legacyByPath, false);
+      String value = variable(env, key.dotted(), legacyByPath, false, warnings);
       if (value != null) {
         Trees.put(tree, key.path(), key.list() ? list(tree, value) : tree.textNode(value));
       }
@@ -71,14 +71,6 @@ final class ConfigOverrides {
    * The value of the variable of {@code dottedPath}, else of a legacy name of it (with a warning);
    * a blank value counts as unset except for a secret.
    */
-  private String variable(
-      Map<String, String> env,
-      String dottedPath,
-      Map<String, List<String>> legacyByPath,
-      boolean secret) {
-    return variable(env, dottedPath, legacyByPath, secret, warnings);
-  }
-
   static String variable(
       Map<String, String> env,
       String dottedPath,
