@@ -1,9 +1,11 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
 
 /**
- * Settings of the ingest benchmark.
+ * Settings of the ingest benchmark. The benchmark that runs it checks it ({@link
+ * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * payload-bytes must be at least 10}).
  *
  * @param events events published in the measured phase; default 20,000
  * @param warmupEvents events published first and not measured; default 1,000
@@ -12,16 +14,11 @@ import dev.offload.runtime.config.ConfigChecks;
  * @param payloadBytes approximate size of each event's data; default 200
  */
 public record BenchConfig(
-    int events, int warmupEvents, int concurrency, int keys, int payloadBytes) {
-
-  /** Validates every field and names the one that is wrong. */
-  public BenchConfig {
-    ConfigChecks.atLeast(events, 1, "events");
-    ConfigChecks.atLeast(warmupEvents, 0, "warmupEvents");
-    ConfigChecks.atLeast(concurrency, 1, "concurrency");
-    ConfigChecks.atLeast(keys, 1, "keys");
-    ConfigChecks.atLeast(payloadBytes, 10, "payloadBytes");
-  }
+    @AtLeast(1) int events,
+    @AtLeast(0) int warmupEvents,
+    @AtLeast(1) int concurrency,
+    @AtLeast(1) int keys,
+    @AtLeast(10) int payloadBytes) {
 
   /** The defaults. */
   public static BenchConfig defaults() {

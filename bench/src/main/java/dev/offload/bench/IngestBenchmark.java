@@ -7,6 +7,7 @@ import dev.offload.bench.internal.Latencies;
 import dev.offload.bench.internal.Progress;
 import dev.offload.bench.internal.RawBaselines;
 import dev.offload.embedded.EmbeddedPostgres;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.Topics;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class IngestBenchmark {
 
   /** A benchmark with {@code config} that prints its progress to {@code out}. */
   public IngestBenchmark(BenchConfig config, PrintStream out) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.out = out;
   }
 

@@ -8,6 +8,7 @@ import dev.offload.bench.internal.RawBaselines;
 import dev.offload.bench.internal.RawInsertLoad;
 import dev.offload.bench.internal.WarmUpCurve;
 import dev.offload.embedded.EmbeddedPostgres;
+import dev.offload.runtime.config.ConfigChecks;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class IngestRateBenchmark {
 
   /** A benchmark with {@code config} that prints its progress to {@code out}. */
   public IngestRateBenchmark(IngestRateConfig config, PrintStream out) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.out = out;
     this.padding = "x".repeat(Math.max(0, config.payloadBytes() - 30));
   }

@@ -1,10 +1,12 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
 import dev.offload.schemas.outbox.OutboxMode;
 
 /**
- * Settings of {@code offload bench ingest}.
+ * Settings of {@code offload bench ingest}. The benchmark that runs it checks it ({@link
+ * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * payload-bytes must be at least 10}).
  *
  * @param events events per saturation phase (closed loop); default 20,000
  * @param concurrency requests in flight in the saturation phases, and connections of the raw INSERT
@@ -22,35 +24,25 @@ import dev.offload.schemas.outbox.OutboxMode;
  *     {@link OutboxMode#TABLE}
  */
 public record IngestRateConfig(
-    int events,
-    int concurrency,
-    int batchSize,
+    @AtLeast(1) int events,
+    @AtLeast(1) int concurrency,
+    @AtLeast(1) int batchSize,
     double seconds,
     double loadFraction,
-    int keys,
-    int payloadBytes,
-    int warmupEvents,
-    int rounds,
+    @AtLeast(1) int keys,
+    @AtLeast(10) int payloadBytes,
+    @AtLeast(0) int warmupEvents,
+    @AtLeast(1) int rounds,
     OutboxMode outboxMode) {
 
-  /** Validates every field and names the one that is wrong. */
+  /** Validates the two fractional fields, naming the one that is wrong. */
   public IngestRateConfig {
-    ConfigChecks.atLeast(events, 1, "events");
-    ConfigChecks.atLeast(concurrency, 1, "concurrency");
-    ConfigChecks.atLeast(batchSize, 1, "batchSize");
-    ConfigChecks.atLeast(keys, 1, "keys");
-    ConfigChecks.atLeast(payloadBytes, 10, "payloadBytes");
-    ConfigChecks.atLeast(warmupEvents, 0, "warmupEvents");
-    ConfigChecks.atLeast(rounds, 1, "rounds");
-    if (outboxMode == null) {
-      throw new IllegalArgumentException("outboxMode is required");
-    }
     if (!(seconds > 0)) {
       throw new IllegalArgumentException("seconds must be above 0, was " + seconds);
     }
     if (!(loadFraction > 0 && loadFraction <= 1)) {
       throw new IllegalArgumentException(
-          "loadFraction must be above 0 and at most 1, was " + loadFraction);
+          "load-fraction must be above 0 and at most 1, was " + loadFraction);
     }
   }
 

@@ -18,6 +18,7 @@ import dev.offload.bench.internal.pipeline.Traces;
 import dev.offload.consumers.handlers.analytics.AnalyticsHandler;
 import dev.offload.consumers.handlers.email.EmailHandler;
 import dev.offload.consumers.handlers.index.IndexHandler;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.Topics;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class PipelineBenchmark {
 
   /** A benchmark of {@code target} with {@code config}, printing its progress to {@code out}. */
   public PipelineBenchmark(PipelineConfig config, PipelineTarget target, PrintStream out) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.target = target;
     this.out = out;
     this.mix = new EventMix(run, config.mix(), config.keys());

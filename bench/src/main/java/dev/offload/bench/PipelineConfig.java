@@ -1,11 +1,14 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Positive;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Settings of {@code offload bench pipeline}.
+ * Settings of {@code offload bench pipeline}. The benchmark that runs it checks it ({@link
+ * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * payload-bytes must be at least 10}).
  *
  * @param rates the offered rates, events per second, one step each, in increasing order; default
  *     50, 100, 250, 500, 1,000, 2,000, 3,000, 4,000, 6,000, 8,000
@@ -22,39 +25,24 @@ import java.util.List;
  */
 public record PipelineConfig(
     List<Integer> rates,
-    double stepSeconds,
-    double warmupSeconds,
+    @AtLeast(1) double stepSeconds,
+    @AtLeast(0) double warmupSeconds,
     PipelineMix mix,
-    int keys,
-    int baselineEvents,
-    Duration drainTimeout) {
+    @AtLeast(1) int keys,
+    @AtLeast(1) int baselineEvents,
+    @Positive Duration drainTimeout) {
 
-  /** Validates every field and names the one that is wrong. */
+  /** Validates the rates: at least one, each at least 1, in increasing order. */
   public PipelineConfig {
     if (rates == null || rates.isEmpty()) {
       throw new IllegalArgumentException("rates must name at least one rate");
     }
     rates = List.copyOf(rates);
     for (int i = 0; i < rates.size(); i++) {
-      if (rates.get(i) < 1) {
-        throw new IllegalArgumentException("rates must be at least 1, was " + rates.get(i));
-      }
-      if (i > 0 && rates.get(i) <= rates.get(i - 1)) {
-        throw new IllegalArgumentException("rates must increase, was " + rates);
+      if (rates.get(i) < 1 || (i > 0 && rates.get(i) <= rates.get(i - 1))) {
+        throw new IllegalArgumentException("rates must be at least 1 and increase, was " + rates);
       }
     }
-    if (!(stepSeconds >= 1)) {
-      throw new IllegalArgumentException("stepSeconds must be at least 1, was " + stepSeconds);
-    }
-    if (!(warmupSeconds >= 0)) {
-      throw new IllegalArgumentException("warmupSeconds must be at least 0, was " + warmupSeconds);
-    }
-    if (mix == null) {
-      throw new IllegalArgumentException("mix is required");
-    }
-    ConfigChecks.atLeast(keys, 1, "keys");
-    ConfigChecks.atLeast(baselineEvents, 1, "baselineEvents");
-    ConfigChecks.positive(drainTimeout, "drainTimeout");
   }
 
   /** The default rates. */

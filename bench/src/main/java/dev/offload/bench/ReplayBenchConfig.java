@@ -1,23 +1,19 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
 
 /**
- * Settings of the replay benchmark.
+ * Settings of the replay benchmark. The benchmark that runs it checks it ({@link
+ * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * payload-bytes must be at least 10}).
  *
  * @param events events preloaded and copied by each side in each round; default 200,000
  * @param rounds measured rounds, the two sides taking turns first; default 3
  * @param warmup whether both sides copy the range once, unmeasured, before the rounds; default yes
  * @param keys distinct keys the events are spread over; default 1,000
  */
-public record ReplayBenchConfig(int events, int rounds, boolean warmup, int keys) {
-
-  /** Validates every field and names the one that is wrong. */
-  public ReplayBenchConfig {
-    ConfigChecks.atLeast(events, 1, "events");
-    ConfigChecks.atLeast(rounds, 1, "rounds");
-    ConfigChecks.atLeast(keys, 1, "keys");
-  }
+public record ReplayBenchConfig(
+    @AtLeast(1) int events, @AtLeast(1) int rounds, boolean warmup, @AtLeast(1) int keys) {
 
   /** The defaults. */
   public static ReplayBenchConfig defaults() {

@@ -11,6 +11,7 @@ import dev.offload.ops.replay.ReplayRequest;
 import dev.offload.ops.replay.ReplayResult;
 import dev.offload.ops.replay.Replayer;
 import dev.offload.ops.replay.ReplayerConfig;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
 import java.io.PrintStream;
@@ -38,7 +39,7 @@ public final class ReplayBenchmark {
 
   /** A benchmark with {@code config} that prints its progress to {@code out}. */
   public ReplayBenchmark(ReplayBenchConfig config, PrintStream out) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.out = out;
   }
 

@@ -1,10 +1,13 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Positive;
 import java.time.Duration;
 
 /**
- * Settings of the stream-processing benchmark.
+ * Settings of the stream-processing benchmark. The benchmark that runs it checks it ({@link
+ * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * payload-bytes must be at least 10}).
  *
  * @param events events preloaded and drained by every processor; default 100,000
  * @param rounds times each processor drains them, in rotating order; default 3
@@ -15,16 +18,11 @@ import java.time.Duration;
  * @param keys distinct keys (aggregate ids) the events are spread over; default 1,000
  */
 public record StreamsBenchConfig(
-    int events, int rounds, int warmupEvents, Duration commitInterval, int keys) {
-
-  /** Validates every field and names the one that is wrong. */
-  public StreamsBenchConfig {
-    ConfigChecks.atLeast(events, 1, "events");
-    ConfigChecks.atLeast(rounds, 1, "rounds");
-    ConfigChecks.atLeast(warmupEvents, 0, "warmupEvents");
-    ConfigChecks.atLeast(keys, 1, "keys");
-    ConfigChecks.positive(commitInterval, "commitInterval");
-  }
+    @AtLeast(1) int events,
+    @AtLeast(1) int rounds,
+    @AtLeast(0) int warmupEvents,
+    @Positive Duration commitInterval,
+    @AtLeast(1) int keys) {
 
   /** The defaults. */
   public static StreamsBenchConfig defaults() {

@@ -64,7 +64,7 @@ public final class StreamsBenchmark {
 
   /** A benchmark with {@code config} that prints its progress to {@code out}. */
   public StreamsBenchmark(StreamsBenchConfig config, PrintStream out) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.out = out;
   }
 

@@ -7,6 +7,7 @@ import dev.offload.bench.internal.TopicCounter;
 import dev.offload.bench.internal.WriterLoad;
 import dev.offload.embedded.EmbeddedPostgres;
 import dev.offload.producers.OutboxWriter;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.outbox.OutboxMode;
@@ -47,7 +48,7 @@ public final class WriterBenchmark {
 
   /** A benchmark with {@code config} ({@code keys} spreads the events) printing progress to out. */
   public WriterBenchmark(BenchConfig config, PrintStream out) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.out = out;
   }
 

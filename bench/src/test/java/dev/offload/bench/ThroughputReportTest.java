@@ -3,9 +3,11 @@ package dev.offload.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offload.runtime.config.ConfigChecks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -54,9 +56,17 @@ class ThroughputReportTest {
 
   @Test
   void configurationsNameTheFieldThatIsWrong() {
-    assertThatThrownBy(() -> new ReplayBenchConfig(10, 0, true, 1))
+    assertThatThrownBy(() -> ConfigChecks.check(new ReplayBenchConfig(10, 0, true, 1)))
         .hasMessage("rounds must be at least 1, was: 0");
-    assertThatThrownBy(() -> new StreamsBenchConfig(10, 1, 0, java.time.Duration.ZERO, 1))
-        .hasMessageContaining("commitInterval");
+    assertThatThrownBy(
+            () -> new StreamsBenchmark(new StreamsBenchConfig(10, 1, 0, Duration.ZERO, 1), null))
+        .hasMessageStartingWith("commit-interval must be a positive duration");
+    assertThatThrownBy(() -> ConfigChecks.check(new BenchConfig(1, 0, 1, 1, 9)))
+        .hasMessage("payload-bytes must be at least 10, was: 9");
+    assertThatThrownBy(() -> ConfigChecks.check(PipelineConfig.quick(null)))
+        .hasMessage("mix must not be null");
+    assertThatThrownBy(
+            () -> new PipelineConfig(List.of(100, 100), 4, 5, null, 1, 1, Duration.ofSeconds(1)))
+        .hasMessageStartingWith("rates must be at least 1 and increase");
   }
 }

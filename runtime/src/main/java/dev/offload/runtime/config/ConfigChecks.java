@@ -42,7 +42,10 @@ public final class ConfigChecks {
   @Target(ElementType.RECORD_COMPONENT)
   public @interface Text {}
 
-  /** {@link ConfigChecks#atLeast}. */
+  /**
+   * A number at least {@code value}: an {@code int} as {@link ConfigChecks#atLeast} checks it, or a
+   * {@code double}.
+   */
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.RECORD_COMPONENT)
   public @interface AtLeast {
@@ -92,7 +95,12 @@ public final class ConfigChecks {
       if (c.isAnnotationPresent(Text.class)) {
         text((String) value, key);
       } else if (c.isAnnotationPresent(AtLeast.class)) {
-        atLeast((Integer) value, c.getAnnotation(AtLeast.class).value(), key);
+        int min = c.getAnnotation(AtLeast.class).value();
+        require(
+            value != null && ((Number) value).doubleValue() >= min,
+            value,
+            key,
+            "must be at least " + min);
       } else if (c.isAnnotationPresent(Port.class)) {
         port((Integer) value, c.getAnnotation(Port.class).value(), key);
       } else if (c.isAnnotationPresent(Positive.class)) {
