@@ -18,8 +18,9 @@ import java.util.Set;
  *     SchemaRegistryServer#port()} tells which)
  * @param bootstrapServers the Kafka cluster that holds the storage topic, e.g. {@code
  *     127.0.0.1:9092}; required
- * @param topic the compacted storage topic, created with one partition if absent; default {@value
- *     #DEFAULT_TOPIC}, as Confluent Schema Registry names it
+ * @param topic the compacted storage topic, created with one partition if absent: a legal Kafka
+ *     topic name (at most 249 letters, digits, {@code .}, {@code _} or {@code -}; not {@code .} nor
+ *     {@code ..}); default {@value #DEFAULT_TOPIC}, as Confluent Schema Registry names it
  * @param storeTimeout how long one write may wait for Kafka (fencing, catching up, producing and
  *     reading its record back) before the request fails with 500; default 5 s
  * @param startTimeout how long {@link SchemaRegistryServer#start} may take to create the topic and
@@ -79,7 +80,13 @@ public record RegistryServerConfig(
       throw new IllegalArgumentException("port: must be between 0 and 65535, was " + port);
     }
     requireText("bootstrapServers", bootstrapServers);
-    requireTopicName(topic);
+    requireText("topic", topic);
+    if (!topic.matches("[a-zA-Z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+      throw new IllegalArgumentException(
+          "topic: not a legal Kafka topic name (letters, digits, '.', '_', '-', at most 249): '"
+              + topic
+              + "'");
+    }
     requirePositive("storeTimeout", storeTimeout);
     requirePositive("startTimeout", startTimeout);
     kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
@@ -109,19 +116,7 @@ public record RegistryServerConfig(
 
   private static void requireText(String field, String value) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + ": required, was " + quoted(value));
-    }
-  }
-
-  private static void requireTopicName(String topic) {
-    requireText("topic", topic);
-    if (topic.length() > 249
-        || topic.equals(".")
-        || topic.equals("..")
-        || !topic.matches("[a-zA-Z0-9._-]+")) {
-      throw new IllegalArgumentException(
-          "topic: not a legal Kafka topic name (letters, digits, '.', '_', '-', at most 249): "
-              + quoted(topic));
+      throw new IllegalArgumentException(field + ": must not be blank");
     }
   }
 
@@ -129,9 +124,5 @@ public record RegistryServerConfig(
     if (value == null || value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(field + ": must be positive, was " + value);
     }
-  }
-
-  private static String quoted(String value) {
-    return value == null ? "null" : "'" + value + "'";
   }
 }

@@ -65,8 +65,7 @@ public record OpsServerConfig(
     ConfigChecks.port(port, 0, "port");
     ConfigChecks.text(bootstrapServers, "bootstrapServers");
     ConfigChecks.positive(lagInterval, "lagInterval");
-    ConfigChecks.positive(history, "history");
-    if (history.compareTo(lagInterval) < 0) {
+    if (ConfigChecks.positive(history, "history").compareTo(lagInterval) < 0) {
       throw new IllegalArgumentException(
           "history must be at least lagInterval (" + lagInterval + "), was " + history);
     }
@@ -75,9 +74,7 @@ public record OpsServerConfig(
           "newestDeadLetters must be between 1 and 1000, was " + newestDeadLetters);
     }
     Objects.requireNonNull(groups, "groups must be set (empty for every group)");
-    if (groups.stream().anyMatch(g -> g == null || g.isBlank())) {
-      throw new IllegalArgumentException("groups must not contain a blank group id: " + groups);
-    }
+    groups.forEach(group -> ConfigChecks.text(group, "groups"));
     groups = Set.copyOf(groups);
     Objects.requireNonNull(objectives, "objectives must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());

@@ -61,9 +61,7 @@ public record LagMonitorConfig(
   public LagMonitorConfig {
     ConfigChecks.text(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(groups, "groups must be set (empty for every group)");
-    if (groups.stream().anyMatch(g -> g == null || g.isBlank())) {
-      throw new IllegalArgumentException("groups must not contain a blank group id: " + groups);
-    }
+    groups.forEach(group -> ConfigChecks.text(group, "groups"));
     groups = Set.copyOf(groups);
     ConfigChecks.positive(interval, "interval");
     ConfigChecks.atLeast(windowSize, 2, "windowSize");

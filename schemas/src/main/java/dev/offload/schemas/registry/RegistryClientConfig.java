@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 
@@ -64,24 +63,22 @@ public record RegistryClientConfig(
     if (urls == null || urls.isEmpty()) {
       throw new IllegalArgumentException("urls: at least one registry URL is required");
     }
-    List<URI> plain = new ArrayList<>();
     String userInfo = null;
     for (int i = 0; i < urls.size(); i++) {
-      URI url = requireHttpUrl(i, urls.get(i));
-      if (url.getRawUserInfo() != null) {
-        if (userInfo != null && !userInfo.equals(url.getUserInfo())) {
-          throw new IllegalArgumentException(
-              "urls[" + i + "]: the URLs carry different credentials");
-        }
-        userInfo = url.getUserInfo();
+      String credentials = requireHttpUrl(i, urls.get(i)).getUserInfo();
+      if (credentials != null && userInfo != null && !credentials.equals(userInfo)) {
+        throw new IllegalArgumentException("urls[" + i + "]: the URLs carry different credentials");
       }
-      plain.add(withoutUserInfo(url));
+      userInfo = credentials == null ? userInfo : credentials;
     }
-    urls = List.copyOf(plain);
+    urls = urls.stream().map(url -> URI.create(withoutUserInfo(url))).toList();
     if (userInfo != null && basicAuthUser == null && basicAuthPassword == null) {
-      String[] parts = splitUserInfo("urls", userInfo);
-      basicAuthUser = parts[0];
-      basicAuthPassword = parts[1];
+      int colon = userInfo.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("urls: credentials must read user:password");
+      }
+      basicAuthUser = userInfo.substring(0, colon);
+      basicAuthPassword = userInfo.substring(colon + 1);
     }
     if ((basicAuthUser == null) != (basicAuthPassword == null)) {
       throw new IllegalArgumentException(
@@ -139,8 +136,7 @@ public record RegistryClientConfig(
 
   private static URI requireHttpUrl(int index, URI url) {
     if (url == null
-        || url.getScheme() == null
-        || !Arrays.asList("http", "https").contains(url.getScheme().toLowerCase())
+        || !String.valueOf(url.getScheme()).matches("(?i)https?")
         || url.getHost() == null
         || url.getRawQuery() != null
         || url.getRawFragment() != null) {
@@ -148,37 +144,18 @@ public record RegistryClientConfig(
           "urls["
               + index
               + "]: must be an http or https URL with a host and no query: "
-              + describe(url));
+              + withoutUserInfo(url));
     }
     return url;
   }
 
-  private static URI withoutUserInfo(URI url) {
+  /** The URL without credentials: as the client keeps it, and as a message shows it. */
+  private static String withoutUserInfo(URI url) {
+    if (url == null || url.getRawAuthority() == null) {
+      return url == null ? "null" : url.getScheme() + ":...";
+    }
     String path = url.getRawPath() == null ? "" : url.getRawPath();
-    return URI.create(
-        url.getScheme() + "://" + url.getRawAuthority().replaceFirst("^.*@", "") + path);
-  }
-
-  /** The URL for a message, without credentials. */
-  private static String describe(URI url) {
-    if (url == null) {
-      return "null";
-    }
-    if (url.getRawAuthority() == null) {
-      return url.getScheme() + ":...";
-    }
-    return url.getScheme()
-        + "://"
-        + url.getRawAuthority().replaceFirst("^.*@", "")
-        + (url.getRawPath() == null ? "" : url.getRawPath());
-  }
-
-  private static String[] splitUserInfo(String field, String userInfo) {
-    int colon = userInfo == null ? -1 : userInfo.indexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException(field + ": credentials must read user:password");
-    }
-    return new String[] {userInfo.substring(0, colon), userInfo.substring(colon + 1)};
+    return url.getScheme() + "://" + url.getRawAuthority().replaceFirst("^.*@", "") + path;
   }
 
   private static void requirePositive(String field, Duration value) {

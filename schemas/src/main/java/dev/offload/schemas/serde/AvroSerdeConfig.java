@@ -47,6 +47,6 @@ public record AvroSerdeConfig(
 
   /** This configuration for record keys. */
   public AvroSerdeConfig forKeys() {
-    return new AvroSerdeConfig(subjectNameStrategy, registration, true, latestCacheTtl);
+    return withKey(true);
   }
 }

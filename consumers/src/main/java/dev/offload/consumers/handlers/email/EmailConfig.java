@@ -53,9 +53,8 @@ public record EmailConfig(
   public EmailConfig {
     ConfigChecks.text(host, "email.host");
     ConfigChecks.port(port, 1, "email.port");
-    ConfigChecks.text(from, "email.from");
     try {
-      new InternetAddress(from, true).validate();
+      new InternetAddress(ConfigChecks.text(from, "email.from"), true).validate();
     } catch (AddressException e) {
       throw new IllegalArgumentException("email.from is not a valid address: " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.offload.consumers.handlers.index;
 
+import dev.offload.runtime.config.ConfigChecks;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +11,8 @@ import java.time.Duration;
  * @param directory the index directory on disk, created when missing; required
  * @param commitInterval how often pending changes are committed (and the searcher refreshed); a
  *     change is acknowledged to the worker only once a commit covers it. Default 250 ms
- * @param fragments most highlighted fragments per hit; default 3
- * @param fragmentSize approximate characters per fragment; default 120
+ * @param fragments most highlighted fragments per hit, at least 1; default 3
+ * @param fragmentSize approximate characters per fragment, at least 10; default 120
  */
 @RecordBuilder
 public record SearchIndexConfig(
@@ -23,17 +24,9 @@ public record SearchIndexConfig(
     if (directory == null) {
       throw new IllegalArgumentException("index.directory must be set");
     }
-    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
-      throw new IllegalArgumentException(
-          "index.commitInterval must be a positive duration, was " + commitInterval);
-    }
-    if (fragments < 1) {
-      throw new IllegalArgumentException("index.fragments must be at least 1, was " + fragments);
-    }
-    if (fragmentSize < 10) {
-      throw new IllegalArgumentException(
-          "index.fragmentSize must be at least 10, was " + fragmentSize);
-    }
+    ConfigChecks.positive(commitInterval, "index.commitInterval");
+    ConfigChecks.atLeast(fragments, 1, "index.fragments");
+    ConfigChecks.atLeast(fragmentSize, 10, "index.fragmentSize");
   }
 
   /** The defaults listed on the record, for an index in {@code directory}. */
