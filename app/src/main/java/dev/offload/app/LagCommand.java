@@ -5,6 +5,7 @@ import dev.offload.ops.lag.LagMonitor;
 import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagReport;
 import dev.offload.ops.lag.LagSnapshot;
+import dev.offload.runtime.config.ConfigChecks;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,13 +81,14 @@ final class LagCommand implements Callable<Integer> {
     LagMonitorConfig config;
     try {
       config =
-          LagMonitorConfig.builder(kafka.bootstrapServers)
-              .groups(Set.copyOf(groups))
-              .interval(interval)
-              .windowSize(window)
-              .objectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
-              .security(kafka.security())
-              .build();
+          ConfigChecks.check(
+              LagMonitorConfig.builder(kafka.bootstrapServers)
+                  .groups(Set.copyOf(groups))
+                  .interval(interval)
+                  .windowSize(window)
+                  .objectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
+                  .security(kafka.security())
+                  .build());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

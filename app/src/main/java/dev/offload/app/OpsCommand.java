@@ -3,6 +3,8 @@ package dev.offload.app;
 import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
 import dev.offload.ops.dashboard.RoleChecks;
+import dev.offload.ops.lag.LagMonitorConfig;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -160,15 +162,20 @@ final class OpsCommand implements Callable<Integer> {
 
   private OpsServerConfig config() {
     try {
-      return OpsServerConfig.builder(kafka.bootstrapServers)
-          .host(host)
-          .port(port)
-          .lagInterval(interval)
-          .history(history)
-          .groups(Set.copyOf(groups))
-          .objectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
-          .security(kafka.security())
-          .build();
+      LagMonitorConfig lag =
+          LagMonitorConfig.builder(kafka.bootstrapServers)
+              .interval(interval)
+              .groups(Set.copyOf(groups))
+              .objectives(LagObjectiveOption.parse(objectives, spec.commandLine()))
+              .security(kafka.security())
+              .build();
+      return ConfigChecks.check(
+          OpsServerConfig.builder(kafka.bootstrapServers)
+              .host(host)
+              .port(port)
+              .lag(lag)
+              .history(history)
+              .build());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

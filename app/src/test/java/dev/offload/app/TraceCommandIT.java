@@ -16,6 +16,7 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.dashboard.OpsServer;
 import dev.offload.ops.dashboard.OpsServerConfig;
+import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Topics;
@@ -88,7 +89,11 @@ class TraceCommandIT {
     try (Tracing tracing = Tracing.keepingRecent("offload-dev", 1000);
         OpsServer ops =
             OpsServer.start(
-                OpsServerConfig.builder(bootstrap).port(0).groups(java.util.Set.of(group)).build(),
+                OpsServerConfig.builder(bootstrap)
+                    .port(0)
+                    .lag(
+                        LagMonitorConfig.builder(bootstrap).groups(java.util.Set.of(group)).build())
+                    .build(),
                 registry,
                 Map.of(),
                 tracing);

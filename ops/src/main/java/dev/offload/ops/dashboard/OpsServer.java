@@ -7,6 +7,7 @@ import dev.offload.ops.dashboard.internal.OpsRouter;
 import dev.offload.ops.dashboard.internal.Throughput;
 import dev.offload.ops.lag.LagMonitor;
 import dev.offload.ops.lag.LagMonitorConfig;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -105,11 +106,11 @@ public final class OpsServer implements AutoCloseable {
       PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> roleChecks,
       Tracing tracing) {
-    Objects.requireNonNull(config, "config");
+    ConfigChecks.check(Objects.requireNonNull(config, "config"));
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(roleChecks, "roleChecks (use Map.of() for none)");
     Assets assets = Assets.load();
-    LagMonitorConfig lagConfig = config.lagMonitorConfig();
+    LagMonitorConfig lagConfig = config.lag();
     LagMonitor monitor = null;
     DeadLetterReader reader = null;
     Collector collector = null;
@@ -118,12 +119,12 @@ public final class OpsServer implements AutoCloseable {
       monitor = LagMonitor.create(lagConfig, registry);
       reader =
           new DeadLetterReader(
-              config.bootstrapServers(),
-              config.groups(),
+              lagConfig.bootstrapServers(),
+              lagConfig.groups(),
               config.newestDeadLetters(),
               lagConfig.requestTimeout(),
               lagConfig.clock(),
-              config.security());
+              lagConfig.security());
       collector =
           new Collector(
               monitor,
@@ -131,16 +132,16 @@ public final class OpsServer implements AutoCloseable {
               roleChecks,
               registry,
               config.history(),
-              config.lagInterval(),
+              lagConfig.interval(),
               lagConfig.clock());
       vertx = Vertx.vertx();
       Duration staleAfter =
-          config.lagInterval().multipliedBy(3).plus(lagConfig.requestTimeout().multipliedBy(2));
+          lagConfig.interval().multipliedBy(3).plus(lagConfig.requestTimeout().multipliedBy(2));
       OpsRouter.Parts parts =
           new OpsRouter.Parts(
               collector,
               registry,
-              config.lagInterval(),
+              lagConfig.interval(),
               staleAfter,
               lagConfig.clock(),
               tracing.recentSpans());

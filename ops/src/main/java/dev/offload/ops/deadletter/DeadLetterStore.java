@@ -1,5 +1,6 @@
 package dev.offload.ops.deadletter;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +33,7 @@ public final class DeadLetterStore implements AutoCloseable {
   private final Admin admin;
 
   private DeadLetterStore(DeadLetterToolsConfig config) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.admin = Admin.create(config.adminProperties());
   }
 

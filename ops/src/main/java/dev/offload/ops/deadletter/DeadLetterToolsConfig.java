@@ -2,6 +2,8 @@ package dev.offload.ops.deadletter;
 
 import dev.offload.ops.KafkaClients;
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -14,7 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * Configuration of the dead-letter tools ({@link DeadLetterStore}, {@link Redriver}).
+ * Configuration of the dead-letter tools ({@link DeadLetterStore}, {@link Redriver}), each of which
+ * checks it ({@link ConfigChecks#check}) when it is built.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}; default {@code 127.0.0.1:9092}
  * @param progressInterval how often redrive progress is reported; default 1 s
@@ -28,21 +31,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 @RecordBuilder
 public record DeadLetterToolsConfig(
-    String bootstrapServers,
-    Duration progressInterval,
-    Duration readTimeout,
+    @Text String bootstrapServers,
+    @Positive Duration progressInterval,
+    @Positive Duration readTimeout,
     Clock clock,
     TokenBucket.Sleeper sleeper,
     KafkaClientSecurity security)
     implements DeadLetterToolsConfigBuilder.With {
 
-  /** Validates every field and names the one that is wrong. */
+  /** No security is {@link KafkaClientSecurity#none()}. */
   public DeadLetterToolsConfig {
-    ConfigChecks.text(bootstrapServers, "bootstrapServers");
-    ConfigChecks.positive(progressInterval, "progressInterval");
-    ConfigChecks.positive(readTimeout, "readTimeout");
-    Objects.requireNonNull(clock, "clock must be set");
-    Objects.requireNonNull(sleeper, "sleeper must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 

@@ -3,6 +3,7 @@ package dev.offload.ops.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.ops.replay.ReplayProgress;
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.DeadLetterHeaders;
 import dev.offload.schemas.OffloadHeaders;
@@ -40,7 +41,7 @@ public final class Redriver {
 
   /** A redriver with {@code config}. */
   public Redriver(DeadLetterToolsConfig config) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
   }
 
   /** What {@link #execute} would publish now; changes nothing (the dry run). */

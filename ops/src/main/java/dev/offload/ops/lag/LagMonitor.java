@@ -3,6 +3,7 @@ package dev.offload.ops.lag;
 import dev.offload.ops.lag.OffsetSampler.GroupReading;
 import dev.offload.ops.lag.OffsetSampler.LogRanges;
 import dev.offload.ops.lag.OldestRecordReader.Position;
+import dev.offload.runtime.config.ConfigChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class LagMonitor implements AutoCloseable {
   private ScheduledExecutorService scheduler;
 
   private LagMonitor(LagMonitorConfig config, MeterRegistry registry) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
     this.admin = Admin.create(config.adminProperties());
     this.sampler = new OffsetSampler(admin, config.requestTimeout());
     this.reader = new OldestRecordReader(config.readerProperties(), config.requestTimeout());

@@ -2,6 +2,9 @@ package dev.offload.ops.lag;
 
 import dev.offload.ops.KafkaClients;
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Clock;
@@ -13,7 +16,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * Configuration of the {@link LagMonitor}.
+ * Configuration of the {@link LagMonitor}, which checks it ({@link ConfigChecks#check}) when it is
+ * created.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}; default {@code 127.0.0.1:9092}
  * @param groups the consumer groups to watch; empty (the default) watches every consumer group,
@@ -35,13 +39,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  */
 @RecordBuilder
 public record LagMonitorConfig(
-    String bootstrapServers,
+    @Text String bootstrapServers,
     Set<String> groups,
-    Duration interval,
-    int windowSize,
+    @Positive Duration interval,
+    @AtLeast(2) int windowSize,
     LagObjectives objectives,
     boolean exactReads,
-    Duration requestTimeout,
+    @Positive Duration requestTimeout,
     Clock clock,
     KafkaClientSecurity security) {
   /** Every component at its default. */
@@ -57,17 +61,10 @@ public record LagMonitorConfig(
           Clock.systemUTC(),
           KafkaClientSecurity.none());
 
-  /** Validates every field and names the one that is wrong. */
+  /** Copies the groups, refusing a blank one; no security is {@link KafkaClientSecurity#none()}. */
   public LagMonitorConfig {
-    ConfigChecks.text(bootstrapServers, "bootstrapServers");
-    Objects.requireNonNull(groups, "groups must be set (empty for every group)");
+    groups = Set.copyOf(Objects.requireNonNull(groups, "groups must not be null"));
     groups.forEach(group -> ConfigChecks.text(group, "groups"));
-    groups = Set.copyOf(groups);
-    ConfigChecks.positive(interval, "interval");
-    ConfigChecks.atLeast(windowSize, 2, "windowSize");
-    Objects.requireNonNull(objectives, "objectives must be set");
-    ConfigChecks.positive(requestTimeout, "requestTimeout");
-    Objects.requireNonNull(clock, "clock must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 

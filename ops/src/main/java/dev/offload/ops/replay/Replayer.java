@@ -1,5 +1,6 @@
 package dev.offload.ops.replay;
 
+import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
@@ -41,7 +42,7 @@ public final class Replayer {
 
   /** A replayer with {@code config}. */
   public Replayer(ReplayerConfig config) {
-    this.config = config;
+    this.config = ConfigChecks.check(config);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.offload.ops.replay;
 
 import dev.offload.ops.KafkaClients;
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -12,7 +14,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * Configuration of the {@link Replayer}.
+ * Configuration of the {@link Replayer}, which checks it ({@link ConfigChecks#check}) when it is
+ * built.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}; default {@code 127.0.0.1:9092}
  * @param progressInterval how often progress is reported; default 1 s
@@ -26,21 +29,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  */
 @RecordBuilder
 public record ReplayerConfig(
-    String bootstrapServers,
-    Duration progressInterval,
-    Duration idleTimeout,
+    @Text String bootstrapServers,
+    @Positive Duration progressInterval,
+    @Positive Duration idleTimeout,
     Clock clock,
     TokenBucket.Sleeper sleeper,
     KafkaClientSecurity security)
     implements ReplayerConfigBuilder.With {
 
-  /** Validates every field and names the one that is wrong. */
+  /** No security is {@link KafkaClientSecurity#none()}. */
   public ReplayerConfig {
-    ConfigChecks.text(bootstrapServers, "bootstrapServers");
-    ConfigChecks.positive(progressInterval, "progressInterval");
-    ConfigChecks.positive(idleTimeout, "idleTimeout");
-    Objects.requireNonNull(clock, "clock must be set");
-    Objects.requireNonNull(sleeper, "sleeper must be set");
     security = Objects.requireNonNullElse(security, KafkaClientSecurity.none());
   }
 

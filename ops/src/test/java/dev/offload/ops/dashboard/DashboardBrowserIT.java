@@ -9,6 +9,7 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
 import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
+import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagObjectives;
 import dev.offload.runtime.tracing.Tracing;
 import io.micrometer.core.instrument.Gauge;
@@ -91,11 +92,14 @@ class DashboardBrowserIT {
     OpsServerConfig config =
         OpsServerConfig.builder(infra.bootstrapServers())
             .port(0)
-            .lagInterval(Duration.ofSeconds(1))
+            .lag(
+                LagMonitorConfig.builder(infra.bootstrapServers())
+                    .interval(Duration.ofSeconds(1))
+                    .groups(Set.of(backlogGroup, caughtUpGroup))
+                    // Above the backlog's age, so the group nobody consumes stays STOP.
+                    .objectives(LagObjectives.everyGroup(Duration.ofHours(1)))
+                    .build())
             .history(Duration.ofMinutes(2))
-            .groups(Set.of(backlogGroup, caughtUpGroup))
-            // Above the backlog's age, so the group nobody consumes stays STOP.
-            .objectives(LagObjectives.everyGroup(Duration.ofHours(1)))
             .build();
 
     try (OpsServer ops = OpsServer.start(config, registry, roles);
@@ -175,7 +179,10 @@ class DashboardBrowserIT {
     OpsServerConfig config =
         OpsServerConfig.builder(infra.bootstrapServers())
             .port(0)
-            .groups(Set.of(TestNames.group("journey")))
+            .lag(
+                LagMonitorConfig.builder(infra.bootstrapServers())
+                    .groups(Set.of(TestNames.group("journey")))
+                    .build())
             .build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (Tracing tracing = Tracing.keepingRecent("test", 100);
@@ -301,8 +308,11 @@ class DashboardBrowserIT {
     OpsServerConfig config =
         OpsServerConfig.builder(infra.bootstrapServers())
             .port(0)
-            .lagInterval(Duration.ofSeconds(1))
-            .groups(Set.of(group))
+            .lag(
+                LagMonitorConfig.builder(infra.bootstrapServers())
+                    .interval(Duration.ofSeconds(1))
+                    .groups(Set.of(group))
+                    .build())
             .build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (OpsServer ops = OpsServer.start(config, registry, Map.of("api", () -> true));

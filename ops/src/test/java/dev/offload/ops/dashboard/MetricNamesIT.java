@@ -12,6 +12,7 @@ import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
 import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
 import dev.offload.ops.dashboard.internal.ConnectorMeters;
+import dev.offload.ops.lag.LagMonitorConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -123,8 +124,11 @@ class MetricNamesIT {
     OpsServerConfig config =
         OpsServerConfig.builder(infra.bootstrapServers())
             .port(0)
-            .lagInterval(Duration.ofMillis(500))
-            .groups(Set.of(group))
+            .lag(
+                LagMonitorConfig.builder(infra.bootstrapServers())
+                    .interval(Duration.ofMillis(500))
+                    .groups(Set.of(group))
+                    .build())
             .build();
     try (OpsServer ops = OpsServer.start(config, registry, Map.of())) {
       String[] scrape = new String[1];

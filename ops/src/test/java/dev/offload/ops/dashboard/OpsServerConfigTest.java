@@ -3,8 +3,12 @@ package dev.offload.ops.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offload.ops.lag.LagMonitorConfig;
+import dev.offload.runtime.config.ConfigChecks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OpsServerConfigTest {
@@ -14,35 +18,42 @@ class OpsServerConfigTest {
     OpsServerConfig c = OpsServerConfig.defaults("127.0.0.1:9092");
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(8090);
-    assertThat(c.lagInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.history()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.newestDeadLetters()).isEqualTo(10);
-    assertThat(c.groups()).isEmpty();
-    assertThat(c.lagMonitorConfig().interval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(
-            OpsServerConfig.builder("k:9092")
-                .groups(Set.of("g"))
-                .build()
-                .lagMonitorConfig()
-                .groups())
-        .containsExactly("g");
+    assertThat(c.lag()).isEqualTo(LagMonitorConfig.defaults("127.0.0.1:9092"));
+    assertThat(c.lag().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.lag().groups()).isEmpty();
   }
 
   @Test
   void namesTheFieldThatIsWrong() {
-    assertThatThrownBy(() -> builder().host(" ").build()).hasMessage("host must not be blank");
-    assertThatThrownBy(() -> builder().port(70_000).build())
-        .hasMessage("port must be between 0 and 65535, was: 70000");
-    assertThatThrownBy(() -> OpsServerConfig.defaults(""))
-        .hasMessage("bootstrapServers must not be blank");
-    assertThatThrownBy(() -> builder().lagInterval(Duration.ZERO).build())
-        .hasMessage("lagInterval must be a positive duration, was: PT0S");
-    assertThatThrownBy(() -> builder().history(Duration.ofSeconds(1)).build())
-        .hasMessage("history must be at least lagInterval (PT5S), was PT1S");
-    assertThatThrownBy(() -> builder().newestDeadLetters(0).build())
-        .hasMessage("newestDeadLetters must be between 1 and 1000, was 0");
-    assertThatThrownBy(() -> builder().groups(Set.of("")).build())
-        .hasMessageStartingWith("groups must not");
+    assertRejected(builder().host(" "), "host must not be blank");
+    assertRejected(builder().port(70_000), "port must be between 0 and 65535, was: 70000");
+    assertRejected(OpsServerConfig.builder(""), "lag.bootstrap-servers must not be blank");
+    assertRejected(
+        builder().lag(LagMonitorConfig.builder("k:9092").interval(Duration.ZERO).build()),
+        "lag.interval must be a positive duration, was: PT0S");
+    assertRejected(
+        builder().history(Duration.ofSeconds(1)),
+        "history must be at least lag.interval (PT5S), was PT1S");
+    assertRejected(
+        builder().newestDeadLetters(0), "newest-dead-letters must be between 1 and 1000, was 0");
+    assertThat(ConfigChecks.check(builder().build())).isEqualTo(builder().build());
+  }
+
+  @Test
+  void theServerChecksItsConfigurationBeforeItStartsAnything() {
+    assertThatThrownBy(
+            () ->
+                OpsServer.start(
+                    builder().port(-1).build(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    Map.of()))
+        .hasMessage("port must be between 0 and 65535, was: -1");
+  }
+
+  private static void assertRejected(OpsServerConfigBuilder config, String message) {
+    assertThatThrownBy(() -> ConfigChecks.check(config.build())).hasMessage(message);
   }
 
   private static OpsServerConfigBuilder builder() {

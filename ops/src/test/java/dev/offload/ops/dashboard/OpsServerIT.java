@@ -13,6 +13,7 @@ import dev.offload.embedded.junit.SharedInfrastructure;
 import dev.offload.embedded.junit.TestNames;
 import dev.offload.ops.KafkaFixtures;
 import dev.offload.ops.dashboard.DashboardFixtures.DeadLetter;
+import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagObjectives;
 import dev.offload.runtime.tracing.KafkaSpans;
 import dev.offload.runtime.tracing.Tracing;
@@ -42,9 +43,12 @@ class OpsServerIT {
   private static OpsServerConfigBuilder config(Infrastructure infra, String group) {
     return OpsServerConfig.builder(infra.bootstrapServers())
         .port(0)
-        .lagInterval(Duration.ofMillis(500))
-        .groups(Set.of(group))
-        .objectives(LagObjectives.everyGroup(Duration.ofHours(1)));
+        .lag(
+            LagMonitorConfig.builder(infra.bootstrapServers())
+                .interval(Duration.ofMillis(500))
+                .groups(Set.of(group))
+                .objectives(LagObjectives.everyGroup(Duration.ofHours(1)))
+                .build());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.offload.ops.lag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offload.runtime.config.ConfigChecks;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -31,19 +32,21 @@ class LagMonitorConfigTest {
     assertThatThrownBy(() -> o.withGroup("g", Duration.ZERO)).hasMessageContaining("groups[g]");
     assertThatThrownBy(() -> o.withFallback(Duration.ofSeconds(-1)))
         .hasMessageContaining("fallback");
-    assertThatThrownBy(() -> LagMonitorConfig.builder("k:9092").objectives(null).build())
-        .hasMessageContaining("objectives");
+    assertThatThrownBy(
+            () -> LagMonitor.create(LagMonitorConfig.builder("k:9092").objectives(null).build()))
+        .hasMessage("objectives must not be null");
   }
 
   @Test
   void namesTheFieldThatIsWrong() {
     LagMonitorConfigBuilder c = LagMonitorConfig.builder("127.0.0.1:9092");
-    assertThatThrownBy(() -> c.windowSize(1).build()).hasMessageContaining("windowSize");
-    assertThatThrownBy(() -> c.windowSize(2).interval(Duration.ZERO).build())
-        .hasMessageContaining("interval");
+    assertThatThrownBy(() -> ConfigChecks.check(c.windowSize(1).build()))
+        .hasMessage("window-size must be at least 2, was: 1");
+    assertThatThrownBy(() -> ConfigChecks.check(c.windowSize(2).interval(Duration.ZERO).build()))
+        .hasMessage("interval must be a positive duration, was: PT0S");
     assertThatThrownBy(() -> c.interval(Duration.ofSeconds(1)).groups(Set.of(" ")).build())
-        .hasMessageContaining("groups");
-    assertThatThrownBy(() -> LagMonitorConfig.defaults(""))
-        .hasMessageContaining("bootstrapServers");
+        .hasMessage("groups must not be blank");
+    assertThatThrownBy(() -> LagMonitor.create(LagMonitorConfig.defaults("")))
+        .hasMessage("bootstrap-servers must not be blank");
   }
 }

@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The checks configuration records make of their components, each refusing a value with an {@link
@@ -16,8 +17,12 @@ import java.time.Duration;
  * <p>A record bound by {@link ConfigLoader} declares its checks as annotations on its components
  * ({@code @AtLeast(1) int poolSize}), which {@link #check} applies to the whole tree of records
  * once it is built, naming each key by its dotted path. A component without {@link Nullable} must
- * not be null. The rules that span components ({@link Rules}) are checked after them. A record only
- * built by code keeps its checks in its compact constructor.
+ * not be null. The rules that span components ({@link Rules}) are checked after them.
+ *
+ * <p>A record that code builds (a library's settings: {@code LagMonitorConfig}, {@code
+ * EmailConfig}, a benchmark's) declares its checks the same way, and the component built from it
+ * checks it, as a Kafka client checks its properties when it is constructed. A check that no
+ * annotation states stays in the record's compact constructor.
  */
 public final class ConfigChecks {
   private ConfigChecks() {}
@@ -77,8 +82,11 @@ public final class ConfigChecks {
   public @interface Millis {}
 
   /**
-   * Applies the annotated checks of {@code config} and of every record it holds, and refuses a null
-   * component not marked {@link Nullable}.
+   * Applies the annotated checks of {@code config} and of every section it holds (a record declared
+   * in the same top-level type, {@code ApiConfig.Http} in {@code ApiConfig}, or one that declares
+   * checks of its own, {@code LagMonitorConfig} in {@code OpsServerConfig}; any other record, such
+   * as {@code KafkaClientSecurity}, checks itself), and refuses a null component not marked {@link
+   * Nullable}.
    *
    * @return {@code config}
    * @throws IllegalArgumentException naming the first key at fault by its dotted path
@@ -111,7 +119,7 @@ public final class ConfigChecks {
         millis((Duration) value, key);
       } else if (value == null && !c.isAnnotationPresent(Nullable.class)) {
         throw new IllegalArgumentException(key + " must not be null");
-      } else if (value instanceof Record nested) {
+      } else if (value instanceof Record nested && isSection(nested, config)) {
         check(nested, key + ".");
       }
     }
@@ -119,6 +127,17 @@ public final class ConfigChecks {
       rules.checkRules();
     }
     return config;
+  }
+
+  private static boolean isSection(Record nested, Record config) {
+    return topLevel(nested.getClass()) == topLevel(config.getClass())
+        || Arrays.stream(nested.getClass().getRecordComponents())
+            .flatMap(c -> Arrays.stream(c.getAnnotations()))
+            .anyMatch(a -> a.annotationType().getEnclosingClass() == ConfigChecks.class);
+  }
+
+  private static Class<?> topLevel(Class<?> type) {
+    return type.getEnclosingClass() == null ? type : topLevel(type.getEnclosingClass());
   }
 
   /** The value of component {@code c} of {@code config}. */

@@ -1,17 +1,20 @@
 package dev.offload.consumers.handlers.email;
 
 import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.Nullable;
+import dev.offload.runtime.config.ConfigChecks.Port;
+import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.Redacted;
 import io.soabase.recordbuilder.core.RecordBuilder;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
 import java.util.Properties;
 
 /**
- * How the email handler reaches its SMTP server. Secrets are never logged: {@link #toString()}
- * leaves the password out.
+ * How the email handler reaches its SMTP server. The {@link SmtpMailer} checks it ({@link
+ * ConfigChecks#check}, keys named {@code email.<key>}) when it is built, the sender's address
+ * included. Secrets are never logged: {@link #toString()} leaves the password out.
  *
  * @param host SMTP server host; required. Default in {@link #defaults}: {@code 127.0.0.1}
  * @param port SMTP server port, 1-65535. Default: 2525 (the embedded dev server)
@@ -27,15 +30,16 @@ import java.util.Properties;
  */
 @RecordBuilder
 public record EmailConfig(
-    String host,
-    int port,
-    String from,
-    String username,
-    @Secret String password,
+    @Text String host,
+    @Port(1) int port,
+    @Text String from,
+    @Nullable String username,
+    @Nullable @Secret String password,
     boolean tls,
-    Duration connectTimeout,
-    Duration readTimeout,
-    String linkBaseUrl) {
+    @Positive Duration connectTimeout,
+    @Positive Duration readTimeout,
+    @Text String linkBaseUrl)
+    implements ConfigChecks.Rules {
   /** Every component at its default. */
   private static final EmailConfig DEFAULTS =
       new EmailConfig(
@@ -49,26 +53,17 @@ public record EmailConfig(
           Duration.ofSeconds(10),
           "http://127.0.0.1:8080/");
 
-  /** Validates every field and names the one that is wrong. */
-  public EmailConfig {
-    ConfigChecks.text(host, "email.host");
-    ConfigChecks.port(port, 1, "email.port");
-    try {
-      new InternetAddress(ConfigChecks.text(from, "email.from"), true).validate();
-    } catch (AddressException e) {
-      throw new IllegalArgumentException("email.from is not a valid address: " + e.getMessage());
-    }
+  /** Checks what no annotation states: a login given whole, a web link for the mails. */
+  @Override
+  public void checkRules() {
     if (username != null && username.isBlank()) {
       throw new IllegalArgumentException("email.username must not be blank when set");
     }
     if (password != null && username == null) {
       throw new IllegalArgumentException("email.password is set but email.username is not");
     }
-    ConfigChecks.positive(connectTimeout, "email.connectTimeout");
-    ConfigChecks.positive(readTimeout, "email.readTimeout");
-    ConfigChecks.text(linkBaseUrl, "email.linkBaseUrl");
     if (!linkBaseUrl.startsWith("http://") && !linkBaseUrl.startsWith("https://")) {
-      throw new IllegalArgumentException("email.linkBaseUrl must be an http(s) URL");
+      throw new IllegalArgumentException("email.link-base-url must be an http(s) URL");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.offload.consumers.handlers.email;
 
 import dev.offload.consumers.retry.RetryableException;
+import dev.offload.runtime.config.ConfigChecks;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -50,13 +51,14 @@ public final class SmtpMailer {
 
   /** A mailer that dates its mails by {@code clock}. */
   public SmtpMailer(EmailConfig config, Clock clock) {
-    this.config = Objects.requireNonNull(config, "config");
+    this.config = ConfigChecks.check(Objects.requireNonNull(config, "config"), "email.");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.session = Session.getInstance(config.sessionProperties());
     try {
       this.from = new InternetAddress(config.from(), true);
+      from.validate();
     } catch (AddressException e) {
-      throw new IllegalArgumentException("email.from is not a valid address", e);
+      throw new IllegalArgumentException("email.from is not a valid address: " + e.getMessage(), e);
     }
   }
 

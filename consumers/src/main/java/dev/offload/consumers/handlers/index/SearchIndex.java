@@ -1,6 +1,7 @@
 package dev.offload.consumers.handlers.index;
 
 import dev.offload.consumers.retry.RetryableException;
+import dev.offload.runtime.config.ConfigChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class SearchIndex implements AutoCloseable {
   private volatile boolean closed;
 
   private SearchIndex(SearchIndexConfig config) throws IOException {
-    this.config = config;
+    this.config = ConfigChecks.check(config, "index.");
     Files.createDirectories(config.directory());
     this.directory = FSDirectory.open(config.directory());
     this.writer =

@@ -1,12 +1,14 @@
 package dev.offload.consumers.handlers.index;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.runtime.config.ConfigChecks.Positive;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where the search index lives and how often it commits.
+ * Where the search index lives and how often it commits. {@link SearchIndex#open} checks it ({@link
+ * dev.offload.runtime.config.ConfigChecks#check}, keys named {@code index.<key>}).
  *
  * @param directory the index directory on disk, created when missing; required
  * @param commitInterval how often pending changes are committed (and the searcher refreshed); a
@@ -16,18 +18,11 @@ import java.time.Duration;
  */
 @RecordBuilder
 public record SearchIndexConfig(
-    Path directory, Duration commitInterval, int fragments, int fragmentSize)
+    Path directory,
+    @Positive Duration commitInterval,
+    @AtLeast(1) int fragments,
+    @AtLeast(10) int fragmentSize)
     implements SearchIndexConfigBuilder.With {
-
-  /** Validates every field and names the one that is wrong. */
-  public SearchIndexConfig {
-    if (directory == null) {
-      throw new IllegalArgumentException("index.directory must be set");
-    }
-    ConfigChecks.positive(commitInterval, "index.commitInterval");
-    ConfigChecks.atLeast(fragments, 1, "index.fragments");
-    ConfigChecks.atLeast(fragmentSize, 10, "index.fragmentSize");
-  }
 
   /** The defaults listed on the record, for an index in {@code directory}. */
   public static SearchIndexConfig defaults(Path directory) {
