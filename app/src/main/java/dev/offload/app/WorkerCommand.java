@@ -14,7 +14,6 @@ import dev.offload.runtime.http.HealthServer;
 import dev.offload.runtime.tracing.SpanExemplars;
 import dev.offload.runtime.tracing.Tracing;
 import dev.offload.schemas.Topics;
-import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.registry.RegistryClient;
 import dev.offload.schemas.registry.RegistryClientConfig;
 import dev.offload.schemas.registry.SchemaRegistry;
@@ -52,8 +51,9 @@ import picocli.CommandLine.Spec;
       "database.pool-size connections (default: sized to the handler); processed-event marks older than dedup.retention",
       "(default 7d) are purged every dedup.purge-interval (default 10m).",
       "Secrets only from OFFLOAD_DATABASE_PASSWORD and OFFLOAD_SMTP_PASSWORD (or their _FILE",
-      "variables and password-file keys); Kafka security from OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other",
-      "OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_* variables. Serves /health/ready, /health/live and",
+      "variables and password-file keys); Kafka security from the file's kafka.security, under",
+      "OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_*",
+      "variables. Serves /health/ready, /health/live and",
       "/metrics on http.port. Scale out by starting more instances with the same --group.",
       "Stops cleanly on Ctrl-C."
     })
@@ -151,10 +151,8 @@ final class WorkerCommand implements Callable<Integer> {
       return 2;
     }
     WorkerRoleConfig settings;
-    KafkaClientSecurity security;
     try {
       settings = WorkerRoleConfig.LOADER.load(config, System.getenv(), options());
-      security = KafkaClientSecurity.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println("offload: " + e.getMessage());
       return 2;
@@ -176,7 +174,7 @@ final class WorkerCommand implements Callable<Integer> {
               .defaultOptions(settings.kafka().bootstrapServers(), name)
               .withTopics(List.of(topic))
               .withMaxInFlight(maxInFlight)
-              .withKafkaProperties(kafkaProperties(security, settings));
+              .withKafkaProperties(kafkaProperties(settings));
       CountDownLatch stopped = new CountDownLatch(1);
       HandlerContext context =
           context(settings, definition, name, registry, Math.min(maxInFlight, 32), resources);
@@ -275,10 +273,10 @@ final class WorkerCommand implements Callable<Integer> {
     return role.start();
   }
 
-  /** The Kafka security of the environment, then the file's kafka.properties over it. */
-  private static Map<String, String> kafkaProperties(
-      KafkaClientSecurity security, WorkerRoleConfig settings) {
-    Map<String, String> properties = new LinkedHashMap<>(security.clientPropertiesAsText());
+  /** The Kafka security of the file and the environment, then the file's kafka.properties. */
+  private static Map<String, String> kafkaProperties(WorkerRoleConfig settings) {
+    Map<String, String> properties =
+        new LinkedHashMap<>(settings.kafka().clientSecurity().clientPropertiesAsText());
     properties.putAll(settings.kafka().properties());
     return properties;
   }

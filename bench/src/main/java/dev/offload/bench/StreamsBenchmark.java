@@ -8,6 +8,7 @@ import dev.offload.bench.internal.RawRouteLoop;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.Topics;
+import dev.offload.schemas.kafka.KafkaConfig;
 import dev.offload.streams.ProcessingGuarantee;
 import dev.offload.streams.StreamsConfiguration;
 import dev.offload.streams.StreamsRunner;
@@ -181,7 +182,7 @@ public final class StreamsBenchmark {
     }
     return ConfigChecks.check(
         new StreamsConfiguration(
-            new StreamsConfiguration.Kafka(kafka.bootstrapServers(), Map.of(), Map.of()),
+            KafkaConfig.of(kafka.bootstrapServers()),
             id,
             p.guarantee(),
             kafka.dir("streams"),

@@ -12,10 +12,10 @@ import dev.offload.schemas.OffloadHeaders;
 import dev.offload.schemas.Redacted;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
+import dev.offload.schemas.kafka.KafkaConfig;
 import dev.offload.schemas.outbox.OutboxTable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -41,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>{@code
  * kafka:
  *   bootstrap-servers: 127.0.0.1:9092
+ *   properties: {linger.ms: 5}              # producer properties, over the connector's own
  *   security:                               # see KafkaClientSecurity; default PLAINTEXT
  *     protocol: SASL_SSL
  *     sasl-mechanism: SCRAM-SHA-512
@@ -80,7 +81,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * answers: closed while PostgreSQL is down, the position cannot reach the slot, and the next
  * connector re-delivers the events sent since the last flush (seen: 2–7 events after an outage).
  *
- * @param kafka where the events are produced
+ * @param kafka where the events are produced ({@link KafkaConfig}: bootstrap servers, producer
+ *     properties over the connector's own, security). The engine itself has no Kafka client: its
+ *     offsets are a file and PostgreSQL needs no schema history
  * @param database the database holding {@code public.offload_outbox}
  * @param registry the schema registry change-event schemas are registered in
  * @param connector the engine's names, position file and intervals
@@ -88,7 +91,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param http where health and metrics are served
  */
 public record ConnectorConfig(
-    Kafka kafka,
+    KafkaConfig kafka,
     Database database,
     Registry registry,
     Connector connector,
@@ -105,7 +108,7 @@ public record ConnectorConfig(
 
   private static final ConnectorConfig DEFAULTS =
       new ConnectorConfig(
-          new Kafka("127.0.0.1:9092", Map.of()),
+          KafkaConfig.of("127.0.0.1:9092"),
           new Database("127.0.0.1", 5432, "offload", "postgres", ""),
           new Registry("http://127.0.0.1:8081"),
           new Connector(
@@ -128,25 +131,6 @@ public record ConnectorConfig(
       ConfigLoader.of(ConnectorConfig.class, DEFAULTS, "connector configuration")
           .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port")
           .finishedBy(ConnectorConfig::withSecurityFrom);
-
-  /**
-   * @param bootstrapServers the Kafka {@code bootstrap.servers} the events are produced to
-   * @param security how the producer authenticates and encrypts, the keys {@link
-   *     KafkaClientSecurity#from} reads; default none ({@code PLAINTEXT}). The engine itself has no
-   *     Kafka client: its offsets are a file and PostgreSQL needs no schema history
-   */
-  public record Kafka(@Text String bootstrapServers, Map<String, Object> security) {
-    /** Copies the security settings. */
-    public Kafka {
-      security =
-          Collections.unmodifiableMap(new LinkedHashMap<>(security == null ? Map.of() : security));
-    }
-
-    /** The producer's security settings. */
-    public KafkaClientSecurity clientSecurity() {
-      return KafkaClientSecurity.from(security, Map.of());
-    }
-  }
 
   /**
    * @param host PostgreSQL host of the database holding {@code offload_outbox}
@@ -250,8 +234,7 @@ public record ConnectorConfig(
 
   /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
   private ConnectorConfig withSecurityFrom(Map<String, String> env) {
-    Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
-    return LOADER.with(this, "kafka.security", security);
+    return LOADER.with(this, "kafka", kafka.withSecurityFrom(env));
   }
 
   /**
@@ -336,7 +319,7 @@ public record ConnectorConfig(
    */
   public Map<String, Object> producerProperties() {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, connector.name);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -344,6 +327,7 @@ public record ConnectorConfig(
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     // SASL and TLS settings; the secrets are read from their files now, as hidden passwords.
     p.putAll(kafka.clientSecurity().clientProperties());
+    p.putAll(kafka.properties());
     return Map.copyOf(p);
   }
 

@@ -48,10 +48,9 @@ final class ConnectorChildMain {
     ConnectorConfig config;
     try {
       ConnectorConfig parsed = parse(args, System.getenv(PASSWORD_ENV));
-      Map<String, Object> security = KafkaClientSecurity.fromEnvironment(System.getenv()).section();
       config =
           new ConnectorConfig(
-              new ConnectorConfig.Kafka(parsed.kafka().bootstrapServers(), security),
+              parsed.kafka().withSecurityFrom(System.getenv()),
               parsed.database(),
               parsed.registry(),
               parsed.connector(),

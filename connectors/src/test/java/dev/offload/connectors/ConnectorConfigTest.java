@@ -151,6 +151,7 @@ class ConnectorConfigTest {
         """
         kafka:
           bootstrap-servers: "k1:9093"
+          properties: {linger.ms: 5}
           security: {protocol: SASL_SSL, sasl-mechanism: SCRAM-SHA-256, sasl-jaas-config-file: %s}
         """
             .formatted(jaas);
@@ -161,6 +162,7 @@ class ConnectorConfigTest {
     assertThat(producer)
         .containsEntry("bootstrap.servers", "k1:9093")
         .containsEntry("acks", "all")
+        .containsEntry("linger.ms", "5")
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
     assertThat(((Password) producer.get("sasl.jaas.config")).value()).isEqualTo(login);

@@ -8,6 +8,7 @@ import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.schemas.Topics;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
+import dev.offload.schemas.kafka.KafkaConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -81,7 +82,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param topologies each topology's section, by topology name
  */
 public record StreamsConfiguration(
-    Kafka kafka,
+    KafkaConfig kafka,
     @Nullable String applicationId,
     ProcessingGuarantee processingGuarantee,
     Path stateDir,
@@ -96,7 +97,7 @@ public record StreamsConfiguration(
 
   private static final StreamsConfiguration DEFAULTS =
       new StreamsConfiguration(
-          new Kafka("127.0.0.1:9092", Map.of(), Map.of()),
+          KafkaConfig.of("127.0.0.1:9092"),
           null,
           ProcessingGuarantee.EXACTLY_ONCE_V2,
           Path.of("offload-data", "streams"),
@@ -132,27 +133,6 @@ public record StreamsConfiguration(
   }
 
   /**
-   * @param bootstrapServers Kafka bootstrap servers; default {@code 127.0.0.1:9092}
-   * @param properties further Kafka Streams, consumer and producer properties, applied last
-   * @param security the keys {@link KafkaClientSecurity#from} reads
-   */
-  public record Kafka(
-      @Text String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
-    /** Copies the maps. */
-    public Kafka {
-      properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
-      security =
-          Collections.unmodifiableMap(
-              new LinkedHashMap<>(Objects.requireNonNullElse(security, Map.of())));
-    }
-
-    /** The clients' security settings. */
-    public KafkaClientSecurity clientSecurity() {
-      return KafkaClientSecurity.from(security, Map.of());
-    }
-  }
-
-  /**
    * @param host the address served and advertised for interactive queries
    * @param port the port; 0 any, -1 no server
    */
@@ -168,8 +148,7 @@ public record StreamsConfiguration(
 
   /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
   private StreamsConfiguration withSecurityFrom(Map<String, String> env) {
-    Map<String, Object> security = KafkaClientSecurity.from(kafka.security, env).section();
-    return LOADER.with(this, "kafka.security", security);
+    return LOADER.with(this, "kafka", kafka.withSecurityFrom(env));
   }
 
   /** The section of topology {@code name}, empty when the file has none. */
@@ -193,7 +172,7 @@ public record StreamsConfiguration(
       String applicationId, Path instanceStateDir, String applicationServer) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee.kafkaValue());
     p.put(StreamsConfig.STATE_DIR_CONFIG, instanceStateDir.toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
@@ -203,14 +182,14 @@ public record StreamsConfiguration(
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
     kafka.clientSecurity().applyTo(p);
-    p.putAll(kafka.properties);
+    p.putAll(kafka.properties());
     return p;
   }
 
   /** The properties of an admin client beside the topology: the servers and the security. */
   public Map<String, Object> adminProperties() {
     Map<String, Object> p = new HashMap<>(kafka.clientSecurity().clientProperties());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     return p;
   }
 }

@@ -20,6 +20,7 @@ import dev.offload.producers.IngestApi;
 import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.tracing.SpanExemplars;
 import dev.offload.runtime.tracing.Tracing;
+import dev.offload.schemas.kafka.KafkaConfig;
 import dev.offload.schemas.outbox.OutboxMigrations;
 import dev.offload.schemas.outbox.OutboxMode;
 import dev.offload.schemas.registry.RegistryClient;
@@ -407,7 +408,7 @@ public final class DevStack implements AutoCloseable {
     StreamsConfiguration configuration =
         ConfigChecks.check(
             new StreamsConfiguration(
-                new StreamsConfiguration.Kafka(
+                new KafkaConfig(
                     kafka.bootstrapServers(),
                     // An event type registered at run time gets its topic later: the router,
                     // subscribed by pattern, sees it at its next metadata refresh (5 minutes by

@@ -9,6 +9,8 @@ import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.Redacted;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
+import dev.offload.schemas.kafka.KafkaConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +34,8 @@ import java.util.Objects;
  * <pre>{@code
  * kafka:
  *   bootstrap-servers: 127.0.0.1:9092
- *   properties: {security.protocol: SSL}   # any consumer/producer property
+ *   properties: {max.poll.records: 500}    # any consumer/producer property, over the worker's own
+ *   security: {protocol: SASL_SSL, sasl-mechanism: SCRAM-SHA-512, sasl-jaas-config-file: /run/secrets/kafka-jaas}
  * registry-url: http://127.0.0.1:8081
  * group: offload-worker-email              # default offload-worker-<handler>
  * topic: offload.work.email                # default offload.work.<handler>
@@ -47,8 +50,10 @@ import java.util.Objects;
  *   per-key: {permits: 2, period: 1s}        # per recipient (email) or per record key
  * }</pre>
  *
- * @param kafka Kafka: {@code bootstrap-servers}, default {@code 127.0.0.1:9092}; extra client
- *     {@code properties}, default none
+ * @param kafka Kafka ({@link KafkaConfig}): {@code bootstrap-servers}, default {@code
+ *     127.0.0.1:9092}; extra client {@code properties}, default none; {@code security}, the {@code
+ *     OFFLOAD_KAFKA_SECURITY_…} variables of {@link KafkaClientSecurity} over it, default {@code
+ *     PLAINTEXT}
  * @param registryUrl the schema registry; default {@code http://127.0.0.1:8081}
  * @param group the consumer group, or {@code null} for {@code offload-worker-<handler>}
  * @param topic the topic, or {@code null} for {@code offload.work.<handler>}
@@ -63,7 +68,7 @@ import java.util.Objects;
  * @param rateLimits the limits on the whole worker and per key; default none
  */
 public record WorkerRoleConfig(
-    Kafka kafka,
+    KafkaConfig kafka,
     @Text String registryUrl,
     @Nullable String group,
     @Nullable String topic,
@@ -80,7 +85,7 @@ public record WorkerRoleConfig(
 
   private static final WorkerRoleConfig DEFAULTS =
       new WorkerRoleConfig(
-          new Kafka("127.0.0.1:9092", Map.of()),
+          KafkaConfig.of("127.0.0.1:9092"),
           "http://127.0.0.1:8081",
           null,
           null,
@@ -111,22 +116,17 @@ public record WorkerRoleConfig(
           .legacyEnv("OFFLOAD_WORKER_HTTP_PORT", "http.port")
           .legacyKey("jdbc.url", "database.jdbc-url")
           .legacyKey("jdbc.user", "database.user")
-          .legacyKey("jdbc.pool-size", "database.pool-size");
+          .legacyKey("jdbc.pool-size", "database.pool-size")
+          .finishedBy(WorkerRoleConfig::withSecurityFrom);
+
+  /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
+  private WorkerRoleConfig withSecurityFrom(Map<String, String> env) {
+    return LOADER.with(this, "kafka", kafka.withSecurityFrom(env));
+  }
 
   /** No rate limits when none are given; the loader checks the rest. */
   public WorkerRoleConfig {
     rateLimits = Objects.requireNonNullElse(rateLimits, new RateLimits(null, null));
-  }
-
-  /**
-   * @param bootstrapServers the brokers
-   * @param properties extra consumer and producer properties, over the environment's security
-   */
-  public record Kafka(@Text String bootstrapServers, Map<String, String> properties) {
-    /** Copies the properties. */
-    public Kafka {
-      properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
-    }
   }
 
   /**

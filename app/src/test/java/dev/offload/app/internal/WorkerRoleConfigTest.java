@@ -160,4 +160,27 @@ class WorkerRoleConfigTest {
         .contains("password: '****'")
         .doesNotContain("db-secret");
   }
+
+  @Test
+  void kafkaSecurityComesFromTheFileAndTheEnvironmentOverridesIt(@TempDir Path dir)
+      throws Exception {
+    Path jaas = Files.writeString(dir.resolve("jaas.conf"), "login");
+    String yaml =
+        "kafka: {security: {protocol: SASL_SSL, sasl-mechanism: PLAIN, sasl-jaas-config-file: '"
+            + jaas
+            + "'}, properties: {max.poll.records: 50}}";
+    WorkerRoleConfig fromFile = WorkerRoleConfig.LOADER.parse(yaml, Map.of());
+    assertThat(fromFile.kafka().clientSecurity().protocol()).isEqualTo("SASL_SSL");
+    assertThat(fromFile.kafka().clientSecurity().jaasConfigFile()).isEqualTo(jaas);
+    assertThat(fromFile.kafka().properties()).containsEntry("max.poll.records", "50");
+    WorkerRoleConfig fromEnv =
+        WorkerRoleConfig.LOADER.parse(
+            yaml, Map.of("OFFLOAD_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"));
+    assertThat(fromEnv.kafka().clientSecurity().protocol()).isEqualTo("SASL_PLAINTEXT");
+    assertThat(WorkerRoleConfig.LOADER.defaults(Map.of()).kafka().clientSecurity().isPlaintext())
+        .isTrue();
+    assertThatThrownBy(
+            () -> WorkerRoleConfig.LOADER.parse("kafka: {security: {user: x}}", Map.of()))
+        .hasMessageContaining("kafka.security.user");
+  }
 }
