@@ -5,7 +5,7 @@ import dev.offload.ops.lag.LagMonitor;
 import dev.offload.ops.lag.LagMonitorConfig;
 import dev.offload.ops.lag.LagReport;
 import dev.offload.ops.lag.LagSnapshot;
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

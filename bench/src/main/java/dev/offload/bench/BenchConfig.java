@@ -1,10 +1,10 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
 
 /**
  * Settings of the ingest benchmark. The benchmark that runs it checks it ({@link
- * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * dev.offload.schemas.config.ConfigChecks#check}), naming the field that is wrong ({@code
  * payload-bytes must be at least 10}).
  *
  * @param events events published in the measured phase; default 20,000

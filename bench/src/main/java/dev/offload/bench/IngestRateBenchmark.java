@@ -8,7 +8,7 @@ import dev.offload.bench.internal.RawBaselines;
 import dev.offload.bench.internal.RawInsertLoad;
 import dev.offload.bench.internal.WarmUpCurve;
 import dev.offload.embedded.EmbeddedPostgres;
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
 import dev.offload.schemas.outbox.OutboxMode;
 
 /**
  * Settings of {@code offload bench ingest}. The benchmark that runs it checks it ({@link
- * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * dev.offload.schemas.config.ConfigChecks#check}), naming the field that is wrong ({@code
  * payload-bytes must be at least 10}).
  *
  * @param events events per saturation phase (closed loop); default 20,000

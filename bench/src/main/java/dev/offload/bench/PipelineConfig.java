@@ -1,13 +1,13 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Positive;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Settings of {@code offload bench pipeline}. The benchmark that runs it checks it ({@link
- * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * dev.offload.schemas.config.ConfigChecks#check}), naming the field that is wrong ({@code
  * payload-bytes must be at least 10}).
  *
  * @param rates the offered rates, events per second, one step each, in increasing order; default

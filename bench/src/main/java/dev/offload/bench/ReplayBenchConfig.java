@@ -1,10 +1,10 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
 
 /**
  * Settings of the replay benchmark. The benchmark that runs it checks it ({@link
- * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * dev.offload.schemas.config.ConfigChecks#check}), naming the field that is wrong ({@code
  * payload-bytes must be at least 10}).
  *
  * @param events events preloaded and copied by each side in each round; default 200,000

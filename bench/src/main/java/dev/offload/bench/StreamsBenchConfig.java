@@ -1,12 +1,12 @@
 package dev.offload.bench;
 
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Positive;
 import java.time.Duration;
 
 /**
  * Settings of the stream-processing benchmark. The benchmark that runs it checks it ({@link
- * dev.offload.runtime.config.ConfigChecks#check}), naming the field that is wrong ({@code
+ * dev.offload.schemas.config.ConfigChecks#check}), naming the field that is wrong ({@code
  * payload-bytes must be at least 10}).
  *
  * @param events events preloaded and drained by every processor; default 100,000

@@ -1,13 +1,13 @@
 package dev.offload.producers;
 
-import dev.offload.runtime.config.ConfigChecks;
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.Millis;
-import dev.offload.runtime.config.ConfigChecks.Port;
-import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.Redacted;
+import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Millis;
+import dev.offload.schemas.config.ConfigChecks.Port;
+import dev.offload.schemas.config.ConfigChecks.Text;
 import dev.offload.schemas.outbox.OutboxMode;
 import io.netty.util.NetUtil;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.offload.streams;
 
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.Nullable;
-import dev.offload.runtime.config.ConfigChecks.Port;
-import dev.offload.runtime.config.ConfigChecks.Positive;
-import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.schemas.Topics;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Nullable;
+import dev.offload.schemas.config.ConfigChecks.Port;
+import dev.offload.schemas.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.Text;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.kafka.KafkaConfig;
 import java.nio.file.Path;

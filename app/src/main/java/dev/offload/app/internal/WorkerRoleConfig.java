@@ -1,14 +1,14 @@
 package dev.offload.app.internal;
 
 import dev.offload.consumers.dedup.DedupRetention;
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.Nullable;
-import dev.offload.runtime.config.ConfigChecks.Port;
-import dev.offload.runtime.config.ConfigChecks.Positive;
-import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.Redacted;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Nullable;
+import dev.offload.schemas.config.ConfigChecks.Port;
+import dev.offload.schemas.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.Text;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.kafka.KafkaConfig;
 import java.nio.file.Path;

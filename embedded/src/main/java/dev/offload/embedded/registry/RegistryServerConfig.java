@@ -1,6 +1,10 @@
 package dev.offload.embedded.registry;
 
 import dev.offload.schemas.Redacted;
+import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks.Port;
+import dev.offload.schemas.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.Text;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.Map;
@@ -32,13 +36,14 @@ import java.util.Set;
  */
 @RecordBuilder
 public record RegistryServerConfig(
-    String host,
-    int port,
-    String bootstrapServers,
+    @Text String host,
+    @Port(0) int port,
+    @Text String bootstrapServers,
     String topic,
-    Duration storeTimeout,
-    Duration startTimeout,
-    Map<String, String> kafkaProperties) {
+    @Positive Duration storeTimeout,
+    @Positive Duration startTimeout,
+    Map<String, String> kafkaProperties)
+    implements ConfigChecks.Rules {
   /** The default interface: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -73,28 +78,27 @@ public record RegistryServerConfig(
           Duration.ofSeconds(60),
           Map.of());
 
-  /** Validates every field; the message of the exception names the offending one. */
+  /**
+   * Refuses a property the store sets itself; {@link SchemaRegistryServer#start} checks the rest.
+   */
   public RegistryServerConfig {
-    requireText("host", host);
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("port: must be between 0 and 65535, was " + port);
-    }
-    requireText("bootstrapServers", bootstrapServers);
-    requireText("topic", topic);
-    if (!topic.matches("[a-zA-Z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
-      throw new IllegalArgumentException(
-          "topic: not a legal Kafka topic name (letters, digits, '.', '_', '-', at most 249): '"
-              + topic
-              + "'");
-    }
-    requirePositive("storeTimeout", storeTimeout);
-    requirePositive("startTimeout", startTimeout);
     kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
     for (String key : kafkaProperties.keySet()) {
       if (RESERVED.contains(key)) {
         throw new IllegalArgumentException(
             "kafkaProperties: '" + key + "' is set by the registry's store and cannot be changed");
       }
+    }
+  }
+
+  /** Checks the topic's name as Kafka does. */
+  @Override
+  public void checkRules() {
+    if (!topic.matches("[a-zA-Z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+      throw new IllegalArgumentException(
+          "topic: not a legal Kafka topic name (letters, digits, '.', '_', '-', at most 249): '"
+              + topic
+              + "'");
     }
   }
 
@@ -112,17 +116,5 @@ public record RegistryServerConfig(
   @Override
   public String toString() {
     return Redacted.toString(this, "kafkaProperties");
-  }
-
-  private static void requireText(String field, String value) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + ": must not be blank");
-    }
-  }
-
-  private static void requirePositive(String field, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + ": must be positive, was " + value);
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.offload.embedded.registry;
 
 import dev.offload.embedded.registry.internal.KafkaSchemaRegistry;
 import dev.offload.embedded.registry.internal.RegistryRoutes;
+import dev.offload.schemas.config.ConfigChecks;
 import dev.offload.schemas.registry.SchemaRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,6 +58,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
    *     than one partition, not compacted) or the port is taken
    */
   public static SchemaRegistryServer start(RegistryServerConfig config) {
+    ConfigChecks.check(config);
     long started = System.nanoTime();
     KafkaSchemaRegistry registry = KafkaSchemaRegistry.open(config);
     Vertx vertx = Vertx.vertx();

@@ -1,10 +1,10 @@
 package dev.offload.ops.dashboard;
 
 import dev.offload.ops.lag.LagMonitorConfig;
-import dev.offload.runtime.config.ConfigChecks;
-import dev.offload.runtime.config.ConfigChecks.Port;
-import dev.offload.runtime.config.ConfigChecks.Positive;
-import dev.offload.runtime.config.ConfigChecks.Text;
+import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks.Port;
+import dev.offload.schemas.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.Text;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 

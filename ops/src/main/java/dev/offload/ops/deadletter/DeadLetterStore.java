@@ -1,7 +1,7 @@
 package dev.offload.ops.deadletter;
 
-import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.schemas.Topics;
+import dev.offload.schemas.config.ConfigChecks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

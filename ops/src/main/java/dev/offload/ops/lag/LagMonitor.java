@@ -3,7 +3,7 @@ package dev.offload.ops.lag;
 import dev.offload.ops.lag.OffsetSampler.GroupReading;
 import dev.offload.ops.lag.OffsetSampler.LogRanges;
 import dev.offload.ops.lag.OldestRecordReader.Position;
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

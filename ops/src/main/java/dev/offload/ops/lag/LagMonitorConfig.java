@@ -1,10 +1,10 @@
 package dev.offload.ops.lag;
 
 import dev.offload.ops.KafkaClients;
-import dev.offload.runtime.config.ConfigChecks;
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.Positive;
-import dev.offload.runtime.config.ConfigChecks.Text;
+import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.Text;
 import dev.offload.schemas.kafka.KafkaClientSecurity;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Clock;

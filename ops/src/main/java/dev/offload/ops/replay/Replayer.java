@@ -1,9 +1,9 @@
 package dev.offload.ops.replay;
 
-import dev.offload.runtime.config.ConfigChecks;
 import dev.offload.runtime.ratelimit.TokenBucket;
 import dev.offload.schemas.HeaderValues;
 import dev.offload.schemas.OffloadHeaders;
+import dev.offload.schemas.config.ConfigChecks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

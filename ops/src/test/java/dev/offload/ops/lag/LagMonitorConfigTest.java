@@ -3,7 +3,7 @@ package dev.offload.ops.lag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.offload.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.offload.schemas.config.ConfigChecks;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,9 +15,6 @@ import java.util.Map;
  * keys (Kafka properties, topology sections) have no variable.
  */
 final class ConfigKeys {
-  private static final PropertyNamingStrategies.KebabCaseStrategy KEBAB =
-      new PropertyNamingStrategies.KebabCaseStrategy();
-
   private ConfigKeys() {}
 
   /**
@@ -50,14 +47,6 @@ final class ConfigKeys {
     return "OFFLOAD_" + dottedPath.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
   }
 
-  /**
-   * The file key of a record component: its name in kebab case ({@code jdbcUrl} → {@code
-   * jdbc-url}).
-   */
-  static String keyOf(String componentName) {
-    return KEBAB.translate(componentName);
-  }
-
   /** The keys of record type {@code type}, depth first. */
   static List<Key> of(Class<?> type) {
     List<Key> keys = new ArrayList<>();
@@ -68,7 +57,7 @@ final class ConfigKeys {
   private static void collect(Class<?> type, List<String> prefix, List<Key> keys) {
     for (RecordComponent c : type.getRecordComponents()) {
       List<String> path = new ArrayList<>(prefix);
-      path.add(keyOf(c.getName()));
+      path.add(ConfigChecks.keyOf(c.getName()));
       Class<?> t = c.getType();
       if (t.isRecord()) {
         collect(t, path, keys);

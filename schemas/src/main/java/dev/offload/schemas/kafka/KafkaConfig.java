@@ -1,5 +1,6 @@
 package dev.offload.schemas.kafka;
 
+import dev.offload.schemas.config.ConfigChecks.Text;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,13 +28,10 @@ import java.util.Objects;
  *     #withSecurityFrom}); default none ({@code PLAINTEXT})
  */
 public record KafkaConfig(
-    String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
+    @Text String bootstrapServers, Map<String, String> properties, Map<String, Object> security) {
 
-  /** Refuses a blank {@code bootstrapServers}; no properties or security section is empty. */
+  /** No properties or security section is an empty one. */
   public KafkaConfig {
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new IllegalArgumentException("kafka.bootstrap-servers must not be blank");
-    }
     properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
     security =
         Collections.unmodifiableMap(

@@ -1,5 +1,6 @@
 package dev.offload.schemas.registry;
 
+import dev.offload.schemas.config.ConfigChecks;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class RegistryClient implements SchemaRegistry {
 
   /** A client with its own way of waiting and of drawing the backoff jitter. */
   public RegistryClient(RegistryClientConfig config, Sleeper sleeper, RandomGenerator random) {
-    Objects.requireNonNull(config, "config");
+    ConfigChecks.check(Objects.requireNonNull(config, "config"));
     this.http =
         new RegistryHttp(
             config, Objects.requireNonNull(sleeper, "sleeper"), Objects.requireNonNull(random));

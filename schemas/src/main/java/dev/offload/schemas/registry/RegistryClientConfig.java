@@ -1,6 +1,10 @@
 package dev.offload.schemas.registry;
 
 import dev.offload.schemas.Redacted;
+import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Nullable;
+import dev.offload.schemas.config.ConfigChecks.Positive;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,15 +39,16 @@ import javax.net.ssl.SSLContext;
 @RecordBuilder
 public record RegistryClientConfig(
     List<URI> urls,
-    String basicAuthUser,
-    String basicAuthPassword,
-    SSLContext sslContext,
-    Duration connectTimeout,
-    Duration requestTimeout,
-    int maxRetries,
-    Duration retryBackoff,
-    Duration retryBackoffMax,
-    int cacheSize) {
+    @Nullable String basicAuthUser,
+    @Nullable String basicAuthPassword,
+    @Nullable SSLContext sslContext,
+    @Positive Duration connectTimeout,
+    @Positive Duration requestTimeout,
+    @AtLeast(0) int maxRetries,
+    @Positive Duration retryBackoff,
+    @Positive Duration retryBackoffMax,
+    @AtLeast(1) int cacheSize)
+    implements ConfigChecks.Rules {
   /** Every component at its default, against a registry on {@code 127.0.0.1:8081}. */
   private static final RegistryClientConfig DEFAULTS =
       new RegistryClientConfig(
@@ -58,7 +63,10 @@ public record RegistryClientConfig(
           Duration.ofSeconds(2),
           1000);
 
-  /** Validates every field; the message of the exception names the offending one. */
+  /**
+   * Validates the URLs and the login, naming the offending one, and moves URL credentials into the
+   * login; {@link RegistryClient} checks the rest ({@link ConfigChecks#check}).
+   */
   public RegistryClientConfig {
     if (urls == null || urls.isEmpty()) {
       throw new IllegalArgumentException("urls: at least one registry URL is required");
@@ -87,18 +95,13 @@ public record RegistryClientConfig(
     if (basicAuthUser != null && (basicAuthUser.isEmpty() || basicAuthUser.contains(":"))) {
       throw new IllegalArgumentException("basicAuthUser: must be non-empty and contain no ':'");
     }
-    requirePositive("connectTimeout", connectTimeout);
-    requirePositive("requestTimeout", requestTimeout);
-    requirePositive("retryBackoff", retryBackoff);
-    requirePositive("retryBackoffMax", retryBackoffMax);
-    if (maxRetries < 0) {
-      throw new IllegalArgumentException("maxRetries: must be >= 0, was " + maxRetries);
-    }
+  }
+
+  /** Checks that the backoff's bound is not below its start. */
+  @Override
+  public void checkRules() {
     if (retryBackoffMax.compareTo(retryBackoff) < 0) {
-      throw new IllegalArgumentException("retryBackoffMax: must be >= retryBackoff");
-    }
-    if (cacheSize < 1) {
-      throw new IllegalArgumentException("cacheSize: must be >= 1, was " + cacheSize);
+      throw new IllegalArgumentException("retry-backoff-max must be at least retry-backoff");
     }
   }
 
@@ -156,11 +159,5 @@ public record RegistryClientConfig(
     }
     String path = url.getRawPath() == null ? "" : url.getRawPath();
     return url.getScheme() + "://" + url.getRawAuthority().replaceFirst("^.*@", "") + path;
-  }
-
-  private static void requirePositive(String field, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + ": must be a positive duration, was " + value);
-    }
   }
 }

@@ -1,10 +1,12 @@
 package dev.offload.schemas.serde;
 
+import dev.offload.schemas.config.ConfigChecks.NotNegative;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 
 /**
- * Options of {@link AvroSerializer}, {@link AvroDeserializer} and {@link AvroSerde}.
+ * Options of {@link AvroSerializer}, {@link AvroDeserializer} and {@link AvroSerde}; the serializer
+ * checks them ({@link dev.offload.schemas.config.ConfigChecks#check}) when it is built.
  *
  * @param subjectNameStrategy how subjects are named; default {@link SubjectNameStrategy#TOPIC_NAME}
  * @param registration how the serializer finds the schema id; default {@link
@@ -19,22 +21,8 @@ public record AvroSerdeConfig(
     SubjectNameStrategy subjectNameStrategy,
     RegistrationMode registration,
     boolean key,
-    Duration latestCacheTtl)
+    @NotNegative Duration latestCacheTtl)
     implements AvroSerdeConfigBuilder.With {
-
-  /** Validates every field; the message names the offending one. */
-  public AvroSerdeConfig {
-    if (subjectNameStrategy == null) {
-      throw new IllegalArgumentException("subjectNameStrategy: must not be null");
-    }
-    if (registration == null) {
-      throw new IllegalArgumentException("registration: must not be null");
-    }
-    if (latestCacheTtl == null || latestCacheTtl.isNegative()) {
-      throw new IllegalArgumentException(
-          "latestCacheTtl: must be zero or positive, was " + latestCacheTtl);
-    }
-  }
 
   /** The defaults: values, topic-name subjects, auto-registration. */
   public static AvroSerdeConfig defaults() {

@@ -1,5 +1,6 @@
 package dev.offload.schemas.serde;
 
+import dev.offload.schemas.config.ConfigChecks;
 import dev.offload.schemas.registry.RegistryException;
 import dev.offload.schemas.registry.SchemaRegistry;
 import dev.offload.schemas.registry.SchemaVersion;
@@ -64,7 +65,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   /** A serializer whose cache of latest versions expires by {@code clock}. */
   public AvroSerializer(SchemaRegistry registry, AvroSerdeConfig config, Clock clock) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.config = Objects.requireNonNull(config, "config");
+    this.config = ConfigChecks.check(Objects.requireNonNull(config, "config"));
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 

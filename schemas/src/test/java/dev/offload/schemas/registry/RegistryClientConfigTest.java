@@ -71,17 +71,13 @@ class RegistryClientConfigTest {
     assertInvalid("basicAuthPassword", () -> builder().basicAuthUser("alice").build());
     assertInvalid(
         "basicAuthUser", () -> builder().basicAuthUser("al:ice").basicAuthPassword("x").build());
-    assertInvalid("connectTimeout", () -> builder().connectTimeout(Duration.ZERO).build());
-    assertInvalid("requestTimeout", () -> builder().requestTimeout(null).build());
-    assertInvalid("maxRetries", () -> builder().maxRetries(-1).build());
-    assertInvalid(
-        "retryBackoffMax",
-        () ->
-            builder()
-                .retryBackoff(Duration.ofSeconds(2))
-                .retryBackoffMax(Duration.ofSeconds(1))
-                .build());
-    assertInvalid("cacheSize", () -> builder().cacheSize(0).build());
+    assertChecked("connect-timeout", builder().connectTimeout(Duration.ZERO));
+    assertChecked("request-timeout", builder().requestTimeout(null));
+    assertChecked("max-retries", builder().maxRetries(-1));
+    assertChecked(
+        "retry-backoff-max",
+        builder().retryBackoff(Duration.ofSeconds(2)).retryBackoffMax(Duration.ofSeconds(1)));
+    assertChecked("cache-size", builder().cacheSize(0));
   }
 
   @Test
@@ -89,6 +85,14 @@ class RegistryClientConfigTest {
     assertThatThrownBy(() -> RegistryClientConfig.of("ftp://u:hunter2@host"))
         .hasMessageStartingWith("urls[0]")
         .hasMessageNotContaining("hunter2");
+  }
+
+  /** The client refuses a configuration whose {@code key} is wrong, naming it. */
+  private static void assertChecked(String key, RegistryClientConfigBuilder config) {
+    RegistryClientConfig built = config.build();
+    assertThatThrownBy(() -> new RegistryClient(built))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(key + " ");
   }
 
   private static void assertInvalid(String field, Runnable build) {

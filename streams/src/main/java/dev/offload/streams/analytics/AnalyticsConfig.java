@@ -1,10 +1,10 @@
 package dev.offload.streams.analytics;
 
-import dev.offload.runtime.config.ConfigChecks;
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.NotNegative;
 import dev.offload.schemas.TopicDescriptor;
 import dev.offload.schemas.Topics;
+import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.NotNegative;
 import java.time.Duration;
 import java.util.regex.Pattern;
 

@@ -1,10 +1,10 @@
 package dev.offload.streams.router;
 
-import dev.offload.runtime.config.ConfigChecks.NotNegative;
-import dev.offload.runtime.config.ConfigChecks.Nullable;
 import dev.offload.schemas.BuiltInEventTypes;
 import dev.offload.schemas.EventTypes;
 import dev.offload.schemas.Topics;
+import dev.offload.schemas.config.ConfigChecks.NotNegative;
+import dev.offload.schemas.config.ConfigChecks.Nullable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.offload.consumers.handlers.email;
 
-import dev.offload.runtime.config.ConfigChecks;
-import dev.offload.runtime.config.ConfigChecks.Nullable;
-import dev.offload.runtime.config.ConfigChecks.Port;
-import dev.offload.runtime.config.ConfigChecks.Positive;
-import dev.offload.runtime.config.ConfigChecks.Text;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.Redacted;
+import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks.Nullable;
+import dev.offload.schemas.config.ConfigChecks.Port;
+import dev.offload.schemas.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.Text;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.Properties;

@@ -1,7 +1,7 @@
 package dev.offload.consumers.handlers.email;
 
 import dev.offload.consumers.retry.RetryableException;
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;

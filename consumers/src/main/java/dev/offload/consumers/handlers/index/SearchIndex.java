@@ -1,7 +1,7 @@
 package dev.offload.consumers.handlers.index;
 
 import dev.offload.consumers.retry.RetryableException;
-import dev.offload.runtime.config.ConfigChecks;
+import dev.offload.schemas.config.ConfigChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

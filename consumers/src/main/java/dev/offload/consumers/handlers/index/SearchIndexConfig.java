@@ -1,14 +1,14 @@
 package dev.offload.consumers.handlers.index;
 
-import dev.offload.runtime.config.ConfigChecks.AtLeast;
-import dev.offload.runtime.config.ConfigChecks.Positive;
+import dev.offload.schemas.config.ConfigChecks.AtLeast;
+import dev.offload.schemas.config.ConfigChecks.Positive;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Where the search index lives and how often it commits. {@link SearchIndex#open} checks it ({@link
- * dev.offload.runtime.config.ConfigChecks#check}, keys named {@code index.<key>}).
+ * dev.offload.schemas.config.ConfigChecks#check}, keys named {@code index.<key>}).
  *
  * @param directory the index directory on disk, created when missing; required
  * @param commitInterval how often pending changes are committed (and the searcher refreshed); a

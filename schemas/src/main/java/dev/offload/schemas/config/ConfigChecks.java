@@ -1,5 +1,6 @@
-package dev.offload.runtime.config;
+package dev.offload.schemas.config;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -14,10 +15,11 @@ import java.util.Arrays;
  * database.pool-size must be at least 1, was: 0}), so that every role words the same mistake the
  * same way.
  *
- * <p>A record bound by {@link ConfigLoader} declares its checks as annotations on its components
- * ({@code @AtLeast(1) int poolSize}), which {@link #check} applies to the whole tree of records
- * once it is built, naming each key by its dotted path. A component without {@link Nullable} must
- * not be null. The rules that span components ({@link Rules}) are checked after them.
+ * <p>A record bound by the configuration loader (runtime's {@code ConfigLoader}) declares its
+ * checks as annotations on its components ({@code @AtLeast(1) int poolSize}), which {@link #check}
+ * applies to the whole tree of records once it is built, naming each key by its dotted path. A
+ * component without {@link Nullable} must not be null. The rules that span components ({@link
+ * Rules}) are checked after them.
  *
  * <p>A record that code builds (a library's settings: {@code LagMonitorConfig}, {@code
  * EmailConfig}, a benchmark's) declares its checks the same way, and the component built from it
@@ -25,7 +27,17 @@ import java.util.Arrays;
  * annotation states stays in the record's compact constructor.
  */
 public final class ConfigChecks {
+  private static final PropertyNamingStrategies.KebabCaseStrategy KEBAB =
+      new PropertyNamingStrategies.KebabCaseStrategy();
+
   private ConfigChecks() {}
+
+  /**
+   * The file key of a record component: its name in kebab case ({@code jdbcUrl}: {@code jdbc-url}).
+   */
+  public static String keyOf(String componentName) {
+    return KEBAB.translate(componentName);
+  }
 
   /** A configuration record with rules that span its components, checked after those. */
   public interface Rules {
@@ -99,7 +111,7 @@ public final class ConfigChecks {
   public static <R extends Record> R check(R config, String prefix) {
     for (RecordComponent c : config.getClass().getRecordComponents()) {
       Object value = valueOf(config, c);
-      String key = prefix + ConfigKeys.keyOf(c.getName());
+      String key = prefix + keyOf(c.getName());
       if (c.isAnnotationPresent(Text.class)) {
         text((String) value, key);
       } else if (c.isAnnotationPresent(AtLeast.class)) {
