@@ -48,13 +48,13 @@ import picocli.CommandLine.Spec;
       "reading the work topic offload.work.<handler> that the router topology fills.",
       "Settings come from --config (YAML), then OFFLOAD_* environment variables, then the options",
       "below; the defaults run against offload dev. PostgreSQL is reached through a pool of",
-      "database.pool-size connections (default: sized to the handler); processed-event marks older than dedup.retention",
-      "(default 7d) are purged every dedup.purge-interval (default 10m).",
-      "Secrets only from OFFLOAD_DATABASE_PASSWORD and OFFLOAD_SMTP_PASSWORD (or their _FILE",
-      "variables and password-file keys); Kafka security from the file's kafka.security, under",
-      "OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_*",
-      "variables. Serves /health/ready, /health/live and",
-      "/metrics on http.port. Scale out by starting more instances with the same --group.",
+      "database.pool-size connections (default: sized to the handler); processed-event marks",
+      "older than dedup.retention (default 7d) are purged every dedup.purge-interval (default",
+      "10m). Secrets only from OFFLOAD_DATABASE_PASSWORD and OFFLOAD_SMTP_PASSWORD (or their",
+      "_FILE variables and password-file keys); Kafka security from the file's kafka.security,",
+      "under OFFLOAD_KAFKA_SECURITY_PROTOCOL and the other OFFLOAD_KAFKA_SASL_*/OFFLOAD_KAFKA_SSL_*",
+      "variables. Serves /health/ready, /health/live and /metrics on http.port. Scale out by",
+      "starting more instances with the same --group.",
       "Stops cleanly on Ctrl-C."
     })
 final class WorkerCommand implements Callable<Integer> {
