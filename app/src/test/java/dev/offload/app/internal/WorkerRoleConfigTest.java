@@ -177,6 +177,11 @@ class WorkerRoleConfigTest {
         WorkerRoleConfig.LOADER.parse(
             yaml, Map.of("OFFLOAD_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"));
     assertThat(fromEnv.kafka().clientSecurity().protocol()).isEqualTo("SASL_PLAINTEXT");
+    assertThat(
+            WorkerRoleConfig.LOADER.print(
+                null, Map.of("OFFLOAD_KAFKA_SECURITY_PROTOCOL", "SSL"), Map.of()))
+        .as("--print-config shows the security in force")
+        .contains("protocol: SSL");
     assertThat(WorkerRoleConfig.LOADER.defaults(Map.of()).kafka().clientSecurity().isPlaintext())
         .isTrue();
     assertThatThrownBy(

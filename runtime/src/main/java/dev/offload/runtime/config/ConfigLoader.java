@@ -172,15 +172,13 @@ public final class ConfigLoader<T> {
 
   /**
    * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then {@code options}) as YAML, secrets masked: what a role's {@code --print-config} shows.
-   * The step given to {@link #finishedBy} checks it, and is not shown.
+   * and then {@code options}, then the step given to {@link #finishedBy}) as YAML, secrets masked:
+   * what a role's {@code --print-config} shows.
    *
    * @throws IllegalArgumentException as {@link #load(Path, Map, Map)} does
    */
   public String print(Path file, Map<String, String> env, Map<String, String> options) {
-    T config = bound(text(file), file == null ? what : file.toString(), env, options);
-    finish.apply(config, env);
-    return print(config);
+    return print(load(file, env, options));
   }
 
   private String text(Path file) {
