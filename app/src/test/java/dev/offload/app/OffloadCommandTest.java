@@ -249,6 +249,9 @@ class OffloadCommandTest {
     assertThat(c.convert("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.convert("5m")).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.convert("PT2H")).isEqualTo(Duration.ofHours(2));
+    assertThat(c.convert("7d"))
+        .as("as a configuration file writes it")
+        .isEqualTo(Duration.ofDays(7));
     assertThat(run("tail", "t", "--timeout", "soon")).isEqualTo(2);
     assertThat(err.toString()).contains("'soon' is not a duration");
   }
