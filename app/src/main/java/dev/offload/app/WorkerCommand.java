@@ -7,8 +7,6 @@ import dev.offload.consumers.HandlerContext;
 import dev.offload.consumers.HandlerDefinition;
 import dev.offload.consumers.WorkerRole;
 import dev.offload.consumers.database.DatabasePool;
-import dev.offload.consumers.handlers.email.EmailConfig;
-import dev.offload.consumers.handlers.email.EmailConfigBuilder;
 import dev.offload.consumers.worker.WorkerOptions;
 import dev.offload.runtime.http.HealthServer;
 import dev.offload.runtime.tracing.SpanExemplars;
@@ -228,13 +226,7 @@ final class WorkerCommand implements Callable<Integer> {
             .indexDir(c.indexDir())
             .dedup(c.dedup().retention(), c.dedup().purgeInterval());
     if (handler == Role.email) {
-      WorkerRoleConfig.Smtp smtp = c.smtp();
-      EmailConfigBuilder email =
-          EmailConfig.builder(smtp.host(), smtp.port()).from(smtp.from()).tls(smtp.tls());
-      if (!smtp.user().isBlank()) {
-        email.username(smtp.user()).password(smtp.password());
-      }
-      context.smtp(email.build());
+      context.smtp(c.smtp());
     }
     int connections = definition.connections(OptionalInt.of(threads));
     if (connections > 0) {

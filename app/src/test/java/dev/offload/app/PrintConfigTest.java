@@ -41,7 +41,7 @@ class PrintConfigTest {
             List.of("port: 9125", "dedup-retention: 1h", "commit-interval: 100ms")),
         Arguments.of(
             List.of("worker", "--handler", "email", "--config"),
-            "http: {port: 9126}\nsmtp: {password-file: '%s'}",
+            "http: {port: 9126}\nsmtp: {user: mailer, password-file: '%s'}",
             List.of("port: 9126", "retention: 7d", "jdbc-url: jdbc:postgresql://")));
   }
 

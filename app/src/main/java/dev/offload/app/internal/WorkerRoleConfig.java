@@ -1,6 +1,7 @@
 package dev.offload.app.internal;
 
 import dev.offload.consumers.dedup.DedupRetention;
+import dev.offload.consumers.handlers.email.EmailConfig;
 import dev.offload.runtime.config.ConfigLoader;
 import dev.offload.runtime.config.Secret;
 import dev.offload.schemas.Redacted;
@@ -62,7 +63,11 @@ import java.util.Objects;
  * @param database PostgreSQL of the processed-event marks and the analytics rollup
  * @param dedup how long a processed-event mark is kept (default 7 days) and how often old marks are
  *     purged (default 10 minutes)
- * @param smtp the SMTP server of the email handler
+ * @param smtp the SMTP server of the email handler ({@link EmailConfig}: {@code host}, default
+ *     {@code 127.0.0.1}; {@code port}, default 2525, the one {@code offload dev} serves; {@code
+ *     from}; {@code user}, empty for none; {@code password}, from {@code OFFLOAD_SMTP_PASSWORD} or
+ *     {@code smtp.password-file}, never printed; {@code tls}; {@code connect-timeout}, {@code
+ *     read-timeout} and {@code link-base-url})
  * @param indexDir the search index directory; default {@code offload-data/index}
  * @param http where health and metrics are served
  * @param rateLimits the limits on the whole worker and per key; default none
@@ -75,7 +80,7 @@ public record WorkerRoleConfig(
     @AtLeast(0) int concurrency,
     Database database,
     Dedup dedup,
-    Smtp smtp,
+    EmailConfig smtp,
     Path indexDir,
     Http http,
     RateLimits rateLimits) {
@@ -92,13 +97,7 @@ public record WorkerRoleConfig(
           0,
           new Database("jdbc:postgresql://127.0.0.1:5432/offload", "postgres", null, 0),
           new Dedup(DedupRetention.DEFAULT_RETENTION, DedupRetention.DEFAULT_INTERVAL),
-          new Smtp(
-              "127.0.0.1",
-              WorkerPorts.DEFAULT_SMTP,
-              "Offload <no-reply@offload.local>",
-              "",
-              null,
-              false),
+          EmailConfig.defaults("127.0.0.1", WorkerPorts.DEFAULT_SMTP),
           Path.of("offload-data/index"),
           new Http("127.0.0.1", DEFAULT_HTTP_PORT),
           new RateLimits(null, null));
@@ -155,34 +154,6 @@ public record WorkerRoleConfig(
    * @param purgeInterval how often old marks are purged; default 10 minutes
    */
   public record Dedup(@Positive Duration retention, @Positive Duration purgeInterval) {}
-
-  /**
-   * @param host the SMTP server; default {@code 127.0.0.1}
-   * @param port its port; default 2525 (the one {@code offload dev} serves)
-   * @param from the sender; default {@code Offload <no-reply@offload.local>}
-   * @param user the SMTP user, empty for none
-   * @param password the SMTP password, from {@code OFFLOAD_SMTP_PASSWORD} or {@code
-   *     smtp.password-file}; never printed
-   * @param tls whether to use STARTTLS; default false
-   */
-  public record Smtp(
-      @Text String host,
-      @Port(1) int port,
-      String from,
-      String user,
-      @Nullable @Secret String password,
-      boolean tls) {
-    /** No user when none is given. */
-    public Smtp {
-      user = Objects.requireNonNullElse(user, "");
-    }
-
-    /** Never shows the password. */
-    @Override
-    public String toString() {
-      return Redacted.toString(this, "password");
-    }
-  }
 
   /**
    * @param host the address health and metrics are served on; default {@code 127.0.0.1}

@@ -137,7 +137,7 @@ class WorkerRoleConfigTest {
     WorkerRoleConfig c =
         WorkerRoleConfig.LOADER.parse(
             "database: {jdbc-url: 'jdbc:postgresql://db/offload', pool-size: 4}\n"
-                + "smtp: {password-file: '"
+                + "smtp: {user: mailer, password-file: '"
                 + smtp
                 + "'}",
             Map.of(
@@ -187,5 +187,22 @@ class WorkerRoleConfigTest {
     assertThatThrownBy(
             () -> WorkerRoleConfig.LOADER.parse("kafka: {security: {user: x}}", Map.of()))
         .hasMessageContaining("kafka.security.user");
+  }
+
+  @Test
+  void theSmtpSectionIsTheEmailHandlersSettingsCheckedAsTheFileIsRead() {
+    WorkerRoleConfig c =
+        WorkerRoleConfig.LOADER.parse(
+            "smtp: {host: mail.example.com, user: '', read-timeout: 3s}", Map.of());
+    assertThat(c.smtp().user()).as("an empty user is none").isNull();
+    assertThat(c.smtp().readTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThatThrownBy(
+            () -> WorkerRoleConfig.LOADER.parse("{}", Map.of("OFFLOAD_SMTP_PASSWORD", "s3cret")))
+        .hasMessage("smtp.password is set but user is not");
+    assertThatThrownBy(
+            () -> WorkerRoleConfig.LOADER.parse("smtp: {from: 'not an address'}", Map.of()))
+        .hasMessageStartingWith("smtp.from is not a valid address");
+    assertThatThrownBy(() -> WorkerRoleConfig.LOADER.parse("smtp: {connect-timeout: 0s}", Map.of()))
+        .hasMessageStartingWith("smtp.connect-timeout must be a positive duration");
   }
 }

@@ -44,7 +44,9 @@ public final class ConfigChecks {
     /**
      * Checks the rules.
      *
-     * @throws IllegalArgumentException naming the keys at fault
+     * @throws IllegalArgumentException naming the keys at fault by their path within this record;
+     *     checked as a section, the section's path is put in front ({@code smtp.} + {@code password
+     *     is set but user is not})
      */
     void checkRules();
   }
@@ -136,7 +138,11 @@ public final class ConfigChecks {
       }
     }
     if (config instanceof Rules rules) {
-      rules.checkRules();
+      try {
+        rules.checkRules();
+      } catch (IllegalArgumentException e) {
+        throw prefix.isEmpty() ? e : new IllegalArgumentException(prefix + e.getMessage(), e);
+      }
     }
     return config;
   }

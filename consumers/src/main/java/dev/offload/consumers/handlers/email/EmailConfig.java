@@ -8,20 +8,22 @@ import dev.offload.schemas.config.ConfigChecks.Port;
 import dev.offload.schemas.config.ConfigChecks.Positive;
 import dev.offload.schemas.config.ConfigChecks.Text;
 import io.soabase.recordbuilder.core.RecordBuilder;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
 import java.util.Properties;
 
 /**
- * How the email handler reaches its SMTP server. The {@link SmtpMailer} checks it ({@link
- * ConfigChecks#check}, keys named {@code email.<key>}) when it is built, the sender's address
- * included. Secrets are never logged: {@link #toString()} leaves the password out.
+ * How the email handler reaches its SMTP server: the {@code smtp} section of the worker's file, or
+ * built in code, when the {@link SmtpMailer} checks it ({@link ConfigChecks#check}, keys named
+ * {@code email.<key>}). Secrets are never logged: {@link #toString()} leaves the password out.
  *
  * @param host SMTP server host; required. Default in {@link #defaults}: {@code 127.0.0.1}
  * @param port SMTP server port, 1-65535. Default: 2525 (the embedded dev server)
  * @param from the sender address of every mail, e.g. {@code Offload <no-reply@offload.local>};
  *     required. Default: {@code Offload <no-reply@offload.local>}
- * @param username user for SMTP AUTH, or {@code null} for none. Default: none
- * @param password password for SMTP AUTH; only with {@code username}. Default: none. Never logged
+ * @param user user for SMTP AUTH; {@code null} or empty for none. Default: none
+ * @param password password for SMTP AUTH; only with {@code user}. Default: none. Never logged
  * @param tls whether to require STARTTLS before sending. Default: false
  * @param connectTimeout longest wait to connect. Default: 5 s
  * @param readTimeout longest wait for one server reply (and one write). Default: 10 s
@@ -33,7 +35,7 @@ public record EmailConfig(
     @Text String host,
     @Port(1) int port,
     @Text String from,
-    @Nullable String username,
+    @Nullable String user,
     @Nullable @Secret String password,
     boolean tls,
     @Positive Duration connectTimeout,
@@ -53,17 +55,24 @@ public record EmailConfig(
           Duration.ofSeconds(10),
           "http://127.0.0.1:8080/");
 
-  /** Checks what no annotation states: a login given whole, a web link for the mails. */
+  /** No user when it is empty. */
+  public EmailConfig {
+    user = user == null || user.isBlank() ? null : user;
+  }
+
+  /** Checks what no annotation states: a valid sender, a login given whole, a web link. */
   @Override
   public void checkRules() {
-    if (username != null && username.isBlank()) {
-      throw new IllegalArgumentException("email.username must not be blank when set");
+    try {
+      new InternetAddress(from, true).validate();
+    } catch (AddressException e) {
+      throw new IllegalArgumentException("from is not a valid address: " + e.getMessage(), e);
     }
-    if (password != null && username == null) {
-      throw new IllegalArgumentException("email.password is set but email.username is not");
+    if (password != null && user == null) {
+      throw new IllegalArgumentException("password is set but user is not");
     }
     if (!linkBaseUrl.startsWith("http://") && !linkBaseUrl.startsWith("https://")) {
-      throw new IllegalArgumentException("email.link-base-url must be an http(s) URL");
+      throw new IllegalArgumentException("link-base-url must be an http(s) URL");
     }
   }
 
@@ -86,7 +95,7 @@ public record EmailConfig(
     p.put("mail.smtp.connectiontimeout", Long.toString(connectTimeout.toMillis()));
     p.put("mail.smtp.timeout", Long.toString(readTimeout.toMillis()));
     p.put("mail.smtp.writetimeout", Long.toString(readTimeout.toMillis()));
-    p.put("mail.smtp.auth", Boolean.toString(username != null));
+    p.put("mail.smtp.auth", Boolean.toString(user != null));
     p.put("mail.smtp.starttls.enable", Boolean.toString(tls));
     p.put("mail.smtp.starttls.required", Boolean.toString(tls));
     return p;

@@ -56,9 +56,8 @@ public final class SmtpMailer {
     this.session = Session.getInstance(config.sessionProperties());
     try {
       this.from = new InternetAddress(config.from(), true);
-      from.validate();
     } catch (AddressException e) {
-      throw new IllegalArgumentException("email.from is not a valid address: " + e.getMessage(), e);
+      throw new IllegalStateException("checked above", e);
     }
   }
 
@@ -85,7 +84,7 @@ public final class SmtpMailer {
     Transport fresh = null;
     try {
       fresh = session.getTransport("smtp");
-      fresh.connect(config.host(), config.port(), config.username(), config.password());
+      fresh.connect(config.host(), config.port(), config.user(), config.password());
       sendOn(fresh, message);
     } catch (SendFailedException e) {
       throw classified(e);

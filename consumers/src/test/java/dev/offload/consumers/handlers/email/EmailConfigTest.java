@@ -12,7 +12,8 @@ class EmailConfigTest {
   void defaultsRunAgainstAPlainLocalServer() {
     EmailConfig config = EmailConfig.defaults("127.0.0.1", 2525);
     assertThat(config.tls()).isFalse();
-    assertThat(config.username()).isNull();
+    assertThat(config.user()).isNull();
+    assertThat(EmailConfig.builder("h", 25).user(" ").build().user()).as("empty: none").isNull();
     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.sessionProperties())
         .containsEntry("mail.smtp.port", "2525")
@@ -32,7 +33,7 @@ class EmailConfigTest {
         "email.connect-timeout must be a positive duration");
     assertRejected(
         EmailConfig.builder("smtp.example", 587).password("secret"),
-        "email.password is set but email.username is not");
+        "email.password is set but user is not");
     assertRejected(
         EmailConfig.builder("smtp.example", 587).linkBaseUrl("ftp://x"),
         "email.link-base-url must be an http(s) URL");
@@ -48,7 +49,7 @@ class EmailConfigTest {
   void thePasswordIsNeverShownNorPutInSessionProperties() {
     EmailConfig config =
         EmailConfig.builder("smtp.example", 587)
-            .username("mailer")
+            .user("mailer")
             .password("s3cr3t")
             .tls(true)
             .build();
