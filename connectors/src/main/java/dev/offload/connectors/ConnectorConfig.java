@@ -129,8 +129,7 @@ public record ConnectorConfig(
    */
   public static final ConfigLoader<ConnectorConfig> LOADER =
       ConfigLoader.of(ConnectorConfig.class, DEFAULTS, "connector configuration")
-          .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port")
-          .finishedBy(ConnectorConfig::withSecurityFrom);
+          .legacyEnv("OFFLOAD_CONNECTOR_HTTP_PORT", "http.port");
 
   /**
    * @param host PostgreSQL host of the database holding {@code offload_outbox}
@@ -230,11 +229,6 @@ public record ConnectorConfig(
    */
   public ConnectorConfig with(Map<String, String> keys) {
     return LOADER.with(this, keys);
-  }
-
-  /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
-  private ConnectorConfig withSecurityFrom(Map<String, String> env) {
-    return LOADER.with(this, "kafka", kafka.withSecurityFrom(env));
   }
 
   /**

@@ -118,8 +118,7 @@ public record StreamsConfiguration(
           .legacyEnv("OFFLOAD_STREAMS_PROCESSING_GUARANTEE", "processing-guarantee")
           .legacyEnv("OFFLOAD_STREAMS_INSTANCES", "instances")
           .legacyEnv("OFFLOAD_STREAMS_HTTP_HOST", "http.host")
-          .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port")
-          .finishedBy(StreamsConfiguration::withSecurityFrom);
+          .legacyEnv("OFFLOAD_STREAMS_HTTP_PORT", "http.port");
 
   /** Validates the application id; the loader checks the rest. */
   public StreamsConfiguration {
@@ -144,11 +143,6 @@ public record StreamsConfiguration(
    */
   public StreamsConfiguration with(Map<String, String> keys) {
     return LOADER.with(this, keys);
-  }
-
-  /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
-  private StreamsConfiguration withSecurityFrom(Map<String, String> env) {
-    return LOADER.with(this, "kafka", kafka.withSecurityFrom(env));
   }
 
   /** The section of topology {@code name}, empty when the file has none. */

@@ -14,7 +14,6 @@ import dev.offload.schemas.kafka.KafkaClientSecurity;
 import dev.offload.schemas.kafka.KafkaConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -115,13 +114,7 @@ public record WorkerRoleConfig(
           .legacyEnv("OFFLOAD_WORKER_HTTP_PORT", "http.port")
           .legacyKey("jdbc.url", "database.jdbc-url")
           .legacyKey("jdbc.user", "database.user")
-          .legacyKey("jdbc.pool-size", "database.pool-size")
-          .finishedBy(WorkerRoleConfig::withSecurityFrom);
-
-  /** {@code kafka.security} with {@link KafkaClientSecurity}'s variables of {@code env} over it. */
-  private WorkerRoleConfig withSecurityFrom(Map<String, String> env) {
-    return LOADER.with(this, "kafka", kafka.withSecurityFrom(env));
-  }
+          .legacyKey("jdbc.pool-size", "database.pool-size");
 
   /** No rate limits when none are given; the loader checks the rest. */
   public WorkerRoleConfig {

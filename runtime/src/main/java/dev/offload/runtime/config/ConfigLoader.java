@@ -1,13 +1,17 @@
 package dev.offload.runtime.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.schemas.config.ConfigChecks;
+import dev.offload.schemas.kafka.KafkaClientSecurity;
+import dev.offload.schemas.kafka.KafkaConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,7 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a {@link Secret} comes from its variable ({@code OFFLOAD_DATABASE_PASSWORD}) or from the
  *       file its {@code -file} sibling key names ({@code password-file}, or {@code
  *       OFFLOAD_DATABASE_PASSWORD_FILE}), never from the configuration file itself;
+ *   <li>the Kafka security variables every role reads ({@code OFFLOAD_KAFKA_SECURITY_PROTOCOL},
+ *       {@code OFFLOAD_KAFKA_SASL_…}, {@code OFFLOAD_KAFKA_SSL_…}: {@link KafkaClientSecurity})
+ *       override the {@code security} of a {@link KafkaConfig} section;
  *   <li>a command's options override both ({@link #parse(String, String, Map, Map)});
  *   <li>keys left unset take the values of the defaults record;
  *   <li>the tree is bound onto {@code T} by Jackson: {@code 30s}-style durations, kebab-case keys;
@@ -56,6 +62,7 @@ public final class ConfigLoader<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final ObjectMapper MAPPER = ConfigMapper.create();
+  private static final TypeReference<Map<String, Object>> SECTION = new TypeReference<>() {};
 
   /** The deprecation warnings logged so far: each once per process, however often a file loads. */
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -67,7 +74,6 @@ public final class ConfigLoader<T> {
   private final Map<String, String> legacyEnv = new LinkedHashMap<>();
   private final Map<String, String> legacyKeys = new LinkedHashMap<>();
   private Consumer<String> warnings = ConfigLoader::logOnce;
-  private BiFunction<T, Map<String, String>, T> finish = (config, env) -> config;
 
   private ConfigLoader(Class<T> type, T defaults, String what) {
     if (!type.isRecord()) {
@@ -106,15 +112,6 @@ public final class ConfigLoader<T> {
   /** Where the deprecation warnings go; default the log, at WARN, each once per process. */
   public ConfigLoader<T> warnings(Consumer<String> warnings) {
     this.warnings = Objects.requireNonNull(warnings, "warnings");
-    return this;
-  }
-
-  /**
-   * A last step of loading from a file or the defaults, given the environment: what a role reads
-   * from variables of its own (Kafka's security settings) laid over the bound record.
-   */
-  public ConfigLoader<T> finishedBy(BiFunction<T, Map<String, String>, T> finish) {
-    this.finish = Objects.requireNonNull(finish, "finish");
     return this;
   }
 
@@ -167,13 +164,12 @@ public final class ConfigLoader<T> {
    * @throws IllegalArgumentException naming the key at fault and the source
    */
   public T parse(String text, String source, Map<String, String> env, Map<String, String> options) {
-    return finish.apply(bound(text, source, env, options), env);
+    return bound(text, source, env, options);
   }
 
   /**
    * The effective file ({@code file}, or the defaults when {@code null}, with environment overrides
-   * and then {@code options}, then the step given to {@link #finishedBy}) as YAML, secrets masked:
-   * what a role's {@code --print-config} shows.
+   * and then {@code options}) as YAML, secrets masked: what a role's {@code --print-config} shows.
    *
    * @throws IllegalArgumentException as {@link #load(Path, Map, Map)} does
    */
@@ -200,6 +196,7 @@ public final class ConfigLoader<T> {
     ConfigSecrets.readFiles(tree, keys);
     ObjectNode merged = MAPPER.valueToTree(defaults);
     merge(merged, tree);
+    kafkaSecurity(merged, env);
     return bind(merged, type, source, "");
   }
 
@@ -344,6 +341,23 @@ public final class ConfigLoader<T> {
                 + " or "
                 + key.name()
                 + "-file");
+      }
+    }
+  }
+
+  /**
+   * Lays the variables of {@link KafkaClientSecurity} ({@code OFFLOAD_KAFKA_SECURITY_PROTOCOL},
+   * {@code OFFLOAD_KAFKA_SASL_…}, {@code OFFLOAD_KAFKA_SSL_…}) over the {@code security} of each
+   * top-level {@link KafkaConfig} section, as every Kafka client of every role reads them.
+   */
+  private void kafkaSecurity(ObjectNode tree, Map<String, String> env) {
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (c.getType() == KafkaConfig.class
+          && tree.get(ConfigChecks.keyOf(c.getName())) instanceof ObjectNode kafka
+          && kafka.get("security") instanceof ObjectNode section) {
+        Map<String, Object> security = MAPPER.convertValue(section, SECTION);
+        kafka.set(
+            "security", MAPPER.valueToTree(KafkaClientSecurity.from(security, env).section()));
       }
     }
   }
