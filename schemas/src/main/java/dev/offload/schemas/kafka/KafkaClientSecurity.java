@@ -71,12 +71,15 @@ public record KafkaClientSecurity(
       Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
   private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
-  /** Validates the combination and names the offending setting. */
+  /**
+   * Validates the combination and names the offending setting by its key in a file's {@code
+   * kafka.security} section and its environment variable.
+   */
   public KafkaClientSecurity {
     protocol = protocol == null || protocol.isBlank() ? "PLAINTEXT" : upper(protocol);
     if (!PROTOCOLS.contains(protocol)) {
       throw new IllegalArgumentException(
-          "protocol must be one of " + PROTOCOLS + ", was: " + protocol);
+          named("protocol", PROTOCOL_ENV) + " must be one of " + PROTOCOLS + ", was: " + protocol);
     }
     boolean sasl = protocol.startsWith("SASL_");
     if (sasl) {
@@ -86,26 +89,39 @@ public record KafkaClientSecurity(
               : upper(saslMechanism);
       if (!MECHANISMS.contains(saslMechanism)) {
         throw new IllegalArgumentException(
-            "saslMechanism must be one of " + MECHANISMS + ", was: " + saslMechanism);
+            named("sasl-mechanism", MECHANISM_ENV)
+                + " must be one of "
+                + MECHANISMS
+                + ", was: "
+                + saslMechanism);
       }
       if (jaasConfigFile == null) {
         throw new IllegalArgumentException(
-            "jaasConfigFile is required with protocol " + protocol + " (" + JAAS_FILE_ENV + ")");
+            named("sasl-jaas-config-file", JAAS_FILE_ENV)
+                + " is required with protocol "
+                + protocol);
       }
     } else if (saslMechanism != null && !saslMechanism.isBlank() || jaasConfigFile != null) {
       throw new IllegalArgumentException(
-          "saslMechanism and jaasConfigFile need a SASL protocol, protocol is " + protocol);
+          named("sasl-mechanism", MECHANISM_ENV)
+              + " and sasl-jaas-config-file need a SASL protocol; protocol is "
+              + protocol);
     } else {
       saslMechanism = null;
     }
     boolean tls = protocol.endsWith("SSL");
     if (!tls && (truststore != null || truststorePasswordFile != null)) {
       throw new IllegalArgumentException(
-          "truststore needs protocol SSL or SASL_SSL, protocol is " + protocol);
+          named("ssl-truststore-location", TRUSTSTORE_ENV)
+              + " needs protocol SSL or SASL_SSL; protocol is "
+              + protocol);
     }
     if (truststorePasswordFile != null && truststore == null) {
       throw new IllegalArgumentException(
-          "truststorePasswordFile needs a truststore (" + TRUSTSTORE_ENV + ")");
+          named("ssl-truststore-password-file", TRUSTSTORE_PASSWORD_FILE_ENV)
+              + " needs ssl-truststore-location ("
+              + TRUSTSTORE_ENV
+              + ")");
     }
   }
 
@@ -277,6 +293,11 @@ public record KafkaClientSecurity(
 
   private static Path path(String value) {
     return value == null || value.isBlank() ? null : Path.of(value);
+  }
+
+  /** A setting as the user writes it: its file key, and the variable that overrides it. */
+  private static String named(String key, String variable) {
+    return "kafka.security." + key + " (" + variable + ")";
   }
 
   private static String upper(String value) {

@@ -111,17 +111,25 @@ class KafkaClientSecurityTest {
             () ->
                 KafkaClientSecurity.fromEnvironment(
                     Map.of(KafkaClientSecurity.PROTOCOL_ENV, "TLS")))
-        .hasMessageContaining("protocol must be one of");
+        .hasMessageContaining(
+            "kafka.security.protocol (OFFLOAD_KAFKA_SECURITY_PROTOCOL) must be one of");
     assertThatThrownBy(
             () ->
                 KafkaClientSecurity.fromEnvironment(
                     Map.of(KafkaClientSecurity.PROTOCOL_ENV, "SASL_SSL")))
-        .hasMessageContaining("jaasConfigFile is required")
-        .hasMessageContaining(KafkaClientSecurity.JAAS_FILE_ENV);
+        .hasMessageContaining(
+            "kafka.security.sasl-jaas-config-file (OFFLOAD_KAFKA_SASL_JAAS_CONFIG_FILE) is"
+                + " required");
     assertThatThrownBy(() -> KafkaClientSecurity.sasl("SASL_SSL", "GSSAPI", dir.resolve("j")))
-        .hasMessageContaining("saslMechanism must be one of");
+        .hasMessageContaining(
+            "kafka.security.sasl-mechanism (OFFLOAD_KAFKA_SASL_MECHANISM) must be");
     assertThatThrownBy(() -> new KafkaClientSecurity("PLAINTEXT", null, null, dir, null))
-        .hasMessageContaining("truststore needs protocol SSL or SASL_SSL");
+        .hasMessageContaining(
+            "kafka.security.ssl-truststore-location (OFFLOAD_KAFKA_SSL_TRUSTSTORE_LOCATION) needs"
+                + " protocol SSL or SASL_SSL");
+    assertThatThrownBy(() -> KafkaClientSecurity.sasl("PLAINTEXT", "PLAIN", dir.resolve("j")))
+        .hasMessageContaining("kafka.security.sasl-mechanism (OFFLOAD_KAFKA_SASL_MECHANISM) and")
+        .hasMessageContaining("need a SASL protocol; protocol is PLAINTEXT");
     assertThatThrownBy(() -> KafkaClientSecurity.from(Map.of("password", "x"), Map.of()))
         .hasMessageContaining("kafka.security.password: unknown setting");
   }
