@@ -130,6 +130,10 @@ class KafkaClientSecurityTest {
     assertThatThrownBy(() -> KafkaClientSecurity.sasl("PLAINTEXT", "PLAIN", dir.resolve("j")))
         .hasMessageContaining("kafka.security.sasl-mechanism (OFFLOAD_KAFKA_SASL_MECHANISM) and")
         .hasMessageContaining("need a SASL protocol; protocol is PLAINTEXT");
+    assertThatThrownBy(() -> new KafkaClientSecurity("SSL", null, null, null, dir))
+        .hasMessageContaining(
+            "kafka.security.ssl-truststore-password-file"
+                + " (OFFLOAD_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE) needs ssl-truststore-location");
     assertThatThrownBy(() -> KafkaClientSecurity.from(Map.of("password", "x"), Map.of()))
         .hasMessageContaining("kafka.security.password: unknown setting");
   }
